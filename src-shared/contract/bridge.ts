@@ -1,0 +1,236 @@
+/**
+ * The one contract between the renderer and the core (Electron preload or the headless HTTP/WS
+ * bridge). Request channels are invoked with a single params object and answer with a value;
+ * event channels are pushed by the core. Channel names are `domain:verb`.
+ */
+import type { AppInfo, Settings } from './app'
+import type { Result } from './result'
+import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
+import type { ServerView } from './servers'
+
+/** A file as the renderer has it: name plus bytes (base64, so it survives JSON and IPC alike). */
+export interface IntakeFile {
+  name: string
+  dataBase64: string
+}
+
+export interface SubmitRequest {
+  /** Dropped/opened files; each becomes one run (or one batch when seeds/count are set). */
+  files?: IntakeFile[]
+  /** Pasted text (API or UI JSON). */
+  text?: string
+  /** null/undefined: the scheduler picks. */
+  serverId?: string | null
+  /** Run the same workflow N times with fresh seeds. */
+  count?: number
+  /** Run once per seed in [from, to] (inclusive). */
+  seeds?: { from: number; to: number }
+  priority?: number
+  name?: string
+}
+
+export interface SubmitResult {
+  runIds: string[]
+  batchIds: string[]
+}
+
+export interface RunSummary {
+  id: string
+  workflowId: string
+  name: string
+  status: RunState
+  serverId: string | null
+  serverName: string | null
+  gpu: string | null
+  /** 0–1 over the whole graph. */
+  progress: number
+  currentNode: { id: string; classType: string } | null
+  nodeProgress: { value: number; max: number } | null
+  createdAt: number
+  startedAt: number | null
+  finishedAt: number | null
+  batchId: string | null
+  error: RunErrorInfo | null
+  /** First output image, for thumbnails. */
+  thumbHash: string | null
+  positive: string | null
+  negative: string | null
+  seed: number | null
+  models: string[]
+  outputsCount: number
+}
+
+export interface RunDetail extends RunSummary {
+  prompt: ApiPrompt
+  /** The UI-format workflow, when the run came from one. */
+  workflow: unknown
+  nodes: Record<string, NodeStatus>
+  /** Display names from /object_info (falls back to class_type), keyed by node id. */
+  nodeTitles: Record<string, string>
+  outputs: OutputRef[]
+  events: RunEvent[]
+  temporalUrl: string | null
+}
+
+export interface BatchSummary {
+  id: string
+  name: string
+  total: number
+  completed: number
+  failed: number
+  cancelled: number
+  running: number
+  status: RunState
+  createdAt: number
+}
+
+export interface HistoryQuery {
+  text?: string
+  status?: RunState[]
+  serverId?: string
+  model?: string
+  /** Epoch ms, inclusive. */
+  from?: number
+  to?: number
+  batchId?: string
+  sort?: 'newest' | 'oldest'
+  cursor?: string | null
+  limit?: number
+}
+
+export interface HistoryItem {
+  runId: string
+  hash: string
+  nodeId: string
+  width: number | null
+  height: number | null
+  format: string
+  createdAt: number
+  status: RunState
+  positive: string | null
+  models: string[]
+  serverName: string | null
+  seed: number | null
+}
+
+export interface HistoryPage {
+  items: HistoryItem[]
+  nextCursor: string | null
+}
+
+export interface ServerInput {
+  name: string
+  address: string
+  slots?: number
+  tags?: string[]
+}
+
+export interface ServerPatch {
+  name?: string
+  address?: string
+  slots?: number
+  tags?: string[]
+  enabled?: boolean
+  draining?: boolean
+}
+
+export interface ServerTestResult {
+  device: string | null
+  comfyuiVersion: string | null
+  latencyMs: number
+}
+
+/** Request channels: `params` is the single argument, `result` what the promise resolves to. */
+export interface RequestMap {
+  'app:info': { params: void; result: AppInfo }
+  'app:open-external': { params: { url: string }; result: Result<null> }
+  'servers:list': { params: void; result: ServerView[] }
+  'servers:add': { params: ServerInput; result: Result<ServerView> }
+  'servers:update': { params: { id: string; patch: ServerPatch }; result: Result<ServerView> }
+  'servers:remove': { params: { id: string }; result: Result<null> }
+  'servers:test': { params: { address: string }; result: Result<ServerTestResult> }
+  'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
+  'runs:list': { params: { limit?: number }; result: RunSummary[] }
+  'runs:get': { params: { id: string }; result: Result<RunDetail> }
+  'runs:cancel': { params: { id: string }; result: Result<null> }
+  'runs:rerun': { params: { id: string }; result: Result<SubmitResult> }
+  'batches:list': { params: void; result: BatchSummary[] }
+  'batches:cancel': { params: { id: string }; result: Result<null> }
+  'history:search': { params: HistoryQuery; result: HistoryPage }
+  'history:delete': { params: { runId: string }; result: Result<null> }
+  'settings:get': { params: void; result: Settings }
+  'settings:update': { params: DeepPartial<Settings>; result: Result<Settings> }
+}
+
+export interface RunProgressEvent {
+  runId: string
+  nodeId: string | null
+  classType: string | null
+  nodeState: NodeStatus['state'] | null
+  value: number | null
+  max: number | null
+  progress: number
+}
+
+export interface RunPreviewEvent {
+  runId: string
+  nodeId: string | null
+  mime: string
+  dataBase64: string
+}
+
+/** Event channels pushed by the core. */
+export interface EventMap {
+  'app:info': AppInfo
+  'servers:changed': ServerView[]
+  'runs:changed': RunSummary
+  'runs:progress': RunProgressEvent
+  'runs:preview': RunPreviewEvent
+  'batches:changed': BatchSummary
+}
+
+export type RequestChannel = keyof RequestMap
+export type EventChannel = keyof EventMap
+export type RequestParams<K extends RequestChannel> = RequestMap[K]['params']
+export type RequestResult<K extends RequestChannel> = RequestMap[K]['result']
+
+/** Runtime list of channels: the preload and the HTTP bridge accept only these. */
+export const REQUEST_CHANNELS = [
+  'app:info',
+  'app:open-external',
+  'servers:list',
+  'servers:add',
+  'servers:update',
+  'servers:remove',
+  'servers:test',
+  'runs:submit',
+  'runs:list',
+  'runs:get',
+  'runs:cancel',
+  'runs:rerun',
+  'batches:list',
+  'batches:cancel',
+  'history:search',
+  'history:delete',
+  'settings:get',
+  'settings:update',
+] as const satisfies readonly RequestChannel[]
+
+export const EVENT_CHANNELS = [
+  'app:info',
+  'servers:changed',
+  'runs:changed',
+  'runs:progress',
+  'runs:preview',
+  'batches:changed',
+] as const satisfies readonly EventChannel[]
+
+/** The transport both bridges implement; the renderer builds its named API on top of it. */
+export interface BridgeTransport {
+  invoke<K extends RequestChannel>(channel: K, params: RequestParams<K>): Promise<RequestResult<K>>
+  on<K extends EventChannel>(channel: K, listener: (payload: EventMap[K]) => void): () => void
+  /** URL the renderer can put in <img src> for a cached image or its thumbnail. */
+  imageUrl(hash: string, kind: 'full' | 'thumb'): string
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }

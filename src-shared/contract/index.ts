@@ -1,0 +1,5 @@
+export * from './app'
+export * from './bridge'
+export * from './result'
+export * from './runs'
+export * from './servers'
