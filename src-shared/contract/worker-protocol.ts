@@ -1,0 +1,61 @@
+/**
+ * Messages between the main process and the worker process (Electron utilityProcess or
+ * child_process.fork). A discriminated union on `type`, so both sides switch exhaustively.
+ */
+import type { RunPreviewEvent, RunProgressEvent } from './bridge'
+import type { ServerCapabilities } from './servers'
+
+export interface TemporalConnectionConfig {
+  address: string
+  namespace: string
+  tls: { certPath: string; keyPath: string; caPath: string | null; serverName: string | null } | null
+  apiKey: string | null
+}
+
+export interface WorkerBootConfig {
+  temporal: TemporalConnectionConfig
+  taskQueue: string
+  /** Root of the app's data dir; the content-addressed image store is `<dataDir>/images`. */
+  dataDir: string
+  /** Prebuilt workflow bundle (production) or null to bundle from source (development/tests). */
+  workflowBundlePath: string | null
+  previews: boolean
+}
+
+/** A server as the worker needs it for scheduling. */
+export interface WorkerServer {
+  id: string
+  name: string
+  address: string
+  slots: number
+  /** enabled && !draining && online: may take new runs. */
+  accepting: boolean
+  online: boolean
+  capabilities: ServerCapabilities | null
+  vramFree: number | null
+  vramTotal: number | null
+  gpu: string | null
+}
+
+export type MainToWorker =
+  | { type: 'boot'; config: WorkerBootConfig }
+  | { type: 'servers'; servers: WorkerServer[] }
+  | { type: 'shutdown' }
+
+export interface SlotUsage {
+  serverId: string
+  inUse: number
+  runIds: string[]
+}
+
+export type WorkerToMain =
+  | { type: 'ready'; pid: number; taskQueue: string }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { type: 'fatal'; message: string }
+  | { type: 'run-progress'; event: RunProgressEvent & { serverId: string | null } }
+  | { type: 'run-preview'; event: RunPreviewEvent }
+  | { type: 'slots'; usage: SlotUsage[] }
+
+export function isWorkerToMain(value: unknown): value is WorkerToMain {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+}
