@@ -1,0 +1,52 @@
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
+import type { ServerResponse } from 'node:http'
+import { extname, join, normalize, sep } from 'node:path'
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+}
+
+// The renderer makes no request beyond this origin; images come from our own /api routes.
+const CSP =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+/** Serves the built renderer; unknown paths get index.html (client-side routes). */
+export class StaticFiles {
+  constructor(private readonly root: string) {}
+
+  get available(): boolean {
+    return existsSync(join(this.root, 'index.html'))
+  }
+
+  serve(pathname: string, res: ServerResponse, extraHeaders: Record<string, string>): void {
+    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
+    const candidate = join(this.root, rel)
+    const inside = candidate === this.root || candidate.startsWith(this.root + sep)
+    const file = inside && rel && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(this.root, 'index.html')
+    if (!existsSync(file)) {
+      res.writeHead(503, { 'content-type': 'text/plain' })
+      res.end('The UI is not built. Run `npm run build`.')
+      return
+    }
+    const type = MIME[extname(file)] ?? 'application/octet-stream'
+    const isHtml = type.startsWith('text/html')
+    const headers: Record<string, string> = {
+      'content-type': type,
+      'x-content-type-options': 'nosniff',
+      'cache-control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
+      ...(isHtml ? { 'content-security-policy': CSP, ...extraHeaders } : {}),
+    }
+    res.writeHead(200, headers)
+    if (isHtml) res.end(readFileSync(file))
+    else createReadStream(file).pipe(res)
+  }
+}

@@ -1,0 +1,7 @@
+export { openCache, type Cache } from './cache'
+export { DB_FILENAME, DatabaseMigrationError, isDatabaseMigrationError, openDatabase, type CacheDatabase } from './db'
+export { InvalidHistoryQueryError } from './history-cursor'
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, searchHistory } from './history-search'
+export { ImageError, ImageStore, THUMB_SIZE } from './image-store'
+export { extractPromptMeta, type PromptMeta } from './prompt-meta'
+export { RunRepository } from './run-repository'

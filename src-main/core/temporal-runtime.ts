@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Client, Connection } from '@temporalio/client'
+import type { Settings, TemporalConnectionConfig, TemporalInfo } from '../../src-shared/contract'
+import { TemporalDevServer } from '../temporal/dev-server'
+
+export interface TemporalRuntimeOptions {
+  settings: Settings['temporal']
+  dataDir: string
+  cliPath: () => string
+  onChange: () => void
+  log: (message: string) => void
+}
+
+/**
+ * The Temporal side of the app: the embedded dev server (supervised) or a remote cluster, and
+ * the client connection main uses to start, query and cancel runs.
+ */
+export class TemporalRuntime {
+  devServer: TemporalDevServer | null = null
+  connection: Connection | null = null
+  client: Client | null = null
+  info: TemporalInfo
+
+  constructor(private readonly opts: TemporalRuntimeOptions) {
+    const s = opts.settings
+    this.info = {
+      mode: s.mode,
+      address: s.mode === 'remote' ? s.address : `127.0.0.1:${s.embeddedPort}`,
+      namespace: s.namespace,
+      state: 'down',
+      uiUrl: null,
+      error: null,
+    }
+  }
+
+  /** What the worker needs to connect to the same Temporal. */
+  connectionConfig(): TemporalConnectionConfig {
+    const s = this.opts.settings
+    return {
+      address: this.info.address,
+      namespace: s.namespace,
+      tls: s.mode === 'remote' ? s.tls : null,
+      apiKey: s.mode === 'remote' ? s.apiKey : null,
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.opts.settings.mode === 'embedded') await this.startEmbedded()
+    else this.set({ state: 'starting', uiUrl: remoteUiUrl(this.opts.settings.address) })
+    this.connection = await Connection.connect(connectOptions(this.connectionConfig()))
+    this.client = new Client({ connection: this.connection, namespace: this.opts.settings.namespace })
+    this.set({ state: 'up', error: null })
+  }
+
+  private async startEmbedded(): Promise<void> {
+    const s = this.opts.settings
+    const dev = new TemporalDevServer({
+      cliPath: this.opts.cliPath(),
+      dbFile: join(this.opts.dataDir, 'temporal.db'),
+      logDir: join(this.opts.dataDir, 'logs'),
+      port: s.embeddedPort,
+      uiPort: s.embeddedUiPort,
+      namespace: s.namespace,
+    })
+    this.devServer = dev
+    dev.on('state', (state, error) => this.set({ state, error }))
+    dev.on('notice', (m) => this.opts.log(m))
+    this.set({ state: 'starting' })
+    const { address, uiUrl } = await dev.start()
+    this.set({ address, uiUrl })
+  }
+
+  /** Link to one workflow in the Temporal Web UI, when we know the UI's address. */
+  workflowUrl(workflowId: string): string | null {
+    if (!this.info.uiUrl) return null
+    return `${this.info.uiUrl}/namespaces/${encodeURIComponent(this.info.namespace)}/workflows/${encodeURIComponent(workflowId)}`
+  }
+
+  private set(patch: Partial<TemporalInfo>): void {
+    this.info = { ...this.info, ...patch }
+    this.opts.onChange()
+  }
+
+  async stop(): Promise<void> {
+    await this.connection?.close().catch(() => undefined)
+    this.connection = null
+    this.client = null
+    await this.devServer?.stop()
+  }
+}
+
+/** gRPC connection options from our settings shape (mTLS files or an API key). */
+export function connectOptions(c: TemporalConnectionConfig): Parameters<typeof Connection.connect>[0] {
+  const tls = c.tls
+    ? {
+        serverNameOverride: c.tls.serverName ?? undefined,
+        serverRootCACertificate: c.tls.caPath ? readFileSync(c.tls.caPath) : undefined,
+        clientCertPair: { crt: readFileSync(c.tls.certPath), key: readFileSync(c.tls.keyPath) },
+      }
+    : c.apiKey
+      ? true
+      : undefined
+  return { address: c.address, tls, apiKey: c.apiKey ?? undefined, connectTimeout: 10_000 }
+}
+
+/** Temporal Cloud's UI is cloud.temporal.io; for self-hosted clusters we do not know it. */
+function remoteUiUrl(address: string): string | null {
+  return address.endsWith('.tmprl.cloud:7233') ? 'https://cloud.temporal.io' : null
+}

@@ -1,0 +1,92 @@
+import type { ObjectInfoInputSpec, ObjectInfoNode } from '../../src-shared/contract/intake'
+import { isRecord } from './json-text'
+
+/** One entry of a node's `widgets_values`: a named input, or a frontend-only widget (null name) that takes a slot. */
+export interface WidgetSlot {
+  name: string | null
+  spec: ObjectInfoInputSpec | null
+}
+
+const WIDGET_TYPES = new Set(['INT', 'FLOAT', 'STRING', 'BOOLEAN', 'COMBO'])
+const UPLOAD_FLAGS = ['image_upload', 'video_upload', 'audio_upload', 'animated_image_upload']
+
+function specOptions(spec: ObjectInfoInputSpec): Record<string, unknown> {
+  return isRecord(spec[1]) ? spec[1] : {}
+}
+
+/** True when the frontend gives this input a widget: scalar types and combos, unless `forceInput` is set. */
+export function isWidgetInput(spec: ObjectInfoInputSpec): boolean {
+  if (specOptions(spec).forceInput === true) return false
+  const type = spec[0]
+  return Array.isArray(type) || (typeof type === 'string' && WIDGET_TYPES.has(type))
+}
+
+/**
+ * The positions of a node's `widgets_values`, from its /object_info entry:
+ * - widget inputs in `input_order` (required, then optional), each taking one value;
+ * - after an input with `control_after_generate`, or an INT named `seed`/`noise_seed`, the hidden control
+ *   widget's value ("fixed", "randomize", …) — ComfyUI_frontend `useIntWidget.ts` @ 2d929a47 and the legacy
+ *   `"INT:seed"`/`"INT:noise_seed"` widgets;
+ * - after the required inputs, the upload button that the frontend's uploadImage/uploadAudio extensions add as
+ *   `nodeData.input.required.upload` when an input has `image_upload` (etc.) — LoadImage's trailing "image".
+ */
+export function widgetLayout(def: ObjectInfoNode): WidgetSlot[] {
+  const slots: WidgetSlot[] = []
+  let upload = false
+  for (const section of ['required', 'optional'] as const) {
+    const specs = def.input[section] ?? {}
+    const order = def.input_order?.[section] ?? Object.keys(specs)
+    for (const name of order) {
+      const spec = specs[name]
+      if (!spec || !isWidgetInput(spec)) continue
+      slots.push({ name, spec })
+      const opts = specOptions(spec)
+      if (opts.control_after_generate || (spec[0] === 'INT' && (name === 'seed' || name === 'noise_seed'))) {
+        slots.push({ name: null, spec: null })
+      }
+      if (section === 'required' && UPLOAD_FLAGS.some((flag) => opts[flag] === true)) upload = true
+    }
+    if (section === 'required' && upload) slots.push({ name: null, spec: null })
+  }
+  return slots
+}
+
+/** The value an input takes when the workflow did not store one: its default, else a combo's first option. */
+export function defaultValue(spec: ObjectInfoInputSpec): unknown {
+  const opts = specOptions(spec)
+  if ('default' in opts) return opts.default
+  if (Array.isArray(spec[0])) return spec[0][0]
+  if (Array.isArray(opts.options)) return opts.options[0]
+  return undefined
+}
+
+/**
+ * Maps a node's stored widget values to input names. Returns the inputs and the names that had no stored
+ * value (filled from defaults) so the caller can warn.
+ */
+export function mapWidgetValues(
+  def: ObjectInfoNode,
+  stored: unknown[] | Record<string, unknown> | undefined
+): { inputs: Record<string, unknown>; defaulted: string[] } {
+  const inputs: Record<string, unknown> = {}
+  const defaulted: string[] = []
+  const layout = widgetLayout(def)
+  layout.forEach((slot, index) => {
+    if (slot.name === null || slot.spec === null) return
+    const has = Array.isArray(stored) ? index < stored.length : isRecord(stored) && slot.name in stored
+    if (has) {
+      const value = Array.isArray(stored) ? stored[index] : (stored as Record<string, unknown>)[slot.name]
+      inputs[slot.name] = wrapListValue(value)
+      return
+    }
+    const fallback = defaultValue(slot.spec)
+    if (fallback !== undefined) inputs[slot.name] = wrapListValue(fallback)
+    defaulted.push(slot.name)
+  })
+  return { inputs, defaulted }
+}
+
+/** Arrays are links in the API format, so a literal list travels as `{"__value__": [...]}` (executionUtil.ts). */
+export function wrapListValue(value: unknown): unknown {
+  return Array.isArray(value) ? { __value__: value } : value
+}

@@ -1,0 +1,25 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import { dirname } from 'node:path'
+
+/** An append-only log file with a timestamp per line; used for child-process output. */
+export class LogFile {
+  private readonly stream: WriteStream
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true })
+    this.stream = createWriteStream(path, { flags: 'a' })
+  }
+
+  line(text: string): void {
+    for (const l of text.split('\n')) if (l.trim()) this.stream.write(`${new Date().toISOString()} ${l}\n`)
+  }
+
+  /** Pipe a child stream into the log, line by line. */
+  attach(source: NodeJS.ReadableStream | null | undefined, prefix = ''): void {
+    source?.on('data', (chunk: Buffer) => this.line(prefix + chunk.toString('utf8').trimEnd()))
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.stream.end(r))
+  }
+}

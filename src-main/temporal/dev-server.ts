@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
+import type { ProcessState } from '../../src-shared/contract'
+import { Backoff, sleep } from '../process/backoff'
+import { LogFile } from '../process/log-file'
+import { freePort, isListening, isTemporal } from './probe'
+
+export interface DevServerOptions {
+  cliPath: string
+  /** SQLite file of the dev server: runs survive restarts of the app and of the server. */
+  dbFile: string
+  logDir: string
+  host?: string
+  /** 0 = pick a free port. */
+  port: number
+  uiPort: number
+  namespace?: string
+  /** Skip the Web UI (tests). */
+  headlessUi?: boolean
+}
+
+export interface DevServerEvents {
+  state: [ProcessState, string | null]
+  notice: [string]
+}
+
+/**
+ * Supervises `temporal server start-dev`: starts it on a usable port, waits until it answers gRPC,
+ * restarts it with backoff if it dies, and stops it cleanly. If the port already hosts a Temporal
+ * server (a second app instance, or one the user runs), that server is used and not supervised.
+ */
+export class TemporalDevServer extends EventEmitter<DevServerEvents> {
+  /** A cold start on a slow disk with a large db can take a while; beyond this something is wrong. */
+  static readonly READY_TIMEOUT_MS = 45_000
+  static readonly STOP_TIMEOUT_MS = 10_000
+
+  private child: ChildProcess | null = null
+  private stopping = false
+  private readonly backoff = new Backoff(500, 15_000)
+  private readonly log: LogFile
+  state: ProcessState = 'down'
+  address = ''
+  uiUrl: string | null = null
+  /** True when we found a Temporal server already running and use it as is. */
+  external = false
+  restarts = 0
+
+  constructor(private readonly opts: DevServerOptions) {
+    super()
+    this.log = new LogFile(join(opts.logDir, 'temporal.log'))
+  }
+
+  private get host(): string {
+    return this.opts.host ?? '127.0.0.1'
+  }
+
+  async start(): Promise<{ address: string; uiUrl: string | null }> {
+    this.stopping = false
+    const port = await this.choosePort()
+    if (this.external) return { address: this.address, uiUrl: this.uiUrl }
+    const uiPort = this.opts.headlessUi ? 0 : await this.chooseUiPort(port)
+    this.address = `${this.host}:${port}`
+    this.uiUrl = this.opts.headlessUi ? null : `http://${this.host}:${uiPort}`
+    await this.spawnAndWait(port, uiPort)
+    return { address: this.address, uiUrl: this.uiUrl }
+  }
+
+  /** The configured port, unless it is taken: by Temporal (use it), or by something else (pick another). */
+  private async choosePort(): Promise<number> {
+    const wanted = this.opts.port
+    if (wanted === 0) return freePort(this.host)
+    if (!(await isListening(this.host, wanted))) return wanted
+    if (await isTemporal(`${this.host}:${wanted}`)) {
+      this.external = true
+      this.address = `${this.host}:${wanted}`
+      this.uiUrl = this.opts.headlessUi ? null : `http://${this.host}:${this.opts.uiPort || wanted + 1000}`
+      this.setState('up', null)
+      this.emit('notice', `A Temporal server already answers on ${this.address}; using it.`)
+      return wanted
+    }
+    const other = await freePort(this.host)
+    this.emit('notice', `Port ${wanted} is taken by something that is not Temporal; the embedded server uses ${other}.`)
+    return other
+  }
+
+  private async chooseUiPort(grpcPort: number): Promise<number> {
+    const wanted = this.opts.uiPort
+    if (wanted !== 0 && wanted !== grpcPort && !(await isListening(this.host, wanted))) return wanted
+    const other = await freePort(this.host)
+    if (wanted !== 0) this.emit('notice', `Port ${wanted} is taken; the Temporal UI uses ${other}.`)
+    return other
+  }
+
+  private args(port: number, uiPort: number): string[] {
+    const a = ['server', 'start-dev', '--ip', this.host, '--port', String(port), '--db-filename', this.opts.dbFile]
+    a.push('--namespace', this.opts.namespace ?? 'default', '--log-level', 'warn')
+    if (this.opts.headlessUi) a.push('--headless')
+    else a.push('--ui-port', String(uiPort))
+    return a
+  }
+
+  private async spawnAndWait(port: number, uiPort: number): Promise<void> {
+    this.setState(this.restarts > 0 ? 'restarting' : 'starting', null)
+    const child = spawn(this.opts.cliPath, this.args(port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.child = child
+    this.backoff.markStarted()
+    this.log.attach(child.stdout)
+    this.log.attach(child.stderr)
+    let exited: string | null = null
+    child.once('exit', (code, signal) => {
+      exited = `exited with ${signal ?? `code ${code}`}`
+      this.onExit(child, exited)
+    })
+    child.once('error', (e) => {
+      exited = e.message
+    })
+    const deadline = Date.now() + TemporalDevServer.READY_TIMEOUT_MS
+    while (Date.now() < deadline) {
+      if (exited) throw new Error(`Temporal dev server ${exited} before it was ready (log: ${this.log.path})`)
+      if (await isTemporal(this.address, 1000)) {
+        this.setState('up', null)
+        return
+      }
+      await sleep(200)
+    }
+    child.kill('SIGKILL')
+    throw new Error(`Temporal dev server did not answer on ${this.address} within ${TemporalDevServer.READY_TIMEOUT_MS / 1000} s (log: ${this.log.path})`)
+  }
+
+  private onExit(child: ChildProcess, why: string): void {
+    if (this.child !== child) return
+    this.child = null
+    this.log.line(`[supervisor] temporal ${why}`)
+    if (this.stopping) return
+    this.setState('restarting', `Temporal dev server ${why}`)
+    void this.restartLater()
+  }
+
+  private async restartLater(): Promise<void> {
+    const delay = this.backoff.next()
+    await sleep(delay)
+    if (this.stopping) return
+    this.restarts++
+    const [, portText] = this.address.split(':')
+    const uiPort = this.uiUrl ? Number(new URL(this.uiUrl).port) : 0
+    try {
+      await this.spawnAndWait(Number(portText), uiPort)
+      this.emit('notice', `Temporal dev server restarted (restart #${this.restarts}).`)
+    } catch (e) {
+      // The child is dead either way (it exited, or we killed it on timeout): its exit handler
+      // has scheduled the next try, so only the state is reported here.
+      this.setState('down', (e as Error).message)
+    }
+  }
+
+  /** Kill the server abruptly (tests and chaos use this to simulate a crash). */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.child?.kill(signal)
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    const child = this.child
+    if (child && child.exitCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()))
+      child.kill('SIGTERM')
+      const timedOut = await Promise.race([exited.then(() => false), sleep(TemporalDevServer.STOP_TIMEOUT_MS).then(() => true)])
+      if (timedOut) {
+        child.kill('SIGKILL')
+        await exited
+      }
+    }
+    this.child = null
+    if (!this.external) this.setState('down', null)
+    await this.log.close()
+  }
+
+  private setState(state: ProcessState, error: string | null): void {
+    this.state = state
+    this.emit('state', state, error)
+  }
+}

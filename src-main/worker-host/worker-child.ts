@@ -1,0 +1,43 @@
+import { fork } from 'node:child_process'
+import type { MainToWorker } from '../../src-shared/contract'
+
+/**
+ * A running worker process, whatever started it: child_process.fork under Node (headless, tests)
+ * or Electron's utilityProcess in the desktop app. The supervisor only needs these few calls.
+ */
+export interface WorkerChild {
+  readonly pid: number | null
+  send(message: MainToWorker): void
+  onMessage(listener: (message: unknown) => void): void
+  onExit(listener: (code: number | null, signal: string | null) => void): void
+  kill(signal?: NodeJS.Signals): void
+  readonly stdout: NodeJS.ReadableStream | null
+  readonly stderr: NodeJS.ReadableStream | null
+}
+
+export type WorkerForker = (entry: string, args: string[]) => WorkerChild
+
+/** Node's fork; 'advanced' serialization so Buffers (previews) cross without base64. */
+export const nodeForker: WorkerForker = (entry, args) => {
+  // A copy of env: handing process.env itself to a child lets Electron's ELECTRON_RUN_AS_NODE
+  // leak back into the parent (electron#18412).
+  const child = fork(entry, args, {
+    env: { ...process.env },
+    serialization: 'advanced',
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+  })
+  return {
+    get pid() {
+      return child.pid ?? null
+    },
+    send: (m) => {
+      if (child.connected) child.send(m)
+    },
+    onMessage: (l) => child.on('message', l),
+    onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
+    kill: (s = 'SIGTERM') => child.kill(s),
+    stdout: child.stdout,
+    stderr: child.stderr,
+  }
+}
