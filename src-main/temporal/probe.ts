@@ -11,7 +11,8 @@ export function isListening(host: string, port: number, timeoutMs = 500): Promis
     }
     socket.setTimeout(timeoutMs, () => done(false))
     socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
+    // 'on', not 'once': a reset can follow the first error after we destroyed the socket.
+    socket.on('error', () => done(false))
     socket.connect(port, host)
   })
 }

@@ -1,0 +1,95 @@
+import { createServer, type Server } from 'node:net'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client, Connection } from '@temporalio/client'
+import { afterEach, describe, expect, test } from 'vitest'
+import { TemporalDevServer } from '../../../src-main/temporal/dev-server'
+import { freePort, isTemporal } from '../../../src-main/temporal/probe'
+import { temporalCli } from '../../helpers/temporal-cli'
+
+const servers: TemporalDevServer[] = []
+const blockers: Server[] = []
+
+function devServer(dir: string, port: number): TemporalDevServer {
+  const s = new TemporalDevServer({ cliPath: temporalCli(), dbFile: join(dir, 'temporal.db'), logDir: dir, port, uiPort: 0, headlessUi: true })
+  servers.push(s)
+  return s
+}
+
+const until = async (cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> => {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()))
+  for (const b of blockers.splice(0)) b.close()
+})
+
+describe('TemporalDevServer', () => {
+  test('starts, answers, survives kill -9 (restarted) and keeps workflows in its db file across restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-dev-'))
+    const port = await freePort()
+    const s = devServer(dir, port)
+    const states: string[] = []
+    s.on('state', (st) => states.push(st))
+    const { address } = await s.start()
+    expect(address).toBe(`127.0.0.1:${port}`)
+    expect(await isTemporal(address)).toBe(true)
+
+    // A workflow started now (no worker needed) must still be there after restarts.
+    const conn = await Connection.connect({ address })
+    const client = new Client({ connection: conn })
+    await client.workflow.start('notRegistered', { taskQueue: 'nobody', workflowId: 'persisted-1' })
+    await conn.close()
+
+    const pid = s.pid
+    s.kill('SIGKILL')
+    await until(() => s.state === 'up' && s.pid !== pid)
+    expect(states).toContain('restarting')
+    expect(s.restarts).toBe(1)
+
+    await s.stop()
+    expect(s.state).toBe('down')
+    const again = devServer(dir, port)
+    await again.start()
+    const conn2 = await Connection.connect({ address })
+    const desc = await new Client({ connection: conn2 }).workflow.getHandle('persisted-1').describe()
+    expect(desc.status.name).toBe('RUNNING')
+    await conn2.close()
+  })
+
+  test('a port taken by something else: picks a free one and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-dev-'))
+    const port = await freePort()
+    const blocker = createServer((sock) => {
+      sock.on('error', () => undefined)
+      sock.end('not temporal\n')
+    })
+    blockers.push(blocker)
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()))
+    const s = devServer(dir, port)
+    const notices: string[] = []
+    s.on('notice', (n) => notices.push(n))
+    const { address } = await s.start()
+    expect(address).not.toBe(`127.0.0.1:${port}`)
+    expect(notices.join('\n')).toContain(`Port ${port} is taken by something that is not Temporal`)
+    expect(await isTemporal(address)).toBe(true)
+  })
+
+  test('a port taken by a Temporal server: uses it without starting another', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-dev-'))
+    const first = devServer(dir, 0)
+    const { address } = await first.start()
+    const port = Number(address.split(':')[1])
+    const second = devServer(mkdtempSync(join(tmpdir(), 'cf-dev-')), port)
+    const r = await second.start()
+    expect(r.address).toBe(address)
+    expect(second.external).toBe(true)
+    expect(second.pid).toBeNull()
+  })
+})
