@@ -53,7 +53,9 @@ export function convertUiToApi(workflow: UiWorkflow, objectInfo: ObjectInfo): Re
       }
       const { inputs, defaulted } = mapWidgetValues(def, exec.node.widgetsValues)
       if (defaulted.length > 0) {
-        warnings.push(`Node ${exec.key} (${exec.node.type}) had no saved value for ${defaulted.join(', ')}; used defaults.`)
+        warnings.push(
+          `Node ${exec.key} (${exec.node.type}) had no saved value for ${defaulted.join(', ')}; used defaults.`
+        )
       }
       exec.node.inputs.forEach((input, slot) => {
         const resolved = resolver.resolveInput(exec, slot)

@@ -39,7 +39,8 @@ export class LinkResolver {
     if (!input || input.link == null) return undefined
     const link = exec.graph.links.get(input.link)
     if (!link) return undefined
-    if (exec.instance && link.originId === SUBGRAPH_INPUT_ID) return this.resolveFromInstance(exec.instance, link.originSlot, visited)
+    if (exec.instance && link.originId === SUBGRAPH_INPUT_ID)
+      return this.resolveFromInstance(exec.instance, link.originSlot, visited)
     const origin = exec.graph.byId.get(link.originId)
     if (!origin) {
       throw new IntakeFailure(
@@ -135,7 +136,8 @@ export function bypassSlotIndex(exec: ExecNode, slot: number, type: unknown): nu
 
 /** LiteGraph.isValidConnection: `*`/empty match anything, comparison is case-insensitive, `A,B` lists any-match. */
 export function isValidConnection(a: unknown, b: unknown): boolean {
-  const norm = (t: unknown): string => (t === '*' || t === '' || t == null || t === 0 ? '' : String(t).toLowerCase())
+  const norm = (t: unknown): string =>
+    typeof t === 'string' ? (t === '*' ? '' : t.toLowerCase()) : typeof t === 'number' && t !== 0 ? String(t) : ''
   const x = norm(a)
   const y = norm(b)
   if (!x || !y || x === y) return true

@@ -34,13 +34,15 @@ export function checkApiPrompt(value: unknown): Result<{ prompt: ApiPrompt; warn
     for (const [name, input] of Object.entries(inputs)) {
       if (!Array.isArray(input)) continue
       const bad = badLink(input)
-      if (bad) return err(INTAKE_ERRORS.badLink, `Input "${name}" of node ${quote(id)} ${bad}.`, { node: id, input: name })
+      if (bad)
+        return err(INTAKE_ERRORS.badLink, `Input "${name}" of node ${quote(id)} ${bad}.`, { node: id, input: name })
       if (typeof input[0] === 'number') {
         inputs[name] = [String(input[0]), input[1]]
         warnings.push(`Link ${JSON.stringify(input)} on node ${id} used a numeric node id; sent as a string.`)
       }
     }
-    const meta = isRecord(node._meta) && typeof node._meta.title === 'string' ? { _meta: { title: node._meta.title } } : {}
+    const meta =
+      isRecord(node._meta) && typeof node._meta.title === 'string' ? { _meta: { title: node._meta.title } } : {}
     prompt[id] = { class_type: node.class_type, inputs, ...meta }
   }
   const missing = findMissingTarget(prompt)
@@ -58,7 +60,8 @@ function badLink(input: unknown[]): string | null {
   }
   const [from, slot] = input
   if (typeof from !== 'string' && typeof from !== 'number') return 'is a link whose node id is not a string'
-  if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0) return 'is a link whose output index is not a whole number'
+  if (typeof slot !== 'number' || !Number.isInteger(slot) || slot < 0)
+    return 'is a link whose output index is not a whole number'
   return null
 }
 
@@ -110,12 +113,11 @@ function findCycle(prompt: ApiPrompt): string[] | null {
 }
 
 /**
- * Checks that some server can run every class_type of the prompt. With `objectInfo` alone it must have them
- * all; with `objectInfoByServer` at least one server must, and the error lists what each one lacks.
- * Returns the ids of capable servers (null when no per-server info was given).
+ * Checks that some server can run every one of `types` (a prompt's class_types). With `objectInfo` alone it
+ * must have them all; with `objectInfoByServer` at least one server must (and `objectInfo`, when also given),
+ * and the error lists what each one lacks. Returns the ids of capable servers (null without per-server info).
  */
-export function checkNodeTypes(prompt: ApiPrompt, options: IntakeOptions): Result<string[] | null> {
-  const types = [...new Set(Object.values(prompt).map((n) => n.class_type))]
+export function checkNodeTypes(types: readonly string[], options: IntakeOptions): Result<string[] | null> {
   const servers: Record<string, ObjectInfo> = { ...(options.objectInfoByServer ?? {}) }
   const perServer = Object.keys(servers).length > 0
   if (!perServer && options.objectInfo) servers.target = options.objectInfo
@@ -128,7 +130,8 @@ export function checkNodeTypes(prompt: ApiPrompt, options: IntakeOptions): Resul
     else missingByServer[server] = lacks
   }
   if (options.objectInfo && perServer) {
-    const lacks = types.filter((t) => !(t in options.objectInfo!))
+    const target = options.objectInfo
+    const lacks = types.filter((t) => !(t in target))
     if (lacks.length > 0) return unknownTypes({ ...missingByServer, target: lacks.sort() })
   }
   if (capable.length === 0) return unknownTypes(missingByServer)
@@ -150,4 +153,9 @@ function unknownTypes(missingByServer: Record<string, string[]>): Result<never> 
 
 function quote(id: string): string {
   return JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id)
+}
+
+/** The distinct class types of an API prompt. */
+export function promptClassTypes(prompt: ApiPrompt): string[] {
+  return [...new Set(Object.values(prompt).map((n) => n.class_type))]
 }

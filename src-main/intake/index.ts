@@ -1,0 +1,10 @@
+/** Intake: every ComfyUI file format in, a checked API prompt (plus its UI workflow and run metadata) out. */
+export { intakeFile, intakeJson } from './intake-file'
+export { convertUiToApi, uiClassTypes } from './convert-ui'
+export { readUiWorkflow } from './ui-workflow'
+export { checkApiPrompt, checkNodeTypes, promptClassTypes } from './prompt-check'
+export { extractRunMetadata } from './run-metadata'
+export { setInput, setSeed } from './prompt-edit'
+export { readPngText, isPng } from './png-metadata'
+export { readWebpText, isWebp } from './webp-metadata'
+export { widgetLayout } from './widget-values'
