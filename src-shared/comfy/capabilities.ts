@@ -1,0 +1,79 @@
+/**
+ * What a server can run, derived from its /object_info, and whether a prompt fits it. A prompt fits
+ * when every class_type is installed and every literal value of an enum input (models, samplers, input
+ * images…) is one of the server's options — the same checks ComfyUI's own validation makes.
+ */
+import type { ApiPrompt } from '../contract/runs'
+import type { ServerCapabilities } from '../contract/servers'
+import type { ObjectInfo } from './types'
+
+/** Builds `ServerCapabilities` from a raw /object_info answer. */
+export function capabilitiesFromObjectInfo(info: ObjectInfo, now = Date.now()): ServerCapabilities {
+  const enums: Record<string, string[]> = {}
+  for (const [classType, def] of Object.entries(info)) {
+    const sections = [def.input?.required ?? {}, def.input?.optional ?? {}]
+    for (const section of sections) {
+      for (const [inputName, spec] of Object.entries(section)) {
+        const options = enumOptions(spec)
+        if (options !== null) enums[`${classType}.${inputName}`] = options
+      }
+    }
+  }
+  return { nodeClasses: Object.keys(info).sort(), enums, fetchedAt: now }
+}
+
+/** Old-style combos are `[[...options]]`, V3 ones `["COMBO", {options: [...]}]` (protocol §6). */
+function enumOptions(spec: unknown[] | undefined): string[] | null {
+  if (!Array.isArray(spec)) return null
+  const [first, second] = spec
+  if (Array.isArray(first)) return first.map(String)
+  if (first === 'COMBO' && typeof second === 'object' && second !== null) {
+    const options = (second as { options?: unknown }).options
+    if (Array.isArray(options)) return options.map(String)
+  }
+  return null
+}
+
+/** One reason a server cannot run a prompt, per node. */
+export interface CapabilityProblem {
+  nodeId: string
+  classType: string
+  message: string
+}
+
+/** Empty when the server can run the prompt. */
+export function capabilityProblems(prompt: ApiPrompt, caps: ServerCapabilities): CapabilityProblem[] {
+  const classes = new Set(caps.nodeClasses)
+  const problems: CapabilityProblem[] = []
+  for (const [nodeId, node] of Object.entries(prompt)) {
+    if (!classes.has(node.class_type)) {
+      problems.push({ nodeId, classType: node.class_type, message: `node type ${node.class_type} is not installed` })
+      continue
+    }
+    for (const [inputName, value] of Object.entries(node.inputs ?? {})) {
+      if (typeof value !== 'string') continue
+      const options = caps.enums[`${node.class_type}.${inputName}`]
+      if (options !== undefined && !options.includes(value)) {
+        problems.push({ nodeId, classType: node.class_type, message: `${inputName}: '${value}' is not available` })
+      }
+    }
+  }
+  return problems
+}
+
+/** Model-like values a prompt uses (enum inputs ending in `_name`, e.g. ckpt_name, lora_name, vae_name). */
+export function modelsUsed(prompt: ApiPrompt): string[] {
+  const models = new Set<string>()
+  for (const node of Object.values(prompt)) {
+    for (const [inputName, value] of Object.entries(node.inputs ?? {})) {
+      if (
+        typeof value === 'string' &&
+        /_name$/.test(inputName) &&
+        /\.(safetensors|ckpt|pt|pth|bin|gguf)$/i.test(value)
+      ) {
+        models.add(value)
+      }
+    }
+  }
+  return [...models].sort()
+}

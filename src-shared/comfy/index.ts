@@ -1,0 +1,7 @@
+export * from './capabilities'
+export * from './errors'
+export * from './http-client'
+export * from './png-size'
+export * from './probe'
+export * from './types'
+export * from './ws-client'

@@ -1,0 +1,22 @@
+import type { BlobStore } from '../../src-shared/storage/blob-store'
+import type { ProgressSink } from '../progress-sink'
+import type { Janitor } from '../scheduler/janitor'
+import type { ServerDirectory } from '../scheduler/server-directory'
+import type { SlotPool } from '../scheduler/slot-pool'
+import type { ProgressUpdate } from '../shared'
+
+export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
+
+/** What the activities need from the worker process (injected, so tests build their own). */
+export interface EngineDeps {
+  directory: ServerDirectory
+  pool: SlotPool
+  janitor: Janitor
+  blobs: BlobStore
+  sink: ProgressSink
+  log: LogFn
+  /** Sends a progress snapshot to a run's workflow; default: the activity context's client. */
+  sendProgress?: (workflowId: string, update: ProgressUpdate) => Promise<void>
+  /** Tells main which runs hold which slots (after every change). */
+  reportSlots?: () => void
+}

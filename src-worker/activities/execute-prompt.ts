@@ -1,0 +1,377 @@
+/**
+ * The execute activity: run one prompt exactly once somewhere on the farm.
+ *
+ * 1. Locate: ask the server in the heartbeat details, then every server, whether this prompt_id is
+ *    queued, running or done there. Reattach if so (same client id, so events flow again).
+ * 2. Otherwise take a slot on the best free capable server, record {server, prompt_id} in the heartbeat
+ *    details, open the WebSocket, and only then POST the prompt with our prompt_id.
+ * 3. Track it; a queued prompt may be moved to an idle server (delete, confirm gone, resubmit).
+ * 4. Collect: outputs into the blob store, or a failure that names the node.
+ * A server that stops answering fails the attempt (retryable); the retry lands elsewhere.
+ */
+import { Context } from '@temporalio/activity'
+import { CancelledFailure } from '@temporalio/common'
+import { modelsUsed } from '../../src-shared/comfy/capabilities'
+import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
+import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
+import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
+import type { Lease } from '../scheduler/slot-pool'
+import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../shared'
+import type { EngineDeps } from './deps'
+import {
+  capabilityFailure,
+  executionFailure,
+  interruptedFailure,
+  isOutOfMemory,
+  unavailableFailure,
+  validationFailure,
+} from './failures'
+import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
+import { storeOutputs } from './outputs'
+import { ProgressReporter } from './progress-reporter'
+import { PromptTracker, type TrackOutcome } from './prompt-tracker'
+import { RunProgress } from './run-progress'
+
+const HEARTBEAT_EVERY_MS = 1_000
+
+export class PromptExecution {
+  private readonly ctx = Context.current()
+  private readonly request: PlacementRequest
+  private readonly progress: RunProgress
+  private readonly reporter: ProgressReporter
+  private record: PlacementRecord | null
+  private lease: Lease | null = null
+  private tracker: PromptTracker | null = null
+  private heartbeatTimer: NodeJS.Timeout | null = null
+  private startedLocal: number | null = null
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly input: ExecuteInput
+  ) {
+    this.request = {
+      runId: input.runId,
+      prompt: input.prompt,
+      cost: promptCost(input.prompt),
+      models: modelsUsed(input.prompt),
+      servers: input.servers,
+      excludeServers: input.excludeServers,
+      minVramFree: input.minVramFree,
+    }
+    this.progress = new RunProgress(input.prompt)
+    const info = this.ctx.info
+    const send =
+      deps.sendProgress ??
+      ((id, update) => this.ctx.client.workflow.getHandle(id).signal('comfyfleet_progress', update))
+    this.reporter = new ProgressReporter(
+      input.runId,
+      info.attempt,
+      (update) => send(info.workflowExecution?.workflowId ?? input.runId, update),
+      deps.sink,
+      this.progress
+    )
+    this.reporter.promptId = input.promptId
+    const previous = info.heartbeatDetails as PlacementRecord | undefined
+    this.record = previous?.promptId === input.promptId ? previous : null
+  }
+
+  async run(): Promise<ExecuteResult> {
+    this.heartbeat()
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_EVERY_MS)
+    this.reporter.start()
+    try {
+      return await this.execute()
+    } catch (error) {
+      if (this.ctx.cancellationSignal.aborted) await this.onCancelled()
+      throw error
+    } finally {
+      if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer)
+      this.reporter.stop()
+      this.tracker?.end({ kind: 'lost' })
+      if (this.lease !== null) this.deps.pool.release(this.lease)
+      this.deps.reportSlots?.()
+    }
+  }
+
+  private heartbeat(): void {
+    this.ctx.heartbeat(this.record ?? undefined)
+  }
+
+  private async execute(): Promise<ExecuteResult> {
+    const found = await this.cancellable(this.locate())
+    if (found?.state === 'done') return await this.finish(found.serverId, found.address, found.entry)
+    if (found !== null && found !== undefined) {
+      this.lease = this.deps.pool.adopt(found.serverId, this.request, found.state)
+      this.place(found.serverId, found.address)
+      this.deps.log(
+        'info',
+        `run ${this.input.runId}: reattached to ${found.state} prompt ${this.input.promptId} on ${found.serverId}`
+      )
+      await this.startTracking(false)
+    } else {
+      const impossible = impossibleReason(this.request, this.deps.directory.list())
+      if (impossible !== null) throw capabilityFailure(impossible)
+      this.lease = await this.deps.pool.acquire(this.request, this.ctx.cancellationSignal)
+      await this.submit()
+    }
+    for (;;) {
+      const tracker = this.tracker
+      if (tracker === null || this.lease === null) throw new Error('internal: tracking without a lease')
+      const outcome = await this.cancellable(tracker.track())
+      const result = await this.handle(outcome, tracker)
+      if (result !== null) return result
+    }
+  }
+
+  /** Acts on how tracking ended; null means keep going (the prompt moved and was resubmitted). */
+  private async handle(outcome: TrackOutcome, tracker: PromptTracker): Promise<ExecuteResult | null> {
+    const lease = this.lease
+    if (lease === null) throw new Error('internal: no lease')
+    switch (outcome.kind) {
+      case 'done':
+        return await this.finish(lease.serverId, tracker.client.address, outcome.entry)
+      case 'moved':
+        await this.submit()
+        return null
+      case 'lost':
+        throw unavailableFailure(`${lease.serverId} lost prompt ${this.input.promptId} (restarted?); resubmitting`)
+      case 'unreachable':
+        this.deps.directory.markDown(lease.serverId, outcome.reason)
+        this.deps.janitor.remember(lease.serverId, this.input.promptId, this.input.runId)
+        throw unavailableFailure(`${lease.serverId} stopped answering: ${outcome.reason}`)
+    }
+  }
+
+  private targets(): LocateTarget[] {
+    const targets: LocateTarget[] = []
+    const rec = this.record
+    if (rec !== null) {
+      const known = this.deps.directory.get(rec.serverId)
+      const client =
+        known?.address === rec.address ? this.deps.directory.client(rec.serverId) : new ComfyHttpClient(rec.address)
+      targets.push({ serverId: rec.serverId, address: rec.address, client })
+    }
+    for (const server of this.deps.directory.list()) {
+      if (server.id === rec?.serverId) continue
+      targets.push({ serverId: server.id, address: server.address, client: this.deps.directory.client(server.id) })
+    }
+    return targets
+  }
+
+  private locate(): ReturnType<typeof locatePrompt> {
+    return locatePrompt(this.targets(), this.input.promptId, {
+      onUnreachable: (t) => {
+        this.deps.directory.markDown(t.serverId, 'did not answer while locating a prompt')
+        this.deps.janitor.remember(t.serverId, this.input.promptId, this.input.runId)
+      },
+      isJanitorEntry: (t, entry) =>
+        wasInterrupted(entry) && this.deps.janitor.wasCleaned(t.serverId, this.input.promptId),
+    })
+  }
+
+  private place(serverId: string, address: string): void {
+    const server = this.deps.directory.get(serverId)
+    this.record = { serverId, address, promptId: this.input.promptId, clientId: clientIdFor(this.input.promptId) }
+    this.heartbeat()
+    this.deps.janitor.forget(serverId, this.input.promptId)
+    this.reporter.server = { id: serverId, name: server?.name ?? serverId, address }
+    this.progress.urgent = true
+    this.deps.reportSlots?.()
+  }
+
+  private clientOf(serverId: string, address: string): ComfyHttpClient {
+    return this.deps.directory.get(serverId)?.address === address
+      ? this.deps.directory.client(serverId)
+      : new ComfyHttpClient(address)
+  }
+
+  /** Records the placement (heartbeat) BEFORE the POST, then opens the socket and posts. */
+  private async submit(): Promise<void> {
+    const lease = this.lease
+    const server = lease === null ? undefined : this.deps.directory.get(lease.serverId)
+    if (lease === null || server === undefined) throw unavailableFailure('the chosen server was removed')
+    this.place(server.id, server.address)
+    const tracker = await this.startTracking(true)
+    let answer
+    try {
+      answer = await tracker.client.postPrompt({
+        prompt: this.input.prompt,
+        client_id: tracker.clientId,
+        prompt_id: this.input.promptId,
+        extra_data: this.input.extraPnginfo === undefined ? {} : { extra_pnginfo: this.input.extraPnginfo },
+      })
+    } catch (error) {
+      throw this.serverGone(server, error)
+    }
+    if (!answer.ok) {
+      // 409: a newer ComfyUI already holds this prompt_id — it is ours; keep tracking it.
+      if (answer.status !== 409) throw validationFailure(answer.body, server.name)
+    }
+    this.deps.pool.setState(lease, 'queued')
+    lease.stealHandler = (target) => this.moveTo(target)
+  }
+
+  private async startTracking(fresh: boolean): Promise<PromptTracker> {
+    const rec = this.record
+    if (rec === null) throw new Error('internal: no placement')
+    const tracker = new PromptTracker(this.clientOf(rec.serverId, rec.address), rec.promptId, rec.clientId, {
+      onMessage: (m) => {
+        this.progress.apply(m, Date.now())
+        this.reporter.touched()
+      },
+      onPreview: (p) =>
+        this.deps.sink.preview({
+          runId: this.input.runId,
+          nodeId: p.nodeId ?? this.progress.current?.id ?? null,
+          mime: p.mime,
+          dataBase64: p.bytes.toString('base64'),
+        }),
+      onStarted: () => this.onStarted(),
+    })
+    this.tracker = tracker
+    try {
+      await tracker.connect()
+    } catch (error) {
+      const server = this.deps.directory.get(rec.serverId)
+      // Reattaching without a socket still works through the reconcile poll; a fresh submit needs it.
+      if (fresh && server !== undefined) throw this.serverGone(server, error)
+    }
+    return tracker
+  }
+
+  private onStarted(): void {
+    this.startedLocal ??= Date.now()
+    this.progress.markStarted(Date.now())
+    this.reporter.state = 'running'
+    this.progress.urgent = true
+    if (this.lease !== null) {
+      this.lease.stealHandler = null
+      this.deps.pool.setState(this.lease, 'running')
+    }
+  }
+
+  private serverGone(server: WorkerServer, error: unknown): Error {
+    const reason = error instanceof Error ? error.message : String(error)
+    if (!(error instanceof ComfyUnreachableError)) return unavailableFailure(reason)
+    this.deps.directory.markDown(server.id, reason)
+    // The POST may have landed before the connection broke: clean it up when the server is back.
+    this.deps.janitor.remember(server.id, this.input.promptId, this.input.runId)
+    return unavailableFailure(`${server.name} stopped answering: ${reason}`)
+  }
+
+  /** Work stealing: delete from the old server, confirm it is gone and not running, then resubmit on `target`. */
+  private async moveTo(target: Lease): Promise<boolean> {
+    const tracker = this.tracker
+    const old = this.lease
+    if (tracker === null || old === null || old.state !== 'queued' || tracker.started) return false
+    tracker.paused = true
+    try {
+      await tracker.client.deleteFromQueue([this.input.promptId])
+      const queue = await tracker.client.getQueue()
+      const stillThere = queue.queue_running.concat(queue.queue_pending).some((i) => i[1] === this.input.promptId)
+      if (stillThere || tracker.started || (await tracker.client.getHistory(this.input.promptId)) !== null) {
+        tracker.paused = false
+        return false
+      }
+    } catch {
+      tracker.paused = false
+      return false
+    }
+    this.deps.log(
+      'info',
+      `run ${this.input.runId}: moved queued prompt from ${old.serverId} to idle ${target.serverId}`
+    )
+    this.deps.pool.release(old)
+    this.lease = target
+    tracker.end({ kind: 'moved' })
+    return true
+  }
+
+  /** Turns a history entry into the result or the failure it describes. */
+  private async finish(serverId: string, address: string, entry: HistoryEntry): Promise<ExecuteResult> {
+    const server = this.deps.directory.get(serverId)
+    const name = server?.name ?? serverId
+    const messages = entry.status.messages
+    const error = messages.find(([event]) => event === 'execution_error')?.[1] as ExecutionErrorData | undefined
+    if (error !== undefined) {
+      this.progress.apply({ type: 'execution_error', data: error }, Date.now())
+      await this.reporter.flush()
+      throw executionFailure(error, name, this.oomRetryFor(serverId, error))
+    }
+    if (wasInterrupted(entry)) {
+      const data = messages.find(([event]) => event === 'execution_interrupted')?.[1] as
+        { node_id?: string } | undefined
+      throw interruptedFailure(data?.node_id ?? null, name)
+    }
+    const outputs = await storeOutputs(this.clientOf(serverId, address), this.deps.blobs, entry.outputs)
+    const finishedAt = Date.now()
+    if (this.startedLocal !== null) {
+      this.deps.pool.recordRun(serverId, this.request.cost, finishedAt - this.startedLocal, this.request.models)
+    }
+    this.progress.finish()
+    this.reporter.state = 'running'
+    await this.reporter.flush()
+    return {
+      promptId: this.input.promptId,
+      serverId,
+      serverName: name,
+      attempt: this.ctx.info.attempt,
+      outputs,
+      startedAt: this.progress.startedAt,
+      finishedAt,
+    }
+  }
+
+  /** OOM: retry once elsewhere, but only if some capable server has more free VRAM. */
+  private oomRetryFor(
+    serverId: string,
+    error: ExecutionErrorData
+  ): { serverId: string; vramFree: number | null } | undefined {
+    if (!isOutOfMemory(error) || (this.input.excludeServers?.length ?? 0) > 0) return undefined
+    const vramFree = this.deps.pool.vramFree(serverId)
+    const better = this.deps.directory
+      .list()
+      .some((s) => s.id !== serverId && s.vramFree !== null && (vramFree === null || s.vramFree > vramFree))
+    return better ? { serverId, vramFree } : undefined
+  }
+
+  /** Races `promise` with the activity's cancellation. */
+  private cancellable<T>(promise: Promise<T>): Promise<T> {
+    const signal = this.ctx.cancellationSignal
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = (): void =>
+        reject(signal.reason instanceof Error ? signal.reason : new CancelledFailure('cancelled'))
+      if (signal.aborted) return onAbort()
+      signal.addEventListener('abort', onAbort, { once: true })
+      promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+    })
+  }
+
+  /**
+   * Cancelled by the workflow (cancel signal or Temporal cancellation): stop it on ComfyUI — delete it
+   * from the queue, interrupt it by prompt_id (never globally), drop its history entry. Cancelled for any
+   * other reason (worker shutdown, heartbeat timeout, workflow gone): leave it, the next attempt reattaches.
+   */
+  private async onCancelled(): Promise<void> {
+    if (this.ctx.cancellationDetails?.cancelRequested !== true) return
+    const rec = this.record
+    if (rec === null) return
+    this.tracker?.end({ kind: 'lost' })
+    const client = this.clientOf(rec.serverId, rec.address)
+    try {
+      await client.deleteFromQueue([rec.promptId])
+      await client.interrupt(rec.promptId)
+      await client.deleteHistory([rec.promptId])
+      this.deps.log('info', `run ${this.input.runId}: cancelled prompt ${rec.promptId} on ${rec.serverId}`)
+    } catch {
+      this.deps.janitor.remember(rec.serverId, rec.promptId, this.input.runId)
+    }
+  }
+}
+
+/** The WebSocket client id of a prompt: derived from it, so any later attempt can reopen the same socket. */
+export function clientIdFor(promptId: string): string {
+  return `comfyfleet-${promptId}`
+}

@@ -1,0 +1,12 @@
+/** Activity factory: the worker injects its server directory, slot pool, blob store and progress sink. */
+import type { EngineActivities } from '../shared'
+import type { EngineDeps } from './deps'
+import { PromptExecution } from './execute-prompt'
+
+export type { EngineDeps } from './deps'
+
+export function createActivities(deps: EngineDeps): EngineActivities {
+  return {
+    executePrompt: (input) => new PromptExecution(deps, input).run(),
+  }
+}

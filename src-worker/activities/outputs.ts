@@ -1,0 +1,69 @@
+/**
+ * Copies a finished prompt's output images from the server (/view) into the content-addressed store
+ * and describes them. Any node output list whose items look like `{filename, subfolder, type}` counts
+ * (SaveImage/PreviewImage `images`, video nodes' `gifs`, …). Bytes never leave the worker.
+ */
+import type { OutputRef } from '../../src-shared/contract/runs'
+import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import { imageSize } from '../../src-shared/comfy/png-size'
+import type { ImageRef, NodeOutput } from '../../src-shared/comfy/types'
+import type { BlobStore } from '../../src-shared/storage/blob-store'
+
+export async function storeOutputs(
+  client: ComfyHttpClient,
+  blobs: BlobStore,
+  outputs: Record<string, NodeOutput>
+): Promise<OutputRef[]> {
+  const refs: OutputRef[] = []
+  for (const [nodeId, output] of Object.entries(outputs)) {
+    for (const file of fileRefs(output)) {
+      const { bytes, contentType } = await client.view(file)
+      const format = extensionOf(file.filename, contentType)
+      const hash = blobs.put(bytes, format)
+      const size = imageSize(bytes)
+      refs.push({
+        hash,
+        nodeId,
+        filename: file.filename,
+        subfolder: file.subfolder,
+        type: file.type,
+        format,
+        width: size?.width ?? null,
+        height: size?.height ?? null,
+        bytes: bytes.length,
+      })
+    }
+  }
+  return refs
+}
+
+function fileRefs(output: NodeOutput): ImageRef[] {
+  const refs: ImageRef[] = []
+  for (const value of Object.values(output)) {
+    if (!Array.isArray(value)) continue
+    for (const item of value) {
+      if (typeof item !== 'object' || item === null) continue
+      const { filename, subfolder, type } = item as Partial<ImageRef>
+      if (typeof filename !== 'string' || filename === '') continue
+      if (type !== 'output' && type !== 'temp' && type !== 'input') continue
+      refs.push({ filename, subfolder: typeof subfolder === 'string' ? subfolder : '', type })
+    }
+  }
+  return refs
+}
+
+const MIME_EXT: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+}
+
+/** The store's extension: from the file name when it is a plain one, else from the content type. */
+function extensionOf(filename: string, contentType: string): string {
+  const match = /\.([A-Za-z0-9]{1,8})$/.exec(filename)
+  if (match?.[1] !== undefined) return match[1].toLowerCase()
+  return MIME_EXT[contentType.split(';')[0]?.trim() ?? ''] ?? 'bin'
+}

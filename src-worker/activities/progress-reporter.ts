@@ -1,0 +1,107 @@
+/**
+ * Sends a run's state to its workflow as a throttled signal (a node change within ~250 ms, step progress
+ * at most once a second, so history stays small) and to the live side channel (every step, ≤10/s).
+ * Each signal is a full snapshot with a sequence number, so a lost or late one costs nothing.
+ */
+import type { ProgressSink } from '../progress-sink'
+import type { ProgressUpdate } from '../shared'
+import type { RunProgress } from './run-progress'
+
+const URGENT_GAP_MS = 250
+const STEP_GAP_MS = 1_000
+const SINK_GAP_MS = 100
+
+export type SendUpdate = (update: ProgressUpdate) => Promise<void>
+
+export class ProgressReporter {
+  private seq = 0
+  private lastSignal = 0
+  private lastSink = 0
+  private inFlight: Promise<void> | null = null
+  private timer: NodeJS.Timeout | null = null
+  state: ProgressUpdate['state'] = 'queued'
+  server: ProgressUpdate['server'] = null
+  promptId = ''
+
+  constructor(
+    private readonly runId: string,
+    private readonly attempt: number,
+    private readonly send: SendUpdate,
+    private readonly sink: ProgressSink,
+    public progress: RunProgress
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), 100)
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** Called after every WebSocket message: drives the live channel at once, the workflow on the next tick. */
+  touched(): void {
+    const now = Date.now()
+    if (this.progress.urgent || now - this.lastSink >= SINK_GAP_MS) {
+      this.lastSink = now
+      const node = this.progress.current
+      this.sink.progress({
+        runId: this.runId,
+        serverId: this.server?.id ?? null,
+        nodeId: node?.id ?? null,
+        classType: node?.class_type ?? null,
+        nodeState: node === null ? null : (this.progress.nodes[node.id] ?? null),
+        value: this.progress.nodeProgress?.value ?? null,
+        max: this.progress.nodeProgress?.max ?? null,
+        progress: this.progress.progress,
+      })
+    }
+  }
+
+  /** Sends whatever changed now, and waits for it (before the activity returns). */
+  async flush(): Promise<void> {
+    if (this.inFlight !== null) await this.inFlight
+    this.progress.urgent = true
+    await this.signal()
+  }
+
+  private tick(): void {
+    if (this.inFlight !== null) return
+    const gap = Date.now() - this.lastSignal
+    if ((this.progress.urgent && gap >= URGENT_GAP_MS) || (this.progress.dirty && gap >= STEP_GAP_MS)) {
+      void this.signal()
+    }
+  }
+
+  private async signal(): Promise<void> {
+    if (!this.progress.urgent && !this.progress.dirty) return
+    this.progress.urgent = false
+    this.progress.dirty = false
+    this.lastSignal = Date.now()
+    const events = this.progress.takeEvents()
+    const update: ProgressUpdate = {
+      seq: this.seq++,
+      attempt: this.attempt,
+      state: this.state,
+      server: this.server,
+      promptId: this.promptId,
+      currentNode: this.progress.current,
+      progress: this.progress.progress,
+      nodeProgress: this.progress.nodeProgress,
+      nodes: { ...this.progress.nodes },
+      startedAt: this.progress.startedAt,
+      events,
+    }
+    this.inFlight = this.send(update).catch(() => {
+      // Temporal unreachable for a moment: keep the events for the next snapshot.
+      this.progress.requeueEvents(events)
+      this.progress.dirty = true
+    })
+    try {
+      await this.inFlight
+    } finally {
+      this.inFlight = null
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Builds the Temporal worker of the run engine: one task queue for the workflows and the execute
+ * activity, with activity slots supplied by the server slot pool (activity concurrency == free server
+ * slots), plus the server directory, janitor and blob store the activities use.
+ */
+import { join } from 'node:path'
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker'
+import type { TemporalConnectionConfig, WorkerServer } from '../src-shared/contract/worker-protocol'
+import { BlobStore } from '../src-shared/storage/blob-store'
+import { createActivities } from './activities'
+import type { EngineDeps, LogFn } from './activities/deps'
+import type { ProgressSink } from './progress-sink'
+import { Janitor } from './scheduler/janitor'
+import { ServerDirectory } from './scheduler/server-directory'
+import { SlotPool } from './scheduler/slot-pool'
+import { ServerSlotSupplier } from './scheduler/slot-supplier'
+import type { SlotUsage } from '../src-shared/contract/worker-protocol'
+
+export interface EngineWorkerOptions {
+  connection: NativeConnection
+  namespace: string
+  taskQueue: string
+  /** Content-addressed image store root (`<dataDir>/images`). */
+  imagesDir: string
+  sink: ProgressSink
+  log?: LogFn
+  /** Prebuilt bundle (production); null: bundle `src-worker/workflows` from source (dev, tests). */
+  workflowBundlePath?: string | null
+  servers?: WorkerServer[]
+  identity?: string
+  onSlots?: (usage: SlotUsage[]) => void
+}
+
+export interface EngineWorker {
+  worker: Worker
+  directory: ServerDirectory
+  pool: SlotPool
+  janitor: Janitor
+  supplier: ServerSlotSupplier
+  /** Runs until shutdown; cleans up timers afterwards. */
+  run(): Promise<void>
+  shutdown(): void
+}
+
+export async function createEngineWorker(options: EngineWorkerOptions): Promise<EngineWorker> {
+  const log: LogFn = options.log ?? (() => undefined)
+  const directory = new ServerDirectory()
+  const pool = new SlotPool(directory)
+  const janitor = new Janitor(directory, pool, (m) => log('info', m))
+  const supplier = new ServerSlotSupplier(pool)
+  directory.update(options.servers ?? [])
+  const deps: EngineDeps = {
+    directory,
+    pool,
+    janitor,
+    blobs: new BlobStore(options.imagesDir),
+    sink: options.sink,
+    log,
+    reportSlots: options.onSlots === undefined ? undefined : () => options.onSlots?.(pool.usage()),
+  }
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    identity: options.identity,
+    ...workflowSource(options.workflowBundlePath ?? null),
+    activities: createActivities(deps),
+    // Heartbeat details (the placement record) reach Temporal within a second.
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
+    tuner: {
+      workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },
+      activityTaskSlotSupplier: supplier,
+      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 10 },
+      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+    },
+  })
+  directory.start()
+  pool.start()
+  janitor.start()
+  const stopTimers = (): void => {
+    directory.stop()
+    pool.stop()
+    janitor.stop()
+  }
+  return {
+    worker,
+    directory,
+    pool,
+    janitor,
+    supplier,
+    async run() {
+      try {
+        await worker.run()
+      } finally {
+        stopTimers()
+      }
+    },
+    shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown()
+    },
+  }
+}
+
+function workflowSource(bundlePath: string | null): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (bundlePath !== null) return { workflowBundle: { codePath: bundlePath } }
+  return { workflowsPath: join(__dirname, 'workflows', 'index.ts') }
+}
+
+/** Connects to Temporal with the app's connection settings (TLS / API key for remote clusters). */
+export async function connectTemporal(config: TemporalConnectionConfig): Promise<NativeConnection> {
+  const { readFileSync } = await import('node:fs')
+  return await NativeConnection.connect({
+    address: config.address,
+    apiKey: config.apiKey ?? undefined,
+    tls:
+      config.tls === null
+        ? config.apiKey === null
+          ? undefined
+          : true
+        : {
+            serverNameOverride: config.tls.serverName ?? undefined,
+            serverRootCACertificate: config.tls.caPath === null ? undefined : readFileSync(config.tls.caPath),
+            clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) },
+          },
+  })
+}

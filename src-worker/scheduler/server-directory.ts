@@ -1,0 +1,105 @@
+/**
+ * The servers this worker owns, as main (or the standalone config) last described them, plus what the
+ * worker itself observed: a server whose requests fail is marked down at once and stays down until a
+ * probe answers again, so runs fail over without waiting for main's health loop.
+ */
+import { EventEmitter } from 'node:events'
+import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+
+export interface DirectoryEvents {
+  changed: []
+  /** A server that was down answers again (the janitor cleans up there). */
+  recovered: [string]
+}
+
+export class ServerDirectory extends EventEmitter<DirectoryEvents> {
+  private servers = new Map<string, WorkerServer>()
+  private down = new Map<string, { since: number; reason: string }>()
+  private clients = new Map<string, ComfyHttpClient>()
+  private probeTimer: NodeJS.Timeout | null = null
+
+  constructor(private readonly probeIntervalMs = 1_000) {
+    super()
+  }
+
+  /** Replaces the server list (the worker protocol's `servers` message). */
+  update(servers: WorkerServer[]): void {
+    this.servers = new Map(servers.map((s) => [s.id, s]))
+    for (const id of [...this.down.keys()]) if (!this.servers.has(id)) this.down.delete(id)
+    for (const [id, client] of this.clients) {
+      if (this.servers.get(id)?.address !== client.address) this.clients.delete(id)
+    }
+    this.emit('changed')
+  }
+
+  list(): WorkerServer[] {
+    return [...this.servers.values()]
+  }
+
+  get(id: string): WorkerServer | undefined {
+    return this.servers.get(id)
+  }
+
+  findByAddress(address: string): WorkerServer | undefined {
+    return this.list().find((s) => s.address === address)
+  }
+
+  /** May take new runs: main says accepting, and the worker has not seen it fail since. */
+  isUsable(id: string): boolean {
+    const server = this.servers.get(id)
+    return server !== undefined && server.accepting && server.online && !this.down.has(id)
+  }
+
+  isDown(id: string): boolean {
+    return this.down.has(id)
+  }
+
+  client(id: string): ComfyHttpClient {
+    const server = this.servers.get(id)
+    if (server === undefined) throw new Error(`Unknown server ${id}`)
+    let client = this.clients.get(id)
+    if (client === undefined) {
+      client = new ComfyHttpClient(server.address)
+      this.clients.set(id, client)
+    }
+    return client
+  }
+
+  markDown(id: string, reason: string): void {
+    if (this.down.has(id) || !this.servers.has(id)) return
+    this.down.set(id, { since: Date.now(), reason })
+    this.emit('changed')
+  }
+
+  markUp(id: string): void {
+    if (!this.down.delete(id)) return
+    this.emit('recovered', id)
+    this.emit('changed')
+  }
+
+  /** Probes down servers until they answer. */
+  start(): void {
+    if (this.probeTimer !== null) return
+    this.probeTimer = setInterval(() => void this.probeDown(), this.probeIntervalMs)
+    this.probeTimer.unref()
+  }
+
+  stop(): void {
+    if (this.probeTimer !== null) clearInterval(this.probeTimer)
+    this.probeTimer = null
+  }
+
+  private async probeDown(): Promise<void> {
+    await Promise.all(
+      [...this.down.keys()].map(async (id) => {
+        try {
+          await this.client(id).getQueue()
+          this.markUp(id)
+        } catch {
+          // Still down.
+        }
+      })
+    )
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Slots of the servers this worker owns. A run's activity acquires a lease on the best free capable
+ * server (waiting if none is free), and releases it when it ends. The pool is work-conserving: when a
+ * server has nothing of ours while another server holds one of our prompts queued but not started, it
+ * asks that prompt's activity to move it (the activity deletes it there, confirms, and resubmits here).
+ */
+import { EventEmitter } from 'node:events'
+import type { SlotUsage } from '../../src-shared/contract/worker-protocol'
+import { allowed, capable, chooseServer, type PlacementRequest, type ServerLoad } from './placement'
+import type { ServerDirectory } from './server-directory'
+
+export type LeaseState = 'placing' | 'queued' | 'running'
+
+/** Moves a queued prompt to `target`; resolves true when it was moved (the old lease is released). */
+export type StealHandler = (target: Lease) => Promise<boolean>
+
+export class Lease {
+  state: LeaseState = 'placing'
+  /** 0–1 of the run's own progress while running, for the remaining-work estimate. */
+  progress = 0
+  stealHandler: StealHandler | null = null
+  stealing = false
+  lastStealAt = 0
+  released = false
+
+  constructor(
+    readonly serverId: string,
+    readonly request: PlacementRequest
+  ) {}
+}
+
+interface Waiter {
+  request: PlacementRequest
+  resolve: (lease: Lease) => void
+  reject: (error: unknown) => void
+  signal: AbortSignal
+}
+
+const RATE_SMOOTHING = 0.4
+/** A prompt whose move failed is not tried again at once (it may have just started). */
+const STEAL_COOLDOWN_MS = 1_000
+
+export interface PoolEvents {
+  changed: []
+}
+
+export class SlotPool extends EventEmitter<PoolEvents> {
+  private leases = new Map<string, Set<Lease>>()
+  private rates = new Map<string, number>()
+  private loadedModels = new Map<string, Set<string>>()
+  private waiters: Waiter[] = []
+  private rebalanceTimer: NodeJS.Timeout | null = null
+
+  constructor(readonly directory: ServerDirectory) {
+    super()
+    directory.on('changed', () => this.onChange())
+  }
+
+  /** How many activities this worker should run at once: free-or-used slots of usable servers, plus leases elsewhere. */
+  capacity(): number {
+    let total = 0
+    for (const server of this.directory.list()) {
+      const inUse = this.leasesOn(server.id).size
+      total += this.directory.isUsable(server.id) ? Math.max(server.slots, inUse) : inUse
+    }
+    return total
+  }
+
+  /** Waits for a slot on the best server that can run `request`. */
+  acquire(request: PlacementRequest, signal: AbortSignal): Promise<Lease> {
+    return new Promise<Lease>((resolve, reject) => {
+      const waiter: Waiter = { request, resolve, reject, signal }
+      const onAbort = (): void => {
+        this.waiters = this.waiters.filter((w) => w !== waiter)
+        reject(signal.reason instanceof Error ? signal.reason : new Error('slot request aborted'))
+      }
+      if (signal.aborted) return onAbort()
+      signal.addEventListener('abort', onAbort, { once: true })
+      waiter.resolve = (lease) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(lease)
+      }
+      this.waiters.push(waiter)
+      this.pump()
+    })
+  }
+
+  /** A lease on a given server regardless of free slots: reattaching to a prompt that is already there. */
+  adopt(serverId: string, request: PlacementRequest, state: LeaseState): Lease {
+    const lease = this.add(serverId, request)
+    lease.state = state
+    return lease
+  }
+
+  release(lease: Lease): void {
+    if (lease.released) return
+    lease.released = true
+    this.leasesOn(lease.serverId).delete(lease)
+    this.onChange()
+  }
+
+  setState(lease: Lease, state: LeaseState): void {
+    if (lease.state === state) return
+    lease.state = state
+    this.onChange()
+  }
+
+  /** Records how fast a server ran a prompt of `cost` units, and which models are now loaded there. */
+  recordRun(serverId: string, cost: number, durationMs: number, models: string[]): void {
+    if (durationMs > 0) {
+      const sample = cost / durationMs
+      const old = this.rates.get(serverId)
+      this.rates.set(serverId, old === undefined ? sample : old + RATE_SMOOTHING * (sample - old))
+    }
+    if (models.length > 0) this.loadedModels.set(serverId, new Set(models))
+  }
+
+  vramFree(serverId: string): number | null {
+    return this.directory.get(serverId)?.vramFree ?? null
+  }
+
+  usage(): SlotUsage[] {
+    return this.directory.list().map((s) => {
+      const leases = [...this.leasesOn(s.id)]
+      return { serverId: s.id, inUse: leases.length, runIds: leases.map((l) => l.request.runId) }
+    })
+  }
+
+  /** True when a lease of this pool tracks `promptId` on `serverId` (the janitor must not touch it). */
+  isTracking(serverId: string, runId: string): boolean {
+    return [...this.leasesOn(serverId)].some((l) => l.request.runId === runId)
+  }
+
+  /** Rebalances on a timer too, in case a change came from outside (a prompt started on its own). */
+  start(intervalMs = 250): void {
+    if (this.rebalanceTimer !== null) return
+    this.rebalanceTimer = setInterval(() => this.rebalance(), intervalMs)
+    this.rebalanceTimer.unref()
+  }
+
+  stop(): void {
+    if (this.rebalanceTimer !== null) clearInterval(this.rebalanceTimer)
+    this.rebalanceTimer = null
+    for (const waiter of this.waiters) waiter.reject(new Error('worker is shutting down'))
+    this.waiters = []
+  }
+
+  private add(serverId: string, request: PlacementRequest): Lease {
+    const lease = new Lease(serverId, request)
+    let set = this.leases.get(serverId)
+    if (set === undefined) {
+      set = new Set()
+      this.leases.set(serverId, set)
+    }
+    set.add(lease)
+    return lease
+  }
+
+  private leasesOn(serverId: string): Set<Lease> {
+    return this.leases.get(serverId) ?? new Set()
+  }
+
+  private onChange(): void {
+    this.pump()
+    this.rebalance()
+    this.emit('changed')
+  }
+
+  private loads(): ServerLoad[] {
+    return this.directory.list().map((server) => {
+      const leases = [...this.leasesOn(server.id)]
+      return {
+        server,
+        usable: this.directory.isUsable(server.id),
+        inUse: leases.length,
+        remainingCost: leases.reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
+        rate: this.rates.get(server.id) ?? null,
+        loadedModels: this.loadedModels.get(server.id) ?? new Set<string>(),
+      }
+    })
+  }
+
+  /** Hands free slots to waiting activities, first come first served. */
+  private pump(): void {
+    for (const waiter of [...this.waiters]) {
+      const choice = chooseServer(waiter.request, this.loads())
+      if (choice === null) continue
+      this.waiters = this.waiters.filter((w) => w !== waiter)
+      waiter.resolve(this.add(choice.server.id, waiter.request))
+    }
+  }
+
+  /** Idle usable server + a prompt of ours queued but not started elsewhere → move it (one at a time per prompt). */
+  private rebalance(): void {
+    if (this.waiters.length > 0) return
+    const loads = this.loads()
+    for (const idle of loads) {
+      if (!idle.usable || idle.inUse > 0 || idle.server.slots < 1) continue
+      const victim = this.pickVictim(idle, loads)
+      if (victim === null) continue
+      this.steal(victim, idle.server.id)
+      return
+    }
+  }
+
+  private pickVictim(idle: ServerLoad, loads: ServerLoad[]): Lease | null {
+    let victim: Lease | null = null
+    let worstWait = 0
+    for (const load of loads) {
+      if (load.server.id === idle.server.id) continue
+      for (const lease of this.leasesOn(load.server.id)) {
+        if (lease.state !== 'queued' || lease.stealing || lease.stealHandler === null) continue
+        if (Date.now() - lease.lastStealAt < STEAL_COOLDOWN_MS) continue
+        if (!allowed(lease.request, idle.server) || !capable(lease.request, idle.server)) continue
+        // The longer it would still wait where it is, the more moving it helps.
+        const wait = load.remainingCost / (load.rate ?? 1) + 1
+        if (wait > worstWait) {
+          worstWait = wait
+          victim = lease
+        }
+      }
+    }
+    return victim
+  }
+
+  private steal(victim: Lease, targetServerId: string): void {
+    const handler = victim.stealHandler
+    if (handler === null) return
+    victim.stealing = true
+    victim.lastStealAt = Date.now()
+    const target = this.add(targetServerId, victim.request)
+    target.state = 'placing'
+    handler(target)
+      .then((moved) => {
+        if (!moved) this.release(target)
+      })
+      .catch(() => this.release(target))
+      .finally(() => {
+        victim.stealing = false
+        this.onChange()
+      })
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Activity slots == server slots. Temporal's worker asks for a permit before it polls for an activity
+ * task; we grant one only while the number of permits is below this worker's server capacity, so
+ * Temporal hands a run to this worker only when one of its servers can take it, and other workers on
+ * the same task queue (other GPU hosts) get the rest.
+ */
+import type { CustomSlotSupplier, SlotPermit, ActivitySlotInfo } from '@temporalio/worker'
+import type { SlotPool } from './slot-pool'
+
+export class ServerSlotSupplier implements CustomSlotSupplier<ActivitySlotInfo> {
+  readonly type = 'custom' as const
+  private issued = 0
+  private waiting: { resolve: (permit: SlotPermit) => void }[] = []
+
+  constructor(private readonly pool: SlotPool) {
+    pool.on('changed', () => this.grant())
+  }
+
+  reserveSlot(_ctx: unknown, abortSignal: AbortSignal): Promise<SlotPermit> {
+    return new Promise<SlotPermit>((resolve, reject) => {
+      const entry = { resolve }
+      const onAbort = (): void => {
+        this.waiting = this.waiting.filter((w) => w !== entry)
+        const error = new Error('slot reservation aborted')
+        error.name = 'AbortError'
+        reject(error)
+      }
+      if (abortSignal.aborted) return onAbort()
+      abortSignal.addEventListener('abort', onAbort, { once: true })
+      entry.resolve = (permit) => {
+        abortSignal.removeEventListener('abort', onAbort)
+        resolve(permit)
+      }
+      this.waiting.push(entry)
+      this.grant()
+    })
+  }
+
+  tryReserveSlot(): SlotPermit | null {
+    if (this.issued >= this.pool.capacity()) return null
+    this.issued += 1
+    return {}
+  }
+
+  markSlotUsed(): void {
+    // The activity itself takes the server lease once it knows the prompt.
+  }
+
+  releaseSlot(): void {
+    this.issued = Math.max(0, this.issued - 1)
+    this.grant()
+  }
+
+  /** Permits currently out (reserved for a poll or running an activity). */
+  get outstanding(): number {
+    return this.issued
+  }
+
+  private grant(): void {
+    while (this.waiting.length > 0 && this.issued < this.pool.capacity()) {
+      const next = this.waiting.shift()
+      if (next === undefined) return
+      this.issued += 1
+      next.resolve({})
+    }
+  }
+}

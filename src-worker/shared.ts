@@ -1,0 +1,186 @@
+/**
+ * Names and payload shapes shared by the workflows, the activities and the clients (main process,
+ * SDK, Python scripts). The query and signal names are PUBLIC: get_status, get_events, cancel.
+ * No Node built-ins here: workflows import this file.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow'
+import type {
+  ApiPrompt,
+  NodeState,
+  OutputRef,
+  RetryPolicyInput,
+  RunErrorInfo,
+  RunEvent,
+  RunOptions,
+  RunState,
+  RunStatus,
+} from '../src-shared/contract/runs'
+
+export const DEFAULT_TASK_QUEUE = 'comfyfleet'
+
+/** Run options the engine fills in when a run does not say. */
+export const DEFAULT_RETRY: Required<RetryPolicyInput> = {
+  initialIntervalMs: 1_000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 30_000,
+  maximumAttempts: 10,
+}
+
+/** Heartbeat timeout of the execute activity: how fast a killed worker is noticed. */
+export const HEARTBEAT_TIMEOUT_MS = 5_000
+
+export interface RunWorkflowInput {
+  runId: string
+  prompt: ApiPrompt
+  options?: RunOptions
+  /** Written by SaveImage into the PNG (ComfyUI's extra_data.extra_pnginfo), e.g. `{ workflow: <UI graph> }`. */
+  extraPnginfo?: Record<string, unknown>
+  name?: string
+  batchId?: string | null
+  /** Index within the batch (child workflows only). */
+  batchIndex?: number
+  /** Set by the client when ComfyFleet's custom search attributes exist on the namespace. */
+  searchAttributes?: boolean
+}
+
+export interface RunResult {
+  runId: string
+  promptId: string
+  serverId: string
+  serverName: string
+  attempt: number
+  outputs: OutputRef[]
+  startedAt: number | null
+  finishedAt: number
+}
+
+/** What the execute activity is asked to do. */
+export interface ExecuteInput {
+  runId: string
+  promptId: string
+  prompt: ApiPrompt
+  extraPnginfo?: Record<string, unknown>
+  servers?: string[]
+  /** Never place on these (e.g. the server that ran out of memory). */
+  excludeServers?: string[]
+  /** Only servers with more free VRAM than this (bytes): the OOM retry. */
+  minVramFree?: number | null
+}
+
+/** What the execute activity returns: where it ran and the stored outputs (never image bytes). */
+export interface ExecuteResult {
+  promptId: string
+  serverId: string
+  serverName: string
+  attempt: number
+  outputs: OutputRef[]
+  startedAt: number | null
+  finishedAt: number
+}
+
+/** The activities the workflows call; implemented by `createActivities` in src-worker/activities. */
+export interface EngineActivities {
+  executePrompt(input: ExecuteInput): Promise<ExecuteResult>
+}
+
+/** Details of an out-of-memory failure that may be retried once on a server with more free VRAM. */
+export interface OomDetails {
+  serverId: string
+  vramFree: number | null
+}
+
+/** Heartbeat details of the execute activity: where the prompt was placed, recorded BEFORE it is posted. */
+export interface PlacementRecord {
+  serverId: string
+  address: string
+  promptId: string
+  clientId: string
+}
+
+/** Internal signal from the activity to its workflow: a full snapshot, so a lost one costs nothing. */
+export interface ProgressUpdate {
+  seq: number
+  attempt: number
+  state: Extract<RunState, 'queued' | 'running'>
+  server: { id: string; name: string; address: string } | null
+  promptId: string
+  currentNode: { id: string; class_type: string } | null
+  progress: number
+  nodeProgress: { value: number; max: number } | null
+  nodes: Record<string, NodeState>
+  startedAt: number | null
+  events: RunEvent[]
+}
+
+/** Failure types the activity throws (ApplicationFailure.type). */
+export const FAILURE = {
+  validation: 'ComfyValidationError',
+  execution: 'ComfyExecutionError',
+  oomRetry: 'ComfyOutOfMemoryRetry',
+  unavailable: 'ComfyServerUnavailable',
+  interrupted: 'ComfyInterrupted',
+} as const
+
+export const getStatusQuery = defineQuery<RunStatus>('get_status')
+export const getEventsQuery = defineQuery<RunEvent[]>('get_events')
+export const cancelSignal = defineSignal<[reason?: string]>('cancel')
+export const progressSignal = defineSignal<[ProgressUpdate]>('comfyfleet_progress')
+
+/* ---------- batches ---------- */
+
+export type BatchSweep =
+  | { kind: 'count'; count: number }
+  | { kind: 'seeds'; from: number; to: number; nodeId?: string; inputName?: string }
+  | { kind: 'values'; nodeId: string; inputName: string; values: unknown[] }
+  | { kind: 'prompts'; prompts: ApiPrompt[] }
+
+export interface BatchWorkflowInput {
+  batchId: string
+  name?: string
+  prompt: ApiPrompt
+  options?: RunOptions
+  extraPnginfo?: Record<string, unknown>
+  sweep: BatchSweep
+  /** How many child runs may be open at once (the scheduler spreads them over the farm). */
+  window?: number
+  searchAttributes?: boolean
+  /** Carried over continue-as-new. */
+  carry?: BatchCarry
+}
+
+export interface BatchCarry {
+  nextIndex: number
+  completed: number
+  failed: number
+  cancelled: number
+  open: number[]
+  cancelRequested: boolean
+}
+
+export interface BatchStatus {
+  batch_id: string
+  status: RunState
+  total: number
+  completed: number
+  failed: number
+  cancelled: number
+  running: number
+  pending: number
+  /** 0–1: finished children over total. */
+  progress: number
+}
+
+export interface ChildDone {
+  index: number
+  status: Extract<RunState, 'completed' | 'failed' | 'cancelled'>
+}
+
+export const batchStatusQuery = defineQuery<BatchStatus>('get_status')
+export const childDoneSignal = defineSignal<[ChildDone]>('comfyfleet_child_done')
+
+/** Workflow id of a batch's child run: stable, so a replayed or continued batch never starts a run twice. */
+export function childWorkflowId(batchId: string, index: number): string {
+  return `run-${batchId.replace(/^batch-/, '')}-${index}`
+}
+
+export type { RunErrorInfo }

@@ -1,0 +1,62 @@
+/** Expands a batch sweep into the prompt of its i-th run (pure, deterministic: workflows call it). */
+import type { ApiPrompt } from '../../src-shared/contract/runs'
+import type { BatchSweep } from '../shared'
+
+const SEED_INPUTS = ['seed', 'noise_seed']
+
+export function sweepSize(sweep: BatchSweep): number {
+  switch (sweep.kind) {
+    case 'count':
+      return Math.max(0, Math.floor(sweep.count))
+    case 'seeds':
+      return Math.max(0, Math.floor(sweep.to) - Math.floor(sweep.from) + 1)
+    case 'values':
+      return sweep.values.length
+    case 'prompts':
+      return sweep.prompts.length
+  }
+}
+
+/** The prompt of run `index`; `batchId` makes `count` seeds stable across replays and continue-as-new. */
+export function promptAt(base: ApiPrompt, sweep: BatchSweep, index: number, batchId: string): ApiPrompt {
+  switch (sweep.kind) {
+    case 'prompts':
+      return sweep.prompts[index] ?? base
+    case 'values':
+      return setInput(base, sweep.nodeId, sweep.inputName, sweep.values[index])
+    case 'seeds': {
+      const seed = Math.floor(sweep.from) + index
+      if (sweep.nodeId !== undefined) return setInput(base, sweep.nodeId, sweep.inputName ?? 'seed', seed)
+      return setSeeds(base, seed)
+    }
+    case 'count':
+      return setSeeds(base, hashSeed(`${batchId}:${index}`))
+  }
+}
+
+function setInput(base: ApiPrompt, nodeId: string, inputName: string, value: unknown): ApiPrompt {
+  const prompt = JSON.parse(JSON.stringify(base)) as ApiPrompt
+  const node = prompt[nodeId]
+  if (node !== undefined) node.inputs[inputName] = value
+  return prompt
+}
+
+/** Sets every literal seed input (KSampler.seed, KSamplerAdvanced.noise_seed, …). */
+function setSeeds(base: ApiPrompt, seed: number): ApiPrompt {
+  const prompt = JSON.parse(JSON.stringify(base)) as ApiPrompt
+  for (const node of Object.values(prompt)) {
+    for (const name of SEED_INPUTS) if (typeof node.inputs[name] === 'number') node.inputs[name] = seed
+  }
+  return prompt
+}
+
+/** FNV-1a over the key, widened to 48 bits: a fresh-looking seed without workflow randomness. */
+function hashSeed(key: string): number {
+  let h = 0x811c9dc5
+  let g = 0x01000193
+  for (let i = 0; i < key.length; i++) {
+    h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0
+    g = Math.imul(g ^ key.charCodeAt(i), 0x85ebca6b) >>> 0
+  }
+  return (g & 0xffff) * 0x100000000 + h
+}

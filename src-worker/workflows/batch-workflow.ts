@@ -1,0 +1,151 @@
+/**
+ * A batch: one child run workflow per seed / value / prompt, at most `window` open at once (the scheduler
+ * spreads them over the farm). Children are started ABANDON and report back with a signal, so the batch
+ * can continue-as-new with children still running and a 10,000-run batch stays within history limits.
+ */
+import {
+  CancellationScope,
+  CancelledFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow'
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common'
+import {
+  batchStatusQuery,
+  cancelSignal,
+  childDoneSignal,
+  childWorkflowId,
+  type BatchCarry,
+  type BatchStatus,
+  type BatchWorkflowInput,
+  type RunWorkflowInput,
+} from '../shared'
+import { promptAt, sweepSize } from './batch-sweep'
+import { comfyRunWorkflow } from './run-workflow'
+import { endAsCancelled } from './self-cancel'
+
+const DEFAULT_WINDOW = 64
+/** Continue-as-new well before Temporal's 10,240-event warning. */
+const HISTORY_BUDGET = 6_000
+/** After a cancel, how long to wait for children to report that they stopped. */
+const CANCEL_DRAIN_MS = 60_000
+
+export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<BatchStatus> {
+  const total = sweepSize(input.sweep)
+  const window = Math.max(1, input.window ?? DEFAULT_WINDOW)
+  const carry: BatchCarry = input.carry ?? {
+    nextIndex: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+    open: [],
+    cancelRequested: false,
+  }
+  const open = new Set(carry.open)
+  let signalCancel = false
+  let cancellation: unknown = null
+
+  const snapshot = (): BatchStatus => status(input.batchId, total, carry, open.size)
+  setHandler(batchStatusQuery, snapshot)
+  setHandler(childDoneSignal, ({ index, status: outcome }) => {
+    if (!open.delete(index)) return
+    carry[outcome] += 1
+  })
+  setHandler(cancelSignal, () => {
+    signalCancel = true
+    carry.cancelRequested = true
+  })
+
+  try {
+    while (!carry.cancelRequested) {
+      while (!carry.cancelRequested && open.size < window && carry.nextIndex < total) {
+        await startRun(input, carry.nextIndex, open)
+        carry.nextIndex += 1
+      }
+      if (carry.nextIndex >= total && open.size === 0) break
+      if (workflowInfo().historyLength > HISTORY_BUDGET || workflowInfo().continueAsNewSuggested) {
+        return await continueAsNew<typeof comfyBatchWorkflow>({ ...input, carry: { ...carry, open: [...open] } })
+      }
+      const before = open.size
+      await condition(() => carry.cancelRequested || open.size < before)
+    }
+  } catch (error) {
+    if (!isCancellation(error)) throw error
+    carry.cancelRequested = true
+    cancellation = error
+  }
+
+  if (!carry.cancelRequested) return snapshot()
+  await CancellationScope.nonCancellable(() => cancelOpenRuns(input.batchId, open, carry, total))
+  if (signalCancel && cancellation === null) await endAsCancelled()
+  throw cancellation ?? new CancelledFailure('batch cancelled')
+}
+
+async function startRun(input: BatchWorkflowInput, index: number, open: Set<number>): Promise<void> {
+  const workflowId = childWorkflowId(input.batchId, index)
+  const args: RunWorkflowInput = {
+    runId: workflowId,
+    prompt: promptAt(input.prompt, input.sweep, index, input.batchId),
+    options: input.options,
+    extraPnginfo: input.extraPnginfo,
+    name: input.name === undefined ? undefined : `${input.name} #${index + 1}`,
+    batchId: input.batchId,
+    batchIndex: index,
+  }
+  try {
+    await startChild(comfyRunWorkflow, {
+      workflowId,
+      args: [args],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      memo: { kind: 'run', batchId: input.batchId, name: args.name ?? workflowId },
+    })
+  } catch (error) {
+    // Already started by an earlier run of this batch (before continue-as-new): it will still report back.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error
+  }
+  open.add(index)
+}
+
+/** Cancels every open child, counts never-started runs as cancelled, and waits for the children to report. */
+async function cancelOpenRuns(batchId: string, open: Set<number>, carry: BatchCarry, total: number): Promise<void> {
+  carry.cancelled += total - carry.nextIndex
+  carry.nextIndex = total
+  await Promise.all(
+    [...open].map(async (index) => {
+      try {
+        await getExternalWorkflowHandle(childWorkflowId(batchId, index)).cancel()
+      } catch {
+        // Already closed: its report is on the way or was counted.
+      }
+    })
+  )
+  await condition(() => open.size === 0, CANCEL_DRAIN_MS)
+  carry.cancelled += open.size
+  open.clear()
+}
+
+function status(batchId: string, total: number, carry: BatchCarry, running: number): BatchStatus {
+  const done = carry.completed + carry.failed + carry.cancelled
+  const finished = done >= total && running === 0
+  let state: BatchStatus['status'] = 'running'
+  if (carry.cancelRequested && finished) state = 'cancelled'
+  else if (finished) state = carry.completed === 0 && carry.failed > 0 ? 'failed' : 'completed'
+  else if (running === 0 && done === 0) state = 'pending'
+  return {
+    batch_id: batchId,
+    status: state,
+    total,
+    completed: carry.completed,
+    failed: carry.failed,
+    cancelled: carry.cancelled,
+    running,
+    pending: Math.max(0, total - carry.nextIndex),
+    progress: total === 0 ? 1 : done / total,
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * One ComfyUI run, durably. The prompt_id is made here (deterministic uuid4) and handed to the execute
+ * activity, which places it on the best free capable server, reattaches after crashes and fails over;
+ * this workflow owns the public state (`get_status`, `get_events`) and the `cancel` signal.
+ */
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow'
+import type { RunErrorInfo, RunEvent } from '../../src-shared/contract/runs'
+import {
+  cancelSignal,
+  childDoneSignal,
+  DEFAULT_RETRY,
+  FAILURE,
+  getEventsQuery,
+  getStatusQuery,
+  HEARTBEAT_TIMEOUT_MS,
+  progressSignal,
+  type EngineActivities,
+  type ExecuteInput,
+  type ExecuteResult,
+  type OomDetails,
+  type RunResult,
+  type RunWorkflowInput,
+} from '../shared'
+import { appendEvents, applyProgress, initialStatus } from './run-state'
+import { endAsCancelled } from './self-cancel'
+
+export async function comfyRunWorkflow(input: RunWorkflowInput): Promise<RunResult> {
+  const status = initialStatus(input.runId, input.prompt)
+  const events: RunEvent[] = []
+  const seen = { attempt: 0, seq: -1 }
+  let signalCancel: string | null = null
+  let memoServer: string | null = null
+  const work = new CancellationScope()
+
+  setHandler(getStatusQuery, () => status)
+  setHandler(getEventsQuery, () => events)
+  setHandler(cancelSignal, (reason) => {
+    signalCancel = reason ?? 'cancelled by the cancel signal'
+    work.cancel()
+  })
+  setHandler(progressSignal, (update) => {
+    const newer = update.attempt > seen.attempt || (update.attempt === seen.attempt && update.seq > seen.seq)
+    if (!newer) return
+    seen.attempt = update.attempt
+    seen.seq = update.seq
+    applyProgress(status, update, Date.now())
+    appendEvents(events, update.events)
+    if (update.server !== null && update.server.name !== memoServer) {
+      memoServer = update.server.name
+      upsertMemo({ server: memoServer })
+    }
+  })
+
+  try {
+    const result = await work.run(() => execute(input))
+    status.status = 'completed'
+    status.outputs = result.outputs
+    status.finished_at = result.finishedAt
+    status.progress = 1
+    status.current_node = null
+    status.node_progress = null
+    if (status.started_at === null) status.started_at = result.startedAt
+    for (const node of Object.values(status.nodes))
+      if (node.state === 'pending' || node.state === 'running') node.state = 'done'
+    await notifyParent(input, 'completed')
+    return { runId: input.runId, ...result }
+  } catch (error) {
+    status.finished_at = Date.now()
+    status.current_node = null
+    if (isCancellation(error)) {
+      status.status = 'cancelled'
+      status.error = { kind: 'cancelled', message: signalCancel ?? 'cancelled' }
+      await notifyParent(input, 'cancelled')
+      if (signalCancel !== null) await endAsCancelled()
+      throw error
+    }
+    status.status = 'failed'
+    status.error = errorInfo(error)
+    await notifyParent(input, 'failed')
+    throw ApplicationFailure.create({
+      message: status.error.message,
+      type: failureType(error),
+      nonRetryable: true,
+      details: [status.error],
+    })
+  }
+}
+
+/** Calls the execute activity; an out-of-memory failure is retried once on a server with more free VRAM. */
+async function execute(input: RunWorkflowInput): Promise<ExecuteResult> {
+  const retry = { ...DEFAULT_RETRY, ...input.options?.retry }
+  const { executePrompt } = proxyActivities<EngineActivities>({
+    startToCloseTimeout: '24 hours',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    priority: input.options?.priority === undefined ? undefined : { priorityKey: input.options.priority },
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      backoffCoefficient: retry.backoffCoefficient,
+      maximumInterval: retry.maximumIntervalMs,
+      maximumAttempts: retry.maximumAttempts,
+      nonRetryableErrorTypes: [FAILURE.validation, FAILURE.execution, FAILURE.oomRetry, FAILURE.interrupted],
+    },
+  })
+  const base: ExecuteInput = {
+    runId: input.runId,
+    promptId: uuid4(),
+    prompt: input.prompt,
+    extraPnginfo: input.extraPnginfo,
+    servers: input.options?.servers,
+  }
+  try {
+    return await executePrompt(base)
+  } catch (error) {
+    const oom = oomDetails(error)
+    if (oom === null) throw error
+    // A fresh prompt_id: the first one has an error entry in that server's history.
+    return await executePrompt({
+      ...base,
+      promptId: uuid4(),
+      excludeServers: [oom.serverId],
+      minVramFree: oom.vramFree,
+    })
+  }
+}
+
+function oomDetails(error: unknown): OomDetails | null {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null
+  if (error.cause.type !== FAILURE.oomRetry) return null
+  return (error.cause.details?.[1] as OomDetails | undefined) ?? null
+}
+
+function errorInfo(error: unknown): RunErrorInfo {
+  const cause = error instanceof ActivityFailure ? error.cause : error
+  if (cause instanceof ApplicationFailure) {
+    const info = cause.details?.[0] as RunErrorInfo | undefined
+    if (info !== undefined && typeof info.kind === 'string') return info
+    return { kind: 'internal', message: cause.message }
+  }
+  if (cause instanceof Error) return { kind: 'unavailable', message: cause.message }
+  return { kind: 'internal', message: String(cause) }
+}
+
+function failureType(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error
+  if (cause instanceof ApplicationFailure && cause.type !== undefined && cause.type !== null) return cause.type
+  return FAILURE.unavailable
+}
+
+/** A child of a batch reports how it ended, so the batch can continue-as-new without awaiting handles. */
+async function notifyParent(input: RunWorkflowInput, outcome: 'completed' | 'failed' | 'cancelled'): Promise<void> {
+  const parent = workflowInfo().parent
+  if (parent === undefined || input.batchIndex === undefined) return
+  const index = input.batchIndex
+  await CancellationScope.nonCancellable(async () => {
+    try {
+      await getExternalWorkflowHandle(parent.workflowId).signal(childDoneSignal, { index, status: outcome })
+    } catch {
+      // The batch is gone (cancelled or terminated): nobody is waiting for this report.
+    }
+  })
+}
