@@ -1,0 +1,304 @@
+import { describe, expect, it } from 'vitest'
+import { intakeFile } from '../../../src-main/intake'
+import type { ObjectInfo } from '../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../src-shared/contract/runs'
+import { coreObjectInfo, expectErr, expectOk, fixtureBytes, jsonBytes, options, workflowFixture } from './fixtures'
+
+function convert(name: string, info: ObjectInfo = coreObjectInfo()) {
+  return expectOk(intakeFile({ name, bytes: fixtureBytes(name) }, { objectInfo: info }))
+}
+
+describe('UI → API conversion of real workflows', () => {
+  it("converts ComfyUI's default workflow to the prompt graphToPrompt produces", () => {
+    const result = convert('default-graph.json')
+    expect(result.kind).toBe('ui')
+    expect(result.source).toBe('workflow')
+    const expected: ApiPrompt = {
+      '7': {
+        inputs: { text: 'text, watermark', clip: ['4', 1] },
+        class_type: 'CLIPTextEncode',
+        _meta: { title: 'CLIP Text Encode (Prompt)' },
+      },
+      '6': {
+        inputs: { text: 'beautiful scenery nature glass bottle landscape, , purple galaxy bottle,', clip: ['4', 1] },
+        class_type: 'CLIPTextEncode',
+        _meta: { title: 'CLIP Text Encode (Prompt)' },
+      },
+      '5': {
+        inputs: { width: 512, height: 512, batch_size: 1 },
+        class_type: 'EmptyLatentImage',
+        _meta: { title: 'Empty Latent Image' },
+      },
+      '3': {
+        // widgets_values [seed, control, steps, cfg, sampler, scheduler, denoise]: the control value is skipped.
+        inputs: {
+          seed: 156680208700286,
+          steps: 20,
+          cfg: 8,
+          sampler_name: 'euler',
+          scheduler: 'normal',
+          denoise: 1,
+          model: ['4', 0],
+          positive: ['6', 0],
+          negative: ['7', 0],
+          latent_image: ['5', 0],
+        },
+        class_type: 'KSampler',
+        _meta: { title: 'KSampler' },
+      },
+      '8': { inputs: { samples: ['3', 0], vae: ['4', 2] }, class_type: 'VAEDecode', _meta: { title: 'VAE Decode' } },
+      '9': {
+        inputs: { filename_prefix: 'ComfyUI', images: ['8', 0] },
+        class_type: 'SaveImage',
+        _meta: { title: 'Save Image' },
+      },
+      '4': {
+        inputs: { ckpt_name: 'v1-5-pruned-emaonly.ckpt' },
+        class_type: 'CheckpointLoaderSimple',
+        _meta: { title: 'Load Checkpoint' },
+      },
+    }
+    expect(result.prompt).toEqual(expected)
+    expect(Object.keys(result.prompt['3']!.inputs)).toEqual([
+      'seed',
+      'steps',
+      'cfg',
+      'sampler_name',
+      'scheduler',
+      'denoise',
+      'model',
+      'positive',
+      'negative',
+      'latent_image',
+    ])
+    // The default graph's SaveImage stores no widgets_values; the default prefix fills it, with a warning.
+    expect(result.warnings.join(' ')).toMatch(/Node 9 \(SaveImage\).*filename_prefix/)
+    expect(result.workflow).toEqual(workflowFixture('default-graph.json'))
+  })
+
+  it("has the same shape as ComfyUI's documented API prompt for the default workflow", () => {
+    const ours = convert('default-graph.json').prompt
+    const theirs = workflowFixture('basic-api-example.api.json') as ApiPrompt
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort())
+    // basic_api_example.py edited the texts, seed and checkpoint; everything else must match exactly.
+    const edited = new Set(['text', 'seed', 'ckpt_name'])
+    for (const [id, node] of Object.entries(theirs)) {
+      expect(ours[id]!.class_type).toBe(node.class_type)
+      expect(Object.keys(ours[id]!.inputs).sort()).toEqual(Object.keys(node.inputs).sort())
+      for (const [name, value] of Object.entries(node.inputs)) {
+        if (!edited.has(name)) expect(ours[id]!.inputs[name]).toEqual(value)
+      }
+    }
+  })
+
+  it('maps LoadImage without its trailing upload-widget value (img2img example)', () => {
+    const { prompt } = convert('comfyui-examples-img2img.json')
+    expect(prompt['18']).toEqual({
+      inputs: { image: 'example.png' },
+      class_type: 'LoadImage',
+      _meta: { title: 'Load Image' },
+    })
+    expect(prompt['16']!.inputs).toMatchObject({ seed: 881719264574257, steps: 20, scheduler: 'simple', denoise: 1 })
+    expect(prompt['17']!.inputs).toEqual({ pixels: ['18', 0], vae: ['13', 2] })
+  })
+
+  it('converts the inpaint example (LoadImage MASK output, VAEEncodeForInpaint widget)', () => {
+    const { prompt } = convert('comfyui-examples-inpaint.json')
+    expect(prompt['26']!.inputs).toEqual({ grow_mask_by: 6, pixels: ['27', 0], vae: ['22', 2], mask: ['27', 1] })
+    expect(Object.keys(prompt)).toHaveLength(8)
+  })
+
+  it('removes a Reroute node and wires its target to the real origin (frontend 1.24 file)', () => {
+    const { prompt } = convert('frontend-reroute-two-nodes.json')
+    expect(prompt).toEqual({
+      '1': { inputs: { image: 'clean.png' }, class_type: 'LoadImage', _meta: { title: 'Load Image' } },
+      '3': { inputs: { images: ['1', 0] }, class_type: 'PreviewImage', _meta: { title: 'Preview Image' } },
+    })
+  })
+})
+
+describe('UI → API conversion rules', () => {
+  it('handles schema 1: bypass, mute, reroutes, primitives, notes, unused nodes', () => {
+    const result = convert('constructed-v1-bypass-primitive.json')
+    expect(result.prompt).toEqual({
+      '1': {
+        inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' },
+        class_type: 'CheckpointLoaderSimple',
+        _meta: { title: 'Load Checkpoint' },
+      },
+      // The bypassed LoRA hands each output to its input of the same type: CLIP → the loader's CLIP.
+      '3': {
+        inputs: { text: 'a cat in a spacesuit', clip: ['1', 1] },
+        class_type: 'CLIPTextEncode',
+        _meta: { title: 'Positive' },
+      },
+      '4': {
+        inputs: { text: 'blurry, lowres', clip: ['1', 1] },
+        class_type: 'CLIPTextEncode',
+        _meta: { title: 'Negative' },
+      },
+      '5': {
+        inputs: { width: 512, height: 768, batch_size: 1 },
+        class_type: 'EmptyLatentImage',
+        _meta: { title: 'Empty Latent Image' },
+      },
+      // MODEL comes through the Reroute and the bypassed LoRA; the seed from the PrimitiveNode.
+      '6': {
+        inputs: {
+          seed: 424242,
+          steps: 25,
+          cfg: 6.5,
+          sampler_name: 'dpmpp_2m',
+          scheduler: 'karras',
+          denoise: 1,
+          model: ['1', 0],
+          positive: ['3', 0],
+          negative: ['4', 0],
+          latent_image: ['5', 0],
+        },
+        class_type: 'KSampler',
+        _meta: { title: 'KSampler' },
+      },
+      '8': { inputs: { samples: ['6', 0], vae: ['1', 2] }, class_type: 'VAEDecode', _meta: { title: 'VAE Decode' } },
+      '9': {
+        inputs: { filename_prefix: 'fleet', images: ['8', 0] },
+        class_type: 'SaveImage',
+        _meta: { title: 'Save Image' },
+      },
+    })
+    expect(result.warnings.join(' ')).toMatch(/feed no output were left out: 15/)
+  })
+
+  it('expands subgraphs with colon ids and promoted widget values', () => {
+    const { prompt } = convert('constructed-subgraph.json')
+    expect(prompt['20:1']).toEqual({
+      inputs: { text: 'a lighthouse at dusk', clip: ['1', 1] },
+      class_type: 'CLIPTextEncode',
+      _meta: { title: 'CLIP Text Encode (Prompt)' },
+    })
+    expect(prompt['20:2']!.inputs).toEqual({ text: 'ugly', clip: ['1', 1] })
+    expect(prompt['6']!.inputs).toMatchObject({ positive: ['20:1', 0], negative: ['20:2', 0], seed: 7 })
+    expect(prompt['20']).toBeUndefined()
+  })
+
+  it('drops an input whose only source is a muted node, like graphToPrompt', () => {
+    const wf = workflowFixture('default-graph.json')
+    const nodes = wf.nodes as Array<Record<string, unknown>>
+    nodes.find((n) => n.id === 7)!.mode = 2
+    const result = expectOk(intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, options()))
+    expect(result.prompt['7']).toBeUndefined()
+    expect(result.prompt['3']!.inputs.negative).toBeUndefined()
+  })
+
+  it('passes a bypassed node through the input matching the target type, not the slot index', () => {
+    // A bypassed LatentUpscale between KSampler and VAEDecode: LATENT passes through its "samples" input.
+    const wf = workflowFixture('default-graph.json')
+    const nodes = wf.nodes as Array<Record<string, unknown>>
+    const links = wf.links as unknown[][]
+    nodes.push({
+      id: 20,
+      type: 'LatentUpscale',
+      mode: 4,
+      inputs: [{ name: 'samples', type: 'LATENT', link: 7 }],
+      outputs: [{ name: 'LATENT', type: 'LATENT', links: [21] }],
+      widgets_values: ['nearest-exact', 1024, 1024, 'disabled'],
+    })
+    links.find((l) => l[0] === 7)!.splice(3, 2, 20, 0)
+    links.push([21, 20, 0, 8, 0, 'LATENT'])
+    nodes.find((n) => n.id === 8)!.inputs = [
+      { name: 'samples', type: 'LATENT', link: 21 },
+      { name: 'vae', type: 'VAE', link: 8 },
+    ]
+    const result = expectOk(intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, options()))
+    expect(result.prompt['20']).toBeUndefined()
+    expect(result.prompt['8']!.inputs.samples).toEqual(['3', 0])
+  })
+
+  it('takes the link for a widget converted to an input, ignoring its stale value', () => {
+    const wf = workflowFixture('default-graph.json')
+    const nodes = wf.nodes as Array<Record<string, unknown>>
+    const links = wf.links as unknown[][]
+    nodes.push({
+      id: 30,
+      type: 'CLIPTextEncode',
+      mode: 0,
+      inputs: [{ name: 'clip', type: 'CLIP', link: 5 }],
+      outputs: [{ name: 'CONDITIONING', type: 'CONDITIONING', links: [] }],
+      widgets_values: ['unused'],
+    })
+    // Old-style converted widget: the input carries `widget`, widgets_values keeps the stale 512.
+    const latent = nodes.find((n) => n.id === 5)!
+    latent.inputs = [{ name: 'width', type: 'INT', link: 40, widget: { name: 'width' } }]
+    nodes.push({
+      id: 31,
+      type: 'EmptyImage',
+      mode: 0,
+      outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [] }],
+      widgets_values: [8, 8, 1, 0],
+    })
+    links.push([40, 31, 0, 5, 0, 'INT'])
+    const result = expectOk(intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, options()))
+    expect(result.prompt['5']!.inputs.width).toEqual(['31', 0])
+    expect(result.prompt['5']!.inputs.height).toBe(512)
+  })
+
+  it('gives forceInput inputs no widget slot and adds control values after control_after_generate inputs', () => {
+    const info = coreObjectInfo()
+    info.Custom = {
+      input: {
+        required: {
+          a: ['INT', { forceInput: true }],
+          pick: [['x', 'y'], { control_after_generate: true }],
+          b: ['FLOAT', {}],
+          images: ['IMAGE'],
+        },
+        optional: { note: ['STRING', {}] },
+      },
+      input_order: { required: ['a', 'pick', 'b', 'images'], optional: ['note'] },
+      output: [],
+      name: 'Custom',
+      output_node: true,
+    }
+    const wf = {
+      nodes: [
+        { id: 1, type: 'Custom', mode: 0, inputs: [], outputs: [], widgets_values: ['y', 'increment', 0.5, 'hi'] },
+      ],
+      links: [],
+      version: 0.4,
+    }
+    const result = expectOk(intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, { objectInfo: info }))
+    expect(result.prompt['1']!.inputs).toEqual({ pick: 'y', b: 0.5, note: 'hi' })
+  })
+
+  it('wraps list-valued widgets as {__value__} so they are not read as links', () => {
+    const info = coreObjectInfo()
+    info.ListNode = {
+      input: { required: { values: ['STRING', {}] } },
+      input_order: { required: ['values'] },
+      output: [],
+      name: 'ListNode',
+      output_node: true,
+    }
+    const wf = { nodes: [{ id: 1, type: 'ListNode', widgets_values: [[1, 2]] }], links: [] }
+    const result = expectOk(intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, { objectInfo: info }))
+    expect(result.prompt['1']!.inputs.values).toEqual({ __value__: [1, 2] })
+  })
+
+  it('uses the first server whose /object_info knows every node when no target is given', () => {
+    const full = coreObjectInfo()
+    const partial: ObjectInfo = { ...full }
+    delete partial.KSampler
+    const result = expectOk(
+      intakeFile(
+        { name: 'default-graph.json', bytes: fixtureBytes('default-graph.json') },
+        { objectInfo: null, objectInfoByServer: { small: partial, big: full } }
+      )
+    )
+    expect(result.capableServers).toEqual(['big'])
+  })
+
+  it('refuses a UI workflow when there is no /object_info to convert it with', () => {
+    const error = expectErr(intakeFile({ name: 'd.json', bytes: fixtureBytes('default-graph.json') }, options(null)))
+    expect(error.code).toBe('intake/needs-object-info')
+  })
+})
