@@ -1,0 +1,31 @@
+import { formatDuration } from '../../lib/format'
+import { useStore } from '../../store'
+import { ProgressBar } from '../common/ProgressBar'
+
+/** The live state of one node in words: step progress while running, time when done, the error. */
+export function NodeStateLine({ runId, nodeId }: { runId: string; nodeId: string }) {
+  const node = useStore((s) => s.nodeStates[runId]?.[nodeId])
+  const state = node?.state ?? 'pending'
+  if (state === 'running') {
+    const hasSteps = node?.value != null && node.max != null && node.max > 0
+    return (
+      <div className="nstate running">
+        <span>running{hasSteps ? ` ${node.value}/${node.max}` : ''}</span>
+        {hasSteps && (
+          <ProgressBar value={(node.value ?? 0) / (node.max ?? 1)} label="Node progress" tone="st-running" />
+        )}
+      </div>
+    )
+  }
+  if (state === 'done') {
+    const t = node?.started_at != null && node.finished_at != null ? node.finished_at - node.started_at : null
+    return <div className="nstate done">done{t != null ? ` · ${formatDuration(t)}` : ''}</div>
+  }
+  if (state === 'error')
+    return (
+      <div className="nstate error" title={node?.error}>
+        error{node?.error ? `: ${node.error}` : ''}
+      </div>
+    )
+  return <div className={`nstate ${state}`}>{state}</div>
+}

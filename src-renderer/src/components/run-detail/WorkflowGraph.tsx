@@ -1,0 +1,68 @@
+import { Background, Controls, MiniMap, ReactFlow, type Edge } from '@xyflow/react'
+import { useMemo } from 'react'
+import type { ApiPrompt, NodeState } from '../../../../src-shared/contract'
+import { layoutGraph } from '../../lib/graph-layout'
+import { useStore } from '../../store'
+import { GraphNode, type ComfyFlowNode } from './GraphNode'
+
+const NODE_TYPES = { comfy: GraphNode }
+
+/** Minimap fills (SVG attributes cannot use CSS variables); same hues as the node cards. */
+const NODE_COLORS: Record<NodeState, string> = {
+  pending: '#3a3f4b',
+  cached: '#4d6a8a',
+  running: '#e0a526',
+  done: '#3fa36b',
+  error: '#d9534f',
+}
+
+const miniMapColor = (runId: string) => (n: ComfyFlowNode) => {
+  const state = useStore.getState().nodeStates[runId]?.[n.id]?.state ?? 'pending'
+  return NODE_COLORS[state]
+}
+
+/** The run's workflow as a read-only graph; node cards subscribe to their own live state. */
+export function WorkflowGraph(props: {
+  runId: string
+  prompt: ApiPrompt
+  workflow: unknown
+  titles: Record<string, string>
+}) {
+  const { runId, prompt, workflow, titles } = props
+  const { nodes, edges } = useMemo(() => {
+    const laid = layoutGraph(prompt, workflow)
+    const flowNodes: ComfyFlowNode[] = laid.nodes.map((n) => ({
+      id: n.id,
+      type: 'comfy',
+      position: { x: n.x, y: n.y },
+      data: {
+        runId,
+        nodeId: n.id,
+        title: titles[n.id] ?? prompt[n.id]?._meta?.title ?? n.classType,
+        classType: n.classType,
+      },
+    }))
+    const flowEdges: Edge[] = laid.edges.map((e) => ({ id: e.id, source: e.source, target: e.target }))
+    return { nodes: flowNodes, edges: flowEdges }
+  }, [runId, prompt, workflow, titles])
+  return (
+    <div className="graph" data-testid="run-graph">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        colorMode="dark"
+        fitView
+        minZoom={0.05}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeColor={miniMapColor(runId)} ariaLabel="Workflow overview" />
+      </ReactFlow>
+    </div>
+  )
+}

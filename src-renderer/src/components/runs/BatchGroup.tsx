@@ -1,0 +1,79 @@
+import { memo, useState } from 'react'
+import { cancelBatch } from '../../actions/run-actions'
+import { isActive } from '../../lib/run-groups'
+import { useStore } from '../../store'
+import { ProgressBar } from '../common/ProgressBar'
+import { StatusBadge } from '../common/StatusBadge'
+import { RunRow } from './RunRow'
+
+const EMPTY: string[] = []
+
+/** A batch with its own progress, collapsible, listing its runs. */
+export const BatchGroup = memo(function BatchGroup({
+  batchId,
+  defaultOpen,
+}: {
+  batchId: string
+  defaultOpen: boolean
+}) {
+  const batch = useStore((s) => s.batchesById[batchId])
+  const runIds = useStore((s) => s.batchRuns[batchId] ?? EMPTY)
+  const [open, setOpen] = useState(defaultOpen)
+  const total = batch?.total ?? runIds.length
+  const finished = batch ? batch.completed + batch.failed + batch.cancelled : 0
+  const status = batch?.status ?? 'running'
+  return (
+    <section
+      className="batch"
+      data-testid="batch-group"
+      data-batch-id={batchId}
+      aria-label={`Batch ${batch?.name ?? batchId}`}
+    >
+      <header className="batch-header">
+        <button
+          type="button"
+          className="icon-btn"
+          aria-expanded={open}
+          aria-label={open ? 'Collapse batch' : 'Expand batch'}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? '▾' : '▸'}
+        </button>
+        <span className="batch-name">{batch?.name ?? 'Batch'}</span>
+        <StatusBadge status={status} />
+        <div className="batch-progress">
+          <ProgressBar value={total ? finished / total : 0} label="Batch progress" tone={`st-${status}`} />
+        </div>
+        <span className="batch-counts">
+          {batch ? (
+            <>
+              <b>{batch.completed}</b>/{total} done
+              {batch.running ? ` · ${batch.running} running` : ''}
+              {batch.failed ? <span className="err-text"> · {batch.failed} failed</span> : ''}
+              {batch.cancelled ? ` · ${batch.cancelled} cancelled` : ''}
+            </>
+          ) : (
+            `${runIds.length} runs`
+          )}
+        </span>
+        {isActive(status) && (
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => void cancelBatch(batchId)}
+            data-testid="batch-cancel"
+          >
+            Cancel batch
+          </button>
+        )}
+      </header>
+      {open && (
+        <div role="list">
+          {runIds.map((id) => (
+            <RunRow key={id} id={id} nested />
+          ))}
+        </div>
+      )}
+    </section>
+  )
+})

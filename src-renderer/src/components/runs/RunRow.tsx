@@ -1,0 +1,102 @@
+import { memo } from 'react'
+import { bridge } from '../../bridge/bridge-context'
+import { formatDuration, formatPercent } from '../../lib/format'
+import { isActive } from '../../lib/run-groups'
+import { useStore } from '../../store'
+import { Elapsed } from '../common/Elapsed'
+import { ProgressBar } from '../common/ProgressBar'
+import { StatusBadge } from '../common/StatusBadge'
+import { RunActions } from './RunActions'
+
+function NodeStep({ id }: { id: string }) {
+  const live = useStore((s) => s.liveProgress[id])
+  const summaryNode = useStore((s) => s.runsById[id]?.currentNode?.classType ?? null)
+  const summaryStep = useStore((s) => s.runsById[id]?.nodeProgress ?? null)
+  const node = live?.classType ?? summaryNode
+  const value = live ? live.value : (summaryStep?.value ?? null)
+  const max = live ? live.max : (summaryStep?.max ?? null)
+  if (!node) return <span className="muted">—</span>
+  return (
+    <span className="node-step" data-testid="run-current-node">
+      {node}
+      {value != null && max != null && max > 0 && (
+        <span className="muted">
+          {' '}
+          {value}/{max}
+        </span>
+      )}
+    </span>
+  )
+}
+
+function RunProgress({ id }: { id: string }) {
+  const live = useStore((s) => s.liveProgress[id]?.progress)
+  const summary = useStore((s) => s.runsById[id]?.progress ?? 0)
+  const status = useStore((s) => s.runsById[id]?.status ?? 'pending')
+  const startedAt = useStore((s) => s.runsById[id]?.startedAt ?? null)
+  const progress = status === 'completed' ? 1 : (live ?? summary)
+  return (
+    <>
+      <div className="cell-progress">
+        <ProgressBar value={progress} label="Run progress" tone={`st-${status}`} testId="run-progress" />
+        <span className="pct">{formatPercent(progress)}</span>
+      </div>
+      <div className="cell-time">
+        {status === 'running' && startedAt != null ? <Elapsed since={startedAt} progress={progress} /> : null}
+      </div>
+    </>
+  )
+}
+
+/** One run in the home list; memoised by id and subscribed only to its own summary and progress. */
+export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?: boolean }) {
+  const run = useStore((s) => s.runsById[id])
+  if (!run) return null
+  const done = run.finishedAt != null && run.startedAt != null
+  return (
+    <div
+      className={`run-row${nested ? ' nested' : ''}`}
+      data-testid="run-row"
+      data-run-id={id}
+      data-status={run.status}
+      role="listitem"
+    >
+      <div className="cell-thumb">
+        {run.thumbHash ? (
+          <img src={bridge().imageUrl(run.thumbHash, 'thumb')} alt="" loading="lazy" decoding="async" />
+        ) : (
+          <span className={`thumb-ph st-${run.status}`} aria-hidden="true" />
+        )}
+      </div>
+      <div className="cell-name">
+        <a href={`#/runs/${encodeURIComponent(id)}`} className="run-name" data-testid="run-open">
+          {run.name}
+        </a>
+        <div className="run-sub">
+          <StatusBadge status={run.status} testId="run-status" />
+          {isActive(run.status) ? (
+            <NodeStep id={id} />
+          ) : run.error ? (
+            <span className="err-text" title={run.error.message}>
+              {run.error.message}
+            </span>
+          ) : (
+            <span className="muted">
+              {run.outputsCount} output{run.outputsCount === 1 ? '' : 's'}
+              {run.seed != null ? ` · seed ${run.seed}` : ''}
+            </span>
+          )}
+        </div>
+      </div>
+      <RunProgress id={id} />
+      <div className="cell-server" title={run.gpu ?? undefined}>
+        <div>{run.serverName ?? <span className="muted">unassigned</span>}</div>
+        <div className="muted small">{run.gpu ?? ''}</div>
+      </div>
+      <div className="cell-dur muted">{done ? formatDuration((run.finishedAt ?? 0) - (run.startedAt ?? 0)) : ''}</div>
+      <div className="cell-actions">
+        <RunActions id={id} status={run.status} name={run.name} />
+      </div>
+    </div>
+  )
+})

@@ -1,0 +1,71 @@
+import type { RunState, RunSummary } from '../../../src-shared/contract'
+
+/** States in which a run still has work ahead of it. */
+export const ACTIVE_STATES: ReadonlySet<RunState> = new Set(['pending', 'queued', 'running'])
+
+/** Whether a run is still pending, queued or running. */
+export const isActive = (state: RunState): boolean => ACTIVE_STATES.has(state)
+
+/** The runs screen's layout: item keys are `run:<id>` or `batch:<id>`. */
+export interface RunLists {
+  active: string[]
+  recent: string[]
+  /** Run ids per batch, newest first. */
+  batchRuns: Record<string, string[]>
+  running: number
+  pending: number
+}
+
+/** How many finished items the home screen keeps listed. */
+const RECENT_LIMIT = 300
+
+const rank = (r: RunSummary): number => (r.status === 'running' ? 0 : r.status === 'queued' ? 1 : 2)
+
+/**
+ * Groups runs into the active and recent lists, a batch showing once (as a group) at the place of
+ * its most relevant run. Pure, so the slice can recompute it only when a run's placement changes.
+ */
+export function computeRunLists(runs: Iterable<RunSummary>): RunLists {
+  const all = [...runs]
+  const active = all.filter((r) => isActive(r.status))
+  const recent = all.filter((r) => !isActive(r.status))
+  active.sort((a, b) => rank(a) - rank(b) || (a.startedAt ?? a.createdAt) - (b.startedAt ?? b.createdAt))
+  recent.sort((a, b) => (b.finishedAt ?? b.createdAt) - (a.finishedAt ?? a.createdAt))
+  const batchRuns: Record<string, string[]> = {}
+  for (const r of [...all].sort((a, b) => b.createdAt - a.createdAt)) {
+    if (r.batchId) (batchRuns[r.batchId] ??= []).push(r.id)
+  }
+  const activeBatches = new Set(active.filter((r) => r.batchId).map((r) => r.batchId))
+  const seen = new Set<string>()
+  const toItems = (list: RunSummary[], isRecent: boolean): string[] => {
+    const items: string[] = []
+    for (const r of list) {
+      if (!r.batchId) {
+        items.push(`run:${r.id}`)
+        continue
+      }
+      if (seen.has(r.batchId) || (isRecent && activeBatches.has(r.batchId))) continue
+      seen.add(r.batchId)
+      items.push(`batch:${r.batchId}`)
+    }
+    return items
+  }
+  return {
+    active: toItems(active, false),
+    recent: toItems(recent, true).slice(0, RECENT_LIMIT),
+    batchRuns,
+    running: active.filter((r) => r.status === 'running').length,
+    pending: active.length - active.filter((r) => r.status === 'running').length,
+  }
+}
+
+/** Whether a summary update can move the run between lists (progress-only updates cannot). */
+export function placementChanged(prev: RunSummary | undefined, next: RunSummary): boolean {
+  return (
+    !prev ||
+    prev.status !== next.status ||
+    prev.batchId !== next.batchId ||
+    prev.startedAt !== next.startedAt ||
+    prev.finishedAt !== next.finishedAt
+  )
+}

@@ -1,0 +1,4 @@
+import { pickBridge } from './bridge/pick-bridge'
+import { startApp } from './start'
+
+startApp(pickBridge())
