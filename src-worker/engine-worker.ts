@@ -62,7 +62,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    identity: options.identity,
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
     ...workflowSource(options.workflowBundlePath ?? null),
     activities: createActivities(deps),
     // Heartbeat details (the placement record) reach Temporal within a second.

@@ -1,0 +1,145 @@
+/**
+ * The main process's handle on the run engine: start runs and batches, read their public state
+ * (`get_status`, `get_events` queries), cancel them, await results. A thin layer over a
+ * `@temporalio/client` Client, so the SDK and CLI can use the same calls.
+ */
+import { randomBytes } from 'node:crypto'
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client'
+import type { ApiPrompt, RunEvent, RunOptions, RunStatus } from '../../src-shared/contract/runs'
+import {
+  batchStatusQuery,
+  cancelSignal,
+  getEventsQuery,
+  getStatusQuery,
+  type BatchStatus,
+  type BatchSweep,
+  type BatchWorkflowInput,
+  type RunResult,
+  type RunWorkflowInput,
+} from '../../src-worker/shared'
+
+export const RUN_WORKFLOW = 'comfyRunWorkflow'
+export const BATCH_WORKFLOW = 'comfyBatchWorkflow'
+
+export interface StartRunInput {
+  prompt: ApiPrompt
+  options?: RunOptions
+  extraPnginfo?: Record<string, unknown>
+  name?: string
+  /** Defaults to `run-<short id>`. */
+  runId?: string
+}
+
+export interface StartBatchInput {
+  prompt: ApiPrompt
+  sweep: BatchSweep
+  options?: RunOptions
+  extraPnginfo?: Record<string, unknown>
+  name?: string
+  window?: number
+  /** Defaults to `batch-<short id>`. */
+  batchId?: string
+}
+
+/** A short, URL-safe random id (12 hex chars: ~2.8e14 values). */
+export function shortId(): string {
+  return randomBytes(6).toString('hex')
+}
+
+export class RunClient {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string
+  ) {}
+
+  /** Starts one run; the workflow id is the run id. */
+  async startRun(input: StartRunInput): Promise<{ runId: string; workflowId: string }> {
+    const runId = input.runId ?? `run-${shortId()}`
+    const args: RunWorkflowInput = {
+      runId,
+      prompt: input.prompt,
+      options: input.options,
+      extraPnginfo: input.extraPnginfo,
+      name: input.name,
+      batchId: null,
+    }
+    await this.client.workflow.start(RUN_WORKFLOW, {
+      taskQueue: this.taskQueue,
+      workflowId: runId,
+      args: [args],
+      memo: { kind: 'run', name: input.name ?? runId },
+      priority: input.options?.priority === undefined ? undefined : { priorityKey: input.options.priority },
+    })
+    return { runId, workflowId: runId }
+  }
+
+  /** Starts a batch (seed range, value list, prompt list or count) of child runs. */
+  async startBatch(input: StartBatchInput): Promise<{ batchId: string; workflowId: string }> {
+    const batchId = input.batchId ?? `batch-${shortId()}`
+    const args: BatchWorkflowInput = {
+      batchId,
+      name: input.name,
+      prompt: input.prompt,
+      sweep: input.sweep,
+      options: input.options,
+      extraPnginfo: input.extraPnginfo,
+      window: input.window,
+    }
+    await this.client.workflow.start(BATCH_WORKFLOW, {
+      taskQueue: this.taskQueue,
+      workflowId: batchId,
+      args: [args],
+      memo: { kind: 'batch', name: input.name ?? batchId },
+    })
+    return { batchId, workflowId: batchId }
+  }
+
+  async getStatus(workflowId: string): Promise<RunStatus> {
+    return await this.client.workflow.getHandle(workflowId).query(getStatusQuery)
+  }
+
+  async getBatchStatus(batchId: string): Promise<BatchStatus> {
+    return await this.client.workflow.getHandle(batchId).query(batchStatusQuery)
+  }
+
+  async getEvents(workflowId: string): Promise<RunEvent[]> {
+    return await this.client.workflow.getHandle(workflowId).query(getEventsQuery)
+  }
+
+  /**
+   * Cancels a run or batch through Temporal's own cancellation (the workflow ends Canceled; the
+   * activity deletes/interrupts the prompt on ComfyUI). Already closed: a no-op.
+   */
+  async cancel(workflowId: string): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(workflowId).cancel()
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error
+    }
+  }
+
+  /** The public signal other clients use; same effect as `cancel`. */
+  async signalCancel(workflowId: string, reason?: string): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal(cancelSignal, reason)
+  }
+
+  /** Waits for a run's result; rejects with WorkflowFailedError when it failed or was cancelled. */
+  async result(workflowId: string): Promise<RunResult> {
+    return (await this.client.workflow.getHandle(workflowId).result()) as RunResult
+  }
+
+  async batchResult(batchId: string): Promise<BatchStatus> {
+    return (await this.client.workflow.getHandle(batchId).result()) as BatchStatus
+  }
+
+  /** Open (running) runs on this namespace, newest first. */
+  async listOpenRuns(limit = 1_000): Promise<WorkflowExecutionInfo[]> {
+    const found: WorkflowExecutionInfo[] = []
+    const query = `WorkflowType = '${RUN_WORKFLOW}' AND ExecutionStatus = 'Running'`
+    for await (const info of this.client.workflow.list({ query })) {
+      found.push(info)
+      if (found.length >= limit) break
+    }
+    return found
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Everything a user does with runs, whatever door they come through (UI, local API, CLI): turn
+ * files into runs (intake), start them on the engine, cancel, re-run, read them back from the cache.
+ */
+import type { RunDetail, RunSummary, SubmitRequest, SubmitResult } from '../../src-shared/contract/bridge'
+import type { IntakeResult, ObjectInfo } from '../../src-shared/contract/intake'
+import { err, ok, type Result } from '../../src-shared/contract/result'
+import type { RunOptions } from '../../src-shared/contract/runs'
+import type { BatchSweep } from '../../src-worker/shared'
+import type { Cache } from '../cache'
+import { intakeFile } from '../intake'
+import type { FleetLookup } from './fleet-lookup'
+import type { RunClient } from './run-client'
+import type { RunTracker } from './run-tracker'
+
+/** The most runs one request may fan out to; larger sweeps are still one batch workflow. */
+const MAX_BATCH = 100_000
+
+export interface RunServiceDeps {
+  runs: () => RunClient | null
+  cache: Cache
+  fleet: FleetLookup
+  tracker: RunTracker
+  defaults: () => Pick<RunOptions, 'retry'>
+  temporalUrl: (workflowId: string) => string | null
+}
+
+interface ParsedFile {
+  name: string
+  intake: IntakeResult
+}
+
+export class RunService {
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  async submit(req: SubmitRequest): Promise<Result<SubmitResult>> {
+    const files = collectFiles(req)
+    if (!files.ok) return files
+    const sweep = sweepOf(req)
+    if (!sweep.ok) return sweep
+    if (req.serverId && !this.deps.fleet.list().some((s) => s.id === req.serverId)) {
+      return err('runs/unknown-server', `No server with id ${req.serverId}`)
+    }
+    // Every file is checked before anything starts: one bad file queues nothing.
+    const parsed: ParsedFile[] = []
+    for (const file of files.value) {
+      const r = intakeFile(file, this.intakeOptions(req.serverId ?? null))
+      if (!r.ok) return r
+      parsed.push({ name: file.name, intake: r.value })
+    }
+    const client = this.deps.runs()
+    if (!client)
+      return err(
+        'runs/temporal-down',
+        'The Temporal server is not reachable, so no run can start now; history still works.'
+      )
+    const result: SubmitResult = { runIds: [], batchIds: [] }
+    for (const p of parsed) {
+      const options = this.options(req)
+      if (sweep.value) result.batchIds.push(await this.startBatch(client, p, sweep.value, options, req.name))
+      else result.runIds.push(await this.startOne(client, p, options, req.name))
+    }
+    return ok(result)
+  }
+
+  private intakeOptions(serverId: string | null): {
+    objectInfo: ObjectInfo | null
+    objectInfoByServer: Record<string, ObjectInfo>
+  } {
+    const byServer: Record<string, ObjectInfo> = {}
+    for (const s of this.deps.fleet.list()) {
+      if (!s.enabled) continue
+      const info = this.deps.fleet.objectInfo(s.id)
+      if (info) byServer[s.id] = info
+    }
+    const target = serverId ? (byServer[serverId] ?? null) : (Object.values(byServer)[0] ?? null)
+    return { objectInfo: target, objectInfoByServer: byServer }
+  }
+
+  private options(req: SubmitRequest): RunOptions {
+    return {
+      ...this.deps.defaults(),
+      ...(req.priority !== undefined ? { priority: req.priority } : {}),
+      ...(req.serverId ? { servers: [req.serverId] } : {}),
+    }
+  }
+
+  private async startOne(client: RunClient, p: ParsedFile, options: RunOptions, name?: string): Promise<string> {
+    const runName = name ?? p.intake.meta.workflowName ?? p.name
+    const extraPnginfo = p.intake.workflow ? { workflow: p.intake.workflow } : undefined
+    const { runId } = await client.startRun({ prompt: p.intake.prompt, options, extraPnginfo, name: runName })
+    this.deps.tracker.recordNewRun({
+      id: runId,
+      workflowId: runId,
+      name: runName,
+      prompt: p.intake.prompt,
+      workflow: p.intake.workflow,
+      batchId: null,
+    })
+    return runId
+  }
+
+  private async startBatch(
+    client: RunClient,
+    p: ParsedFile,
+    sweep: BatchSweep,
+    options: RunOptions,
+    name?: string
+  ): Promise<string> {
+    const batchName = name ?? p.intake.meta.workflowName ?? p.name
+    const extraPnginfo = p.intake.workflow ? { workflow: p.intake.workflow } : undefined
+    const { batchId } = await client.startBatch({
+      prompt: p.intake.prompt,
+      sweep,
+      options,
+      extraPnginfo,
+      name: batchName,
+    })
+    this.deps.tracker.recordNewBatch({
+      id: batchId,
+      name: batchName,
+      prompt: p.intake.prompt,
+      workflow: p.intake.workflow,
+      sweep,
+    })
+    return batchId
+  }
+
+  async cancel(id: string): Promise<Result<null>> {
+    const client = this.deps.runs()
+    if (!client) return err('runs/temporal-down', 'The Temporal server is not reachable; try again when it is back.')
+    const known = this.deps.cache.runs.getSummary(id)
+    const isBatch = id.startsWith('batch-')
+    if (!known && !isBatch) return err('runs/unknown', `No run ${id}`)
+    if (known && isFinal(known.status)) return err('runs/already-finished', `Run ${id} already ${known.status}`)
+    await client.cancel(known?.workflowId ?? id)
+    return ok(null)
+  }
+
+  /** Run the same prompt again (same UI workflow attached), as a new run. */
+  async rerun(id: string): Promise<Result<SubmitResult>> {
+    const run = this.deps.cache.runs.getRun(id)
+    if (!run) return err('runs/unknown', `No run ${id} in the history`)
+    const client = this.deps.runs()
+    if (!client) return err('runs/temporal-down', 'The Temporal server is not reachable, so no run can start now.')
+    const extraPnginfo = run.workflow ? { workflow: run.workflow } : undefined
+    const { runId } = await client.startRun({
+      prompt: run.prompt,
+      options: this.deps.defaults(),
+      extraPnginfo,
+      name: run.name,
+    })
+    this.deps.tracker.recordNewRun({
+      id: runId,
+      workflowId: runId,
+      name: run.name,
+      prompt: run.prompt,
+      workflow: run.workflow,
+      batchId: null,
+    })
+    return ok({ runIds: [runId], batchIds: [] })
+  }
+
+  list(limit = 200): RunSummary[] {
+    const active = this.deps.cache.runs.listActive()
+    const recent = this.deps.cache.runs.listRecent(limit)
+    const seen = new Set(active.map((r) => r.id))
+    return [...active, ...recent.filter((r) => !seen.has(r.id))].map((r) => this.deps.tracker.withLive(r))
+  }
+
+  async get(id: string): Promise<Result<RunDetail>> {
+    const run = this.deps.cache.runs.getRun(id)
+    if (!run) return err('runs/unknown', `No run ${id}`)
+    const live = this.deps.tracker.withLive(run)
+    const events = await this.deps.tracker.events(run)
+    const titles = this.nodeTitles(run.prompt, run.serverId)
+    const nodes = this.deps.tracker.liveNodes(id) ?? run.nodes
+    return ok({
+      ...run,
+      ...live,
+      nodes,
+      nodeTitles: titles,
+      events,
+      temporalUrl: this.deps.temporalUrl(run.workflowId),
+    })
+  }
+
+  /** Display names from the server's /object_info; `_meta.title` wins, as in ComfyUI. */
+  private nodeTitles(prompt: RunDetail['prompt'], serverId: string | null): Record<string, string> {
+    const info = (serverId && this.deps.fleet.objectInfo(serverId)) || this.anyObjectInfo()
+    const titles: Record<string, string> = {}
+    for (const [id, node] of Object.entries(prompt)) {
+      titles[id] = node._meta?.title ?? info?.[node.class_type]?.display_name ?? node.class_type
+    }
+    return titles
+  }
+
+  private anyObjectInfo(): ObjectInfo | null {
+    for (const s of this.deps.fleet.list()) {
+      const info = this.deps.fleet.objectInfo(s.id)
+      if (info) return info
+    }
+    return null
+  }
+}
+
+export const isFinal = (s: string): boolean => s === 'completed' || s === 'failed' || s === 'cancelled'
+
+function collectFiles(req: SubmitRequest): Result<{ name: string; bytes: Uint8Array }[]> {
+  const files: { name: string; bytes: Uint8Array }[] = []
+  for (const f of req.files ?? []) {
+    if (typeof f?.name !== 'string' || typeof f.dataBase64 !== 'string') {
+      return err('runs/bad-file', 'Each file needs a name and its bytes as base64 (dataBase64)')
+    }
+    files.push({ name: f.name, bytes: Buffer.from(f.dataBase64, 'base64') })
+  }
+  if (typeof req.text === 'string' && req.text.trim())
+    files.push({ name: 'pasted workflow', bytes: Buffer.from(req.text, 'utf8') })
+  if (files.length === 0) return err('runs/nothing-to-run', 'Nothing to run: send a workflow file or pasted JSON text')
+  return ok(files)
+}
+
+function sweepOf(req: SubmitRequest): Result<BatchSweep | null> {
+  if (req.seeds) {
+    const { from, to } = req.seeds
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from) {
+      return err('runs/bad-seeds', `Seed range must be whole numbers with 0 ≤ from ≤ to, not ${from}..${to}`)
+    }
+    if (to - from + 1 > MAX_BATCH) return err('runs/batch-too-large', `A batch may have at most ${MAX_BATCH} runs`)
+    return ok(from === to ? { kind: 'seeds', from, to } : { kind: 'seeds', from, to })
+  }
+  if (req.count !== undefined && req.count !== 1) {
+    if (!Number.isSafeInteger(req.count) || req.count < 1 || req.count > MAX_BATCH) {
+      return err('runs/bad-count', `Count must be a whole number from 1 to ${MAX_BATCH}, not ${req.count}`)
+    }
+    return ok({ kind: 'count', count: req.count })
+  }
+  return ok(null)
+}

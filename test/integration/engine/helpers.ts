@@ -1,0 +1,224 @@
+/**
+ * Test rig of the engine suite: a real Temporal dev server per file (free ports, temp SQLite db, can be
+ * stopped and restarted on the same db), simulated ComfyUI servers, and the engine worker in-process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Client, Connection } from '@temporalio/client'
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker'
+import type { ApiPrompt } from '../../../src-shared/contract/runs'
+import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
+import { probeServer } from '../../../src-shared/comfy/probe'
+import { RunClient } from '../../../src-main/runs/run-client'
+import { createEngineWorker, type EngineWorker } from '../../../src-worker/engine-worker'
+import { MemorySink } from '../../../src-worker/progress-sink'
+import { SimServer, type SimServerOptions } from '../../../sim'
+import { temporalCli } from '../../helpers/temporal-cli'
+
+let runtimeInstalled = false
+/** Quiet the SDK's own logging (warnings and errors only). */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return
+  runtimeInstalled = true
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') })
+  } catch {
+    // Already installed by another file in this process.
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Polls `check` until it returns a value (not undefined/false) or the time is up. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let lastError: unknown = null
+  while (Date.now() < deadline) {
+    try {
+      const value = await check()
+      if (value !== undefined && value !== false) return value
+    } catch (error) {
+      lastError = error
+    }
+    await sleep(50)
+  }
+  throw new Error(`Timed out waiting for ${what}${lastError === null ? '' : `: ${String(lastError)}`}`)
+}
+
+/** A Temporal dev server on free ports with its own db file. */
+export class DevServer {
+  private process: ChildProcess | null = null
+  readonly dbFile: string
+  port = 0
+  uiPort = 0
+
+  constructor(dir = mkdtempSync(join(tmpdir(), 'engine-temporal-'))) {
+    this.dbFile = join(dir, 'temporal.db')
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`
+  }
+
+  async start(): Promise<void> {
+    if (this.port === 0) {
+      this.port = await freePort()
+      this.uiPort = await freePort()
+    }
+    const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(this.port), '--headless']
+    args.push('--db-filename', this.dbFile, '--log-level', 'error')
+    this.process = spawn(temporalCli(), args, { stdio: 'ignore' })
+    await waitFor(
+      'the Temporal dev server',
+      async () => {
+        const connection = await Connection.connect({ address: this.address, connectTimeout: 1_000 })
+        try {
+          await connection.workflowService.getSystemInfo({})
+          return true
+        } finally {
+          await connection.close()
+        }
+      },
+      60_000
+    )
+  }
+
+  async stop(): Promise<void> {
+    const proc = this.process
+    if (proc === null) return
+    this.process = null
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve())
+      proc.kill('SIGTERM')
+      setTimeout(() => proc.kill('SIGKILL'), 5_000).unref()
+    })
+  }
+}
+
+export interface Rig {
+  temporal: DevServer
+  client: Client
+  runs: RunClient
+  taskQueue: string
+  dataDir: string
+  close(): Promise<void>
+}
+
+export async function startRig(): Promise<Rig> {
+  quietRuntime()
+  const temporal = new DevServer()
+  await temporal.start()
+  const connection = await Connection.connect({ address: temporal.address })
+  const client = new Client({ connection })
+  const taskQueue = `engine-${Math.random().toString(36).slice(2, 10)}`
+  const dataDir = mkdtempSync(join(tmpdir(), 'engine-data-'))
+  return {
+    temporal,
+    client,
+    runs: new RunClient(client, taskQueue),
+    taskQueue,
+    dataDir,
+    async close() {
+      await connection.close()
+      await temporal.stop()
+    },
+  }
+}
+
+export interface RunningEngine {
+  engine: EngineWorker
+  sink: MemorySink
+  logs: string[]
+  stop(): Promise<void>
+}
+
+/** The engine worker in this process, owning `servers`. */
+export async function startEngine(rig: Rig, servers: WorkerServer[]): Promise<RunningEngine> {
+  const connection = await NativeConnection.connect({ address: rig.temporal.address })
+  const sink = new MemorySink()
+  const logs: string[] = []
+  const engine = await createEngineWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: rig.taskQueue,
+    imagesDir: join(rig.dataDir, 'images'),
+    sink,
+    servers,
+    log: (level, message) => logs.push(`${level}: ${message}`),
+  })
+  const running = engine.run()
+  return {
+    engine,
+    sink,
+    logs,
+    async stop() {
+      engine.shutdown()
+      await running.catch(() => undefined)
+      await connection.close()
+    },
+  }
+}
+
+export async function startSims(options: SimServerOptions[]): Promise<SimServer[]> {
+  const sims = options.map((o, i) => new SimServer({ name: `gpu-${i}`, ...o }))
+  await Promise.all(sims.map((s) => s.start()))
+  return sims
+}
+
+export async function workerServers(sims: SimServer[], slots = 2): Promise<WorkerServer[]> {
+  return await Promise.all(sims.map((s, i) => probeServer({ id: `s${i}`, name: s.name, address: s.url, slots })))
+}
+
+/** Total completed executions of a prompt across the farm (the exactly-once check). */
+export function executions(sims: SimServer[], promptId: string): number {
+  return sims.reduce((sum, s) => sum + (s.stats().executions[promptId] ?? 0), 0)
+}
+
+/** A text-to-image graph: checkpoint → prompts → latent → KSampler (steps) → VAE decode → SaveImage. */
+export function txt2img(options: { steps?: number; seed?: number; prefix?: string; ckpt?: string } = {}): ApiPrompt {
+  return {
+    '4': {
+      class_type: 'CheckpointLoaderSimple',
+      inputs: { ckpt_name: options.ckpt ?? 'v1-5-pruned-emaonly-fp16.safetensors' },
+    },
+    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a lighthouse at dusk', clip: ['4', 1] } },
+    '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
+    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 48, batch_size: 1 } },
+    '3': {
+      class_type: 'KSampler',
+      inputs: {
+        seed: options.seed ?? 42,
+        steps: options.steps ?? 10,
+        cfg: 7,
+        sampler_name: 'euler',
+        scheduler: 'normal',
+        denoise: 1,
+        model: ['4', 0],
+        positive: ['6', 0],
+        negative: ['7', 0],
+        latent_image: ['5', 0],
+      },
+    },
+    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
+    '9': { class_type: 'SaveImage', inputs: { images: ['8', 0], filename_prefix: options.prefix ?? 'fleet' } },
+  }
+}
