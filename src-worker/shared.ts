@@ -81,6 +81,11 @@ export interface ExecuteResult {
 /** The activities the workflows call; implemented by `createActivities` in src-worker/activities. */
 export interface EngineActivities {
   executePrompt(input: ExecuteInput): Promise<ExecuteResult>
+  /**
+   * Asks Temporal to cancel a workflow (a local activity: a workflow may not cancel itself with a
+   * command, so the `cancel` signal goes through this to end the run as Canceled).
+   */
+  requestCancel(workflowId: string): Promise<void>
 }
 
 /** Details of an out-of-memory failure that may be retried once on a server with more free VRAM. */

@@ -28,7 +28,7 @@ import {
   unavailableFailure,
   validationFailure,
 } from './failures'
-import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
+import { locatePrompt, queueState, wasInterrupted, type LocateTarget } from './locate'
 import { storeOutputs } from './outputs'
 import { ProgressReporter } from './progress-reporter'
 import { PromptTracker, type TrackOutcome } from './prompt-tracker'
@@ -363,11 +363,24 @@ export class PromptExecution {
     try {
       await client.deleteFromQueue([rec.promptId])
       await client.interrupt(rec.promptId)
+      await waitUntilStopped(client, rec.promptId)
       await client.deleteHistory([rec.promptId])
       this.deps.log('info', `run ${this.input.runId}: cancelled prompt ${rec.promptId} on ${rec.serverId}`)
     } catch {
       this.deps.janitor.remember(rec.serverId, rec.promptId, this.input.runId)
     }
+  }
+}
+
+/**
+ * An interrupt takes effect at the next node or sampler step, and the history entry is written after
+ * that: wait (briefly) until the prompt is neither queued nor running, so the history delete finds it.
+ */
+async function waitUntilStopped(client: ComfyHttpClient, promptId: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (queueState(await client.getQueue(), promptId) === null) return
+    await new Promise((r) => setTimeout(r, 50))
   }
 }
 
