@@ -20,6 +20,12 @@ export interface HttpBridge extends BridgeTransport {
   close(): void
 }
 
+/** Injection points for runtimes without browser globals (unit tests under Node 20). */
+export interface HttpBridgeDeps {
+  WebSocket?: typeof WebSocket
+  fetch?: (input: string, init: RequestInit) => Promise<Response>
+}
+
 /** Thrown for transport failures (network, non-2xx); expected failures come back as `Result` values. */
 export class BridgeError extends Error {
   constructor(
@@ -36,7 +42,9 @@ export class BridgeError extends Error {
  * body, answering the result as JSON; events arrive on one WebSocket at `/api/events` as
  * `{ channel, payload }` frames. The headless server authorises by a same-origin session cookie.
  */
-export function createHttpBridge(baseUrl: string = window.location.origin): HttpBridge {
+export function createHttpBridge(baseUrl: string = window.location.origin, deps: HttpBridgeDeps = {}): HttpBridge {
+  const Socket = deps.WebSocket ?? WebSocket
+  const doFetch = deps.fetch ?? ((input: string, init: RequestInit) => fetch(input, init))
   const base = baseUrl.replace(/\/$/, '')
   const hub = new EventHub()
   const connection = createConnectionState()
@@ -48,7 +56,7 @@ export function createHttpBridge(baseUrl: string = window.location.origin): Http
   const connect = (): void => {
     if (closed) return
     connection.set('connecting')
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/events`)
+    const ws = new Socket(`${base.replace(/^http/, 'ws')}/api/events`)
     socket = ws
     ws.onopen = () => {
       backoff = MIN_BACKOFF_MS
@@ -74,7 +82,7 @@ export function createHttpBridge(baseUrl: string = window.location.origin): Http
   return {
     connection,
     async invoke<K extends RequestChannel>(channel: K, params: RequestParams<K>): Promise<RequestResult<K>> {
-      const res = await fetch(`${base}/api/bridge/${channel}`, {
+      const res = await doFetch(`${base}/api/bridge/${channel}`, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json' },

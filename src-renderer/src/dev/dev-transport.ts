@@ -31,7 +31,7 @@ import {
   TITLES,
 } from './dev-fixtures'
 
-const STEPS = 20
+const STEPS = 60
 const TICK_MS = 120
 
 interface Sim {

@@ -5,6 +5,7 @@ import { subscribeClock } from './clock-events'
 import { subscribeRouteEvents } from './route-events'
 import { subscribeRunEvents } from './runs-events'
 import { subscribeServerEvents } from './servers-events'
+import { subscribeShortcuts } from './shortcut-events'
 import { subscribeTitle } from './title-events'
 
 /** Wires every bridge event and browser event into the store; returns one unsubscribe for all. */
@@ -16,6 +17,7 @@ export function subscribeAll(bridge: Bridge): () => void {
     subscribeBatchEvents(bridge),
     subscribeRouteEvents(),
     subscribeClock(),
+    subscribeShortcuts(),
     subscribeTitle(),
   ]
   return () => offs.forEach((off) => off())

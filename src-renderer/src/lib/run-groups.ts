@@ -10,7 +10,7 @@ export const isActive = (state: RunState): boolean => ACTIVE_STATES.has(state)
 export interface RunLists {
   active: string[]
   recent: string[]
-  /** Run ids per batch, newest first. */
+  /** Run ids per batch, in submission order (seed 0 first). */
   batchRuns: Record<string, string[]>
   running: number
   pending: number
@@ -32,7 +32,7 @@ export function computeRunLists(runs: Iterable<RunSummary>): RunLists {
   active.sort((a, b) => rank(a) - rank(b) || (a.startedAt ?? a.createdAt) - (b.startedAt ?? b.createdAt))
   recent.sort((a, b) => (b.finishedAt ?? b.createdAt) - (a.finishedAt ?? a.createdAt))
   const batchRuns: Record<string, string[]> = {}
-  for (const r of [...all].sort((a, b) => b.createdAt - a.createdAt)) {
+  for (const r of [...all].sort((a, b) => a.createdAt - b.createdAt)) {
     if (r.batchId) (batchRuns[r.batchId] ??= []).push(r.id)
   }
   const activeBatches = new Set(active.filter((r) => r.batchId).map((r) => r.batchId))

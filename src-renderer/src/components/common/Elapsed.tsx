@@ -1,4 +1,4 @@
-import { estimateRemaining, formatDuration } from '../../lib/format'
+import { estimateRemaining, formatAgo, formatDuration } from '../../lib/format'
 import { useStore } from '../../store'
 
 /** Live elapsed time (and ETA when progress is known); the only thing re-rendered by the 1 s clock. */
@@ -12,4 +12,10 @@ export function Elapsed({ since, progress }: { since: number; progress?: number 
       {eta != null && <span className="muted"> · ~{formatDuration(eta)} left</span>}
     </span>
   )
+}
+
+/** "5m ago"; selects the label itself, so the row re-renders only when the words change. */
+export function Ago({ at }: { at: number }) {
+  const label = useStore((s) => formatAgo(at, s.now))
+  return <span className="muted">{label}</span>
 }

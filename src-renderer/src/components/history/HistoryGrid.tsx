@@ -27,6 +27,10 @@ const Tile = memo(function Tile({ index }: { index: number }) {
     >
       <img src={bridge().imageUrl(item.hash, 'thumb')} alt="" loading="lazy" decoding="async" />
       {item.status !== 'completed' && <span className={`tile-badge st-${item.status}`}>{item.status}</span>}
+      <span className="tile-caption" aria-hidden="true">
+        {item.positive ?? ''}
+        {item.seed != null && <span className="muted"> · {item.seed}</span>}
+      </span>
     </button>
   )
 })

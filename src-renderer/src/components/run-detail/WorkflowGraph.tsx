@@ -6,6 +6,9 @@ import { useStore } from '../../store'
 import { GraphNode, type ComfyFlowNode } from './GraphNode'
 
 const NODE_TYPES = { comfy: GraphNode }
+const FIT = { padding: 0.12, maxZoom: 1.25 }
+/** Small graphs fit on screen; the overview only helps when they do not. */
+const MINIMAP_MIN_NODES = 25
 
 /** Minimap fills (SVG attributes cannot use CSS variables); same hues as the node cards. */
 const NODE_COLORS: Record<NodeState, string> = {
@@ -53,6 +56,7 @@ export function WorkflowGraph(props: {
         nodeTypes={NODE_TYPES}
         colorMode="dark"
         fitView
+        fitViewOptions={FIT}
         minZoom={0.05}
         nodesDraggable={false}
         nodesConnectable={false}
@@ -61,7 +65,9 @@ export function WorkflowGraph(props: {
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor(runId)} ariaLabel="Workflow overview" />
+        {nodes.length > MINIMAP_MIN_NODES && (
+          <MiniMap pannable zoomable nodeColor={miniMapColor(runId)} ariaLabel="Workflow overview" />
+        )}
       </ReactFlow>
     </div>
   )

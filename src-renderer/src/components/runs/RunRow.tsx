@@ -3,7 +3,7 @@ import { bridge } from '../../bridge/bridge-context'
 import { formatDuration, formatPercent } from '../../lib/format'
 import { isActive } from '../../lib/run-groups'
 import { useStore } from '../../store'
-import { Elapsed } from '../common/Elapsed'
+import { Ago, Elapsed } from '../common/Elapsed'
 import { ProgressBar } from '../common/ProgressBar'
 import { StatusBadge } from '../common/StatusBadge'
 import { RunActions } from './RunActions'
@@ -34,6 +34,7 @@ function RunProgress({ id }: { id: string }) {
   const summary = useStore((s) => s.runsById[id]?.progress ?? 0)
   const status = useStore((s) => s.runsById[id]?.status ?? 'pending')
   const startedAt = useStore((s) => s.runsById[id]?.startedAt ?? null)
+  const finishedAt = useStore((s) => s.runsById[id]?.finishedAt ?? null)
   const progress = status === 'completed' ? 1 : (live ?? summary)
   return (
     <>
@@ -42,7 +43,11 @@ function RunProgress({ id }: { id: string }) {
         <span className="pct">{formatPercent(progress)}</span>
       </div>
       <div className="cell-time">
-        {status === 'running' && startedAt != null ? <Elapsed since={startedAt} progress={progress} /> : null}
+        {status === 'running' && startedAt != null ? (
+          <Elapsed since={startedAt} progress={progress} />
+        ) : finishedAt != null ? (
+          <Ago at={finishedAt} />
+        ) : null}
       </div>
     </>
   )

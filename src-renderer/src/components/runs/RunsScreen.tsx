@@ -72,7 +72,7 @@ export function RunsScreen() {
           <span className="count pending">{pending} pending</span>
         </span>
         <span className="spacer" />
-        <span className="muted small">Drop · Paste · </span>
+        <span className="muted small">Drop files anywhere · Ctrl/Cmd+V pastes JSON</span>
         <OpenButton />
       </header>
       <OfflineBanner />

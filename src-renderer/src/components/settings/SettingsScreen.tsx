@@ -119,15 +119,15 @@ function SettingsForm({ initial }: { initial: Settings }) {
           <NumberField {...bind('retry.initialIntervalMs', 'Initial interval (ms)')} min={0} />
           <NumberField {...bind('retry.backoffCoefficient', 'Backoff coefficient')} step={0.1} min={1} />
           <NumberField {...bind('retry.maximumIntervalMs', 'Max interval (ms)')} min={0} />
-          <NumberField {...bind('retry.maximumAttempts', 'Max attempts', '0 = unlimited')} min={0} />
+          <NumberField {...bind('retry.maximumAttempts', 'Max attempts')} min={1} />
         </div>
       </fieldset>
       <fieldset>
         <legend>Farm & app</legend>
         <div className="grid4">
           <NumberField {...bind('defaultSlots', 'Default slots per server')} min={1} />
-          <div className="field">
-            <span className="label-like">Data directory</span>
+          <div className="field span3">
+            <span className="label-like">Data directory (read-only)</span>
             <output className="readonly mono" data-testid="settings-data-dir">
               {dataDir}
             </output>

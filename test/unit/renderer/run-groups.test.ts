@@ -1,0 +1,40 @@
+import { describe, expect, test } from 'vitest'
+import { computeRunLists, placementChanged } from '../../../src-renderer/src/lib/run-groups'
+import { run } from './fixtures'
+
+describe('computeRunLists', () => {
+  test('running first, then queued/pending; recent newest-finished first; counts', () => {
+    const lists = computeRunLists([
+      run('p1', 'pending', 10),
+      run('r1', 'running', 20),
+      run('q1', 'queued', 5),
+      run('c1', 'completed', 1),
+      run('f1', 'failed', 2),
+    ])
+    expect(lists.active).toEqual(['run:r1', 'run:q1', 'run:p1'])
+    expect(lists.recent).toEqual(['run:f1', 'run:c1'])
+    expect(lists.running).toBe(1)
+    expect(lists.pending).toBe(2)
+  })
+
+  test('a batch shows once, among active runs while any of its runs is active', () => {
+    const lists = computeRunLists([
+      run('b0', 'completed', 1, { batchId: 'B' }),
+      run('b1', 'running', 2, { batchId: 'B' }),
+      run('b2', 'pending', 3, { batchId: 'B' }),
+      run('solo', 'completed', 4),
+    ])
+    expect(lists.active).toEqual(['batch:B'])
+    expect(lists.recent).toEqual(['run:solo'])
+    expect(lists.batchRuns.B).toEqual(['b0', 'b1', 'b2'])
+  })
+})
+
+describe('placementChanged', () => {
+  test('progress-only updates do not move a run', () => {
+    const a = run('x', 'running', 1)
+    expect(placementChanged(a, { ...a, progress: 0.5, nodeProgress: { value: 3, max: 20 } })).toBe(false)
+    expect(placementChanged(a, { ...a, status: 'completed', finishedAt: 9 })).toBe(true)
+    expect(placementChanged(undefined, a)).toBe(true)
+  })
+})
