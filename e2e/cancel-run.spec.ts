@@ -1,0 +1,29 @@
+import { test } from '@playwright/test'
+import { AppPage } from './pages/app-page'
+import { ServersPage } from './pages/servers-page'
+import { startSim } from './support/sim'
+import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
+
+test('cancelling a running run ends it as cancelled', async ({ page }) => {
+  const name = uniqueWord('slow-gpu-')
+  // 400 steps at 50 ms: the run stays in the sampler long enough to be cancelled mid-flight.
+  const sim = await startSim({ name, gpu: 'NVIDIA GeForce RTX 3060', stepMs: 50 })
+  try {
+    const app = new AppPage(page)
+    await app.open()
+    const servers = new ServersPage(app)
+    await servers.add(name, sim.url, 'RTX 3060')
+    await servers.expectState(name, 'online')
+    await app.nav('runs')
+    const word = uniqueWord('cancelme')
+    await app.drop([jsonFile(`${word}.json`, apiPrompt(`${word} long`, 7, 400))])
+    await app.expectRunStatus(word, 'running')
+    await app.screenshot('runs-running')
+    await app.runRow(word).getByTestId('run-cancel').click()
+    await app.expectRunStatus(word, 'cancelled')
+    await servers.remove(name).catch(() => undefined)
+    app.expectNoConsoleErrors()
+  } finally {
+    await sim.stop()
+  }
+})

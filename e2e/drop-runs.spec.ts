@@ -1,0 +1,93 @@
+import { expect, test } from '@playwright/test'
+import type { SimServer } from '../sim/server'
+import { AppPage } from './pages/app-page'
+import { HistoryPage } from './pages/history-page'
+import { ServersPage } from './pages/servers-page'
+import { callBridge, runCount } from './support/bridge'
+import { startSim } from './support/sim'
+import { apiPrompt, comfyPng, jsonFile, uiWorkflow, uniqueWord } from './support/workflows'
+
+let sim: SimServer
+const serverName = uniqueWord('drop-gpu-')
+
+test.beforeAll(async () => {
+  sim = await startSim({ name: serverName, gpu: 'NVIDIA GeForce RTX 4090' })
+})
+
+test.afterAll(async () => {
+  await sim.stop()
+})
+
+test('dropping API JSON, UI JSON and a ComfyUI PNG runs each; nodes turn done; images reach History', async ({
+  page,
+}) => {
+  const app = new AppPage(page)
+  await app.open()
+  await new ServersPage(app).add(serverName, sim.url, 'RTX 4090')
+  await new ServersPage(app).expectState(serverName, 'online')
+  await app.nav('runs')
+
+  const word = uniqueWord('lighthouse')
+  await app.drop([
+    jsonFile(`${word}-api.json`, apiPrompt(`${word} api prompt`, 1)),
+    jsonFile(`${word}-ui.json`, uiWorkflow(`${word} ui prompt`)),
+    {
+      name: `${word}-png.png`,
+      mimeType: 'image/png',
+      buffer: comfyPng(apiPrompt(`${word} png prompt`, 3), uiWorkflow(`${word} png prompt`)),
+    },
+  ])
+  for (const name of [`${word}-api`, `${word}-ui`, `${word}-png`]) await app.expectRunStatus(name, 'completed')
+  await app.screenshot('runs')
+
+  await app.openRun(`${word}-ui`)
+  await expect(app.graphNodes()).toHaveCount(7)
+  await expect(app.graphNodes().and(page.locator('[data-state="done"]'))).toHaveCount(7, { timeout: 30_000 })
+  await expect(page.getByTestId('run-outputs').getByTestId('run-output')).toHaveCount(1)
+  await app.screenshot('run-detail')
+  await page.getByTestId('view-list').click()
+  await expect(page.getByTestId('node-row').and(page.locator('[data-state="done"]'))).toHaveCount(7)
+
+  const history = new HistoryPage(app)
+  await history.search(word)
+  await expect(app.historyTiles()).toHaveCount(3)
+  await app.screenshot('history')
+  await history.openFirstAndExpectImage()
+  await app.screenshot('history-viewer')
+  await history.closeViewer()
+  app.expectNoConsoleErrors()
+})
+
+test('a malformed file shows the intake error and queues nothing', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  const before = await runCount(page.request)
+  await app.drop([{ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"3": {"class_type": ') }])
+  const toast = app.toast('error')
+  await expect(toast).toContainText('broken.json')
+  await expect(toast).not.toHaveText(/^\s*$/)
+  await app.screenshot('drop-error')
+  expect(await runCount(page.request)).toBe(before)
+  app.expectNoConsoleErrors()
+})
+
+test('pasting API JSON opens the run sheet and runs it', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  const word = uniqueWord('paste')
+  const text = JSON.stringify(apiPrompt(`${word} pasted`, 5))
+  await page.evaluate((t) => {
+    const data = new DataTransfer()
+    data.setData('text/plain', t)
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }))
+  }, text)
+  await expect(page.getByTestId('run-sheet')).toBeVisible()
+  await app.screenshot('run-sheet')
+  await page.getByTestId('sheet-run').click()
+  await expect(page.getByTestId('run-sheet')).toBeHidden()
+  const runs = await callBridge<{ positive: string | null; status: string }[]>(page.request, 'runs:list', {
+    limit: 10_000,
+  })
+  expect(runs.some((r) => r.positive?.includes(word))).toBe(true)
+  app.expectNoConsoleErrors()
+})

@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test'
+import { AppPage } from './pages/app-page'
+import { expectHistoryBrowsesOffline, HistoryPage } from './pages/history-page'
+import { ServersPage } from './pages/servers-page'
+import { startSim } from './support/sim'
+import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
+
+test('history search by a prompt word; with the farm stopped it still browses and says offline', async ({ page }) => {
+  const name = uniqueWord('hist-gpu-')
+  const sim = await startSim({ name, gpu: 'NVIDIA GeForce RTX 4080' })
+  try {
+    const app = new AppPage(page)
+    await app.open()
+    const servers = new ServersPage(app)
+    await servers.add(name, sim.url, 'RTX 4080')
+    await servers.expectState(name, 'online')
+    await app.nav('runs')
+    const word = uniqueWord('aurora')
+    const other = uniqueWord('desert')
+    await app.drop([
+      jsonFile(`${word}.json`, apiPrompt(`${word} over fjords`, 11)),
+      jsonFile(`${other}.json`, apiPrompt(`${other} dunes`, 12)),
+    ])
+    await app.expectRunStatus(word, 'completed')
+    await app.expectRunStatus(other, 'completed')
+
+    const history = new HistoryPage(app)
+    await history.search(word)
+    await expect(app.historyTiles()).toHaveCount(1)
+    await history.expectOnlyMatches(word)
+
+    // Every server down (the only one is stopped): cached history must keep working.
+    await sim.stop()
+    await app.nav('servers')
+    await servers.expectState(name, 'offline', 60_000)
+    await expectHistoryBrowsesOffline(app, word)
+    await app.screenshot('history-offline')
+    await history.closeViewer()
+    await servers.remove(name)
+    app.expectNoConsoleErrors()
+  } finally {
+    await sim.stop()
+  }
+})
