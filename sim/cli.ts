@@ -1,0 +1,191 @@
+/**
+ * `npm run sim -- --servers 4 --base-port 8188 --speeds 1,1,0.5,2 [--previews] [--step-ms N] …`
+ * Starts a farm of simulated ComfyUI servers on 127.0.0.1 and keeps them running until Ctrl-C.
+ */
+import { readFileSync } from 'node:fs'
+import { SimServer } from './server'
+import type { SimFaults, SimServerOptions } from './types'
+
+const HELP = `ComfyUI simulator (protocol of ComfyUI 0.3.64)
+
+Usage: npm run sim -- [options]
+
+  --servers N              number of servers (default 1)
+  --base-port P            first port; server i listens on P+i (default 8188; 0 = ephemeral ports)
+  --host H                 listen address (default 127.0.0.1)
+  --speeds a,b,…           speed factor per server (2 = twice as fast; default 1)
+  --step-ms N              ms per sampler step at speed 1 (default 10)
+  --node-ms N              ms per other node at speed 1 (default 1)
+  --load-ms N              ms for the first load of a model on a server (default 30)
+  --previews               send binary preview frames during sampling
+  --uuid-prompt-ids        newer-server behaviour: prompt_id must be a UUID, 409 on duplicates
+  --models FILE            JSON: {"0": {"checkpoints": [...], "loras": [...]}, "all": {...}} per server index
+  --data-dir DIR           parent folder for each server's output/ input/ temp/ (default: temp dirs)
+  --enable-cors-header [O] add CORS headers (origin O, default *) and skip the Host/Origin check
+  --fault SPEC             inject a fault; repeatable. SPEC is <server|all>:<fault>, fault one of
+                             hang | slow=MS | refuse | error=<ClassType or #nodeId>[:<ExceptionType>[:<message>]]
+                           e.g. --fault 1:hang --fault 0:error=KSampler:torch.OutOfMemoryError
+  --help                   this text
+
+Control endpoints on every server (never used by ComfyUI):
+  GET /__sim/stats   GET|POST /__sim/faults   POST /__sim/faults/clear   POST /__sim/crash {"restartAfterMs"}
+  POST /__sim/restart   POST /__sim/drop-ws   POST /__sim/reset-stats
+`
+
+/** Parsed command line. */
+export interface CliOptions {
+  servers: number
+  basePort: number
+  host: string
+  speeds: number[]
+  timing: { stepMs?: number; nodeMs?: number; loadMs?: number }
+  previews: boolean
+  uuidPromptIds: boolean
+  models: Record<string, Partial<Record<string, string[]>>>
+  dataDir?: string
+  cors?: string
+  faults: Array<{ target: number | 'all'; fault: Partial<SimFaults> }>
+}
+
+function num(flag: string, v: string | undefined, min = 0): number {
+  const n = Number(v)
+  if (v === undefined || !Number.isFinite(n) || n < min)
+    throw new Error(`${flag} needs a number >= ${min}, got "${v ?? ''}"`)
+  return n
+}
+
+/** Parse one --fault spec. */
+export function parseFaultSpec(spec: string): { target: number | 'all'; fault: Partial<SimFaults> } {
+  const m = /^(all|\d+):(.+)$/.exec(spec)
+  if (!m) throw new Error(`--fault "${spec}": expected <server|all>:<fault>`)
+  const target = m[1] === 'all' ? 'all' : Number(m[1])
+  const body = m[2] ?? ''
+  if (body === 'hang') return { target, fault: { hang: true } }
+  if (body === 'refuse') return { target, fault: { refusePrompt: true } }
+  if (body.startsWith('slow=')) return { target, fault: { slowMs: num('--fault slow=', body.slice(5)) } }
+  if (body.startsWith('error=')) {
+    const [where = '', exceptionType = 'torch.OutOfMemoryError', ...rest] = body.slice(6).split(':')
+    if (!where) throw new Error(`--fault "${spec}": error= needs a class type or #nodeId`)
+    const message = rest.length > 0 ? rest.join(':') : 'Allocation on device '
+    const at = where.startsWith('#') ? { nodeId: where.slice(1) } : { classType: where }
+    return { target, fault: { errorAtNode: { ...at, exceptionType, message } } }
+  }
+  throw new Error(`--fault "${spec}": unknown fault "${body}" (hang, slow=MS, refuse, error=…)`)
+}
+
+/** Parse argv (without node and script). */
+export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
+  const o: CliOptions = {
+    servers: 1,
+    basePort: 8188,
+    host: '127.0.0.1',
+    speeds: [],
+    timing: {},
+    previews: false,
+    uuidPromptIds: false,
+    models: {},
+    faults: [],
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? ''
+    const next = (): string | undefined => argv[++i]
+    switch (a) {
+      case '--help':
+      case '-h':
+        return 'help'
+      case '--servers':
+        o.servers = num(a, next(), 1)
+        break
+      case '--base-port':
+        o.basePort = num(a, next())
+        break
+      case '--host':
+        o.host = next() ?? o.host
+        break
+      case '--speeds':
+        o.speeds = (next() ?? '').split(',').map((s) => num('--speeds', s.trim(), Number.MIN_VALUE))
+        break
+      case '--step-ms':
+        o.timing.stepMs = num(a, next())
+        break
+      case '--node-ms':
+        o.timing.nodeMs = num(a, next())
+        break
+      case '--load-ms':
+        o.timing.loadMs = num(a, next())
+        break
+      case '--previews':
+        o.previews = true
+        break
+      case '--uuid-prompt-ids':
+        o.uuidPromptIds = true
+        break
+      case '--models': {
+        const file = next()
+        if (!file) throw new Error('--models needs a JSON file')
+        o.models = JSON.parse(readFileSync(file, 'utf8')) as CliOptions['models']
+        break
+      }
+      case '--data-dir':
+        o.dataDir = next()
+        break
+      case '--enable-cors-header': {
+        const v = argv[i + 1]
+        o.cors = v !== undefined && !v.startsWith('--') ? (i++, v) : '*'
+        break
+      }
+      case '--fault':
+        o.faults.push(parseFaultSpec(next() ?? ''))
+        break
+      default:
+        throw new Error(`unknown option "${a}" (see --help)`)
+    }
+  }
+  return o
+}
+
+function serverOptions(o: CliOptions, i: number): SimServerOptions {
+  const models = o.models[String(i)] ?? o.models.all
+  return {
+    name: `gpu-${i}`,
+    host: o.host,
+    port: o.basePort === 0 ? 0 : o.basePort + i,
+    speed: o.speeds[i] ?? 1,
+    timing: o.timing,
+    previews: o.previews,
+    uuidPromptIds: o.uuidPromptIds,
+    ...(models ? { models } : {}),
+    ...(o.dataDir ? { dataDir: `${o.dataDir}/gpu-${i}` } : {}),
+    ...(o.cors !== undefined ? { enableCorsHeader: o.cors } : {}),
+  }
+}
+
+async function main(): Promise<void> {
+  const parsed = parseArgs(process.argv.slice(2))
+  if (parsed === 'help') {
+    process.stdout.write(HELP)
+    return
+  }
+  const servers = Array.from({ length: parsed.servers }, (_, i) => new SimServer(serverOptions(parsed, i)))
+  await Promise.all(servers.map((s) => s.start()))
+  for (const f of parsed.faults) {
+    for (const [i, s] of servers.entries()) if (f.target === 'all' || f.target === i) s.setFaults(f.fault)
+  }
+  const rows = servers.map((s, i) => {
+    const faults = Object.entries(s.faults()).filter(([, v]) => v !== false && v !== 0 && v !== null)
+    return `  ${s.name.padEnd(7)} ${s.url.padEnd(24)} speed ${String(parsed.speeds[i] ?? 1).padEnd(5)} data ${s.dataDir}${faults.length ? `  faults: ${JSON.stringify(Object.fromEntries(faults))}` : ''}`
+  })
+  process.stdout.write(`ComfyUI simulator: ${servers.length} server(s) ready\n${rows.join('\n')}\nCtrl-C to stop.\n`)
+  const shutdown = (): void => {
+    void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(0))
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+}
+
+if (require.main === module) {
+  main().catch((ex: unknown) => {
+    process.stderr.write(`sim: ${ex instanceof Error ? ex.message : String(ex)}\n`)
+    process.exit(1)
+  })
+}

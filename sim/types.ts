@@ -1,0 +1,76 @@
+/** Public types of the simulator's programmatic API (re-exported from sim/index.ts). */
+
+/** Options of one simulated ComfyUI server. */
+export interface SimServerOptions {
+  /** 0 = ephemeral (default). */
+  port?: number
+  /** Default '127.0.0.1'. */
+  host?: string
+  /** E.g. 'gpu-0'. */
+  name?: string
+  /** Speed factor (2 = twice as fast), default 1. */
+  speed?: number
+  device?: { name: string; vramTotal: number; vramFree?: number }
+  /** Model folder ('checkpoints', 'loras', 'vae', 'controlnet', 'upscale_models', 'unet', 'clip', …) → names. */
+  models?: Partial<Record<string, string[]>>
+  /** At speed 1: per sampler step (default 10), any other node (default 1), first load of a model (default 30). */
+  timing?: { stepMs?: number; nodeMs?: number; loadMs?: number }
+  /** Binary preview frames during sampling. */
+  previews?: boolean
+  /** Newer-server behaviour: 400 invalid_prompt_id for non-UUID ids, 409 on duplicate. */
+  uuidPromptIds?: boolean
+  /** Holds output/ input/ temp/ (default: a new temp dir). */
+  dataDir?: string
+  /**
+   * Like ComfyUI's --enable-cors-header [ORIGIN]: adds CORS headers and disables the Host/Origin check.
+   * Undefined = ComfyUI's default origin-only middleware (403 when a loopback Host and the Origin differ).
+   */
+  enableCorsHeader?: string
+}
+
+/** Faults a test can inject. */
+export interface SimFaults {
+  /** Accept connections but never answer HTTP; WS silent; execution frozen. */
+  hang: boolean
+  /** Extra latency added to every HTTP answer. */
+  slowMs: number
+  /** execution_error when a matching node runs (e.g. exceptionType 'torch.OutOfMemoryError'). */
+  errorAtNode: { classType?: string; nodeId?: string; exceptionType: string; message: string } | null
+  /** POST /prompt answers 503. */
+  refusePrompt: boolean
+}
+
+/** Counters a test or benchmark reads. */
+export interface SimStats {
+  /** prompt_id → times executed TO COMPLETION (success) on this server. */
+  executions: Record<string, number>
+  /** prompt_id → times execution started. */
+  started: Record<string, number>
+  accepted: number
+  completed: number
+  failed: number
+  interrupted: number
+  /** Pending prompts. */
+  queueLength: number
+  /** prompt_id running now. */
+  running: string | null
+  /** Total time executing. */
+  busyMs: number
+  /** [startEpochMs, endEpochMs] per execution. */
+  busyIntervals: Array<[number, number]>
+}
+
+/** Options of startFarm. */
+export interface SimFarmOptions {
+  servers: number
+  basePort?: number
+  speeds?: number[]
+  timing?: SimServerOptions['timing']
+  previews?: boolean
+  models?: Array<SimServerOptions['models']>
+}
+
+/** The default fault set (no faults). */
+export function noFaults(): SimFaults {
+  return { hang: false, slowMs: 0, errorAtNode: null, refusePrompt: false }
+}
