@@ -25,8 +25,7 @@ export function isWidgetInput(spec: ObjectInfoInputSpec): boolean {
  * The positions of a node's `widgets_values`, from its /object_info entry:
  * - widget inputs in `input_order` (required, then optional), each taking one value;
  * - after an input with `control_after_generate`, or an INT named `seed`/`noise_seed`, the hidden control
- *   widget's value ("fixed", "randomize", …) — ComfyUI_frontend `useIntWidget.ts` @ 2d929a47 and the legacy
- *   `"INT:seed"`/`"INT:noise_seed"` widgets;
+ *   widget's value ("fixed", "randomize", …) — see hasControlWidget;
  * - after the required inputs, the upload button that the frontend's uploadImage/uploadAudio extensions add as
  *   `nodeData.input.required.upload` when an input has `image_upload` (etc.) — LoadImage's trailing "image".
  */
@@ -41,14 +40,23 @@ export function widgetLayout(def: ObjectInfoNode): WidgetSlot[] {
       if (!spec || !isWidgetInput(spec)) continue
       slots.push({ name, spec })
       const opts = specOptions(spec)
-      if (opts.control_after_generate || (spec[0] === 'INT' && (name === 'seed' || name === 'noise_seed'))) {
-        slots.push({ name: null, spec: null })
-      }
+      if (hasControlWidget(name, spec)) slots.push({ name: null, spec: null })
       if (section === 'required' && UPLOAD_FLAGS.some((flag) => opts[flag] === true)) upload = true
     }
     if (section === 'required' && upload) slots.push({ name: null, spec: null })
   }
   return slots
+}
+
+/**
+ * ComfyUI_frontend `src/renderer/extensions/vueNodes/widgets/composables/useIntWidget.ts` @ 0f549a97:
+ * `inputSpec.control_after_generate ?? ['seed', 'noise_seed'].includes(inputSpec.name)` — so an explicit
+ * `false` turns it off even for a seed. Combos get a control widget only when the spec asks for one.
+ */
+function hasControlWidget(name: string, spec: ObjectInfoInputSpec): boolean {
+  const flag = specOptions(spec).control_after_generate
+  if (flag !== undefined) return Boolean(flag)
+  return spec[0] === 'INT' && (name === 'seed' || name === 'noise_seed')
 }
 
 /** The value an input takes when the workflow did not store one: its default, else a combo's first option. */

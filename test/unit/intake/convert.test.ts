@@ -270,6 +270,20 @@ describe('UI → API conversion rules', () => {
     expect(result.prompt['1']!.inputs).toEqual({ pick: 'y', b: 0.5, note: 'hi' })
   })
 
+  it('gives a seed no control slot when its spec sets control_after_generate: false', () => {
+    const info = coreObjectInfo()
+    info.FixedSeed = {
+      input: { required: { seed: ['INT', { control_after_generate: false }], steps: ['INT', {}] } },
+      input_order: { required: ['seed', 'steps'] },
+      output: [],
+      name: 'FixedSeed',
+      output_node: true,
+    }
+    const wf = { nodes: [{ id: 1, type: 'FixedSeed', widgets_values: [5, 30] }], links: [] }
+    const result = expectOk(intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, { objectInfo: info }))
+    expect(result.prompt['1']!.inputs).toEqual({ seed: 5, steps: 30 })
+  })
+
   it('wraps list-valued widgets as {__value__} so they are not read as links', () => {
     const info = coreObjectInfo()
     info.ListNode = {
