@@ -76,6 +76,8 @@ export interface ExecuteResult {
   outputs: OutputRef[]
   startedAt: number | null
   finishedAt: number
+  /** Events not yet signalled (the end of the run), so success costs no extra signal. */
+  events: RunEvent[]
 }
 
 /** The activities the workflows call; implemented by `createActivities` in src-worker/activities. */

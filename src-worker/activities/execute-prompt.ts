@@ -311,8 +311,8 @@ export class PromptExecution {
       this.deps.pool.recordRun(serverId, this.request.cost, finishedAt - this.startedLocal, this.request.models)
     }
     this.progress.finish()
-    this.reporter.state = 'running'
-    await this.reporter.flush()
+    this.reporter.stop()
+    await this.reporter.settle()
     return {
       promptId: this.input.promptId,
       serverId,
@@ -321,6 +321,7 @@ export class PromptExecution {
       outputs,
       startedAt: this.progress.startedAt,
       finishedAt,
+      events: this.progress.takeEvents(),
     }
   }
 

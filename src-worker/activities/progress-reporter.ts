@@ -1,5 +1,5 @@
 /**
- * Sends a run's state to its workflow as a throttled signal (a node change within ~250 ms, step progress
+ * Sends a run's state to its workflow as a throttled signal (a node change within ~500 ms, step progress
  * at most once a second, so history stays small) and to the live side channel (every step, ≤10/s).
  * Each signal is a full snapshot with a sequence number, so a lost or late one costs nothing.
  */
@@ -7,7 +7,7 @@ import type { ProgressSink } from '../progress-sink'
 import type { ProgressUpdate } from '../shared'
 import type { RunProgress } from './run-progress'
 
-const URGENT_GAP_MS = 250
+const URGENT_GAP_MS = 500
 const STEP_GAP_MS = 1_000
 const SINK_GAP_MS = 100
 
@@ -59,7 +59,12 @@ export class ProgressReporter {
     }
   }
 
-  /** Sends whatever changed now, and waits for it (before the activity returns). */
+  /** Waits for a signal in flight (its events must not be sent twice). */
+  async settle(): Promise<void> {
+    if (this.inFlight !== null) await this.inFlight
+  }
+
+  /** Sends whatever changed now, and waits for it (before the activity fails). */
   async flush(): Promise<void> {
     if (this.inFlight !== null) await this.inFlight
     this.progress.urgent = true

@@ -27,7 +27,7 @@ export interface TrackerHooks {
 
 const RECONCILE_MS = 1_000
 /** Consecutive failed polls (about this many seconds) before the server counts as gone. */
-const MAX_POLL_FAILURES = 3
+const MAX_POLL_FAILURES = 2
 
 export class PromptTracker {
   private socket: ComfySocket | null = null

@@ -60,7 +60,8 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
     if (server === undefined) throw new Error(`Unknown server ${id}`)
     let client = this.clients.get(id)
     if (client === undefined) {
-      client = new ComfyHttpClient(server.address)
+      // Short control timeouts: a hung server is noticed in seconds; downloads get the long timeout.
+      client = new ComfyHttpClient(server.address, { timeoutMs: 2_500 })
       this.clients.set(id, client)
     }
     return client

@@ -64,7 +64,8 @@ export async function comfyRunWorkflow(input: RunWorkflowInput): Promise<RunResu
   })
 
   try {
-    const result = await work.run(() => execute(input))
+    const { events: lastEvents, ...result } = await work.run(() => execute(input))
+    appendEvents(events, lastEvents)
     status.status = 'completed'
     status.outputs = result.outputs
     status.finished_at = result.finishedAt

@@ -3,12 +3,13 @@
  * stopped and restarted on the same db), simulated ComfyUI servers, and the engine worker in-process.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker'
+import { writeFileSync } from 'node:fs'
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker'
 import type { ApiPrompt } from '../../../src-shared/contract/runs'
 import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
 import { probeServer } from '../../../src-shared/comfy/probe'
@@ -71,7 +72,8 @@ export class DevServer {
   port = 0
   uiPort = 0
 
-  constructor(dir = mkdtempSync(join(tmpdir(), 'engine-temporal-'))) {
+  /** The db goes to tmpfs when there is one: the dev server writes (and syncs) on every event. */
+  constructor(dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'engine-temporal-'))) {
     this.dbFile = join(dir, 'temporal.db')
   }
 
@@ -151,8 +153,23 @@ export interface RunningEngine {
   stop(): Promise<void>
 }
 
+let bundlePath: Promise<string> | null = null
+/** Bundles src-worker/workflows once per test file (webpack takes seconds), as production does. */
+export function workflowBundle(): Promise<string> {
+  bundlePath ??= (async () => {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: join(__dirname, '../../../src-worker/workflows/index.ts'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+    })
+    const path = join(mkdtempSync(join(tmpdir(), 'engine-bundle-')), 'workflow-bundle.js')
+    writeFileSync(path, code)
+    return path
+  })()
+  return bundlePath
+}
+
 /** The engine worker in this process, owning `servers`. */
-export async function startEngine(rig: Rig, servers: WorkerServer[]): Promise<RunningEngine> {
+export async function startEngine(rig: Rig, servers: WorkerServer[], identity?: string): Promise<RunningEngine> {
   const connection = await NativeConnection.connect({ address: rig.temporal.address })
   const sink = new MemorySink()
   const logs: string[] = []
@@ -163,6 +180,8 @@ export async function startEngine(rig: Rig, servers: WorkerServer[]): Promise<Ru
     imagesDir: join(rig.dataDir, 'images'),
     sink,
     servers,
+    workflowBundlePath: await workflowBundle(),
+    identity,
     log: (level, message) => logs.push(`${level}: ${message}`),
   })
   const running = engine.run()

@@ -1,0 +1,97 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { SimServer } from '../../../sim'
+import {
+  executions,
+  startEngine,
+  startRig,
+  startSims,
+  txt2img,
+  waitFor,
+  workerServers,
+  type Rig,
+  type RunningEngine,
+} from './helpers'
+
+let rig: Rig
+
+beforeAll(async () => {
+  rig = await startRig()
+})
+
+afterAll(async () => {
+  await rig?.close()
+})
+
+let engine: RunningEngine | null = null
+let sims: SimServer[] = []
+
+afterEach(async () => {
+  await engine?.stop()
+  await Promise.all(sims.map((s) => s.stop()))
+  engine = null
+  sims = []
+})
+
+const timing = { stepMs: 20, nodeMs: 2, loadMs: 5 }
+const fastRetry = { initialIntervalMs: 200, backoffCoefficient: 2, maximumIntervalMs: 2_000, maximumAttempts: 20 }
+
+async function runningOn(workflowId: string): Promise<{ serverId: string; promptId: string }> {
+  return await waitFor('the sampler to run', async () => {
+    const status = await rig.runs.getStatus(workflowId)
+    if (status.current_node?.class_type !== 'KSampler' || status.server === null || status.prompt_id === null)
+      return undefined
+    return { serverId: status.server.id, promptId: status.prompt_id }
+  })
+}
+
+describe('failover', () => {
+  it('a server that crashes mid-run: the run completes on another server, executed once', async () => {
+    sims = await startSims([{ timing }, { timing }])
+    engine = await startEngine(rig, await workerServers(sims))
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 100 }), options: { retry: fastRetry } })
+    const first = await runningOn(workflowId)
+    const crashed = sims[Number(first.serverId.slice(1))]
+    await crashed?.crash()
+
+    const result = await rig.runs.result(workflowId)
+    expect(result.serverId).not.toBe(first.serverId)
+    expect(result.promptId).toBe(first.promptId)
+    expect(result.attempt).toBeGreaterThan(1)
+    expect(executions(sims, first.promptId)).toBe(1)
+    expect(result.outputs).toHaveLength(1)
+  })
+
+  it('a server that crashes and restarts (queue lost): the prompt is resubmitted once and completes', async () => {
+    sims = await startSims([{ timing }])
+    engine = await startEngine(rig, await workerServers(sims))
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 100 }), options: { retry: fastRetry } })
+    const first = await runningOn(workflowId)
+    const sim = sims[0]
+    await sim?.crash()
+    await sim?.restart()
+
+    const result = await rig.runs.result(workflowId)
+    expect(result.serverId).toBe('s0')
+    expect(sim?.stats().started[first.promptId]).toBe(2)
+    expect(sim?.stats().executions[first.promptId]).toBe(1)
+    expect((await rig.runs.getStatus(workflowId)).status).toBe('completed')
+  })
+
+  it('a server that hangs: the run moves on, and when it answers again the abandoned prompt is removed there', async () => {
+    sims = await startSims([{ timing }, { timing }])
+    engine = await startEngine(rig, await workerServers(sims))
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 150 }), options: { retry: fastRetry } })
+    const first = await runningOn(workflowId)
+    const hung = sims[Number(first.serverId.slice(1))]
+    hung?.setFaults({ hang: true })
+
+    const result = await rig.runs.result(workflowId)
+    expect(result.serverId).not.toBe(first.serverId)
+    hung?.clearFaults()
+    await waitFor('the abandoned prompt to be interrupted', () => (hung?.stats().interrupted ?? 0) === 1)
+    await waitFor('the hung server to be idle', () => hung?.stats().running === null)
+    expect(executions(sims, first.promptId)).toBe(1)
+    expect(hung?.stats().executions[first.promptId]).toBeUndefined()
+    expect(engine.logs.some((l) => l.includes('janitor: removed abandoned prompt'))).toBe(true)
+  })
+})
