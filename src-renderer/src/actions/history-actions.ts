@@ -5,7 +5,7 @@ import type { HistoryFilters } from '../store/history-slice'
 import { reportResult } from './run-actions'
 
 /** Items per `history:search` page: about four screens of thumbnails. */
-const PAGE_SIZE = 120
+export const PAGE_SIZE = 120
 
 /** Loads the first page (reset) or the next one by keyset cursor; ignores calls while loading. */
 export async function loadHistory(reset: boolean): Promise<void> {

@@ -14,14 +14,14 @@ export interface ElectronBridge extends BridgeTransport {
 }
 
 /**
- * Wraps the preload's `window.comfyfleet`. Images are served by the main process' `comfyfleet://`
- * protocol, so the renderer never needs file paths.
+ * Wraps the preload's `window.comfyfleet`. Its `imageUrl` answers `comfyfleet://images/<hash>` and
+ * `comfyfleet://thumbs/<hash>`, served by the main process, so the renderer never needs file paths.
  */
 export function createElectronBridge(api: BridgeTransport): ElectronBridge {
   return {
     connection: createConnectionState('open'),
     invoke: (channel, params) => api.invoke(channel, params),
     on: (channel, listener) => api.on(channel, listener),
-    imageUrl: (hash, kind) => `comfyfleet://${kind === 'full' ? 'images' : 'thumbs'}/${encodeURIComponent(hash)}`,
+    imageUrl: (hash, kind) => api.imageUrl(hash, kind),
   }
 }

@@ -6,11 +6,14 @@ import { useStore } from '../store'
 export function subscribeAppEvents(bridge: Bridge): () => void {
   const offInfo = bridge.on('app:info', (info) => useStore.getState().setAppInfo(info))
   useStore.getState().setConnection(bridge.connection.get())
-  let wasOpen = bridge.connection.get() === 'open'
+  // Only a RE-connect missed events; the first open follows the start-up load.
+  let lostSinceOpen = false
+  let opened = bridge.connection.get() === 'open'
   const offConn = bridge.connection.subscribe((status) => {
     useStore.getState().setConnection(status)
-    if (status === 'open' && !wasOpen) void loadAll()
-    wasOpen = status === 'open'
+    if (status === 'open' && lostSinceOpen) void loadAll()
+    if (status === 'open') opened = true
+    lostSinceOpen = opened && status !== 'open'
   })
   return () => {
     offInfo()

@@ -1,4 +1,5 @@
 import type { BridgeTransport, RunPreviewEvent, RunSummary } from '../../../src-shared/contract'
+import { loadHistory, PAGE_SIZE } from '../actions/history-actions'
 import { loadRunDetail } from '../actions/run-actions'
 import { isActive } from '../lib/run-groups'
 import { useStore } from '../store'
@@ -24,9 +25,26 @@ function onRunChanged(run: RunSummary): void {
   const prev = s.runsById[run.id]
   s.upsertRun(run)
   if (!isActive(run.status)) s.clearLive(run.id)
+  if (run.status === 'completed' && prev?.status !== 'completed') scheduleHistoryRefresh()
   const detail = s.details[run.id]
   if (detail && (prev?.status !== run.status || prev.outputsCount !== run.outputsCount || detail.status !== run.status))
     scheduleDetailRefresh(run.id)
+}
+
+/** New images join an open History screen after this quiet period (bursts of completions coalesce). */
+const HISTORY_REFRESH_MS = 1_500
+let historyTimer: ReturnType<typeof setTimeout> | null = null
+
+/** Refreshes the first history page when a run finishes while History is open and nothing is being viewed. */
+function scheduleHistoryRefresh(): void {
+  if (historyTimer) return
+  historyTimer = setTimeout(() => {
+    historyTimer = null
+    const s = useStore.getState()
+    // Only while the first page is all that is loaded: a reset would throw away a deep scroll position.
+    if (s.route.name === 'history' && s.viewerIndex == null && s.historyItems.length <= PAGE_SIZE)
+      void loadHistory(true)
+  }, HISTORY_REFRESH_MS)
 }
 
 const previewUrls = new Map<string, string>()

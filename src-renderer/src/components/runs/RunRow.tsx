@@ -95,7 +95,9 @@ export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?
       </div>
       <RunProgress id={id} />
       <div className="cell-server" title={run.gpu ?? undefined}>
-        <div>{run.serverName ?? <span className="muted">unassigned</span>}</div>
+        <div>
+          {run.serverName ?? <span className="muted">{isActive(run.status) ? 'waiting for a slot' : '—'}</span>}
+        </div>
         <div className="muted small">{run.gpu ?? ''}</div>
       </div>
       <div className="cell-dur muted">{done ? formatDuration((run.finishedAt ?? 0) - (run.startedAt ?? 0)) : ''}</div>
