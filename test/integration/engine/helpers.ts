@@ -155,7 +155,7 @@ export interface RunningEngine {
 
 let bundlePath: Promise<string> | null = null
 /** Bundles src-worker/workflows once per test file (webpack takes seconds), as production does. */
-export function workflowBundle(): Promise<string> {
+export function workerBundle(): Promise<string> {
   bundlePath ??= (async () => {
     const { code } = await bundleWorkflowCode({
       workflowsPath: join(__dirname, '../../../src-worker/workflows/index.ts'),
@@ -180,7 +180,7 @@ export async function startEngine(rig: Rig, servers: WorkerServer[], identity?: 
     imagesDir: join(rig.dataDir, 'images'),
     sink,
     servers,
-    workflowBundlePath: await workflowBundle(),
+    workflowBundlePath: await workerBundle(),
     identity,
     log: (level, message) => logs.push(`${level}: ${message}`),
   })

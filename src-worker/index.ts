@@ -1,0 +1,117 @@
+/**
+ * Worker process entry. Forked by main (boot config + server updates over the parent port), or run
+ * standalone on a GPU host of a remote cluster: `node out/main/worker.js --config worker.json`.
+ */
+import { join } from 'node:path'
+import type { MainToWorker, WorkerBootConfig, WorkerServer, WorkerToMain } from '../src-shared/contract/worker-protocol'
+import { probeServer } from '../src-shared/comfy/probe'
+import type { LogFn } from './activities/deps'
+import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
+import { connectParentPort, type ParentPort } from './parent-port'
+import type { ProgressSink } from './progress-sink'
+import { readStandaloneConfig } from './standalone-config'
+
+function portSink(port: ParentPort): ProgressSink {
+  return {
+    progress: (event) => port.send({ type: 'run-progress', event }),
+    preview: (event) => port.send({ type: 'run-preview', event }),
+  }
+}
+
+async function boot(
+  config: WorkerBootConfig,
+  sink: ProgressSink,
+  log: LogFn,
+  servers: WorkerServer[],
+  send?: (m: WorkerToMain) => void
+): Promise<EngineWorker> {
+  const connection = await connectTemporal(config.temporal)
+  return await createEngineWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    imagesDir: join(config.dataDir, 'images'),
+    sink: config.previews ? sink : { ...sink, preview: () => undefined },
+    log,
+    workflowBundlePath: config.workflowBundlePath,
+    servers,
+    onSlots: send === undefined ? undefined : (usage) => send({ type: 'slots', usage }),
+  })
+}
+
+/** Forked by main: wait for `boot`, follow `servers`, stop on `shutdown`. */
+function attached(port: ParentPort): void {
+  let engine: EngineWorker | null = null
+  let servers: WorkerServer[] = []
+  const log: LogFn = (level, message) => port.send({ type: 'log', level, message })
+  const fatal = (error: unknown): void => {
+    port.send({ type: 'fatal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) })
+    setTimeout(() => process.exit(1), 100)
+  }
+  port.onMessage((raw) => {
+    const message = raw as MainToWorker
+    switch (message.type) {
+      case 'boot':
+        if (engine !== null) return
+        boot(message.config, portSink(port), log, servers, (m) => port.send(m))
+          .then((started) => {
+            engine = started
+            // Server lists that arrived while booting.
+            started.directory.update(servers)
+            const running = started.run()
+            port.send({ type: 'ready', pid: process.pid, taskQueue: message.config.taskQueue })
+            return running.then(() => process.exit(0))
+          })
+          .catch(fatal)
+        return
+      case 'servers':
+        servers = message.servers
+        engine?.directory.update(servers)
+        return
+      case 'shutdown':
+        if (engine === null) process.exit(0)
+        engine.shutdown()
+        return
+    }
+  })
+  process.on('uncaughtException', fatal)
+}
+
+/** Standalone: probe our servers, keep probing, run until SIGINT/SIGTERM. */
+async function standalone(configPath: string): Promise<void> {
+  const config = readStandaloneConfig(configPath)
+  const log: LogFn = (level, message) => console.log(`[${level}] ${message}`)
+  const probe = (): Promise<WorkerServer[]> => Promise.all(config.servers.map((s) => probeServer(s)))
+  const servers = await probe()
+  for (const s of servers) log('info', `${s.name} ${s.address}: ${s.online ? `online (${s.gpu ?? 'no GPU info'})` : 'offline'}`)
+  const engine = await boot(
+    { temporal: config.temporal, taskQueue: config.taskQueue, dataDir: config.dataDir, workflowBundlePath: config.workflowBundlePath, previews: false },
+    { progress: () => undefined, preview: () => undefined },
+    log,
+    servers
+  )
+  const timer = setInterval(() => void probe().then((s) => engine.directory.update(s)), config.probeIntervalMs)
+  timer.unref()
+  log('info', `worker running on task queue ${config.taskQueue} at ${config.temporal.address}`)
+  await engine.run()
+}
+
+function main(): void {
+  const index = process.argv.indexOf('--config')
+  const configPath = index >= 0 ? process.argv[index + 1] : undefined
+  if (configPath !== undefined) {
+    standalone(configPath).catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error)
+      process.exit(1)
+    })
+    return
+  }
+  const port = connectParentPort()
+  if (port === null) {
+    console.error('ComfyFleet worker: start it from the app, or standalone with --config <worker.json>')
+    process.exit(2)
+  }
+  attached(port)
+}
+
+main()
