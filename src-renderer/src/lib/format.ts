@@ -54,3 +54,13 @@ export function formatDateTime(at: number): string {
 export function formatPercent(fraction: number): string {
   return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`
 }
+
+/**
+ * ComfyUI reports devices as `cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync`; the card shows the
+ * model and keeps the device index and allocator as a detail.
+ */
+export function splitGpuName(device: string): { model: string; detail: string } {
+  const m = /^(\w+:\d+)\s+(.*?)(?:\s+:\s+(\S+))?$/.exec(device.trim())
+  if (!m) return { model: device, detail: '' }
+  return { model: m[2] ?? device, detail: [m[1], m[3]].filter(Boolean).join(' · ') }
+}

@@ -4,6 +4,7 @@ import {
   formatAgo,
   formatBytes,
   formatDuration,
+  splitGpuName,
   windowTitle,
 } from '../../../src-renderer/src/lib/format'
 import { toFieldErrors } from '../../../src-renderer/src/lib/field-errors'
@@ -22,6 +23,18 @@ describe('format', () => {
     expect(estimateRemaining(10_000, 0.01)).toBeNull()
     expect(estimateRemaining(10_000, 0.5)).toBe(10_000)
     expect(estimateRemaining(10_000, 1)).toBeNull()
+  })
+
+  test('GPU names as ComfyUI reports them', () => {
+    expect(splitGpuName('cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync')).toEqual({
+      model: 'NVIDIA GeForce RTX 4090',
+      detail: 'cuda:0 · cudaMallocAsync',
+    })
+    expect(splitGpuName('cuda:0 NVIDIA GeForce RTX 2080 Ti')).toEqual({
+      model: 'NVIDIA GeForce RTX 2080 Ti',
+      detail: 'cuda:0',
+    })
+    expect(splitGpuName('mps')).toEqual({ model: 'mps', detail: '' })
   })
 
   test('bytes, ago and title', () => {

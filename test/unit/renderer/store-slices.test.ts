@@ -31,12 +31,10 @@ describe('runs slice', () => {
 describe('progress slice', () => {
   test('a tick replaces only the ticking run and node', () => {
     const store = createAppStore()
-    store
-      .getState()
-      .seedNodes('r1', {
-        '3': { state: 'pending', class_type: 'KSampler' },
-        '8': { state: 'pending', class_type: 'VAEDecode' },
-      })
+    store.getState().seedNodes('r1', {
+      '3': { state: 'pending', class_type: 'KSampler' },
+      '8': { state: 'pending', class_type: 'VAEDecode' },
+    })
     store.getState().seedNodes('r2', { '3': { state: 'pending', class_type: 'KSampler' } })
     const before = store.getState()
     store

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react'
 import { patchServer, removeServer } from '../../actions/server-actions'
-import { formatBytes } from '../../lib/format'
+import { formatBytes, splitGpuName } from '../../lib/format'
 import { useStore } from '../../store'
 import { ConfirmDialog } from '../common/ConfirmDialog'
 import { ProgressBar } from '../common/ProgressBar'
@@ -14,6 +14,15 @@ function CurrentRun({ id }: { id: string }) {
       <a href={`#/runs/${encodeURIComponent(id)}`}>{name}</a>{' '}
       <span className="muted">{Math.round(progress * 100)}%</span>
     </li>
+  )
+}
+
+function GpuName({ device }: { device: string }) {
+  const { model, detail } = splitGpuName(device)
+  return (
+    <span title={device}>
+      {model} {detail && <span className="muted small">{detail}</span>}
+    </span>
   )
 }
 
@@ -57,7 +66,7 @@ export const ServerCard = memo(function ServerCard({ id }: { id: string }) {
       </header>
       <div className="server-address mono">{server.address}</div>
       <div className="server-gpu" data-testid="server-gpu">
-        {dev ? dev.name : <span className="muted">GPU unknown</span>}
+        {dev ? <GpuName device={dev.name} /> : <span className="muted">GPU unknown</span>}
       </div>
       {dev && dev.vramTotal > 0 && (
         <div className="vram">
