@@ -37,6 +37,7 @@ export interface StartBatchInput {
   extraPnginfo?: Record<string, unknown>
   name?: string
   window?: number
+  historyBudget?: number
   /** Defaults to `batch-<short id>`. */
   batchId?: string
 }
@@ -84,6 +85,7 @@ export class RunClient {
       options: input.options,
       extraPnginfo: input.extraPnginfo,
       window: input.window,
+      historyBudget: input.historyBudget,
     }
     await this.client.workflow.start(BATCH_WORKFLOW, {
       taskQueue: this.taskQueue,

@@ -11,6 +11,7 @@ import type { Cache } from '../cache'
 import { intakeFile } from '../intake'
 import type { FleetLookup } from './fleet-lookup'
 import type { RunClient } from './run-client'
+import { isFinal } from './run-states'
 import type { RunTracker } from './run-tracker'
 
 /** The most runs one request may fan out to; larger sweeps are still one batch workflow. */
@@ -204,8 +205,6 @@ export class RunService {
   }
 }
 
-export const isFinal = (s: string): boolean => s === 'completed' || s === 'failed' || s === 'cancelled'
-
 function collectFiles(req: SubmitRequest): Result<{ name: string; bytes: Uint8Array }[]> {
   const files: { name: string; bytes: Uint8Array }[] = []
   for (const f of req.files ?? []) {
@@ -227,7 +226,7 @@ function sweepOf(req: SubmitRequest): Result<BatchSweep | null> {
       return err('runs/bad-seeds', `Seed range must be whole numbers with 0 ≤ from ≤ to, not ${from}..${to}`)
     }
     if (to - from + 1 > MAX_BATCH) return err('runs/batch-too-large', `A batch may have at most ${MAX_BATCH} runs`)
-    return ok(from === to ? { kind: 'seeds', from, to } : { kind: 'seeds', from, to })
+    return ok({ kind: 'seeds', from, to })
   }
   if (req.count !== undefined && req.count !== 1) {
     if (!Number.isSafeInteger(req.count) || req.count < 1 || req.count > MAX_BATCH) {

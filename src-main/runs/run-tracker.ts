@@ -1,0 +1,464 @@
+/**
+ * Keeps the cache and the UI in step with the engine: live progress from the worker's side channel,
+ * state from `get_status` for runs on remote workers, completion from the workflow result, and the
+ * discovery of a batch's child runs. Works after a restart too (runs still open are picked up again).
+ */
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client'
+import { ApplicationFailure } from '@temporalio/common'
+import type { BatchSummary, RunProgressEvent, RunSummary } from '../../src-shared/contract/bridge'
+import type { ApiPrompt, NodeStatus, RunErrorInfo, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
+import { promptAt, sweepSize } from '../../src-worker/workflows/batch-sweep'
+import type { BatchStatus, BatchSweep } from '../../src-worker/shared'
+import type { Cache } from '../cache'
+import type { EventHub } from '../core/event-hub'
+import { extractRunMetadata } from '../intake'
+import type { FleetLookup } from './fleet-lookup'
+import { RUN_WORKFLOW, type RunClient } from './run-client'
+import { isFinal } from './run-states'
+
+/** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
+const MAX_WATCHERS = 64
+const POLL_MS = 1000
+/** A run with no side-channel event for this long is asked for its status (remote workers, queued runs). */
+const STALE_MS = 3000
+const MAX_STATUS_QUERIES_PER_TICK = 16
+const PROGRESS_WRITE_GAP_MS = 1000
+
+interface Live {
+  workflowId: string
+  status: RunState
+  serverId: string | null
+  progress: number
+  currentNode: { id: string; classType: string } | null
+  nodeProgress: { value: number; max: number } | null
+  nodes: Record<string, NodeStatus>
+  lastEventAt: number
+  lastWriteAt: number
+  watched: boolean
+  finalizing: boolean
+}
+
+interface ActiveBatch {
+  id: string
+  name: string
+  prompt: ApiPrompt
+  workflow: unknown
+  sweep: BatchSweep
+  createdAt: number
+  last: BatchSummary | null
+}
+
+export interface RunTrackerDeps {
+  runs: () => RunClient | null
+  cache: Cache
+  hub: EventHub
+  fleet: FleetLookup
+  log: (message: string) => void
+}
+
+export class RunTracker {
+  private readonly live = new Map<string, Live>()
+  private readonly batches = new Map<string, ActiveBatch>()
+  private watchers = 0
+  private timer: NodeJS.Timeout | null = null
+  private lastDiscovery = Date.now() - 60_000
+  private polling = false
+
+  constructor(private readonly deps: RunTrackerDeps) {}
+
+  /** Pick up runs and batches that were open when the app stopped, and start polling. */
+  start(): void {
+    for (const run of this.deps.cache.runs.listActive()) this.track(run.id, run.workflowId, run.status, run.serverId)
+    this.timer = setInterval(() => void this.poll(), POLL_MS)
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  recordNewRun(run: {
+    id: string
+    workflowId: string
+    name: string
+    prompt: ApiPrompt
+    workflow: unknown
+    batchId: string | null
+  }): void {
+    const meta = extractRunMetadata(run.prompt, null)
+    if (!this.deps.cache.runs.getSummary(run.id)) {
+      this.deps.cache.runs.insertRun({
+        id: run.id,
+        workflowId: run.workflowId,
+        name: run.name,
+        createdAt: Date.now(),
+        status: 'pending',
+        batchId: run.batchId,
+        prompt: run.prompt,
+        workflow: run.workflow ?? null,
+        positive: meta.positivePrompt,
+        negative: meta.negativePrompt,
+        seed: meta.seeds[0] ?? null,
+        models: meta.models,
+      })
+    }
+    this.track(run.id, run.workflowId, 'pending', null)
+    this.emitSummary(run.id)
+  }
+
+  recordNewBatch(b: { id: string; name: string; prompt: ApiPrompt; workflow: unknown; sweep: BatchSweep }): void {
+    const createdAt = Date.now()
+    this.deps.cache.runs.insertBatch({ id: b.id, name: b.name, total: sweepSize(b.sweep), createdAt })
+    this.batches.set(b.id, { ...b, createdAt, last: null })
+  }
+
+  /** The worker's live side channel: every step reaches the UI; the cache is written at node changes. */
+  onProgress(e: RunProgressEvent & { serverId: string | null }): void {
+    let live = this.live.get(e.runId)
+    if (!live) {
+      if (!this.discoverChild(e.runId)) return
+      live = this.live.get(e.runId)!
+    }
+    const now = Date.now()
+    const nodeChanged = e.nodeId !== null && live.nodes[e.nodeId]?.state !== e.nodeState
+    const statusChanged = live.status !== 'running' || live.serverId !== e.serverId
+    live.lastEventAt = now
+    live.status = 'running'
+    live.serverId = e.serverId
+    live.progress = e.progress
+    live.currentNode = e.nodeId && e.classType ? { id: e.nodeId, classType: e.classType } : live.currentNode
+    live.nodeProgress = e.value !== null && e.max !== null ? { value: e.value, max: e.max } : null
+    if (e.nodeId && e.nodeState) this.setNode(live, e.nodeId, e.classType ?? '', e.nodeState, e.value, e.max, now)
+    this.deps.hub.emit('runs:progress', e)
+    if (statusChanged) this.writeStatus(e.runId, live)
+    if (statusChanged || nodeChanged || now - live.lastWriteAt > PROGRESS_WRITE_GAP_MS)
+      this.writeProgress(e.runId, live, now)
+    if (statusChanged || nodeChanged) this.emitSummary(e.runId)
+  }
+
+  private setNode(
+    live: Live,
+    id: string,
+    classType: string,
+    state: NodeStatus['state'],
+    value: number | null,
+    max: number | null,
+    now: number
+  ): void {
+    const prev = live.nodes[id]
+    const node: NodeStatus = {
+      ...(prev ?? { class_type: classType }),
+      state,
+      class_type: classType || prev?.class_type || '',
+    }
+    if (state === 'running' && prev?.state !== 'running') node.started_at = now
+    if ((state === 'done' || state === 'error') && prev?.state !== state) node.finished_at = now
+    if (value !== null && max !== null) Object.assign(node, { value, max })
+    live.nodes[id] = node
+  }
+
+  /** Summary with the live fields (progress, current node) laid over the cached row. */
+  withLive<T extends RunSummary>(row: T): T {
+    const live = this.live.get(row.id)
+    if (!live) return row
+    return {
+      ...row,
+      status: live.status,
+      progress: live.progress,
+      currentNode: live.currentNode,
+      nodeProgress: live.nodeProgress,
+    }
+  }
+
+  liveNodes(runId: string): Record<string, NodeStatus> | null {
+    return this.live.get(runId)?.nodes ?? null
+  }
+
+  /** ComfyUI events of a run from its workflow (open runs); closed runs have theirs in the cache. */
+  async events(run: RunSummary): Promise<RunEvent[]> {
+    const client = this.deps.runs()
+    if (!client || !this.live.has(run.id)) return []
+    try {
+      return await client.getEvents(run.workflowId)
+    } catch {
+      return []
+    }
+  }
+
+  /** Resolves true once the run is completed, failed or cancelled; false after timeoutMs. */
+  waitFinished(runId: string, timeoutMs: number): Promise<boolean> {
+    const row = this.deps.cache.runs.getSummary(runId)
+    if (row && isFinal(row.status)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const off = this.deps.hub.subscribe((channel, payload) => {
+        if (channel !== 'runs:changed') return
+        const s = payload as RunSummary
+        if (s.id !== runId || !isFinal(s.status)) return
+        off()
+        clearTimeout(timer)
+        resolve(true)
+      })
+      const timer = setTimeout(() => {
+        off()
+        resolve(false)
+      }, timeoutMs)
+    })
+  }
+
+  activeCount(): number {
+    return this.live.size
+  }
+
+  private track(runId: string, workflowId: string, status: RunState, serverId: string | null): void {
+    if (this.live.has(runId)) return
+    this.live.set(runId, {
+      workflowId,
+      status,
+      serverId,
+      progress: 0,
+      currentNode: null,
+      nodeProgress: null,
+      nodes: {},
+      lastEventAt: 0,
+      lastWriteAt: 0,
+      watched: false,
+      finalizing: false,
+    })
+    this.watch(runId)
+  }
+
+  private watch(runId: string): void {
+    const live = this.live.get(runId)
+    const client = this.deps.runs()
+    if (!live || live.watched || !client || this.watchers >= MAX_WATCHERS) return
+    live.watched = true
+    this.watchers++
+    void this.finalize(runId).finally(() => {
+      this.watchers--
+      live.watched = false
+      this.watchNext()
+    })
+  }
+
+  private watchNext(): void {
+    for (const [id, l] of this.live) {
+      if (this.watchers >= MAX_WATCHERS) return
+      if (!l.watched && !l.finalizing) this.watch(id)
+    }
+  }
+
+  /** Wait for the run's result and record its end; a lost connection leaves it tracked for later. */
+  private async finalize(runId: string): Promise<void> {
+    const live = this.live.get(runId)
+    const client = this.deps.runs()
+    if (!live || !client || live.finalizing) return
+    live.finalizing = true
+    try {
+      const r = await client.result(live.workflowId)
+      const server = this.deps.fleet.list().find((s) => s.id === r.serverId)
+      await this.finish(runId, {
+        status: 'completed',
+        finishedAt: r.finishedAt,
+        outputs: r.outputs,
+        startedAt: r.startedAt,
+        serverId: r.serverId,
+        serverName: r.serverName,
+        gpu: server?.health.device?.name ?? null,
+        error: null,
+      })
+    } catch (e) {
+      const ended = endOf(e)
+      if (ended)
+        await this.finish(runId, { status: ended.status, finishedAt: Date.now(), outputs: [], error: ended.error })
+      else live.finalizing = false
+    }
+  }
+
+  private async finish(runId: string, f: Parameters<Cache['finishRun']>[1]): Promise<void> {
+    const live = this.live.get(runId)
+    const nodes = live ? finalNodes(live.nodes, f.status) : undefined
+    const r = await this.deps.cache.finishRun(runId, { ...f, nodes })
+    if (!r.ok) this.deps.log(`could not record the end of ${runId}: ${r.error.message}`)
+    this.live.delete(runId)
+    this.emitSummary(runId)
+  }
+
+  private async poll(): Promise<void> {
+    const client = this.deps.runs()
+    if (this.polling || !client || (this.live.size === 0 && this.batches.size === 0)) return
+    this.polling = true
+    try {
+      if (this.batches.size > 0) await this.discoverChildren(client)
+      await this.finalizeClosed(client)
+      await this.refreshStale(client)
+      await this.refreshBatches(client)
+    } catch (e) {
+      this.deps.log(`run tracker poll failed: ${(e as Error).message}`)
+    } finally {
+      this.polling = false
+    }
+  }
+
+  /** Closed runs we track but do not watch (more than MAX_WATCHERS open at once). */
+  private async finalizeClosed(client: RunClient): Promise<void> {
+    const unwatched = [...this.live.entries()].filter(([, l]) => !l.watched && !l.finalizing)
+    if (unwatched.length === 0) return
+    const byWorkflow = new Map(unwatched.map(([id, l]) => [l.workflowId, id]))
+    const query = `WorkflowType = '${RUN_WORKFLOW}' AND ExecutionStatus != 'Running' AND CloseTime > '${new Date(Date.now() - 120_000).toISOString()}'`
+    for await (const info of client.client.workflow.list({ query })) {
+      const runId = byWorkflow.get(info.workflowId)
+      if (runId) void this.finalize(runId)
+    }
+  }
+
+  /** Runs with no live events (remote worker, or still queued): ask the workflow. */
+  private async refreshStale(client: RunClient): Promise<void> {
+    const now = Date.now()
+    const stale = [...this.live.entries()].filter(([, l]) => !l.finalizing && now - l.lastEventAt > STALE_MS)
+    for (const [runId, live] of stale.slice(0, MAX_STATUS_QUERIES_PER_TICK)) {
+      live.lastEventAt = now
+      try {
+        this.applyStatus(runId, live, await client.getStatus(live.workflowId))
+      } catch {
+        // Not picked up by a worker yet, or closing: the result watcher will tell.
+      }
+    }
+  }
+
+  private applyStatus(runId: string, live: Live, s: RunStatus): void {
+    if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') return
+    const changed = live.status !== s.status || live.serverId !== (s.server?.id ?? null)
+    live.status = s.status
+    live.serverId = s.server?.id ?? null
+    live.progress = s.progress
+    live.currentNode = s.current_node ? { id: s.current_node.id, classType: s.current_node.class_type } : null
+    live.nodeProgress = s.node_progress
+    live.nodes = { ...live.nodes, ...s.nodes }
+    if (changed) {
+      this.writeStatus(runId, live)
+      this.emitSummary(runId)
+    }
+  }
+
+  /** A batch's child run seen for the first time: record it with the prompt the batch gave it. */
+  private discoverChild(runId: string): boolean {
+    if (this.deps.cache.runs.getSummary(runId)) {
+      const row = this.deps.cache.runs.getSummary(runId)!
+      if (isFinal(row.status)) return false
+      this.track(runId, row.workflowId, row.status, row.serverId)
+      return true
+    }
+    for (const b of this.batches.values()) {
+      const prefix = `run-${b.id.replace(/^batch-/, '')}-`
+      if (!runId.startsWith(prefix)) continue
+      const index = Number(runId.slice(prefix.length))
+      if (!Number.isInteger(index)) return false
+      const prompt = promptAt(b.prompt, b.sweep, index, b.id)
+      this.recordNewRun({
+        id: runId,
+        workflowId: runId,
+        name: `${b.name} #${index + 1}`,
+        prompt,
+        workflow: b.workflow,
+        batchId: b.id,
+      })
+      return true
+    }
+    return false
+  }
+
+  private async discoverChildren(client: RunClient): Promise<void> {
+    const since = new Date(this.lastDiscovery - 5000).toISOString()
+    this.lastDiscovery = Date.now()
+    const query = `WorkflowType = '${RUN_WORKFLOW}' AND StartTime > '${since}'`
+    for await (const info of client.client.workflow.list({ query })) {
+      if (!this.live.has(info.workflowId) && !this.deps.cache.runs.getSummary(info.workflowId))
+        this.discoverChild(info.workflowId)
+    }
+  }
+
+  private async refreshBatches(client: RunClient): Promise<void> {
+    for (const b of [...this.batches.values()]) {
+      let s: BatchStatus
+      try {
+        s = await client.getBatchStatus(b.id)
+      } catch {
+        continue
+      }
+      const summary: BatchSummary = {
+        id: b.id,
+        name: b.name,
+        total: s.total,
+        completed: s.completed,
+        failed: s.failed,
+        cancelled: s.cancelled,
+        running: s.running,
+        status: s.status,
+        createdAt: b.createdAt,
+      }
+      if (JSON.stringify(summary) !== JSON.stringify(b.last)) {
+        b.last = summary
+        this.deps.hub.emit('batches:changed', summary)
+      }
+      if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') this.batches.delete(b.id)
+    }
+  }
+
+  batchSummaries(): BatchSummary[] {
+    return [...this.batches.values()].map((b) => b.last).filter((b): b is BatchSummary => b !== null)
+  }
+
+  private writeStatus(runId: string, live: Live): void {
+    const server = live.serverId ? this.deps.fleet.list().find((s) => s.id === live.serverId) : undefined
+    this.deps.cache.runs.updateRunStatus(runId, {
+      status: live.status,
+      serverId: live.serverId,
+      serverName: server?.name ?? null,
+      gpu: server?.health.device?.name ?? null,
+      ...(live.status === 'running' ? { startedAt: Date.now() } : {}),
+    })
+  }
+
+  private writeProgress(runId: string, live: Live, now: number): void {
+    live.lastWriteAt = now
+    this.deps.cache.runs.updateRunProgress(runId, {
+      progress: live.progress,
+      currentNode: live.currentNode,
+      nodeProgress: live.nodeProgress,
+      nodes: live.nodes,
+    })
+  }
+
+  private emitSummary(runId: string): void {
+    const row = this.deps.cache.runs.getSummary(runId)
+    if (row) this.deps.hub.emit('runs:changed', this.withLive(row))
+  }
+}
+
+/** How a closed workflow ended, from the error result() threw; null when it is not closed (connection lost). */
+function endOf(e: unknown): { status: 'failed' | 'cancelled'; error: RunErrorInfo } | null {
+  if (!(e instanceof WorkflowFailedError)) return null
+  const cause = e.cause
+  if (cause instanceof CancelledFailure)
+    return { status: 'cancelled', error: { kind: 'cancelled', message: cause.message || 'cancelled' } }
+  if (cause instanceof ApplicationFailure) {
+    const info = cause.details?.[0] as RunErrorInfo | undefined
+    return {
+      status: 'failed',
+      error: info && typeof info.kind === 'string' ? info : { kind: 'internal', message: cause.message },
+    }
+  }
+  if (cause instanceof TerminatedFailure)
+    return { status: 'failed', error: { kind: 'internal', message: 'The workflow was terminated in Temporal.' } }
+  if (cause instanceof TimeoutFailure)
+    return { status: 'failed', error: { kind: 'internal', message: 'The workflow timed out.' } }
+  return { status: 'failed', error: { kind: 'internal', message: cause?.message ?? e.message } }
+}
+
+/** Nodes still marked running when a run ends did not finish: done on success, else as they were. */
+function finalNodes(nodes: Record<string, NodeStatus>, status: string): Record<string, NodeStatus> {
+  const out: Record<string, NodeStatus> = {}
+  for (const [id, n] of Object.entries(nodes))
+    out[id] = status === 'completed' && n.state === 'running' ? { ...n, state: 'done' } : n
+  return out
+}
