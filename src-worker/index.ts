@@ -83,9 +83,16 @@ async function standalone(configPath: string): Promise<void> {
   const log: LogFn = (level, message) => console.log(`[${level}] ${message}`)
   const probe = (): Promise<WorkerServer[]> => Promise.all(config.servers.map((s) => probeServer(s)))
   const servers = await probe()
-  for (const s of servers) log('info', `${s.name} ${s.address}: ${s.online ? `online (${s.gpu ?? 'no GPU info'})` : 'offline'}`)
+  for (const s of servers)
+    log('info', `${s.name} ${s.address}: ${s.online ? `online (${s.gpu ?? 'no GPU info'})` : 'offline'}`)
   const engine = await boot(
-    { temporal: config.temporal, taskQueue: config.taskQueue, dataDir: config.dataDir, workflowBundlePath: config.workflowBundlePath, previews: false },
+    {
+      temporal: config.temporal,
+      taskQueue: config.taskQueue,
+      dataDir: config.dataDir,
+      workflowBundlePath: config.workflowBundlePath,
+      previews: false,
+    },
     { progress: () => undefined, preview: () => undefined },
     log,
     servers

@@ -29,8 +29,10 @@ export function readStandaloneConfig(path: string): StandaloneConfig {
   const c = raw as Partial<Record<string, unknown>>
   const where = (field: string): string => `worker config ${path}: ${field}`
   const temporal = (c.temporal ?? {}) as Partial<TemporalConnectionConfig>
-  if (typeof temporal.address !== 'string' || temporal.address === '') throw new Error(`${where('temporal.address')} must be "host:port"`)
-  if (!Array.isArray(c.servers) || c.servers.length === 0) throw new Error(`${where('servers')} must list at least one server`)
+  if (typeof temporal.address !== 'string' || temporal.address === '')
+    throw new Error(`${where('temporal.address')} must be "host:port"`)
+  if (!Array.isArray(c.servers) || c.servers.length === 0)
+    throw new Error(`${where('servers')} must list at least one server`)
   const servers = c.servers.map((s: unknown, i: number): ServerSpec => {
     const spec = s as Partial<ServerSpec>
     if (typeof spec.address !== 'string' || !/^https?:\/\//.test(spec.address)) {

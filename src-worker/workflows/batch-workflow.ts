@@ -69,7 +69,10 @@ export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<Bat
         carry.nextIndex += 1
       }
       if (carry.nextIndex >= total && open.size === 0) break
-      if (workflowInfo().historyLength > (input.historyBudget ?? HISTORY_BUDGET) || workflowInfo().continueAsNewSuggested) {
+      if (
+        workflowInfo().historyLength > (input.historyBudget ?? HISTORY_BUDGET) ||
+        workflowInfo().continueAsNewSuggested
+      ) {
         return await continueAsNew<typeof comfyBatchWorkflow>({ ...input, carry: { ...carry, open: [...open] } })
       }
       const before = open.size

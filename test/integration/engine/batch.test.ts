@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SimServer } from '../../../sim'
 import { childWorkflowId } from '../../../src-worker/shared'
-import { executions, startEngine, startRig, startSims, txt2img, waitFor, workerServers, type Rig, type RunningEngine } from './helpers'
+import {
+  executions,
+  startEngine,
+  startRig,
+  startSims,
+  txt2img,
+  waitFor,
+  workerServers,
+  type Rig,
+  type RunningEngine,
+} from './helpers'
 
 let rig: Rig
 let sims: SimServer[]
@@ -29,7 +39,15 @@ describe('batches', () => {
       name: 'sweep',
     })
     const final = await rig.runs.batchResult(batchId)
-    expect(final).toMatchObject({ status: 'completed', total: 12, completed: 12, failed: 0, cancelled: 0, running: 0, progress: 1 })
+    expect(final).toMatchObject({
+      status: 'completed',
+      total: 12,
+      completed: 12,
+      failed: 0,
+      cancelled: 0,
+      running: 0,
+      progress: 1,
+    })
 
     for (let i = 0; i < 12; i++) {
       const id = childWorkflowId(batchId, i)
@@ -39,7 +57,9 @@ describe('batches', () => {
       expect(describe.memo).toMatchObject({ batchId, kind: 'run' })
       const started = (await rig.client.workflow.getHandle(id).fetchHistory()).events?.[0]
       const payload = started?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data
-      const args = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8')) as { prompt: Record<string, { inputs: { seed?: number } }> }
+      const args = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8')) as {
+        prompt: Record<string, { inputs: { seed?: number } }>
+      }
       expect(args.prompt['3']?.inputs.seed).toBe(100 + i)
       expect((await rig.runs.getStatus(id)).status).toBe('completed')
     }
@@ -64,7 +84,10 @@ describe('batches', () => {
     await waitFor('three runs to be open', async () => (await rig.runs.getBatchStatus(batchId)).running === 3)
     await waitFor('their prompts to reach the servers', () => accepted() === base + 3)
     await rig.runs.signalCancel(batchId)
-    await waitFor('the batch to be cancelled', async () => (await rig.client.workflow.getHandle(batchId).describe()).status.name === 'CANCELLED')
+    await waitFor(
+      'the batch to be cancelled',
+      async () => (await rig.client.workflow.getHandle(batchId).describe()).status.name === 'CANCELLED'
+    )
     const status = await rig.runs.getBatchStatus(batchId)
     expect(status).toMatchObject({ status: 'cancelled', total: 8, completed: 0, running: 0 })
     expect(status.cancelled).toBe(8)

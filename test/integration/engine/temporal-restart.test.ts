@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SimServer } from '../../../sim'
-import { executions, sleep, startEngine, startRig, startSims, txt2img, waitFor, workerServers, type Rig, type RunningEngine } from './helpers'
+import {
+  executions,
+  sleep,
+  startEngine,
+  startRig,
+  startSims,
+  txt2img,
+  waitFor,
+  workerServers,
+  type Rig,
+  type RunningEngine,
+} from './helpers'
 
 let rig: Rig
 let sims: SimServer[]

@@ -32,7 +32,11 @@ afterAll(async () => {
 
 /** Forks the worker entry exactly as main does, boots it, and resolves once it reports ready. */
 async function forkWorker(): Promise<{ child: ChildProcess; messages: WorkerToMain[] }> {
-  const child = fork(ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' })
+  const child = fork(ENTRY, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  })
   children.push(child)
   // Drain stderr (a full pipe would block the child), keeping the tail for failure messages.
   let stderr = ''
@@ -51,11 +55,15 @@ async function forkWorker(): Promise<{ child: ChildProcess; messages: WorkerToMa
     },
   })
   send({ type: 'servers', servers })
-  await waitFor('the worker to be ready', () => {
-    const fatal = messages.find((m) => m.type === 'fatal')
-    if (fatal !== undefined) throw new Error(`${JSON.stringify(fatal)}\n${stderr}`)
-    return messages.some((m) => m.type === 'ready')
-  }, 60_000)
+  await waitFor(
+    'the worker to be ready',
+    () => {
+      const fatal = messages.find((m) => m.type === 'fatal')
+      if (fatal !== undefined) throw new Error(`${JSON.stringify(fatal)}\n${stderr}`)
+      return messages.some((m) => m.type === 'ready')
+    },
+    60_000
+  )
   return { child, messages }
 }
 
@@ -65,7 +73,9 @@ describe('kill -9 of the worker process mid-run', () => {
     const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 400 }) })
     const running = await waitFor('the sampler to run', async () => {
       const status = await rig.runs.getStatus(workflowId)
-      return status.current_node?.class_type === 'KSampler' && (status.node_progress?.value ?? 0) > 0 ? status : undefined
+      return status.current_node?.class_type === 'KSampler' && (status.node_progress?.value ?? 0) > 0
+        ? status
+        : undefined
     })
     expect(first.messages.some((m) => m.type === 'run-progress')).toBe(true)
     first.child.kill('SIGKILL')

@@ -1,0 +1,55 @@
+/**
+ * Recorded histories (src-worker/test/history_files, made by test/integration/engine/record-histories
+ * with RECORD_HISTORIES=1) must replay with the current workflow code: a change that would break
+ * determinism for runs already in flight fails here.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils'
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+const DIR = join(__dirname, '../../../src-worker/test/history_files')
+const files = readdirSync(DIR).filter((f) => f.endsWith('.json'))
+
+let bundle: WorkflowBundleWithSourceMap
+
+beforeAll(async () => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') })
+  } catch {
+    // Installed already in this process.
+  }
+  bundle = await bundleWorkflowCode({
+    workflowsPath: join(__dirname, '../../../src-worker/workflows/index.ts'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  })
+}, 120_000)
+
+describe('recorded workflow histories', () => {
+  it('cover every workflow path', () => {
+    expect(files.sort()).toEqual([
+      'batch-child-run.json',
+      'batch-continued-as-new.json',
+      'run-cancelled-by-signal.json',
+      'run-completed.json',
+      'run-execution-failed.json',
+      'run-validation-failed.json',
+    ])
+  })
+
+  it.each(files)(
+    '%s replays without non-determinism',
+    async (file) => {
+      const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8')))
+      await Worker.runReplayHistory({ workflowBundle: bundle }, history, file)
+    },
+    60_000
+  )
+})
