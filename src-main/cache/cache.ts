@@ -8,7 +8,7 @@ import type { CachedImage, RunFinish } from '../../src-shared/contract/cache'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { OutputRef } from '../../src-shared/contract/runs'
 import { existsSync } from 'node:fs'
-import { openDatabase, type CacheDatabase } from './db'
+import { closeDatabase, openDatabase, type CacheDatabase } from './db'
 import { listModels, searchHistory } from './history-search'
 import { ImageError, ImageStore } from './image-store'
 import { RunRepository } from './run-repository'
@@ -114,6 +114,6 @@ export function openCache(dataDir: string): Cache {
       const path = images.thumbPath(hash)
       return existsSync(path) ? path : null
     },
-    close: () => db.close(),
+    close: () => closeDatabase(db),
   }
 }

@@ -66,6 +66,17 @@ export function openDatabase(dataDir: string | null, migrations: readonly Migrat
   return db
 }
 
+/**
+ * Refresh planner statistics with bounded work, as SQLite advises before closing a connection.
+ * Not done at open: statistics of a fresh, empty database would mislead the planner later.
+ */
+export function closeDatabase(db: CacheDatabase): void {
+  if (!db.open) return
+  db.pragma('analysis_limit = 1000')
+  db.pragma('optimize')
+  db.close()
+}
+
 /** Apply every migration not yet recorded; verify the hash of those that are. */
 export function applyMigrations(db: CacheDatabase, migrations: readonly Migration[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS _migrations (

@@ -1,4 +1,4 @@
-/** Opaque keyset cursors for history pages: base64url of `[createdAt, outputId]`. */
+/** Opaque keyset cursors for history pages: base64url of `[runSeq, outputId]`, the page order's key. */
 
 export class InvalidHistoryQueryError extends Error {
   readonly code = 'history/invalid-query'
@@ -8,13 +8,14 @@ export class InvalidHistoryQueryError extends Error {
   }
 }
 
+/** Position in the history order: the run's insertion sequence, then the output's id. */
 export interface HistoryKey {
-  createdAt: number
+  runSeq: number
   id: number
 }
 
 export function encodeCursor(key: HistoryKey): string {
-  return Buffer.from(JSON.stringify([key.createdAt, key.id])).toString('base64url')
+  return Buffer.from(JSON.stringify([key.runSeq, key.id])).toString('base64url')
 }
 
 /** @throws InvalidHistoryQueryError when the cursor was not made by {@link encodeCursor}. */
@@ -35,5 +36,5 @@ export function decodeCursor(cursor: string): HistoryKey {
       `History cursor ${JSON.stringify(cursor.slice(0, 40))} is not one this app issued.`
     )
   }
-  return { createdAt: parsed[0] as number, id: parsed[1] as number }
+  return { runSeq: parsed[0] as number, id: parsed[1] as number }
 }

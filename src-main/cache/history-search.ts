@@ -1,11 +1,14 @@
 /**
- * The history gallery: one item per cached output image, newest (or oldest) first, filtered and
- * searched, paged by keyset so page N costs the same as page 1.
+ * The history gallery: one item per cached output image, newest run first (or oldest), filtered
+ * and searched, paged by keyset so page N costs the same as page 1.
+ *
+ * The order is (run sequence, output id): runs are numbered as they are recorded, i.e. in
+ * submission order, so every filter index can end with that key and a page is one range scan.
  */
 import type { HistoryItem, HistoryPage, HistoryQuery } from '../../src-shared/contract/bridge'
 import type { RunState } from '../../src-shared/contract/runs'
 import type { CacheDatabase } from './db'
-import { InvalidHistoryQueryError, decodeCursor, encodeCursor } from './history-cursor'
+import { InvalidHistoryQueryError, decodeCursor, encodeCursor, type HistoryKey } from './history-cursor'
 import { toFtsQuery } from './fts-query'
 import { parseJson } from './run-rows'
 
@@ -13,9 +16,18 @@ export const DEFAULT_PAGE_SIZE = 50
 export const MAX_PAGE_SIZE = 500
 
 const RUN_STATES: readonly RunState[] = ['pending', 'queued', 'running', 'completed', 'failed', 'cancelled']
+/**
+ * Below this many runs a model is rare: look its runs up directly and sort them. Above it, walk
+ * the history in order and test each row, which stops as soon as a page is full.
+ */
+const RARE_MODEL_RUNS = 4000
+/** Full-text matches are pulled newest first in growing chunks until a page is full. */
+const FTS_FIRST_CHUNK = 256
+const FTS_MAX_CHUNK = 8192
 
 interface HistoryRow {
   id: number
+  run_seq: number
   run_id: string
   hash: string
   node_id: string
@@ -35,33 +47,83 @@ interface SqlParts {
   params: unknown[]
 }
 
+interface Plan {
+  newest: boolean
+  limit: number
+  filters: SqlParts
+  cursor: HistoryKey | null
+  fts: string | null
+}
+
 /**
  * One page of history.
  *
  * @throws InvalidHistoryQueryError for a malformed cursor, unknown status, or a bad limit/date.
  */
 export function searchHistory(db: CacheDatabase, query: HistoryQuery): HistoryPage {
-  const limit = pageSize(query.limit)
-  const newest = (query.sort ?? 'newest') === 'newest'
-  const parts = filterParts(query)
-  if (query.cursor) {
-    const key = decodeCursor(query.cursor)
-    parts.where.push(newest ? '(o.created_at, o.id) < (?, ?)' : '(o.created_at, o.id) > (?, ?)')
-    parts.params.push(key.createdAt, key.id)
+  const plan: Plan = {
+    newest: (query.sort ?? 'newest') === 'newest',
+    limit: pageSize(query.limit),
+    filters: filterParts(db, query),
+    cursor: query.cursor ? decodeCursor(query.cursor) : null,
+    fts: query.text ? toFtsQuery(query.text) : null,
   }
-  const dir = newest ? 'DESC' : 'ASC'
-  const sql = `SELECT o.id, o.run_id, o.hash, o.node_id, o.width, o.height, o.format, o.created_at, o.status,
-      r.positive, r.models, r.server_name, r.seed
-    FROM outputs o JOIN runs r ON r.seq = o.run_seq
-    ${parts.where.length ? `WHERE ${parts.where.join(' AND ')}` : ''}
-    ORDER BY o.created_at ${dir}, o.id ${dir} LIMIT ?`
-  const rows = db.prepare<unknown[], HistoryRow>(sql).all(...parts.params, limit + 1)
-  const page = rows.slice(0, limit)
+  const rows = plan.fts === null ? pageRows(db, plan, null) : ftsRows(db, plan, plan.fts)
+  const page = rows.slice(0, plan.limit)
   const last = page[page.length - 1]
   return {
     items: page.map(toHistoryItem),
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    nextCursor: rows.length > plan.limit && last ? encodeCursor({ runSeq: last.run_seq, id: last.id }) : null,
   }
+}
+
+/** Up to limit+1 rows after the cursor, optionally only among the given run sequences. */
+function pageRows(db: CacheDatabase, plan: Plan, seqs: number[] | null, after = plan.cursor): HistoryRow[] {
+  const where = [...plan.filters.where]
+  const params = [...plan.filters.params]
+  if (after) {
+    where.push(plan.newest ? '(o.run_seq, o.id) < (?, ?)' : '(o.run_seq, o.id) > (?, ?)')
+    params.push(after.runSeq, after.id)
+  }
+  if (seqs) {
+    where.push('o.run_seq IN (SELECT value FROM json_each(?))')
+    params.push(JSON.stringify(seqs))
+  }
+  const dir = plan.newest ? 'DESC' : 'ASC'
+  const sql = `SELECT o.id, o.run_seq, o.run_id, o.hash, o.node_id, o.width, o.height, o.format, o.created_at,
+      o.status, r.positive, r.models, r.server_name, r.seed
+    FROM outputs o JOIN runs r ON r.seq = o.run_seq
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY o.run_seq ${dir}, o.id ${dir} LIMIT ?`
+  return db.prepare<unknown[], HistoryRow>(sql).all(...params, plan.limit + 1)
+}
+
+/**
+ * Text search: take matching runs from the FTS index in page order, a chunk at a time, and keep
+ * their outputs that pass the other filters. A common word stops after the first chunk; a rare
+ * word's whole match list is short anyway.
+ */
+function ftsRows(db: CacheDatabase, plan: Plan, fts: string): HistoryRow[] {
+  const dir = plan.newest ? 'DESC' : 'ASC'
+  const bound = plan.newest ? 'rowid <= ?' : 'rowid >= ?'
+  const matches = db.prepare<[string, number, number], { rowid: number }>(
+    `SELECT rowid FROM runs_fts WHERE runs_fts MATCH ? AND ${bound} ORDER BY rowid ${dir} LIMIT ?`
+  )
+  const rows: HistoryRow[] = []
+  let from = plan.cursor ? plan.cursor.runSeq : plan.newest ? Number.MAX_SAFE_INTEGER : 0
+  let chunk = FTS_FIRST_CHUNK
+  while (rows.length <= plan.limit) {
+    const seqs = matches.all(fts, from, chunk).map((m) => m.rowid)
+    if (seqs.length === 0) break
+    const lastRow = rows[rows.length - 1]
+    const after = lastRow ? { runSeq: lastRow.run_seq, id: lastRow.id } : plan.cursor
+    rows.push(...pageRows(db, { ...plan, limit: plan.limit - rows.length }, seqs, after))
+    if (seqs.length < chunk) break
+    const edge = seqs[seqs.length - 1] as number
+    from = plan.newest ? edge - 1 : edge + 1
+    chunk = Math.min(chunk * 4, FTS_MAX_CHUNK)
+  }
+  return rows
 }
 
 function pageSize(limit: number | undefined): number {
@@ -72,22 +134,53 @@ function pageSize(limit: number | undefined): number {
   return limit
 }
 
-function filterParts(query: HistoryQuery): SqlParts {
+function filterParts(db: CacheDatabase, query: HistoryQuery): SqlParts {
   const parts: SqlParts = { where: [], params: [] }
+  // One ordered index drives each page. Which one is fixed here rather than left to planner
+  // statistics: batch, then server, are far more selective than status (almost every output is
+  // 'completed'); the unary + stops SQLite from picking a weaker filter's index.
+  const narrower = Boolean(query.batchId)
   if (query.status && query.status.length > 0) {
     const unknown = query.status.filter((s) => !RUN_STATES.includes(s))
     if (unknown.length) throw new InvalidHistoryQueryError(`Unknown run status: ${unknown.join(', ')}.`)
-    parts.where.push(`o.status IN (${query.status.map(() => '?').join(', ')})`)
+    const column = narrower || query.serverId ? '+o.status' : 'o.status'
+    parts.where.push(`${column} IN (${query.status.map(() => '?').join(', ')})`)
     parts.params.push(...query.status)
   }
-  if (query.serverId) add(parts, 'o.server_id = ?', query.serverId)
+  if (query.serverId) add(parts, narrower ? '+o.server_id = ?' : 'o.server_id = ?', query.serverId)
   if (query.batchId) add(parts, 'o.batch_id = ?', query.batchId)
-  if (query.from !== undefined) add(parts, 'o.created_at >= ?', epoch('from', query.from))
-  if (query.to !== undefined) add(parts, 'o.created_at <= ?', epoch('to', query.to))
-  if (query.model) add(parts, 'o.run_id IN (SELECT run_id FROM run_models WHERE model = ?)', query.model)
-  const fts = query.text ? toFtsQuery(query.text) : null
-  if (fts) add(parts, 'o.run_seq IN (SELECT rowid FROM runs_fts WHERE runs_fts MATCH ?)', fts)
+  if (query.from !== undefined) dateBound(db, parts, 'from', epoch('from', query.from))
+  if (query.to !== undefined) dateBound(db, parts, 'to', epoch('to', query.to))
+  if (query.model) modelFilter(db, parts, query.model)
   return parts
+}
+
+/**
+ * Date range on the run's creation time. The sequence bound (no run created in range has a
+ * sequence outside it) lets the ordered index skip straight to the range.
+ */
+function dateBound(db: CacheDatabase, parts: SqlParts, side: 'from' | 'to', value: number): void {
+  add(parts, side === 'from' ? 'r.created_at >= ?' : 'r.created_at <= ?', value)
+  const sql =
+    side === 'from'
+      ? 'SELECT min(seq) AS seq FROM runs WHERE created_at >= ?'
+      : 'SELECT max(seq) AS seq FROM runs WHERE created_at <= ?'
+  const seq = db.prepare<[number], { seq: number | null }>(sql).get(value)?.seq ?? null
+  if (seq === null) add(parts, '0 = ?', 1)
+  else add(parts, side === 'from' ? 'o.run_seq >= ?' : 'o.run_seq <= ?', seq)
+}
+
+function modelFilter(db: CacheDatabase, parts: SqlParts, model: string): void {
+  const count = db
+    .prepare<[string, number], { n: number }>(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM run_models WHERE model = ? LIMIT ?)'
+    )
+    .get(model, RARE_MODEL_RUNS + 1)
+  if ((count?.n ?? 0) <= RARE_MODEL_RUNS) {
+    add(parts, 'o.run_id IN (SELECT run_id FROM run_models WHERE model = ?)', model)
+  } else {
+    add(parts, 'EXISTS (SELECT 1 FROM run_models m WHERE m.model = ? AND m.run_id = o.run_id)', model)
+  }
 }
 
 function add(parts: SqlParts, clause: string, param: unknown): void {

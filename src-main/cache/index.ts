@@ -1,5 +1,12 @@
 export { openCache, type Cache } from './cache'
-export { DB_FILENAME, DatabaseMigrationError, isDatabaseMigrationError, openDatabase, type CacheDatabase } from './db'
+export {
+  DB_FILENAME,
+  closeDatabase,
+  DatabaseMigrationError,
+  isDatabaseMigrationError,
+  openDatabase,
+  type CacheDatabase,
+} from './db'
 export { InvalidHistoryQueryError } from './history-cursor'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, searchHistory } from './history-search'
 export { ImageError, ImageStore, THUMB_SIZE } from './image-store'

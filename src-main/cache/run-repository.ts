@@ -143,7 +143,7 @@ export class RunRepository {
              server_id = COALESCE(@serverId, server_id), server_name = COALESCE(@serverName, server_name),
              gpu = COALESCE(@gpu, gpu), started_at = COALESCE(started_at, @startedAt),
              outputs_count = (SELECT count(*) FROM outputs WHERE run_id = @id),
-             thumb_hash = (SELECT hash FROM outputs WHERE run_id = @id ORDER BY id LIMIT 1)
+             thumb_hash = (SELECT hash FROM outputs WHERE run_id = @id ORDER BY +id LIMIT 1)
            WHERE id = @id`
         )
         .run({

@@ -63,6 +63,7 @@ CREATE TABLE run_models (
 ) WITHOUT ROWID;
 CREATE INDEX run_models_run ON run_models (run_id);
 
+
 -- Filter columns are copied from the run so a history page is one ordered index walk, not a join
 -- per row; the repository keeps them in step when a run's status changes.
 CREATE TABLE outputs (
@@ -84,12 +85,13 @@ CREATE TABLE outputs (
   batch_id TEXT,
   UNIQUE (run_id, node_id, hash)
 );
-CREATE INDEX outputs_created ON outputs (created_at, id);
+-- History pages walk outputs newest run first: (run_seq, id) is the keyset, and each filter
+-- index ends with it so a filtered page is one ordered range scan.
+CREATE INDEX outputs_order ON outputs (run_seq, id);
 CREATE INDEX outputs_hash ON outputs (hash);
-CREATE INDEX outputs_run_seq ON outputs (run_seq, created_at, id);
-CREATE INDEX outputs_server ON outputs (server_id, created_at, id);
-CREATE INDEX outputs_status ON outputs (status, created_at, id);
-CREATE INDEX outputs_batch ON outputs (batch_id, created_at, id);
+CREATE INDEX outputs_server ON outputs (server_id, run_seq, id);
+CREATE INDEX outputs_status ON outputs (status, run_seq, id);
+CREATE INDEX outputs_batch ON outputs (batch_id, run_seq, id);
 
 CREATE VIRTUAL TABLE runs_fts USING fts5 (
   name, positive, negative, models,

@@ -1,0 +1,270 @@
+/**
+ * One health loop per server: GET /system_stats (device, version, latency) and GET /prompt (queue
+ * depth) every few seconds while it answers, with exponential backoff while it does not, and
+ * /object_info re-read whenever the server is (re)contacted or restarted with another version or
+ * argv. Listeners hear about every change that matters (not about every latency sample).
+ */
+import type { GpuDevice, HealthState, ServerCapabilities, ServerHealth } from '../../src-shared/contract/servers'
+import { ProbeError, getJson, parseObjectInfo, parseQueue, parseSystemStats, type SystemStats } from './comfy-probe'
+
+export interface HealthMonitorOptions {
+  /** Time between checks of an answering server. */
+  intervalMs?: number
+  /** Per-request timeout of /system_stats and /prompt. */
+  timeoutMs?: number
+  /** Above this latency a server is `degraded`. */
+  slowMs?: number
+  /** First retry delay of an offline server; doubles up to {@link backoffMaxMs}. */
+  backoffInitialMs?: number
+  backoffMaxMs?: number
+  /** /object_info is large (megabytes with many custom nodes): it gets its own, longer timeout. */
+  objectInfoTimeoutMs?: number
+  now?: () => number
+}
+
+/** Where persisted capabilities live, so routing data survives an app restart. */
+export interface CapabilityStore {
+  loadCapabilities(id: string): { capabilities: ServerCapabilities; identity: string | null } | null
+  saveCapabilities(id: string, capabilities: ServerCapabilities, identity: string): void
+}
+
+export type HealthChange =
+  | { type: 'health'; serverId: string; health: ServerHealth }
+  | { type: 'capabilities'; serverId: string; capabilities: ServerCapabilities }
+
+const DEFAULTS = {
+  intervalMs: 2000,
+  timeoutMs: 3000,
+  slowMs: 1500,
+  backoffInitialMs: 1000,
+  backoffMaxMs: 30_000,
+  objectInfoTimeoutMs: 20_000,
+}
+
+interface Watched {
+  address: string
+  health: ServerHealth
+  capabilities: ServerCapabilities | null
+  identity: string | null
+  /** Set when (re)contacted: /object_info must be read before we trust the cached copy. */
+  needsCapabilities: boolean
+  failures: number
+  timer: NodeJS.Timeout | null
+  /** Bumped on every (re)watch and unwatch, so a probe that finishes late is ignored. */
+  generation: number
+  inFlight: Promise<ServerHealth> | null
+}
+
+export function unknownHealth(): ServerHealth {
+  return {
+    state: 'unknown',
+    device: null,
+    queueRemaining: null,
+    latencyMs: null,
+    lastSeenAt: null,
+    error: null,
+    comfyuiVersion: null,
+  }
+}
+
+export class HealthMonitor {
+  private readonly options: typeof DEFAULTS & { now: () => number }
+  private readonly servers = new Map<string, Watched>()
+  private readonly listeners = new Set<(change: HealthChange) => void>()
+  private stopped = false
+
+  constructor(
+    private readonly store: CapabilityStore,
+    options: HealthMonitorOptions = {}
+  ) {
+    this.options = { ...DEFAULTS, ...stripUndefined(options), now: options.now ?? Date.now }
+  }
+
+  /** Start (or restart, after an address change) the loop of one server. Checks it at once. */
+  watch(id: string, address: string): void {
+    const previous = this.servers.get(id)
+    if (previous?.timer) clearTimeout(previous.timer)
+    const cached = this.store.loadCapabilities(id)
+    const sameAddress = previous?.address === address
+    this.servers.set(id, {
+      address,
+      health: sameAddress && previous ? previous.health : unknownHealth(),
+      capabilities: cached?.capabilities ?? null,
+      identity: cached?.identity ?? null,
+      needsCapabilities: true,
+      failures: 0,
+      timer: null,
+      generation: (previous?.generation ?? 0) + 1,
+      inFlight: null,
+    })
+    if (!this.stopped) this.schedule(id, 0)
+  }
+
+  unwatch(id: string): void {
+    const watched = this.servers.get(id)
+    if (!watched) return
+    if (watched.timer) clearTimeout(watched.timer)
+    watched.generation++
+    this.servers.delete(id)
+  }
+
+  health(id: string): ServerHealth {
+    return this.servers.get(id)?.health ?? unknownHealth()
+  }
+
+  capabilities(id: string): ServerCapabilities | null {
+    return this.servers.get(id)?.capabilities ?? this.store.loadCapabilities(id)?.capabilities ?? null
+  }
+
+  /** Subscribe to changes; returns the unsubscribe function. */
+  onChange(listener: (change: HealthChange) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Check a server now (outside its schedule) and resolve with its health. */
+  async checkNow(id: string): Promise<ServerHealth> {
+    const watched = this.servers.get(id)
+    if (!watched) return unknownHealth()
+    if (watched.timer) clearTimeout(watched.timer)
+    watched.timer = null
+    return watched.inFlight ?? this.cycle(id, watched.generation)
+  }
+
+  /** Stop every loop; in-flight probes finish but their results are dropped. */
+  stop(): void {
+    this.stopped = true
+    for (const watched of this.servers.values()) {
+      if (watched.timer) clearTimeout(watched.timer)
+      watched.timer = null
+      watched.generation++
+    }
+  }
+
+  private schedule(id: string, delayMs: number): void {
+    const watched = this.servers.get(id)
+    if (!watched || this.stopped) return
+    const generation = watched.generation
+    watched.timer = setTimeout(() => {
+      watched.timer = null
+      void this.cycle(id, generation)
+    }, delayMs)
+    // A health loop alone must not keep a CLI or test process alive.
+    watched.timer.unref()
+  }
+
+  private async cycle(id: string, generation: number): Promise<ServerHealth> {
+    const watched = this.servers.get(id)
+    if (!watched || watched.generation !== generation) return this.health(id)
+    const run = this.probe(id, watched, generation)
+    watched.inFlight = run
+    try {
+      return await run
+    } finally {
+      if (watched.inFlight === run) watched.inFlight = null
+      if (this.servers.get(id) === watched && watched.generation === generation && !watched.timer) {
+        this.schedule(id, this.nextDelay(watched))
+      }
+    }
+  }
+
+  private nextDelay(watched: Watched): number {
+    if (watched.health.state !== 'offline') return this.options.intervalMs
+    const delay = this.options.backoffInitialMs * 2 ** Math.max(0, watched.failures - 1)
+    return Math.min(delay, this.options.backoffMaxMs)
+  }
+
+  private async probe(id: string, watched: Watched, generation: number): Promise<ServerHealth> {
+    const started = this.options.now()
+    let stats: SystemStats
+    try {
+      stats = parseSystemStats(await getJson(watched.address, '/system_stats', this.options.timeoutMs))
+    } catch (error) {
+      if (watched.generation !== generation) return watched.health
+      watched.failures++
+      watched.needsCapabilities = true
+      return this.update(id, watched, {
+        ...watched.health,
+        state: 'offline',
+        queueRemaining: null,
+        latencyMs: null,
+        error: describe(error),
+      })
+    }
+    const latencyMs = this.options.now() - started
+    const problems: string[] = []
+    let queueRemaining: number | null = null
+    try {
+      queueRemaining = parseQueue(await getJson(watched.address, '/prompt', this.options.timeoutMs))
+    } catch (error) {
+      problems.push(`queue unreadable: ${describe(error)}`)
+    }
+    if (watched.generation !== generation) return watched.health
+    const identity = JSON.stringify([stats.comfyuiVersion, stats.argv])
+    if (watched.needsCapabilities || identity !== watched.identity || !watched.capabilities) {
+      const fetched = await this.fetchCapabilities(id, watched, identity)
+      if (watched.generation !== generation) return watched.health
+      if (!fetched) problems.push('node list (/object_info) unreadable')
+    }
+    if (latencyMs > this.options.slowMs) problems.push(`slow: answers take over ${this.options.slowMs} ms`)
+    watched.failures = 0
+    const state: HealthState = problems.length ? 'degraded' : 'online'
+    return this.update(id, watched, {
+      state,
+      device: stats.device,
+      queueRemaining,
+      latencyMs,
+      lastSeenAt: this.options.now(),
+      error: problems.length ? problems.join('; ') : null,
+      comfyuiVersion: stats.comfyuiVersion,
+    })
+  }
+
+  private async fetchCapabilities(id: string, watched: Watched, identity: string): Promise<boolean> {
+    try {
+      const json = await getJson(watched.address, '/object_info', this.options.objectInfoTimeoutMs)
+      const capabilities = parseObjectInfo(json, this.options.now())
+      watched.capabilities = capabilities
+      watched.identity = identity
+      watched.needsCapabilities = false
+      this.store.saveCapabilities(id, capabilities, identity)
+      this.emit({ type: 'capabilities', serverId: id, capabilities })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  private update(id: string, watched: Watched, next: ServerHealth): ServerHealth {
+    const before = watched.health
+    watched.health = next
+    if (significant(before) !== significant(next)) this.emit({ type: 'health', serverId: id, health: next })
+    return next
+  }
+
+  private emit(change: HealthChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change)
+      } catch {
+        // A failing listener must not stop the health loop or the other listeners.
+      }
+    }
+  }
+}
+
+/** What makes a health change worth telling listeners: everything but the latency sample and time. */
+function significant(health: ServerHealth): string {
+  const device: Partial<GpuDevice> | null = health.device
+    ? { name: health.device.name, type: health.device.type }
+    : null
+  return JSON.stringify([health.state, device, health.queueRemaining, health.error, health.comfyuiVersion])
+}
+
+function describe(error: unknown): string {
+  return error instanceof ProbeError || error instanceof Error ? error.message : String(error)
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

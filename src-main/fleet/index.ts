@@ -1,0 +1,11 @@
+export { DEFAULT_COMFYUI_PORT, normaliseAddress } from './address'
+export { ProbeError, parseObjectInfo, parseQueue, parseSystemStats, type SystemStats } from './comfy-probe'
+export { Fleet, type FleetOptions } from './fleet'
+export {
+  HealthMonitor,
+  unknownHealth,
+  type CapabilityStore,
+  type HealthChange,
+  type HealthMonitorOptions,
+} from './health-monitor'
+export { MAX_SLOTS, MIN_SLOTS, ServerRegistry } from './server-registry'
