@@ -108,6 +108,25 @@ describe('UI → API conversion of real workflows', () => {
     expect(Object.keys(prompt)).toHaveLength(8)
   })
 
+  it('converts a legacy LoRA + upscale workflow with two outputs', () => {
+    const { prompt } = convert('legacy-lora-upscale.json')
+    expect(prompt['10']).toEqual({
+      inputs: { lora_name: 'makima.safetensors', strength_model: 1, strength_clip: 2, model: ['4', 0], clip: ['4', 1] },
+      class_type: 'LoraLoader',
+      _meta: { title: 'Load LoRA' },
+    })
+    expect(prompt['3']!.inputs).toMatchObject({
+      seed: 505070388939866,
+      steps: 30,
+      cfg: 9,
+      sampler_name: 'dpmpp_sde',
+      model: ['10', 0],
+    })
+    expect(prompt['12']!.inputs).toEqual({ upscale_model: ['11', 0], image: ['8', 0] })
+    expect(prompt['11']!.inputs).toEqual({ model_name: 'RealESRGAN_x2plus.pth' })
+    expect(Object.keys(prompt).sort()).toEqual(['10', '11', '12', '14', '3', '4', '5', '6', '7', '8', '9'])
+  })
+
   it('removes a Reroute node and wires its target to the real origin (frontend 1.24 file)', () => {
     const { prompt } = convert('frontend-reroute-two-nodes.json')
     expect(prompt).toEqual({

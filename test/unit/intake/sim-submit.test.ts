@@ -33,8 +33,10 @@ describe('converted prompts on a simulated ComfyUI server', () => {
           'v1-5-pruned-emaonly.safetensors',
           'v1-5-pruned-emaonly-fp16.safetensors',
           'STableDiffusionv2-1_768-ema-pruned.safetensors',
+          'neverending_dream.safetensors',
         ],
-        loras: ['detail_tweaker.safetensors'],
+        loras: ['detail_tweaker.safetensors', 'makima.safetensors'],
+        upscale_models: ['RealESRGAN_x2plus.pth'],
       },
     })
     await server.start()
@@ -90,6 +92,7 @@ describe('converted prompts on a simulated ComfyUI server', () => {
     'comfyui-examples-img2img.json',
     'comfyui-examples-inpaint.json',
     'frontend-reroute-two-nodes.json',
+    'legacy-lora-upscale.json',
     'constructed-v1-bypass-primitive.json',
     'constructed-subgraph.json',
     'basic-api-example.api.json',
