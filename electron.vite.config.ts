@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/index.ts'),
           headless: resolve(__dirname, 'src-main/headless.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
+          sdk: resolve(__dirname, 'sdk/index.ts'),
           worker: resolve(__dirname, 'src-worker/index.ts'),
         },
       },

@@ -21,6 +21,8 @@ export class TemporalRuntime {
   connection: Connection | null = null
   client: Client | null = null
   info: TemporalInfo
+  /** False when trying again cannot help (no Temporal CLI installed): the error says what to do. */
+  retryable = true
 
   constructor(private readonly opts: TemporalRuntimeOptions) {
     const s = opts.settings
@@ -55,8 +57,15 @@ export class TemporalRuntime {
 
   private async startEmbedded(): Promise<void> {
     const s = this.opts.settings
+    let cliPath: string
+    try {
+      cliPath = this.opts.cliPath()
+    } catch (e) {
+      this.retryable = false
+      throw e
+    }
     const dev = new TemporalDevServer({
-      cliPath: this.opts.cliPath(),
+      cliPath,
       dbFile: join(this.opts.dataDir, 'temporal.db'),
       logDir: join(this.opts.dataDir, 'logs'),
       port: s.embeddedPort,

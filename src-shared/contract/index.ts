@@ -5,4 +5,6 @@ export * from './result'
 export * from './runs'
 export * from './servers'
 export * from './worker-protocol'
-export * from './intake'
+// The intake's own IntakeFile (raw bytes) differs from the bridge's (base64): import it from './intake'.
+export { INTAKE_ERRORS, INTAKE_MAX_BYTES } from './intake'
+export type { IntakeKind, IntakeOptions, IntakeResult, ObjectInfo, ObjectInfoNode, RunMetadata } from './intake'

@@ -1,0 +1,286 @@
+/**
+ * The main-process core, the same in the desktop app and in headless mode: settings, the cache,
+ * the fleet, Temporal (embedded or remote), the supervised worker, runs, and the local HTTP API.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { AppInfo, RunSummary, WorkerBootConfig } from '../../src-shared/contract'
+import { err, type Result } from '../../src-shared/contract/result'
+import { ApiServer, type ImageFiles } from '../api/http-server'
+import { loadOrCreateToken } from '../api/auth'
+import { registerRestRoutes } from '../api/rest-routes'
+import { openCache, type Cache } from '../cache'
+import { createFleetService } from './fleet-adapter'
+import { Backoff, sleep } from '../process/backoff'
+import { RunClient } from '../runs/run-client'
+import { RunService } from '../runs/run-service'
+import { isFinal } from '../runs/run-states'
+import { RunTracker } from '../runs/run-tracker'
+import { SettingsStore } from '../settings/settings-store'
+import { findTemporalCli } from '../temporal/cli-path'
+import type { WorkerForker } from '../worker-host/worker-child'
+import { WorkerProcess } from '../worker-host/worker-process'
+import type { BridgeHandlers } from './bridge-handlers'
+import { createHandlers } from './create-handlers'
+import { EventHub } from './event-hub'
+import type { FleetService } from './fleet-service'
+import { TemporalRuntime } from './temporal-runtime'
+
+export const TASK_QUEUE = 'comfyfleet'
+
+export interface AppCoreOptions {
+  mode: 'electron' | 'headless'
+  dataDir: string
+  projectRoot: string
+  resourcesPath: string | null
+  workerEntry: string
+  /** Prebuilt workflow bundle; null bundles from source (tests). */
+  workflowBundlePath: string | null
+  forker: WorkerForker
+  staticDir: string | null
+  version: string
+  /** Command-line and test overrides that are not saved to settings. */
+  overrides?: {
+    apiPort?: number
+    apiHost?: string
+    temporalPort?: number
+    temporalUiPort?: number
+    taskQueue?: string
+    /** Serve the local API even if settings turned it off (headless always serves). */
+    forceApi?: boolean
+  }
+  log?: (message: string) => void
+  /** Health-check timing (tests use short intervals). */
+  fleetMonitor?: import('../fleet').FleetOptions['monitor']
+  openExternal?: (url: string) => Promise<Result<null>>
+}
+
+export class AppCore {
+  readonly hub = new EventHub()
+  readonly settings: SettingsStore
+  readonly cache: Cache
+  readonly fleet: FleetService
+  readonly temporal: TemporalRuntime
+  readonly worker: WorkerProcess
+  readonly tracker: RunTracker
+  readonly runService: RunService
+  readonly handlers: BridgeHandlers
+  readonly images: ImageFiles
+  readonly token: string
+  readonly tokenPath: string
+  runClient: RunClient | null = null
+  private api: ApiServer | null = null
+  private stopped = false
+  private readonly finishedListeners = new Set<(s: RunSummary) => void>()
+  private readonly log: (m: string) => void
+
+  constructor(private readonly opts: AppCoreOptions) {
+    mkdirSync(opts.dataDir, { recursive: true })
+    this.log = opts.log ?? ((m) => console.log(`[comfyfleet] ${m}`))
+    this.settings = new SettingsStore(opts.dataDir)
+    if (this.settings.loadError) this.log(this.settings.loadError)
+    this.cache = openCache(opts.dataDir)
+    this.tokenPath = join(opts.dataDir, 'api-token')
+    this.token = loadOrCreateToken(opts.dataDir)
+    this.fleet = createFleetService({
+      db: this.cache.db,
+      dataDir: opts.dataDir,
+      defaultSlots: () => this.settings.get().defaultSlots,
+      log: this.log,
+      monitor: opts.fleetMonitor,
+    })
+    this.temporal = new TemporalRuntime({
+      settings: this.temporalSettings(),
+      dataDir: opts.dataDir,
+      cliPath: () => findTemporalCli({ projectRoot: opts.projectRoot, resourcesPath: opts.resourcesPath }),
+      onChange: () => this.emitInfo(),
+      log: this.log,
+    })
+    this.worker = new WorkerProcess({
+      entry: opts.workerEntry,
+      forker: opts.forker,
+      bootConfig: () => this.workerBoot(),
+      logFile: join(opts.dataDir, 'logs', 'worker.log'),
+    })
+    this.tracker = new RunTracker({
+      runs: () => this.runClient,
+      cache: this.cache,
+      hub: this.hub,
+      fleet: this.fleet,
+      log: this.log,
+    })
+    this.runService = new RunService({
+      runs: () => this.runClient,
+      cache: this.cache,
+      fleet: this.fleet,
+      tracker: this.tracker,
+      defaults: () => ({ retry: this.settings.get().retry }),
+      temporalUrl: (id) => this.temporal.workflowUrl(id),
+    })
+    this.images = {
+      resolve: (hash, kind) => {
+        if (kind === 'thumb') {
+          const path = this.cache.findThumbnail(hash)
+          return path ? { path, mime: 'image/webp' } : null
+        }
+        const found = this.cache.findImage(hash)
+        return found ? { path: found.path, mime: mimeOf(found.format) } : null
+      },
+    }
+    this.handlers = createHandlers({
+      info: () => this.info(),
+      fleet: this.fleet,
+      runs: this.runService,
+      tracker: this.tracker,
+      cache: this.cache,
+      settings: this.settings,
+      onSettingsChanged: () => this.emitInfo(),
+      openExternal:
+        opts.openExternal ?? (() => Promise.resolve(err('app/not-supported', 'Open the link in your browser'))),
+    })
+    this.wireEvents()
+  }
+
+  private temporalSettings(): ReturnType<SettingsStore['get']>['temporal'] {
+    const t = this.settings.get().temporal
+    const o = this.opts.overrides ?? {}
+    return {
+      ...t,
+      embeddedPort: o.temporalPort ?? t.embeddedPort,
+      embeddedUiPort: o.temporalUiPort ?? t.embeddedUiPort,
+    }
+  }
+
+  private get taskQueue(): string {
+    return this.opts.overrides?.taskQueue ?? TASK_QUEUE
+  }
+
+  private workerBoot(): WorkerBootConfig {
+    return {
+      temporal: this.temporal.connectionConfig(),
+      taskQueue: this.taskQueue,
+      dataDir: this.opts.dataDir,
+      workflowBundlePath: this.opts.workflowBundlePath,
+      previews: this.settings.get().previews,
+    }
+  }
+
+  private wireEvents(): void {
+    this.fleet.onChange((servers) => {
+      this.hub.emit('servers:changed', servers)
+      this.worker.setServers(this.fleet.workerServers())
+    })
+    this.worker.on('state', () => this.emitInfo())
+    this.worker.on('message', (m) => {
+      if (m.type === 'run-progress') this.tracker.onProgress(m.event)
+      else if (m.type === 'run-preview' && this.settings.get().previews) this.hub.emit('runs:preview', m.event)
+      else if (m.type === 'slots') this.fleet.setSlotUsage(m.usage)
+    })
+    this.hub.subscribe((channel, payload) => {
+      if (channel !== 'runs:changed') return
+      const summary = payload as RunSummary
+      if (isFinal(summary.status)) for (const l of this.finishedListeners) l(summary)
+    })
+  }
+
+  /** Serve the API and history at once; Temporal and the worker come up behind (retried until they do). */
+  async start(): Promise<void> {
+    this.fleet.start()
+    const s = this.settings.get()
+    if (this.opts.mode === 'headless' || s.localApi.enabled || this.opts.overrides?.forceApi) {
+      this.api = new ApiServer({
+        host: this.opts.overrides?.apiHost ?? s.localApi.host,
+        port: this.opts.overrides?.apiPort ?? s.localApi.port,
+        token: this.token,
+        staticDir: this.opts.staticDir,
+        bridge: this.handlers,
+        events: this.hub,
+        images: this.images,
+        routes: (router) =>
+          registerRestRoutes(router, {
+            runs: this.runService,
+            tracker: this.tracker,
+            fleet: this.fleet,
+            cache: this.cache,
+            client: () => this.runClient,
+          }),
+      })
+      await this.api.listen()
+      this.emitInfo()
+    }
+    await this.startEngine()
+  }
+
+  /** Temporal, then the worker, then run tracking. A failure is reported and retried, never fatal. */
+  private async startEngine(): Promise<void> {
+    const backoff = new Backoff(1000, 30_000)
+    for (;;) {
+      try {
+        await this.temporal.start()
+        break
+      } catch (e) {
+        const message = (e as Error).message
+        this.temporal.info = { ...this.temporal.info, state: 'down', error: message }
+        this.emitInfo()
+        this.log(`Temporal is not available: ${message}`)
+        if (this.stopped || !this.temporal.retryable) return
+        await this.temporal.stop()
+        await sleep(backoff.next())
+        if (this.stopped) return
+      }
+    }
+    this.runClient = new RunClient(this.temporal.client!, this.taskQueue)
+    this.worker.setServers(this.fleet.workerServers())
+    await this.worker.start().catch((e: Error) => this.log(`worker: ${e.message} (it will be restarted)`))
+    this.tracker.start()
+    this.emitInfo()
+  }
+
+  info(): AppInfo {
+    return {
+      version: this.opts.version,
+      mode: this.opts.mode,
+      dataDir: this.opts.dataDir,
+      temporal: this.temporal.info,
+      worker: {
+        state: this.worker.state,
+        pid: this.worker.pid,
+        restarts: this.worker.restarts,
+        lastError: this.worker.lastError,
+      },
+      localApi: { enabled: this.api !== null, url: this.api?.url ?? null },
+    }
+  }
+
+  onRunFinished(listener: (s: RunSummary) => void): () => void {
+    this.finishedListeners.add(listener)
+    return () => this.finishedListeners.delete(listener)
+  }
+
+  private emitInfo(): void {
+    this.hub.emit('app:info', this.info())
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.tracker.stop()
+    await this.api?.close()
+    await this.worker.stop()
+    await this.temporal.stop()
+    await this.fleet.stop()
+    this.cache.close()
+  }
+}
+
+function mimeOf(format: string): string {
+  return (
+    {
+      png: 'image/png',
+      webp: 'image/webp',
+      jpg: 'image/jpeg',
+      jpeg: 'image/jpeg',
+      gif: 'image/gif',
+      avif: 'image/avif',
+    }[format] ?? 'application/octet-stream'
+  )
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path'
+import type { CacheDatabase } from '../cache/db'
+import { Fleet, type FleetOptions } from '../fleet'
+import type { FleetService } from './fleet-service'
+import { ObjectInfoCache } from './object-info-cache'
+
+export interface FleetAdapterOptions {
+  db: CacheDatabase
+  dataDir: string
+  defaultSlots: () => number
+  log: (m: string) => void
+  /** Test hook: faster health checks. */
+  monitor?: FleetOptions['monitor']
+}
+
+/** The fleet module (registry + health) with each server's full /object_info kept beside it. */
+export function createFleetService(o: FleetAdapterOptions): FleetService & { fleet: Fleet } {
+  const fleet = new Fleet(o.db, { defaultSlots: o.defaultSlots, monitor: o.monitor })
+  const infos = new ObjectInfoCache(join(o.dataDir, 'object-info'), o.log)
+  const syncInfos = (): void => infos.sync(fleet.list(), (id) => fleet.capabilities(id)?.fetchedAt ?? null)
+  fleet.onChange(syncInfos)
+  return {
+    fleet,
+    list: () => fleet.list(),
+    objectInfo: (id) => infos.get(id),
+    add: (input) => Promise.resolve(fleet.add(input)),
+    update: (id, patch) => Promise.resolve(fleet.update(id, patch)),
+    remove: async (id) => {
+      const r = await fleet.remove(id)
+      if (r.ok) infos.forget(id)
+      return r
+    },
+    test: (address) => fleet.testConnection(address),
+    workerServers: () => fleet.workerServers(),
+    setSlotUsage: (usage) => fleet.setSlotUsage(usage),
+    onChange: (l) => fleet.onChange(l),
+    start: () => {
+      fleet.start()
+      syncInfos()
+    },
+    stop: () => {
+      fleet.stop()
+      return Promise.resolve()
+    },
+  }
+}

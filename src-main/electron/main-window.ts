@@ -1,0 +1,46 @@
+import { join } from 'node:path'
+import { BrowserWindow, shell } from 'electron'
+import { trustWebContents } from './strict-ipc'
+
+/** Only http(s) links may leave the app, and only to the system browser. */
+export function isExternalUrlAllowed(url: string): boolean {
+  try {
+    const u = new URL(url)
+    return u.protocol === 'http:' || u.protocol === 'https:'
+  } catch {
+    return false
+  }
+}
+
+export function createMainWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    backgroundColor: '#0f1115',
+    title: 'ComfyFleet',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  })
+  trustWebContents(win.webContents)
+  win.once('ready-to-show', () => win.show())
+  // New windows are never opened inside the app; http(s) links go to the browser.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isExternalUrlAllowed(url)) void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  win.webContents.on('will-navigate', (e, url) => {
+    if (url !== win.webContents.getURL()) e.preventDefault()
+  })
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
+  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+  return win
+}

@@ -1,0 +1,70 @@
+/**
+ * The Electron shell: single instance, one secure window, the typed IPC bridge, and the same
+ * AppCore that headless mode runs. Everything below this file is tested without Electron.
+ */
+import { join } from 'node:path'
+import { app, BrowserWindow, dialog, Notification } from 'electron'
+import { AppCore } from './core/app-core'
+import { createMainWindow } from './electron/main-window'
+import { handleImageProtocol, registerImageScheme } from './electron/image-protocol'
+import { registerBridgeHandlers, sendEvent } from './electron/strict-ipc'
+import { utilityForker } from './electron/utility-forker'
+import { EVENT_CHANNELS } from '../src-shared/contract'
+
+registerImageScheme()
+
+if (!app.requestSingleInstanceLock()) {
+  // Another ComfyFleet owns the data dir and the embedded Temporal server: focus it instead.
+  app.quit()
+} else {
+  let win: BrowserWindow | null = null
+  let core: AppCore | null = null
+
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore()
+    win?.focus()
+  })
+
+  app
+    .whenReady()
+    .then(async () => {
+      const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources')
+      core = new AppCore({
+        mode: 'electron',
+        dataDir: process.env.COMFYFLEET_DATA_DIR ?? app.getPath('userData'),
+        projectRoot: app.getAppPath(),
+        resourcesPath: app.isPackaged ? process.resourcesPath : null,
+        workerEntry: join(__dirname, 'worker.js'),
+        workflowBundlePath: join(resources, 'workflow-bundle.js'),
+        forker: utilityForker,
+        staticDir: join(__dirname, '../renderer'),
+        version: app.getVersion(),
+      })
+      registerBridgeHandlers(core.handlers)
+      handleImageProtocol(core.images)
+      win = createMainWindow()
+      const target = win
+      core.hub.subscribe((channel, payload) => {
+        if ((EVENT_CHANNELS as readonly string[]).includes(channel)) sendEvent(target.webContents, channel, payload)
+      })
+      core.onRunFinished((summary) => {
+        if (!Notification.isSupported() || target.isFocused()) return
+        new Notification({ title: `Run ${summary.status}`, body: summary.name }).show()
+      })
+      await core.start()
+    })
+    .catch((e: unknown) => {
+      dialog.showErrorBox('ComfyFleet could not start', (e as Error).message ?? String(e))
+      app.exit(1)
+    })
+
+  app.on('window-all-closed', () => app.quit())
+  let quitting = false
+  app.on('before-quit', (event) => {
+    if (quitting || !core) return
+    // Stop the worker and the embedded Temporal server before exiting, so neither is orphaned.
+    event.preventDefault()
+    quitting = true
+    void core.stop().finally(() => app.quit())
+  })
+}
