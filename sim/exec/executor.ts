@@ -155,7 +155,8 @@ export class PromptRun {
   /** IsChangedCache writes the IS_CHANGED result into the live prompt (LoadImage: sha256 of the file). */
   private markIsChanged(prompt: PyDict): void {
     for (const node of prompt.values()) {
-      if (!isDict(node) || node.get('class_type') !== 'LoadImage') continue
+      const ct = isDict(node) ? node.get('class_type') : undefined
+      if (!isDict(node) || typeof ct !== 'string' || this.host.node(ct)?.isChanged !== true) continue
       const inputs = node.get('inputs')
       const image = isDict(inputs) ? inputs.get('image') : undefined
       const probe = typeof image === 'string' ? this.host.files.probeInput(image) : null

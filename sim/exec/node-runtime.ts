@@ -28,6 +28,8 @@ export interface SimOpaque {
   kind: 'OPAQUE'
   type: string
   seed: number
+  /** SIGMAS from a scheduler: how many sampler steps they describe. */
+  steps?: number
 }
 export type SimValue = SimImage | SimLatent | SimOpaque
 
@@ -139,6 +141,11 @@ const RUNNERS: Record<string, Runner> = {
     const img = firstOf(i, 'IMAGE') ?? NEUTRAL_IMAGE
     return [{ ...img, width: img.width * 4, height: img.height * 4 }]
   },
+  BasicScheduler: (i, seed) => {
+    const steps = int(i, 'steps', 20)
+    const denoise = float(i, 'denoise', 1)
+    return [{ kind: 'OPAQUE', type: 'SIGMAS', seed, steps: denoise > 0 ? Math.round(steps) : 0 }]
+  },
   LoadImage: (i, seed, probe) => {
     const name = i.get('image')
     const info = typeof name === 'string' ? probe(name) : null
@@ -175,9 +182,9 @@ function decode(l: SimLatent | undefined, seed: number): SimImage {
 }
 
 /** Sampler: the latent keeps its size and gets a new content seed. */
-function sample(i: ResolvedInputs, seed: number): SimValue[] {
+function sample(def: NodeDef, i: ResolvedInputs, seed: number): SimValue[] {
   const l = firstOf(i, 'LATENT') ?? { kind: 'LATENT' as const, width: 512, height: 512, batch: 1, seed }
-  return [{ ...l, seed }]
+  return def.output.map((_, slot) => ({ ...l, seed: seed + slot }))
 }
 
 /** Run a node: returns one value per declared output. */
@@ -185,7 +192,7 @@ export function runNode(def: NodeDef, inputs: ResolvedInputs, signature: string,
   const seed = hash32(signature)
   const runner = RUNNERS[def.name]
   if (runner) return runner(inputs, seed, probe)
-  if (def.behaviour?.kind === 'sampler') return sample(inputs, seed)
+  if (def.behaviour?.kind === 'sampler') return sample(def, inputs, seed)
   // Pass-through for everything else: same-kind inputs flow on (with a new seed), others are opaque.
   return def.output.map((type, slot) => {
     if (type === 'IMAGE') {
@@ -203,6 +210,8 @@ export function runNode(def: NodeDef, inputs: ResolvedInputs, signature: string,
 /** Number of sampler steps a sampler node will run (KSamplerAdvanced honours start/end). */
 export function samplerSteps(def: NodeDef, inputs: ResolvedInputs): number {
   if (def.behaviour?.kind !== 'sampler') return 0
+  const sigmas = inputs.get(def.behaviour.stepsInput)
+  if (isSim(sigmas)) return sigmas.kind === 'OPAQUE' ? (sigmas.steps ?? 20) : 20
   const steps = int(inputs, def.behaviour.stepsInput, 20)
   if (!def.behaviour.endInput) return Math.max(0, steps)
   const start = int(inputs, def.behaviour.startInput ?? '', 0)

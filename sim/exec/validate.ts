@@ -101,7 +101,7 @@ export function validatePrompt(
       good.push(o)
       continue
     }
-    if (reasons.length === 0) continue
+    // Only the output's own reasons go into `details`; upstream reasons only show in node_errors.
     failed.push([o, reasons])
     for (const [nodeId, result] of validated) {
       if (result.valid || result.reasons.length === 0) continue
@@ -332,11 +332,22 @@ function checkLiteral(
   return null
 }
 
-/** VALIDATE_INPUTS of the catalog's nodes (only LoadImage has one among ours). */
+/** VALIDATE_INPUTS of the catalog's nodes (LoadImage / LoadImageMask: the file must exist). */
 function customValidation(def: NodeDef, inputs: PyDict, cat: CatalogView): Reason[] {
-  if (def.name !== 'LoadImage' || !inputs.has('image')) return []
+  if (!def.validateInputs?.includes('image') || !inputs.has('image')) return []
   const image = inputs.get('image') as PyValue
-  if (typeof image === 'string' && cat.inputFileExists(image)) return []
-  const details = `image - Invalid image file: ${pyStr(image)}`
-  return [reason('custom_validation_failed', 'Custom validation failed for node', details, { input_name: 'image' })]
+  let problem: string | null = null
+  if (typeof image !== 'string' || !cat.inputFileExists(image)) problem = `Invalid image file: ${pyStr(image)}`
+  else if (def.name === 'LoadImageMask') {
+    const channel = inputs.get('channel') ?? null
+    if (!['alpha', 'red', 'green', 'blue'].includes(channel as string))
+      problem = `Invalid color channel: ${pyStr(channel)}`
+  }
+  if (problem === null) return []
+  // ComfyUI reports the failed call once per input passed to VALIDATE_INPUTS.
+  return def.validateInputs
+    .filter((x) => inputs.has(x))
+    .map((x) =>
+      reason('custom_validation_failed', 'Custom validation failed for node', `${x} - ${problem}`, { input_name: x })
+    )
 }

@@ -334,12 +334,13 @@ async function view(core: SimCore, url: URL): Promise<Reply> {
 /** ?preview=webp;90 / jpeg and ?channel=rgb|a, re-encoded with sharp like ComfyUI does with Pillow. */
 async function reencode(file: string, q: URLSearchParams, disposition: string): Promise<Reply> {
   const sharp = (await import('sharp')).default
-  const channel = q.get('channel') ?? 'rgba'
+  const channelParam = q.get('channel') ?? ''
+  const channel = channelParam || 'rgba'
   const img = sharp(readFileSync(file))
   if (q.has('preview')) {
     const info = (q.get('preview') ?? '').split(';')
     let format = info[0] === 'jpeg' || info[0] === 'webp' ? info[0] : 'webp'
-    if (channel.includes('a')) format = 'webp'
+    if (channelParam.includes('a')) format = 'webp'
     const last = info[info.length - 1] ?? ''
     const quality = /^\d+$/.test(last) ? Number(last) : 90
     const out =
