@@ -77,6 +77,7 @@ export function convertUiToApi(workflow: UiWorkflow, objectInfo: ObjectInfo): Re
       })
     }
     dropDanglingLinks(prompt)
+    warnings.push(...new Set(resolver.warnings))
     return keepOutputsAndAncestors(prompt, objectInfo, warnings)
   }, INTAKE_ERRORS.notWorkflow)
 }

@@ -31,6 +31,9 @@ export const VIRTUAL_NODE_TYPES = new Set([
  * `applyToGraph` first, which has the same effect), and a link whose record is missing counts as unconnected.
  */
 export class LinkResolver {
+  /** Links an input names but the graph does not hold (litegraph drops those too); reported, not fatal. */
+  readonly warnings: string[] = []
+
   constructor(private readonly nodes: Map<string, ExecNode>) {}
 
   resolveInput(exec: ExecNode, slot: number, visited = new Set<string>(), type?: unknown): ResolvedInput | undefined {
@@ -38,7 +41,12 @@ export class LinkResolver {
     const input = exec.node.inputs[slot]
     if (!input || input.link == null) return undefined
     const link = exec.graph.links.get(input.link)
-    if (!link) return undefined
+    if (!link) {
+      this.warnings.push(
+        `Input "${input.name}" of node ${exec.key} names link ${input.link}, which is not in the workflow; left unconnected.`
+      )
+      return undefined
+    }
     if (exec.instance && link.originId === SUBGRAPH_INPUT_ID)
       return this.resolveFromInstance(exec.instance, link.originSlot, visited)
     const origin = exec.graph.byId.get(link.originId)

@@ -145,6 +145,17 @@ describe('intake rejections', () => {
     })
   })
 
+  it('leaves an input naming a link the workflow does not hold unconnected, with a warning', () => {
+    const wf = workflowFixture('default-graph.json')
+    const nodes = wf.nodes as Array<{ id: number; inputs?: Array<{ link: number | null }> }>
+    nodes.find((n) => n.id === 8)!.inputs![1]!.link = 999
+    const result = intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, options())
+    expect(result.ok && result.value.prompt['8']!.inputs.vae).toBeUndefined()
+    expect(result.ok && result.value.warnings).toContain(
+      'Input "vae" of node 8 names link 999, which is not in the workflow; left unconnected.'
+    )
+  })
+
   it('refuses a cycle (API prompt and UI reroute loop)', () => {
     const prompt = api()
     prompt['4']!.inputs.loop = ['8', 0]
