@@ -49,6 +49,8 @@ interface Watched {
   /** Set when (re)contacted: /object_info must be read before we trust the cached copy. */
   needsCapabilities: boolean
   failures: number
+  /** Delay before the next scheduled check (for the UI's "retrying in …" and for tests). */
+  nextDelayMs: number | null
   timer: NodeJS.Timeout | null
   /** Bumped on every (re)watch and unwatch, so a probe that finishes late is ignored. */
   generation: number
@@ -93,6 +95,7 @@ export class HealthMonitor {
       identity: cached?.identity ?? null,
       needsCapabilities: true,
       failures: 0,
+      nextDelayMs: null,
       timer: null,
       generation: (previous?.generation ?? 0) + 1,
       inFlight: null,
@@ -114,6 +117,12 @@ export class HealthMonitor {
 
   capabilities(id: string): ServerCapabilities | null {
     return this.servers.get(id)?.capabilities ?? this.store.loadCapabilities(id)?.capabilities ?? null
+  }
+
+  /** Consecutive failed checks (0 while the server answers) and the delay before the next check. */
+  retryState(id: string): { failures: number; nextDelayMs: number | null } {
+    const watched = this.servers.get(id)
+    return { failures: watched?.failures ?? 0, nextDelayMs: watched?.nextDelayMs ?? null }
   }
 
   /** Subscribe to changes; returns the unsubscribe function. */
@@ -145,6 +154,7 @@ export class HealthMonitor {
     const watched = this.servers.get(id)
     if (!watched || this.stopped) return
     const generation = watched.generation
+    watched.nextDelayMs = delayMs
     watched.timer = setTimeout(() => {
       watched.timer = null
       void this.cycle(id, generation)

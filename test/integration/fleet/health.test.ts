@@ -1,0 +1,182 @@
+/**
+ * The health loop against real simulated ComfyUI servers going up, down, hanging and slowing down.
+ * Intervals are shortened through the monitor's options; assertions wait for states, never on speed.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase, type CacheDatabase } from '../../../src-main/cache'
+import { HealthMonitor, ServerRegistry, type HealthChange } from '../../../src-main/fleet'
+import type { HealthState } from '../../../src-shared/contract/servers'
+import { SimServer } from '../../../sim'
+
+const FAST = {
+  intervalMs: 50,
+  timeoutMs: 400,
+  slowMs: 250,
+  backoffInitialMs: 40,
+  backoffMaxMs: 320,
+  objectInfoTimeoutMs: 5000,
+}
+
+let db: CacheDatabase
+let registry: ServerRegistry
+let monitor: HealthMonitor
+let changes: HealthChange[]
+const sims: SimServer[] = []
+
+async function startSim(name: string, models?: Record<string, string[]>, port = 0): Promise<SimServer> {
+  const sim = new SimServer({
+    port,
+    name,
+    device: { name: `RTX ${name}`, vramTotal: 24e9 },
+    ...(models ? { models } : {}),
+  })
+  await sim.start()
+  sims.push(sim)
+  return sim
+}
+
+function addServer(sim: SimServer): string {
+  const r = registry.add({ name: sim.name, address: sim.url })
+  if (!r.ok) throw new Error(r.error.message)
+  monitor.watch(r.value.id, r.value.address)
+  return r.value.id
+}
+
+async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = probe()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const stateIs = (id: string, state: HealthState) => () => monitor.health(id).state === state
+
+beforeEach(() => {
+  db = openDatabase(null)
+  registry = new ServerRegistry(db)
+  monitor = new HealthMonitor(registry, FAST)
+  changes = []
+  monitor.onChange((c) => changes.push(c))
+})
+
+afterEach(async () => {
+  monitor.stop()
+  await Promise.all(sims.splice(0).map((s) => s.stop()))
+  db.close()
+})
+
+describe('HealthMonitor against the simulator', () => {
+  it('reports an answering server online with its device, version, queue and capabilities', async () => {
+    const sim = await startSim('gpu-a', { checkpoints: ['alpha.safetensors'] })
+    const id = addServer(sim)
+    await until('online', stateIs(id, 'online'))
+    const health = monitor.health(id)
+    expect(health.device?.name).toContain('RTX gpu-a')
+    expect(health.device?.vramTotal).toBe(24e9)
+    expect(health.comfyuiVersion).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(health.queueRemaining).toBe(0)
+    expect(health.latencyMs).not.toBeNull()
+    expect(health.error).toBeNull()
+    const caps = monitor.capabilities(id)
+    expect(caps?.nodeClasses).toContain('KSampler')
+    expect(caps?.enums['CheckpointLoaderSimple.ckpt_name']).toEqual(['alpha.safetensors'])
+    // Persisted: a new monitor (app restart) has the routing data before the server answers.
+    expect(new HealthMonitor(registry).capabilities(id)?.enums['CheckpointLoaderSimple.ckpt_name']).toEqual([
+      'alpha.safetensors',
+    ])
+    expect(changes.some((c) => c.type === 'capabilities' && c.serverId === id)).toBe(true)
+    expect(changes.some((c) => c.type === 'health' && c.health.state === 'online')).toBe(true)
+  })
+
+  it('goes offline on a crash with growing backoff, and comes back with capabilities re-read', async () => {
+    const sim = await startSim('gpu-b', { checkpoints: ['before.safetensors'] })
+    const id = addServer(sim)
+    await until('online', stateIs(id, 'online'))
+    const port = sim.port
+    await sim.crash()
+    await until('offline', stateIs(id, 'offline'))
+    expect(monitor.health(id).error).toMatch(/Cannot reach|did not answer/)
+    expect(monitor.health(id).lastSeenAt).not.toBeNull()
+
+    const delays: number[] = []
+    await until('backoff to reach its cap', () => {
+      const { failures, nextDelayMs } = monitor.retryState(id)
+      if (nextDelayMs !== null && failures > 0 && delays[delays.length - 1] !== nextDelayMs) delays.push(nextDelayMs)
+      return failures >= 6
+    })
+    expect(delays.slice(0, 4)).toEqual([40, 80, 160, 320])
+    expect(Math.max(...delays)).toBe(320)
+
+    // The same port comes back as a different ComfyUI (other models): object_info must be re-read.
+    const again = await startSim('gpu-b2', { checkpoints: ['after.safetensors'] }, port)
+    expect(again.url).toBe(sim.url)
+    await until('online again', stateIs(id, 'online'))
+    await until('new capabilities', () =>
+      monitor.capabilities(id)?.enums['CheckpointLoaderSimple.ckpt_name']?.includes('after.safetensors')
+    )
+    expect(monitor.retryState(id).failures).toBe(0)
+    const states = changes.filter((c) => c.type === 'health').map((c) => (c.type === 'health' ? c.health.state : null))
+    expect(states).toEqual(['online', 'offline', 'online'])
+  })
+
+  it('treats a hanging server as offline and recovers when it answers again', async () => {
+    const sim = await startSim('gpu-c')
+    const id = addServer(sim)
+    await until('online', stateIs(id, 'online'))
+    sim.setFaults({ hang: true })
+    await until('offline', stateIs(id, 'offline'))
+    expect(monitor.health(id).error).toMatch(/did not answer \/system_stats within 400 ms/)
+    sim.setFaults({ hang: false })
+    await until('online', stateIs(id, 'online'))
+  })
+
+  it('marks a slow server degraded, then online when it speeds up', async () => {
+    const sim = await startSim('gpu-d')
+    const id = addServer(sim)
+    await until('online', stateIs(id, 'online'))
+    sim.setFaults({ slowMs: 300 })
+    await until('degraded', stateIs(id, 'degraded'))
+    expect(monitor.health(id).error).toMatch(/slow/)
+    sim.setFaults({ slowMs: 0 })
+    await until('online', stateIs(id, 'online'))
+  })
+
+  it('reports the queue depth the server has', async () => {
+    const sim = new SimServer({ name: 'gpu-q', timing: { nodeMs: 1500 } })
+    await sim.start()
+    sims.push(sim)
+    const id = addServer(sim)
+    await until('online', stateIs(id, 'online'))
+    const prompt = {
+      '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
+      '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'q' } },
+    }
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${sim.url}/prompt`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          prompt: { ...prompt, '1': { ...prompt['1'], inputs: { ...prompt['1'].inputs, color: i } } },
+        }),
+      })
+      expect(res.status).toBe(200)
+    }
+    await until('queue seen', () => (monitor.health(id).queueRemaining ?? 0) >= 2)
+    expect(changes.some((c) => c.type === 'health' && (c.health.queueRemaining ?? 0) >= 2)).toBe(true)
+  })
+
+  it('stops checking a server it no longer watches', async () => {
+    const sim = await startSim('gpu-e')
+    const id = addServer(sim)
+    await until('online', stateIs(id, 'online'))
+    await sim.crash()
+    monitor.unwatch(id)
+    expect(monitor.health(id).state).toBe('unknown')
+    const count = changes.length
+    await new Promise((r) => setTimeout(r, 300))
+    expect(changes.length).toBe(count)
+  })
+})
