@@ -10,7 +10,17 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, join } from 'node:path'
 import WebSocket from 'ws'
-import type { BatchSummary, EventChannel, EventMap, HistoryPage, HistoryQuery, RunSummary, ServerInput, ServerPatch, ServerTestResult } from '../src-shared/contract/bridge'
+import type {
+  BatchSummary,
+  EventChannel,
+  EventMap,
+  HistoryPage,
+  HistoryQuery,
+  RunSummary,
+  ServerInput,
+  ServerPatch,
+  ServerTestResult,
+} from '../src-shared/contract/bridge'
 import type { OutputRef, RunErrorInfo, RunEvent, RunState, RunStatus } from '../src-shared/contract/runs'
 import type { ServerView } from '../src-shared/contract/servers'
 
@@ -181,12 +191,19 @@ export class ComfyFleetClient {
     try {
       res = await fetch(this.url + path, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       })
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message
-      throw new ComfyFleetError(`Cannot reach ComfyFleet at ${this.url} (${cause}). Is it running (npm run serve)?`, 'client/unreachable', 0)
+      throw new ComfyFleetError(
+        `Cannot reach ComfyFleet at ${this.url} (${cause}). Is it running (npm run serve)?`,
+        'client/unreachable',
+        0
+      )
     }
     if (res.ok) return res
     const text = await res.text()
@@ -196,7 +213,12 @@ export class ComfyFleetClient {
     } catch {
       /* not JSON: use the text */
     }
-    throw new ComfyFleetError(error.message ?? (text || `HTTP ${res.status}`), error.code ?? `http/${res.status}`, res.status, error.details)
+    throw new ComfyFleetError(
+      error.message ?? (text || `HTTP ${res.status}`),
+      error.code ?? `http/${res.status}`,
+      res.status,
+      error.details
+    )
   }
 }
 

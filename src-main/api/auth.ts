@@ -53,7 +53,11 @@ export class ApiAuth {
 
   assertAuthorized(req: IncomingMessage, url: URL): void {
     if (!this.isAuthorized(req, url)) {
-      throw new HttpError(401, 'auth/required', 'Missing or wrong API token: send "Authorization: Bearer <token>" (the token is in the data dir, file api-token)')
+      throw new HttpError(
+        401,
+        'auth/required',
+        'Missing or wrong API token: send "Authorization: Bearer <token>" (the token is in the data dir, file api-token)'
+      )
     }
   }
 
@@ -68,7 +72,8 @@ export class ApiAuth {
  */
 export function assertSameOrigin(req: IncomingMessage, allowedHosts: ReadonlySet<string>): void {
   const host = req.headers.host ?? ''
-  if (!allowedHosts.has(host.toLowerCase())) throw new HttpError(403, 'auth/bad-host', `Host ${JSON.stringify(host)} is not allowed`)
+  if (!allowedHosts.has(host.toLowerCase()))
+    throw new HttpError(403, 'auth/bad-host', `Host ${JSON.stringify(host)} is not allowed`)
   const origin = req.headers.origin
   if (origin && origin !== 'null') {
     let originHost = ''

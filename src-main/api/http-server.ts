@@ -83,7 +83,8 @@ export class ApiServer {
         await route.handler(req, res, route.params, url)
         return
       }
-      if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'request/not-found', `No API route ${url.pathname}`)
+      if (url.pathname.startsWith('/api/'))
+        throw new HttpError(404, 'request/not-found', `No API route ${url.pathname}`)
       if (!this.statics || (req.method !== 'GET' && req.method !== 'HEAD')) {
         throw new HttpError(404, 'request/not-found', `Nothing at ${url.pathname}`)
       }
@@ -96,17 +97,24 @@ export class ApiServer {
   }
 
   private async bridge(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
-    if (!CHANNELS.has(channel)) throw new HttpError(404, 'bridge/unknown-channel', `Unknown bridge channel ${JSON.stringify(channel)}`)
+    if (!CHANNELS.has(channel))
+      throw new HttpError(404, 'bridge/unknown-channel', `Unknown bridge channel ${JSON.stringify(channel)}`)
     const params = await readJson(req, BRIDGE_BODY_LIMIT)
     const handler = this.opts.bridge[channel as RequestChannel] as (p: unknown) => Promise<unknown>
     sendJson(res, 200, await handler(params))
   }
 
   private image(res: ServerResponse, hash: string, kind: 'full' | 'thumb'): Promise<void> {
-    if (!HASH_RE.test(hash)) throw new HttpError(400, 'images/bad-hash', 'An image is addressed by its sha256 (64 hex characters)')
+    if (!HASH_RE.test(hash))
+      throw new HttpError(400, 'images/bad-hash', 'An image is addressed by its sha256 (64 hex characters)')
     const found = this.opts.images.resolve(hash, kind)
-    if (!found) throw new HttpError(404, 'images/not-found', `No cached ${kind === 'thumb' ? 'thumbnail' : 'image'} ${hash}`)
-    res.writeHead(200, { 'content-type': found.mime, 'cache-control': 'private, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
+    if (!found)
+      throw new HttpError(404, 'images/not-found', `No cached ${kind === 'thumb' ? 'thumbnail' : 'image'} ${hash}`)
+    res.writeHead(200, {
+      'content-type': found.mime,
+      'cache-control': 'private, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+    })
     return new Promise((resolve) => {
       const stream = createReadStream(found.path)
       stream.on('error', () => {

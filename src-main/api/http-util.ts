@@ -20,7 +20,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 export function sendError(res: ServerResponse, e: unknown): void {
   if (e instanceof HttpError) {
-    const error = e.details === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, details: e.details }
+    const error =
+      e.details === undefined
+        ? { code: e.code, message: e.message }
+        : { code: e.code, message: e.message, details: e.details }
     sendJson(res, e.status, { error })
     return
   }
@@ -63,7 +66,12 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   }
 }
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, url: URL) => Promise<void>
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+  url: URL
+) => Promise<void>
 
 interface Route {
   method: string

@@ -31,7 +31,8 @@ export class StaticFiles {
     const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
     const candidate = join(this.root, rel)
     const inside = candidate === this.root || candidate.startsWith(this.root + sep)
-    const file = inside && rel && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(this.root, 'index.html')
+    const file =
+      inside && rel && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(this.root, 'index.html')
     if (!existsSync(file)) {
       res.writeHead(503, { 'content-type': 'text/plain' })
       res.end('The UI is not built. Run `npm run build`.')

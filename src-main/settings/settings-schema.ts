@@ -25,10 +25,13 @@ const isPort = (v: unknown, allowZero: boolean): boolean => isInt(v) && v >= (al
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0
 
 function checkTemporal(t: Settings['temporal'], p: Problems): void {
-  if (t.mode !== 'embedded' && t.mode !== 'remote') p.push(`temporal.mode must be "embedded" or "remote", not ${JSON.stringify(t.mode)}`)
+  if (t.mode !== 'embedded' && t.mode !== 'remote')
+    p.push(`temporal.mode must be "embedded" or "remote", not ${JSON.stringify(t.mode)}`)
   if (!nonEmpty(t.namespace)) p.push('temporal.namespace must not be empty')
-  if (!isPort(t.embeddedPort, true)) p.push(`temporal.embeddedPort must be a port number 0–65535, not ${JSON.stringify(t.embeddedPort)}`)
-  if (!isPort(t.embeddedUiPort, true)) p.push(`temporal.embeddedUiPort must be a port number 0–65535, not ${JSON.stringify(t.embeddedUiPort)}`)
+  if (!isPort(t.embeddedPort, true))
+    p.push(`temporal.embeddedPort must be a port number 0–65535, not ${JSON.stringify(t.embeddedPort)}`)
+  if (!isPort(t.embeddedUiPort, true))
+    p.push(`temporal.embeddedUiPort must be a port number 0–65535, not ${JSON.stringify(t.embeddedUiPort)}`)
   if (t.mode === 'remote' && !/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/.test(t.address ?? '')) {
     p.push(`temporal.address must be host:port (e.g. my-ns.tmprl.cloud:7233), not ${JSON.stringify(t.address)}`)
   }
@@ -61,7 +64,8 @@ export function settingsProblems(s: Settings): string[] {
   if (typeof s !== 'object' || s === null) return ['settings must be a JSON object']
   checkTemporal(s.temporal, p)
   checkRetry(s.retry, p)
-  if (!isInt(s.defaultSlots) || s.defaultSlots < 1 || s.defaultSlots > 8) p.push('defaultSlots must be an integer from 1 to 8')
+  if (!isInt(s.defaultSlots) || s.defaultSlots < 1 || s.defaultSlots > 8)
+    p.push('defaultSlots must be an integer from 1 to 8')
   if (typeof s.localApi?.enabled !== 'boolean') p.push('localApi.enabled must be true or false')
   if (!nonEmpty(s.localApi?.host)) p.push('localApi.host must not be empty')
   if (!isPort(s.localApi?.port, true)) p.push('localApi.port must be a port number 0–65535')

@@ -9,13 +9,20 @@ const EXE = process.platform === 'win32' ? 'temporal.exe' : 'temporal'
  *
  * @throws Error naming every place looked at, and how to install it, when none has the binary.
  */
-export function findTemporalCli(opts: { projectRoot: string; resourcesPath?: string | null; env?: NodeJS.ProcessEnv }): string {
+export function findTemporalCli(opts: {
+  projectRoot: string
+  resourcesPath?: string | null
+  env?: NodeJS.ProcessEnv
+}): string {
   const env = opts.env ?? process.env
   const candidates = [
     env.TEMPORAL_CLI_PATH,
     join(opts.projectRoot, '.tools', 'bin', EXE),
     opts.resourcesPath ? join(opts.resourcesPath, 'bin', EXE) : undefined,
-    ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, EXE)),
+    ...(env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, EXE)),
   ].filter((p): p is string => typeof p === 'string' && p.length > 0)
   const found = candidates.find((p) => existsSync(p))
   if (found) return resolve(found)

@@ -125,7 +125,9 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
       await sleep(200)
     }
     child.kill('SIGKILL')
-    throw new Error(`Temporal dev server did not answer on ${this.address} within ${TemporalDevServer.READY_TIMEOUT_MS / 1000} s (log: ${this.log.path})`)
+    throw new Error(
+      `Temporal dev server did not answer on ${this.address} within ${TemporalDevServer.READY_TIMEOUT_MS / 1000} s (log: ${this.log.path})`
+    )
   }
 
   private onExit(child: ChildProcess, why: string): void {
@@ -169,7 +171,10 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     if (child && child.exitCode === null) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()))
       child.kill('SIGTERM')
-      const timedOut = await Promise.race([exited.then(() => false), sleep(TemporalDevServer.STOP_TIMEOUT_MS).then(() => true)])
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        sleep(TemporalDevServer.STOP_TIMEOUT_MS).then(() => true),
+      ])
       if (timedOut) {
         child.kill('SIGKILL')
         await exited

@@ -1,5 +1,11 @@
 import { EventEmitter } from 'node:events'
-import type { MainToWorker, ProcessState, WorkerBootConfig, WorkerServer, WorkerToMain } from '../../src-shared/contract'
+import type {
+  MainToWorker,
+  ProcessState,
+  WorkerBootConfig,
+  WorkerServer,
+  WorkerToMain,
+} from '../../src-shared/contract'
 import { isWorkerToMain } from '../../src-shared/contract'
 import { Backoff, sleep } from '../process/backoff'
 import { LogFile } from '../process/log-file'
@@ -84,7 +90,11 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
       child.onMessage((raw) => this.onMessage(raw, settle))
       child.onExit((code, signal) => {
         const why = `exited with ${signal ?? `code ${code}`}`
-        settle(new Error(`Worker ${why} before it was ready${this.lastError ? `: ${this.lastError}` : ''} (log: ${this.log.path})`))
+        settle(
+          new Error(
+            `Worker ${why} before it was ready${this.lastError ? `: ${this.lastError}` : ''} (log: ${this.log.path})`
+          )
+        )
         this.onExit(child, why)
       })
       const boot: MainToWorker = { type: 'boot', config: this.opts.bootConfig() }
@@ -146,7 +156,10 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     if (child) {
       const exited = new Promise<void>((r) => child.onExit(() => r()))
       child.send({ type: 'shutdown' })
-      const timedOut = await Promise.race([exited.then(() => false), sleep(this.opts.stopTimeoutMs ?? WorkerProcess.STOP_TIMEOUT_MS).then(() => true)])
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        sleep(this.opts.stopTimeoutMs ?? WorkerProcess.STOP_TIMEOUT_MS).then(() => true),
+      ])
       if (timedOut) {
         child.kill('SIGKILL')
         await exited

@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { AppCore, type AppCoreOptions } from '../../src-main/core/app-core'
+import { nodeForker } from '../../src-main/worker-host/worker-child'
+
+export const ROOT = resolve(__dirname, '../..')
+
+/**
+ * The real app core as headless mode runs it (built worker + prebuilt workflow bundle: `npm test`
+ * builds first), on free ports and a fresh data dir unless one is given.
+ */
+export async function startCore(
+  opts: { dataDir?: string; overrides?: AppCoreOptions['overrides'] } = {}
+): Promise<AppCore> {
+  const core = new AppCore({
+    mode: 'headless',
+    dataDir: opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cf-core-')),
+    projectRoot: ROOT,
+    resourcesPath: null,
+    workerEntry: join(ROOT, 'out/main/worker.js'),
+    workflowBundlePath: join(ROOT, 'resources/workflow-bundle.js'),
+    forker: nodeForker,
+    staticDir: join(ROOT, 'out/renderer'),
+    version: 'test',
+    overrides: { apiPort: 0, temporalPort: 0, temporalUiPort: 0, ...opts.overrides },
+    fleetMonitor: { intervalMs: 300, backoffInitialMs: 200, backoffMaxMs: 1000, timeoutMs: 1000 },
+    log: () => undefined,
+  })
+  await core.start()
+  return core
+}
+
+export async function until(cond: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`${what} not met within ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

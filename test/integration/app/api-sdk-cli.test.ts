@@ -1,0 +1,223 @@
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { request } from 'node:http'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { ComfyFleetClient, ComfyFleetError } from '../../../sdk'
+import { SimServer } from '../../../sim'
+import type { AppCore } from '../../../src-main/core/app-core'
+import { ROOT, startCore, until } from '../../helpers/app'
+
+const run = promisify(execFile)
+const CKPT = 'v1-5-pruned-emaonly.safetensors'
+
+function prompt(text: string, seed: number): Record<string, unknown> {
+  const p = JSON.parse(
+    readFileSync(join(ROOT, 'test/fixtures/workflows/basic-api-example.api.json'), 'utf8')
+  ) as Record<string, { inputs: Record<string, unknown> }>
+  p['6']!.inputs.text = text
+  p['3']!.inputs.seed = seed
+  p['3']!.inputs.steps = 4
+  return p
+}
+
+let sim: SimServer
+let core: AppCore
+let fleet: ComfyFleetClient
+let url: string
+const workDir = mkdtempSync(join(tmpdir(), 'cf-api-'))
+
+async function cli(
+  args: string[],
+  env: Record<string, string> = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [join(ROOT, 'bin/comfyfleet.js'), ...args], {
+      env: { ...process.env, COMFYFLEET_URL: url, COMFYFLEET_DATA_DIR: core.info().dataDir, ...env },
+    })
+    return { code: 0, stdout: r.stdout, stderr: r.stderr }
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string }
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr }
+  }
+}
+
+beforeAll(async () => {
+  sim = new SimServer({
+    name: 'api-gpu',
+    device: { name: 'NVIDIA RTX A6000', vramTotal: 48e9 },
+    models: { checkpoints: [CKPT] },
+    timing: { stepMs: 5 },
+  })
+  await sim.start()
+  core = await startCore()
+  url = core.info().localApi.url!
+  fleet = new ComfyFleetClient({ url, token: core.token })
+})
+
+afterAll(async () => {
+  await core?.stop()
+  await sim?.stop()
+})
+
+describe('local API', () => {
+  test('refuses calls without the token, and requests for another Host or Origin', async () => {
+    const noToken = await fetch(`${url}/servers`)
+    expect(noToken.status).toBe(401)
+    expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('auth/required')
+    const wrong = await fetch(`${url}/servers`, { headers: { authorization: 'Bearer nope' } })
+    expect(wrong.status).toBe(401)
+    // fetch() will not send a foreign Host header; a raw request can, as a DNS-rebinding page would.
+    const rebinding = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${url}/servers`,
+        { headers: { authorization: `Bearer ${core.token}`, host: 'evil.example:80' } },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        }
+      )
+      req.on('error', reject)
+      req.end()
+    })
+    expect(rebinding).toBe(403)
+    const csrf = await fetch(`${url}/servers`, {
+      headers: { authorization: `Bearer ${core.token}`, origin: 'http://evil.example' },
+    })
+    expect(csrf.status).toBe(403)
+  })
+
+  test('the served UI gets a session cookie that authorises the bridge, and only that', async () => {
+    const page = await fetch(`${url}/`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="root"')
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!
+    const info = await fetch(`${url}/api/bridge/app:info`, { method: 'POST', headers: { cookie }, body: '{}' })
+    expect(info.status).toBe(200)
+    expect(((await info.json()) as { mode: string }).mode).toBe('headless')
+    const unknown = await fetch(`${url}/api/bridge/app:rm-rf`, { method: 'POST', headers: { cookie }, body: '{}' })
+    expect(unknown.status).toBe(404)
+  })
+})
+
+describe('SDK end to end (headless core + simulator + real Temporal)', () => {
+  test('register a server; a duplicate address is refused with a clear error', async () => {
+    const s = await fleet.registerServer({ name: 'gpu-a', address: sim.url })
+    expect(s.address).toBe(sim.url)
+    await until(async () => (await fleet.listServers())[0]?.health.state === 'online', 20_000, 'server online')
+    const [view] = await fleet.listServers()
+    expect(view!.health.device?.name).toContain('RTX A6000')
+    const dup = await fleet.registerServer({ name: 'again', address: sim.url }).catch((e: unknown) => e)
+    expect(dup).toBeInstanceOf(ComfyFleetError)
+    expect((dup as ComfyFleetError).status).toBe(409)
+    expect((dup as ComfyFleetError).message).toMatch(/already/i)
+    // Wait until the app has the server's /object_info (needed for UI workflows).
+    await until(() => core.fleet.objectInfo(view!.id) !== null, 20_000, 'object_info cached')
+  })
+
+  test('executeWorkflow waits for the run and returns images stored in the cache by content hash', async () => {
+    const r = await fleet.executeWorkflow(prompt('a lighthouse at dawn', 7), { name: 'lighthouse' })
+    expect(r.status).toBe('completed')
+    expect(r.images).toHaveLength(1)
+    const img = r.images[0]!
+    expect(img.path).toBeTruthy()
+    expect(createHash('sha256').update(readFileSync(img.path!)).digest('hex')).toBe(img.hash)
+    expect(img.width).toBe(512)
+    const status = await fleet.status(r.run_id)
+    expect(status.status).toBe('completed')
+    expect(status.outputs[0]!.hash).toBe(img.hash)
+    expect(Object.values(sim.stats().executions)).toEqual([1])
+    const bytes = await fleet.image(img.hash, 'thumb')
+    expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP')
+  })
+
+  test('a UI-format workflow file is converted with the server object_info and runs', async () => {
+    const ui = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/workflows/default-graph.json'), 'utf8')) as {
+      nodes: { id: number; type: string; widgets_values: unknown[] }[]
+    }
+    for (const n of ui.nodes) if (n.type === 'CheckpointLoaderSimple') n.widgets_values = [CKPT]
+    const file = join(workDir, 'default-ui.json')
+    writeFileSync(file, JSON.stringify(ui))
+    const r = await fleet.executeWorkflow(file)
+    expect(r.status).toBe('completed')
+    const detail = (await fleet.result(r.run_id)) as unknown as { run: { workflow: unknown } }
+    expect(detail.run.workflow).toEqual(ui)
+  })
+
+  test('bad input: a clear error naming what was wrong, and nothing is queued', async () => {
+    const before = (await fleet.runs()).length
+    const accepted = sim.stats().accepted
+    const notJson = await fleet
+      .executeWorkflow({ name: 'notes.txt', bytes: Buffer.from('hello') })
+      .catch((e: unknown) => e as ComfyFleetError)
+    expect(notJson.code).toBe('intake/not-json')
+    expect(notJson.status).toBe(400)
+    const unknownNode = await fleet
+      .executeWorkflow({ '1': { class_type: 'MadeUpNode', inputs: {} } })
+      .catch((e: unknown) => e as ComfyFleetError)
+    expect(unknownNode.code).toBe('intake/unknown-node-types')
+    expect(unknownNode.message).toContain('MadeUpNode')
+    expect((await fleet.runs()).length).toBe(before)
+    expect(sim.stats().accepted).toBe(accepted)
+  })
+
+  test('a seed range becomes a batch of runs, each with its own seed', async () => {
+    const { batch_ids } = await fleet.submit(prompt('a field of tulips', 0), { seeds: '100..103' })
+    expect(batch_ids).toHaveLength(1)
+    await until(async () => (await fleet.history({ text: 'tulips' })).items.length === 4, 60_000, '4 batch images')
+    const seeds = (await fleet.history({ text: 'tulips' })).items.map((i) => i.seed).sort()
+    expect(seeds).toEqual([100, 101, 102, 103])
+  })
+})
+
+describe('CLI end to end', () => {
+  test('servers list, run --wait prints image paths, history --search, export', async () => {
+    const list = await cli(['servers', 'list'])
+    expect(list.code).toBe(0)
+    expect(list.stdout).toContain('gpu-a')
+    expect(list.stdout).toContain('online')
+
+    const file = join(workDir, 'cat.json')
+    writeFileSync(file, JSON.stringify(prompt('a cat on a windowsill', 42)))
+    const r = await cli(['run', file, '--wait'])
+    expect(r.code).toBe(0)
+    const [head, path] = r.stdout.trim().split('\n')
+    expect(head).toMatch(/^run-[0-9a-f]+ completed$/)
+    expect(readFileSync(path!).subarray(1, 4).toString()).toBe('PNG')
+
+    const h = await cli(['history', '--search', 'cat'])
+    expect(h.code).toBe(0)
+    expect(h.stdout).toContain('a cat on a windowsill')
+
+    const runId = head!.split(' ')[0]!
+    const out = join(workDir, 'export')
+    expect((await cli(['export', runId, out])).code).toBe(0)
+    expect(readdirSync(out).sort()).toEqual([`${runId}.api.json`, `${runId}_01.png`])
+  })
+
+  test('exit codes: usage 2, refused 3, unreachable 4', async () => {
+    expect((await cli([])).code).toBe(2)
+    expect((await cli(['frobnicate'])).code).toBe(2)
+    const refused = await cli(['status', 'run-doesnotexist'])
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toContain('runs/unknown')
+    const down = await cli(['servers', 'list'], { COMFYFLEET_URL: 'http://127.0.0.1:9' })
+    expect(down.code).toBe(4)
+    expect(down.stderr).toContain('Cannot reach ComfyFleet')
+  })
+
+  test('with the simulator and the Temporal server stopped, history still answers from the cache', async () => {
+    await sim.stop()
+    await core.temporal.stop()
+    const h = await cli(['history', '--search', 'cat'])
+    expect(h.code).toBe(0)
+    expect(h.stdout).toContain('a cat on a windowsill')
+    const page = await fleet.history({ text: 'lighthouse' })
+    expect(page.items).toHaveLength(1)
+    const img = await fleet.image(page.items[0]!.hash)
+    expect(img.subarray(1, 4).toString()).toBe('PNG')
+  })
+})
