@@ -24,7 +24,9 @@ export function readStandaloneConfig(path: string): StandaloneConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw new Error(`Cannot read worker config ${path}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new Error(`Cannot read worker config ${path}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    })
   }
   const c = raw as Partial<Record<string, unknown>>
   const where = (field: string): string => `worker config ${path}: ${field}`

@@ -10,7 +10,6 @@ import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { writeFileSync } from 'node:fs'
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
 import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
 import { probeServer } from '../../../src-shared/comfy/probe'
 import { RunClient } from '../../../src-main/runs/run-client'
@@ -62,7 +61,7 @@ export async function waitFor<T>(
     }
     await sleep(50)
   }
-  throw new Error(`Timed out waiting for ${what}${lastError === null ? '' : `: ${String(lastError)}`}`)
+  throw new Error(`Timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`)
 }
 
 /** A Temporal dev server on free ports with its own db file. */
@@ -212,32 +211,4 @@ export function executions(sims: SimServer[], promptId: string): number {
   return sims.reduce((sum, s) => sum + (s.stats().executions[promptId] ?? 0), 0)
 }
 
-/** A text-to-image graph: checkpoint → prompts → latent → KSampler (steps) → VAE decode → SaveImage. */
-export function txt2img(options: { steps?: number; seed?: number; prefix?: string; ckpt?: string } = {}): ApiPrompt {
-  return {
-    '4': {
-      class_type: 'CheckpointLoaderSimple',
-      inputs: { ckpt_name: options.ckpt ?? 'v1-5-pruned-emaonly-fp16.safetensors' },
-    },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a lighthouse at dusk', clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 48, batch_size: 1 } },
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed: options.seed ?? 42,
-        steps: options.steps ?? 10,
-        cfg: 7,
-        sampler_name: 'euler',
-        scheduler: 'normal',
-        denoise: 1,
-        model: ['4', 0],
-        positive: ['6', 0],
-        negative: ['7', 0],
-        latent_image: ['5', 0],
-      },
-    },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'SaveImage', inputs: { images: ['8', 0], filename_prefix: options.prefix ?? 'fleet' } },
-  }
-}
+export { txt2img } from './prompts'

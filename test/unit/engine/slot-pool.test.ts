@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest'
+import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
+import { promptCost, type PlacementRequest } from '../../../src-worker/scheduler/placement'
+import { ServerDirectory } from '../../../src-worker/scheduler/server-directory'
+import { SlotPool, type Lease } from '../../../src-worker/scheduler/slot-pool'
+import { ServerSlotSupplier } from '../../../src-worker/scheduler/slot-supplier'
+import { txt2img } from '../../integration/engine/prompts'
+
+function server(id: string, slots = 2): WorkerServer {
+  return {
+    id,
+    name: id,
+    address: `http://127.0.0.1:1/${id}`,
+    slots,
+    accepting: true,
+    online: true,
+    capabilities: null,
+    vramFree: null,
+    vramTotal: null,
+    gpu: null,
+  }
+}
+
+function request(runId: string): PlacementRequest {
+  const prompt = txt2img()
+  return { runId, prompt, cost: promptCost(prompt), models: [] }
+}
+
+function setup(servers: WorkerServer[]): { directory: ServerDirectory; pool: SlotPool } {
+  const directory = new ServerDirectory()
+  directory.update(servers)
+  return { directory, pool: new SlotPool(directory) }
+}
+
+const never = new AbortController().signal
+
+describe('SlotPool', () => {
+  it('hands out the slots of usable servers and makes later requests wait', async () => {
+    const { pool } = setup([server('a', 1), server('b', 1)])
+    const first = await pool.acquire(request('r1'), never)
+    const second = await pool.acquire(request('r2'), never)
+    expect(new Set([first.serverId, second.serverId])).toEqual(new Set(['a', 'b']))
+    let third: Lease | null = null
+    const waiting = pool.acquire(request('r3'), never).then((l) => {
+      third = l
+    })
+    await new Promise((r) => setTimeout(r, 10))
+    expect(third).toBeNull()
+    pool.release(first)
+    await waiting
+    expect(third).not.toBeNull()
+    expect((third as Lease | null)?.serverId).toBe(first.serverId)
+  })
+
+  it('drops a waiting request when its activity is cancelled', async () => {
+    const { pool } = setup([server('a', 1)])
+    await pool.acquire(request('r1'), never)
+    const abort = new AbortController()
+    const waiting = pool.acquire(request('r2'), abort.signal)
+    abort.abort(new Error('cancelled'))
+    await expect(waiting).rejects.toThrow('cancelled')
+  })
+
+  it('counts capacity from usable servers only, plus leases still held on the others', () => {
+    const { directory, pool } = setup([server('a', 2), server('b', 3)])
+    expect(pool.capacity()).toBe(5)
+    const lease = pool.adopt('b', request('r1'), 'running')
+    directory.markDown('b', 'test')
+    expect(pool.capacity()).toBe(3)
+    pool.release(lease)
+    expect(pool.capacity()).toBe(2)
+    directory.markUp('b')
+    expect(pool.capacity()).toBe(5)
+  })
+
+  it('moves a queued prompt to a server that goes idle (work stealing), once', async () => {
+    const { pool } = setup([server('slow', 2), server('fast', 1)])
+    const running = pool.adopt('slow', request('r1'), 'running')
+    const queued = pool.adopt('slow', request('r2'), 'queued')
+    const busy = pool.adopt('fast', request('r3'), 'running')
+    const targets: string[] = []
+    queued.stealHandler = (target) => {
+      targets.push(target.serverId)
+      pool.release(queued)
+      return Promise.resolve(true)
+    }
+    pool.release(busy)
+    await new Promise((r) => setTimeout(r, 10))
+    expect(targets).toEqual(['fast'])
+    expect(pool.usage()).toEqual([
+      { serverId: 'slow', inUse: 1, runIds: ['r1'] },
+      { serverId: 'fast', inUse: 1, runIds: ['r2'] },
+    ])
+    expect(running.released).toBe(false)
+  })
+
+  it('gives the idle slot back when a move fails (the prompt had started)', async () => {
+    const { pool } = setup([server('slow', 2), server('fast', 1)])
+    const queued = pool.adopt('slow', request('r2'), 'queued')
+    let calls = 0
+    queued.stealHandler = () => {
+      calls += 1
+      return Promise.resolve(false)
+    }
+    pool.adopt('slow', request('r1'), 'running')
+    ;(pool as unknown as { rebalance(): void }).rebalance()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(calls).toBe(1)
+    expect(pool.usage().find((u) => u.serverId === 'fast')?.inUse).toBe(0)
+  })
+})
+
+describe('ServerSlotSupplier', () => {
+  it('grants activity permits up to the free server capacity and no further', async () => {
+    const { directory, pool } = setup([server('a', 2)])
+    const supplier = new ServerSlotSupplier(pool)
+    const never2 = new AbortController()
+    await supplier.reserveSlot({}, never2.signal)
+    expect(supplier.tryReserveSlot()).not.toBeNull()
+    expect(supplier.tryReserveSlot()).toBeNull()
+    let granted = false
+    const pending = supplier.reserveSlot({}, never2.signal).then(() => (granted = true))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(granted).toBe(false)
+    directory.update([server('a', 2), server('b', 1)])
+    await pending
+    expect(supplier.outstanding).toBe(3)
+    supplier.releaseSlot()
+    expect(supplier.outstanding).toBe(2)
+    await supplier.reserveSlot({}, never2.signal)
+    const abort = new AbortController()
+    const blocked = supplier.reserveSlot({}, abort.signal)
+    expect(supplier.tryReserveSlot()).toBeNull()
+    abort.abort()
+    await expect(blocked).rejects.toMatchObject({ name: 'AbortError' })
+  })
+})
