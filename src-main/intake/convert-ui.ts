@@ -44,6 +44,7 @@ export function convertUiToApi(workflow: UiWorkflow, objectInfo: ObjectInfo): Re
     const prompt: ApiPrompt = {}
     const warnings: string[] = []
     const missing = new Set<string>()
+    const promoted = promotedValues(nodes)
     for (const exec of nodes.values()) {
       if (!isExecutable(exec)) continue
       const def = objectInfo[exec.node.type]
@@ -57,6 +58,7 @@ export function convertUiToApi(workflow: UiWorkflow, objectInfo: ObjectInfo): Re
           `Node ${exec.key} (${exec.node.type}) had no saved value for ${defaulted.join(', ')}; used defaults.`
         )
       }
+      for (const [name, value] of promoted.get(exec.key) ?? []) inputs[name] = wrapListValue(value)
       exec.node.inputs.forEach((input, slot) => {
         const resolved = resolver.resolveInput(exec, slot)
         if (!resolved) return
@@ -80,6 +82,25 @@ export function convertUiToApi(workflow: UiWorkflow, objectInfo: ObjectInfo): Re
     warnings.push(...new Set(resolver.warnings))
     return keepOutputsAndAncestors(prompt, objectInfo, warnings)
   }, INTAKE_ERRORS.notWorkflow)
+}
+
+/**
+ * Values of widgets promoted onto a subgraph instance through `properties.proxyWidgets`: the instance's
+ * widgets_values hold them in proxyWidgets order, and they stand for the inner node's widget of that name.
+ * Returns execution id of the inner node → [widget name, value][].
+ */
+function promotedValues(nodes: Map<string, ExecNode>): Map<string, Array<[string, unknown]>> {
+  const out = new Map<string, Array<[string, unknown]>>()
+  for (const exec of nodes.values()) {
+    const values = exec.node.widgetsValues
+    if (!exec.subgraph || !Array.isArray(values)) continue
+    exec.node.proxyWidgets.forEach(([innerId, name], index) => {
+      const key = `${exec.key}:${innerId}`
+      if (index >= values.length || !nodes.has(key)) return
+      out.set(key, [...(out.get(key) ?? []), [name, values[index]]])
+    })
+  }
+  return out
 }
 
 /** "Remove inputs connected to removed nodes" — the post-pass of graphToPrompt. */

@@ -33,6 +33,8 @@ export interface UiNode {
   inputs: UiInput[]
   outputs: UiOutput[]
   widgetsValues: unknown[] | Record<string, unknown> | undefined
+  /** `properties.proxyWidgets` of a subgraph instance: [inner node id, widget name] per promoted widget. */
+  proxyWidgets: Array<[string, string]>
 }
 
 /** One graph level: the root workflow or a subgraph definition. */
@@ -124,7 +126,17 @@ function readNode(raw: unknown): UiNode | null {
       type: isRecord(o) ? o.type : undefined,
     })),
     widgetsValues: Array.isArray(wv) || isRecord(wv) ? wv : undefined,
+    proxyWidgets: readProxyWidgets(raw.properties),
   }
+}
+
+function readProxyWidgets(properties: unknown): Array<[string, string]> {
+  const list = isRecord(properties) ? properties.proxyWidgets : undefined
+  if (!Array.isArray(list)) return []
+  return list
+    .filter((p): p is [unknown, string] => Array.isArray(p) && p.length >= 2 && typeof p[1] === 'string')
+    .filter((p) => typeof p[0] === 'string' || typeof p[0] === 'number')
+    .map((p) => [String(p[0] as string | number), p[1]])
 }
 
 function readInput(raw: unknown): UiInput {

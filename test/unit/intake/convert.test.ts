@@ -200,6 +200,22 @@ describe('UI → API conversion rules', () => {
     expect(prompt['20']).toBeUndefined()
   })
 
+  it('applies widgets promoted onto a subgraph instance through properties.proxyWidgets', () => {
+    const wf = workflowFixture('constructed-subgraph.json')
+    const instance = (wf.nodes as Array<Record<string, unknown>>).find((n) => n.id === 20)!
+    instance.inputs = [{ name: 'clip', type: 'CLIP', link: 30 }]
+    instance.properties = { proxyWidgets: [['2', 'text']] }
+    instance.widgets_values = ['promoted negative']
+    // Without a "text" subgraph input, the inner encoder keeps its own widget value.
+    const def = ((wf.definitions as Record<string, unknown>).subgraphs as Array<Record<string, unknown>>)[0]!
+    def.links = (def.links as Array<{ id: number }>).filter((l) => l.id !== 102)
+    const inner = (def.nodes as Array<{ id: number; inputs: Array<{ link: number | null }> }>).find((n) => n.id === 1)!
+    inner.inputs[1]!.link = null
+    const result = expectOk(intakeFile({ name: 'p.json', bytes: jsonBytes(wf) }, options()))
+    expect(result.prompt['20:2']!.inputs.text).toBe('promoted negative')
+    expect(result.prompt['20:1']!.inputs.text).toBe('inner value replaced by the promoted widget')
+  })
+
   it('drops an input whose only source is a muted node, like graphToPrompt', () => {
     const wf = workflowFixture('default-graph.json')
     const nodes = wf.nodes as Array<Record<string, unknown>>
