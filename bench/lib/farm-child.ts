@@ -1,0 +1,23 @@
+/**
+ * A simulated farm in its own process (GPU servers are other machines: their timers must not share an
+ * event loop with the system under test). Started by remote-farm.ts; reports its URLs over IPC.
+ */
+import { startFarm } from '../../sim'
+
+interface Boot {
+  servers: number
+  speeds: number[]
+  timing: { stepMs: number; nodeMs: number; loadMs: number }
+}
+
+process.once('message', (raw) => {
+  const boot = raw as Boot
+  void startFarm({ servers: boot.servers, speeds: boot.speeds, timing: boot.timing }).then(
+    (farm) => process.send?.({ urls: farm.servers.map((s) => s.url), names: farm.servers.map((s) => s.name) }),
+    (e: unknown) => {
+      console.error(e)
+      process.exit(1)
+    }
+  )
+})
+process.on('disconnect', () => process.exit(0))
