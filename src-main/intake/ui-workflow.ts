@@ -72,6 +72,14 @@ export function looksLikeUiWorkflow(value: unknown): value is Record<string, unk
 export function readUiWorkflow(raw: Record<string, unknown>): Result<UiWorkflow> {
   const root = readGraph(raw, 'the workflow')
   if (!root.ok) return root
+  const groupNodes = legacyGroupNodes(raw, root.value)
+  if (groupNodes.length > 0) {
+    return err(
+      INTAKE_ERRORS.groupNode,
+      `The workflow uses legacy group nodes (${groupNodes.join(', ')}), which are not supported; in ComfyUI, convert them to subgraphs or ungroup them, then save again.`,
+      { groupNodes }
+    )
+  }
   const subgraphs = new Map<string, SubgraphDef>()
   const defs = isRecord(raw.definitions) ? raw.definitions.subgraphs : undefined
   if (Array.isArray(defs)) {
@@ -86,6 +94,15 @@ export function readUiWorkflow(raw: Record<string, unknown>): Result<UiWorkflow>
     }
   }
   return ok({ root: root.value, subgraphs })
+}
+
+/** Old frontends' group nodes: type `workflow>Name` (or `workflow/Name`), defined in `extra.groupNodes`. */
+function legacyGroupNodes(raw: Record<string, unknown>, root: UiGraph): string[] {
+  const defined = isRecord(raw.extra) && isRecord(raw.extra.groupNodes) ? Object.keys(raw.extra.groupNodes) : []
+  const types = root.nodes
+    .map((n) => n.type)
+    .filter((t) => /^workflow[>/]/.test(t) && defined.includes(t.slice('workflow>'.length)))
+  return [...new Set(types)]
 }
 
 function readGraph(raw: Record<string, unknown>, where: string): Result<UiGraph> {

@@ -54,6 +54,7 @@ export const INTAKE_ERRORS = {
   badNode: 'intake/bad-node',
   cycle: 'intake/cycle',
   noOutputNode: 'intake/no-output-node',
+  groupNode: 'intake/group-node',
   noSeedInput: 'intake/no-seed-input',
   noSuchInput: 'intake/no-such-input',
 } as const

@@ -177,6 +177,18 @@ describe('intake rejections', () => {
     expect(reject(jsonBytes(wf)).code).toBe('intake/cycle')
   })
 
+  it('refuses legacy group nodes with a way out', () => {
+    const wf = workflowFixture('default-graph.json')
+    ;(wf.nodes as Array<Record<string, unknown>>).push({ id: 60, type: 'workflow>Upscaler', mode: 0 })
+    wf.extra = { groupNodes: { Upscaler: { nodes: [], links: [], external: [] } } }
+    expect(reject(jsonBytes(wf))).toEqual({
+      code: 'intake/group-node',
+      message:
+        'The workflow uses legacy group nodes (workflow>Upscaler), which are not supported; in ComfyUI, convert them to subgraphs or ungroup them, then save again.',
+      details: { groupNodes: ['workflow>Upscaler'] },
+    })
+  })
+
   it('refuses malformed nodes and links with the offending node named', () => {
     expect(reject(jsonBytes({ '1': { class_type: 'SaveImage' } }))).toMatchObject({
       code: 'intake/bad-node',
