@@ -29,6 +29,8 @@ export interface EngineWorkerOptions {
   servers?: WorkerServer[]
   identity?: string
   onSlots?: (usage: SlotUsage[]) => void
+  /** False for one worker of a multi-worker cluster (default true: this worker owns every server). */
+  ownsWholeFarm?: boolean
 }
 
 export interface EngineWorker {
@@ -56,6 +58,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     blobs: new BlobStore(options.imagesDir),
     sink: options.sink,
     log,
+    ownsWholeFarm: options.ownsWholeFarm ?? true,
     reportSlots: options.onSlots === undefined ? undefined : () => options.onSlots?.(pool.usage()),
   }
   const worker = await Worker.create({

@@ -23,7 +23,8 @@ async function boot(
   sink: ProgressSink,
   log: LogFn,
   servers: WorkerServer[],
-  send?: (m: WorkerToMain) => void
+  send?: (m: WorkerToMain) => void,
+  ownsWholeFarm = true
 ): Promise<EngineWorker> {
   const connection = await connectTemporal(config.temporal)
   return await createEngineWorker({
@@ -36,6 +37,7 @@ async function boot(
     workflowBundlePath: config.workflowBundlePath,
     servers,
     onSlots: send === undefined ? undefined : (usage) => send({ type: 'slots', usage }),
+    ownsWholeFarm,
   })
 }
 
@@ -95,7 +97,9 @@ async function standalone(configPath: string): Promise<void> {
     },
     { progress: () => undefined, preview: () => undefined },
     log,
-    servers
+    servers,
+    undefined,
+    config.ownsWholeFarm
   )
   const timer = setInterval(() => void probe().then((s) => engine.directory.update(s)), config.probeIntervalMs)
   timer.unref()

@@ -16,6 +16,11 @@ export interface StandaloneConfig {
   workflowBundlePath: string | null
   /** How often servers are probed again (capabilities, VRAM, online). */
   probeIntervalMs: number
+  /**
+   * False (default) when other workers with other servers share the task queue: a prompt this
+   * worker's servers cannot run is retried (another worker may take it) instead of failing.
+   */
+  ownsWholeFarm: boolean
 }
 
 /** Reads and checks the config file; every error names the field that was wrong. */
@@ -59,5 +64,6 @@ export function readStandaloneConfig(path: string): StandaloneConfig {
     servers,
     workflowBundlePath: typeof c.workflowBundlePath === 'string' ? abs(c.workflowBundlePath) : null,
     probeIntervalMs: typeof c.probeIntervalMs === 'number' ? c.probeIntervalMs : 10_000,
+    ownsWholeFarm: c.ownsWholeFarm === true,
   }
 }

@@ -17,6 +17,11 @@ export interface EngineDeps {
   log: LogFn
   /** Sends a progress snapshot to a run's workflow; default: the activity context's client. */
   sendProgress?: (workflowId: string, update: ProgressUpdate) => Promise<void>
+  /**
+   * True when this worker knows every server of the farm (the app): a prompt none of them can run fails
+   * at once. False for one worker of a cluster: another worker's servers may run it, so retry.
+   */
+  ownsWholeFarm: boolean
   /** Tells main which runs hold which slots (after every change). */
   reportSlots?: () => void
 }

@@ -112,7 +112,12 @@ export class PromptExecution {
       await this.startTracking(false)
     } else {
       const impossible = impossibleReason(this.request, this.deps.directory.list())
-      if (impossible !== null) throw capabilityFailure(impossible)
+      if (impossible !== null) {
+        if (this.deps.ownsWholeFarm) throw capabilityFailure(impossible)
+        throw unavailableFailure(
+          `No server of this worker can run it (${capabilityFailure(impossible).message}); another worker may`
+        )
+      }
       this.lease = await this.deps.pool.acquire(this.request, this.ctx.cancellationSignal)
       await this.submit()
     }

@@ -95,3 +95,38 @@ describe('failover', () => {
     expect(engine.logs.some((l) => l.includes('janitor: removed abandoned prompt'))).toBe(true)
   })
 })
+
+describe('out of memory', () => {
+  it('is retried once on a server with more free VRAM', async () => {
+    const gb = 1024 ** 3
+    sims = await startSims([
+      { timing, device: { name: 'small', vramTotal: 12 * gb, vramFree: 8 * gb } },
+      { timing, device: { name: 'big', vramTotal: 48 * gb, vramFree: 40 * gb } },
+    ])
+    sims[0]?.setFaults({
+      errorAtNode: { classType: 'KSampler', exceptionType: 'torch.OutOfMemoryError', message: 'CUDA out of memory' },
+    })
+    engine = await startEngine(rig, await workerServers(sims))
+    const { workflowId } = await rig.runs.startRun({
+      prompt: txt2img({ steps: 5 }),
+      options: { servers: ['s0', 's1'] },
+    })
+    const result = await rig.runs.result(workflowId)
+    expect(result.serverId).toBe('s1')
+    expect(sims[0]?.stats().failed).toBe(1)
+    expect(sims[1]?.stats().executions[result.promptId]).toBe(1)
+  })
+
+  it('fails with the node and message when no server has more free VRAM', async () => {
+    sims = await startSims([{ timing }])
+    sims[0]?.setFaults({
+      errorAtNode: { classType: 'KSampler', exceptionType: 'torch.OutOfMemoryError', message: 'CUDA out of memory' },
+    })
+    engine = await startEngine(rig, await workerServers(sims))
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 5 }) })
+    await expect(rig.runs.result(workflowId)).rejects.toThrow()
+    const status = await rig.runs.getStatus(workflowId)
+    expect(status.error).toMatchObject({ kind: 'execution', nodeId: '3', exceptionType: 'torch.OutOfMemoryError' })
+    expect(sims[0]?.stats().failed).toBe(1)
+  })
+})

@@ -168,7 +168,11 @@ export function workerBundle(): Promise<string> {
 }
 
 /** The engine worker in this process, owning `servers`. */
-export async function startEngine(rig: Rig, servers: WorkerServer[], identity?: string): Promise<RunningEngine> {
+export async function startEngine(
+  rig: Rig,
+  servers: WorkerServer[],
+  options: { identity?: string; ownsWholeFarm?: boolean } = {}
+): Promise<RunningEngine> {
   const connection = await NativeConnection.connect({ address: rig.temporal.address })
   const sink = new MemorySink()
   const logs: string[] = []
@@ -180,7 +184,8 @@ export async function startEngine(rig: Rig, servers: WorkerServer[], identity?: 
     sink,
     servers,
     workflowBundlePath: await workerBundle(),
-    identity,
+    identity: options.identity,
+    ownsWholeFarm: options.ownsWholeFarm,
     log: (level, message) => logs.push(`${level}: ${message}`),
   })
   const running = engine.run()
