@@ -49,7 +49,7 @@ export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<Bat
   }
   const open = new Set(carry.open)
   let signalCancel = false
-  let cancellation: unknown = null
+  let cancellation: Error | null = null
 
   const snapshot = (): BatchStatus => status(input.batchId, total, carry, open.size)
   setHandler(batchStatusQuery, snapshot)
@@ -81,7 +81,7 @@ export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<Bat
   } catch (error) {
     if (!isCancellation(error)) throw error
     carry.cancelRequested = true
-    cancellation = error
+    cancellation = error instanceof Error ? error : new CancelledFailure('batch cancelled')
   }
 
   if (!carry.cancelRequested) return snapshot()
