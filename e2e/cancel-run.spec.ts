@@ -21,7 +21,7 @@ test('cancelling a running run ends it as cancelled', async ({ page }) => {
     await app.screenshot('runs-running')
     await app.runRow(word).getByTestId('run-cancel').click()
     await app.expectRunStatus(word, 'cancelled')
-    await servers.remove(name).catch(() => undefined)
+    await servers.remove(name)
     app.expectNoConsoleErrors()
   } finally {
     await sim.stop()

@@ -42,11 +42,14 @@ test('dropping API JSON, UI JSON and a ComfyUI PNG runs each; nodes turn done; i
 
   await app.openRun(`${word}-ui`)
   await expect(app.graphNodes()).toHaveCount(7)
-  await expect(app.graphNodes().and(page.locator('[data-state="done"]'))).toHaveCount(7, { timeout: 30_000 })
+  // ComfyUI re-uses outputs of identical nodes from the previous prompt: those report 'cached'.
+  const finished = page.locator('[data-state="done"], [data-state="cached"]')
+  await expect(app.graphNodes().and(finished)).toHaveCount(7, { timeout: 30_000 })
+  await expect(app.graphNodes().and(page.locator('[data-state="done"]')).first()).toBeVisible()
   await expect(page.getByTestId('run-outputs').getByTestId('run-output')).toHaveCount(1)
   await app.screenshot('run-detail')
   await page.getByTestId('view-list').click()
-  await expect(page.getByTestId('node-row').and(page.locator('[data-state="done"]'))).toHaveCount(7)
+  await expect(page.getByTestId('node-row').and(finished)).toHaveCount(7)
 
   const history = new HistoryPage(app)
   await history.search(word)

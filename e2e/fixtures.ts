@@ -44,8 +44,8 @@ async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildP
         resolveUrl(m[1]!)
       }
     }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', (c: Buffer) => log.push(c.toString('utf8')))
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (c: Buffer) => log.push(c.toString('utf8')))
     child.once('exit', (code) => reject(new Error(`headless app exited with ${code}:\n${log.join('')}`)))
   })
   return { child, url }

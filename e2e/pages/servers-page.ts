@@ -26,6 +26,7 @@ export class ServersPage {
   }
 
   async remove(name: string): Promise<void> {
+    await this.app.nav('servers')
     await this.app.serverCard(name).getByTestId('server-remove').click()
     await this.page.getByTestId('confirm-ok').click()
     await expect(this.app.serverCard(name)).toHaveCount(0)

@@ -1,11 +1,12 @@
 import { formatDuration } from '../../lib/format'
 import { useStore } from '../../store'
 import { ProgressBar } from '../common/ProgressBar'
+import { useNodeState } from './use-node-state'
 
 /** The live state of one node in words: step progress while running, time when done, the error. */
 export function NodeStateLine({ runId, nodeId }: { runId: string; nodeId: string }) {
   const node = useStore((s) => s.nodeStates[runId]?.[nodeId])
-  const state = node?.state ?? 'pending'
+  const state = useNodeState(runId, nodeId)
   if (state === 'running') {
     const hasSteps = node?.value != null && node.max != null && node.max > 0
     return (
