@@ -31,7 +31,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
     },
@@ -42,6 +45,12 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The bin shim is CommonJS by necessity (npm runs it with plain node).
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: Node built-ins are not available there.
     files: ['src-worker/workflows/**/*.ts'],
     rules: {
@@ -50,7 +59,11 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows run in a sandbox without Node built-ins.' })),
           patterns: [
-            { group: ['../activities/*', '../activities'], allowImportNames: [], message: 'Import activities as types only.' },
+            {
+              group: ['../activities/*', '../activities'],
+              allowImportNames: [],
+              message: 'Import activities as types only.',
+            },
           ],
         },
       ],
@@ -62,7 +75,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'The renderer has no Node.' })) }],
+      'no-restricted-imports': [
+        'error',
+        { paths: nodeBuiltins.map((name) => ({ name, message: 'The renderer has no Node.' })) },
+      ],
     },
   },
   {
@@ -73,7 +89,7 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]",
+          selector: 'ImportSpecifier[imported.name=/^(ipcMain|ipcRenderer)$/]',
           message: 'Use the typed wrappers in src-main/electron/strict-ipc.ts.',
         },
       ],

@@ -3,7 +3,8 @@
  * AppCore that headless mode runs. Everything below this file is tested without Electron.
  */
 import { join } from 'node:path'
-import { app, BrowserWindow, dialog, Notification } from 'electron'
+import type { BrowserWindow} from 'electron';
+import { app, dialog, Notification } from 'electron'
 import { AppCore } from './core/app-core'
 import { createMainWindow } from './electron/main-window'
 import { handleImageProtocol, registerImageScheme } from './electron/image-protocol'

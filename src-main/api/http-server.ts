@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { RequestChannel } from '../../src-shared/contract'
 import { REQUEST_CHANNELS } from '../../src-shared/contract'
 import type { BridgeEvents, BridgeHandlers } from '../core/bridge-handlers'
@@ -126,7 +127,7 @@ export class ApiServer {
     })
   }
 
-  private upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     try {
       assertSameOrigin(req, this.allowedHosts)
       const url = new URL(req.url ?? '/', this.url)

@@ -43,7 +43,7 @@ export function registerRestRoutes(router: Router, d: RestDeps): void {
       sendResult(res, await d.fleet.add((await body(req)) as unknown as ServerInput), 201)
     )
     .add('POST', '/servers/test', async (req, res) =>
-      sendResult(res, await d.fleet.test(String((await body(req)).address ?? '')))
+      sendResult(res, await d.fleet.test(stringField(await body(req), 'address')))
     )
     .add('PATCH', '/servers/:id', async (req, res, p) =>
       sendResult(res, await d.fleet.update(p.id!, (await body(req)) as ServerPatch))
@@ -74,6 +74,8 @@ const json = (res: ServerResponse, status: number, value: unknown): Promise<void
   sendJson(res, status, value)
   return Promise.resolve()
 }
+
+const stringField = (b: Record<string, unknown>, key: string): string => (typeof b[key] === 'string' ? b[key] : '')
 
 async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
   return requireObject(await readJson(req, BODY_LIMIT), 'The request body')

@@ -10,6 +10,7 @@ import { ApiServer, type ImageFiles } from '../api/http-server'
 import { loadOrCreateToken } from '../api/auth'
 import { registerRestRoutes } from '../api/rest-routes'
 import { openCache, type Cache } from '../cache'
+import type { FleetOptions } from '../fleet'
 import { createFleetService } from './fleet-adapter'
 import { Backoff, sleep } from '../process/backoff'
 import { RunClient } from '../runs/run-client'
@@ -51,7 +52,7 @@ export interface AppCoreOptions {
   }
   log?: (message: string) => void
   /** Health-check timing (tests use short intervals). */
-  fleetMonitor?: import('../fleet').FleetOptions['monitor']
+  fleetMonitor?: FleetOptions['monitor']
   openExternal?: (url: string) => Promise<Result<null>>
 }
 

@@ -1,5 +1,5 @@
 import type { AppInfo } from '../../src-shared/contract/app'
-import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from '../../src-shared/contract/bridge'
+import type { HistoryQuery, ServerInput } from '../../src-shared/contract/bridge'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import { HttpError } from '../api/http-util'
 import type { Cache } from '../cache'
@@ -30,17 +30,17 @@ export function createHandlers(d: HandlerDeps): BridgeHandlers {
     'app:open-external': (p) => d.openExternal(requireString(p, 'url')),
     'servers:list': () => Promise.resolve(d.fleet.list()),
     'servers:add': (p) => d.fleet.add(requireObject(p, 'A server') as unknown as ServerInput),
-    'servers:update': (p) => d.fleet.update(requireString(p, 'id'), requireObject(p.patch, '"patch"') as ServerPatch),
+    'servers:update': (p) => d.fleet.update(requireString(p, 'id'), requireObject(p.patch, '"patch"')),
     'servers:remove': (p) => d.fleet.remove(requireString(p, 'id')),
     'servers:test': (p) => d.fleet.test(requireString(p, 'address')),
-    'runs:submit': (p) => d.runs.submit(requireObject(p, 'A submit request') as SubmitRequest),
+    'runs:submit': (p) => d.runs.submit(requireObject(p, 'A submit request')),
     'runs:list': (p) => Promise.resolve(d.runs.list(optionalNumber(p, 'limit'))),
     'runs:get': (p) => d.runs.get(requireString(p, 'id')),
     'runs:cancel': (p) => d.runs.cancel(requireString(p, 'id')),
     'runs:rerun': (p) => d.runs.rerun(requireString(p, 'id')),
     'batches:list': () => Promise.resolve(d.tracker.batchSummaries()),
     'batches:cancel': (p) => d.runs.cancel(requireString(p, 'id')),
-    'history:search': (p) => Promise.resolve(searchHistory(d.cache, (p ?? {}) as HistoryQuery)),
+    'history:search': (p) => Promise.resolve(searchHistory(d.cache, p ?? {})),
     'history:delete': (p) => Promise.resolve(deleteRun(d, requireString(p, 'runId'))),
     'settings:get': () => Promise.resolve(d.settings.get()),
     'settings:update': (p) => {

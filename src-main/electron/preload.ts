@@ -3,7 +3,7 @@
  * channels. No raw ipcRenderer reaches the page; every subscription returns its unsubscribe.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
-import type { BridgeTransport, EventChannel, EventMap, RequestChannel } from '../../src-shared/contract'
+import type { BridgeTransport, EventChannel, EventMap } from '../../src-shared/contract'
 import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../src-shared/contract'
 
 const requests: ReadonlySet<string> = new Set(REQUEST_CHANNELS)
@@ -13,7 +13,7 @@ const HASH_RE = /^[0-9a-f]{64}$/
 const transport: BridgeTransport & { pathForFile(file: File): string } = {
   invoke(channel, params) {
     if (!requests.has(channel)) return Promise.reject(new Error(`Unknown channel ${String(channel)}`))
-    return ipcRenderer.invoke(channel as RequestChannel, params) as never
+    return ipcRenderer.invoke(channel, params) as never
   },
   on<K extends EventChannel>(channel: K, listener: (payload: EventMap[K]) => void) {
     if (!events.has(channel)) throw new Error(`Unknown event ${channel}`)

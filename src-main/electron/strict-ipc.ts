@@ -4,7 +4,7 @@
  * a handler cannot mistake it for its params) after checking that the sender is our own window.
  */
 import { ipcMain, type WebContents } from 'electron'
-import type { EventChannel, EventMap, RequestChannel } from '../../src-shared/contract'
+import type { EventChannel, EventMap } from '../../src-shared/contract'
 import { REQUEST_CHANNELS } from '../../src-shared/contract'
 import type { BridgeHandlers } from '../core/bridge-handlers'
 
@@ -20,7 +20,7 @@ export function registerBridgeHandlers(handlers: BridgeHandlers): void {
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, async (event, params: unknown) => {
       if (!trusted.has(event.sender.id)) throw new Error(`IPC ${channel} from an untrusted sender was refused`)
-      const handler = handlers[channel as RequestChannel] as (p: unknown) => Promise<unknown>
+      const handler = handlers[channel] as (p: unknown) => Promise<unknown>
       return handler(params)
     })
   }

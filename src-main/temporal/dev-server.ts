@@ -107,17 +107,18 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     this.backoff.markStarted()
     this.log.attach(child.stdout)
     this.log.attach(child.stderr)
-    let exited: string | null = null
+    // Written by the exit/error handlers while the readiness loop below awaits.
+    const ended: { why: string | null } = { why: null }
     child.once('exit', (code, signal) => {
-      exited = `exited with ${signal ?? `code ${code}`}`
-      this.onExit(child, exited)
+      ended.why = `exited with ${signal ?? `code ${code}`}`
+      this.onExit(child, ended.why)
     })
     child.once('error', (e) => {
-      exited = e.message
+      ended.why = e.message
     })
     const deadline = Date.now() + TemporalDevServer.READY_TIMEOUT_MS
     while (Date.now() < deadline) {
-      if (exited) throw new Error(`Temporal dev server ${exited} before it was ready (log: ${this.log.path})`)
+      if (ended.why) throw new Error(`Temporal dev server ${ended.why} before it was ready (log: ${this.log.path})`)
       if (await isTemporal(this.address, 1000)) {
         this.setState('up', null)
         return

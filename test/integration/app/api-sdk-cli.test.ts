@@ -24,6 +24,16 @@ function prompt(text: string, seed: number): Record<string, unknown> {
   return p
 }
 
+/** The ComfyFleetError a call was refused with (fails the test if it was not). */
+async function refusal(p: Promise<unknown>): Promise<ComfyFleetError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x
+  )
+  expect(e).toBeInstanceOf(ComfyFleetError)
+  return e as ComfyFleetError
+}
+
 let sim: SimServer
 let core: AppCore
 let fleet: ComfyFleetClient
@@ -150,14 +160,10 @@ describe('SDK end to end (headless core + simulator + real Temporal)', () => {
   test('bad input: a clear error naming what was wrong, and nothing is queued', async () => {
     const before = (await fleet.runs()).length
     const accepted = sim.stats().accepted
-    const notJson = await fleet
-      .executeWorkflow({ name: 'notes.txt', bytes: Buffer.from('hello') })
-      .catch((e: unknown) => e as ComfyFleetError)
+    const notJson = await refusal(fleet.executeWorkflow({ name: 'notes.txt', bytes: Buffer.from('hello') }))
     expect(notJson.code).toBe('intake/not-json')
     expect(notJson.status).toBe(400)
-    const unknownNode = await fleet
-      .executeWorkflow({ '1': { class_type: 'MadeUpNode', inputs: {} } })
-      .catch((e: unknown) => e as ComfyFleetError)
+    const unknownNode = await refusal(fleet.executeWorkflow({ '1': { class_type: 'MadeUpNode', inputs: {} } }))
     expect(unknownNode.code).toBe('intake/unknown-node-types')
     expect(unknownNode.message).toContain('MadeUpNode')
     expect((await fleet.runs()).length).toBe(before)
