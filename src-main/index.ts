@@ -3,7 +3,7 @@
  * AppCore that headless mode runs. Everything below this file is tested without Electron.
  */
 import { join } from 'node:path'
-import type { BrowserWindow} from 'electron';
+import type { BrowserWindow } from 'electron'
 import { app, dialog, Notification } from 'electron'
 import { AppCore } from './core/app-core'
 import { createMainWindow } from './electron/main-window'
