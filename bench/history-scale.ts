@@ -186,7 +186,11 @@ function fill(cache: Cache, real: OutputRef[]): number {
       )
     }
   })
-  for (let from = 0; from < RUNS; from += 5000) insertAll(from, Math.min(RUNS, from + 5000))
+  for (let from = 0; from < RUNS; from += 10_000) {
+    const t0 = performance.now()
+    insertAll(from, Math.min(RUNS, from + 10_000))
+    process.stderr.write(`  filled ${Math.min(RUNS, from + 10_000)} runs (${(performance.now() - t0).toFixed(0)} ms)\n`)
+  }
   return outputs
 }
 

@@ -1,7 +1,8 @@
 /**
  * Turns what a user typed into a safe FTS5 query. User text is never passed through as FTS5
  * syntax: quotes, `*`, `-`, `NEAR`, `AND`/`OR` and parentheses would otherwise be operators (or
- * syntax errors). Each word becomes a quoted prefix term, and all terms must match.
+ * syntax errors). Each word becomes a quoted term and all must match; the last one is a prefix,
+ * so results follow the user's typing ("cat wiz" finds "cat wizard").
  */
 
 /** More terms than this adds nothing to a history search and only slows the query. */
@@ -19,5 +20,5 @@ export function toFtsQuery(text: string): string | null {
   if (!words) return null
   const terms = [...new Set(words.map((w) => w.toLowerCase()))].slice(0, MAX_TERMS)
   // Words contain no `"` by construction, so quoting cannot be broken out of.
-  return terms.map((w) => `"${w}"*`).join(' AND ')
+  return terms.map((w, i) => (i === terms.length - 1 ? `"${w}"*` : `"${w}"`)).join(' AND ')
 }

@@ -12,52 +12,66 @@ import type {
   RunStatusPatch,
 } from '../../src-shared/contract/cache'
 import type { ApiPrompt, NodeStatus, OutputRef } from '../../src-shared/contract/runs'
+import type { Statement } from 'better-sqlite3'
 import type { CacheDatabase } from './db'
 import { RUN_SUMMARY_COLUMNS, parseJson, toOutputRef, toRunSummary, type OutputRow, type RunRow } from './run-rows'
 
 const ACTIVE_STATES = `('pending','queued','running')`
 
 export class RunRepository {
+  /** Prepared once per SQL text: preparing costs more than running these small statements. */
+  private readonly statements = new Map<string, Statement>()
+
   constructor(private readonly db: CacheDatabase) {}
+
+  private stmt<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement as unknown as Statement<P, R>
+  }
 
   /** Record a new run. Its models go to the normalised `run_models` table too, for the model filter. */
   insertRun(run: NewRun): void {
     const models = [...new Set(run.models ?? [])]
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO runs (id, workflow_id, batch_id, name, status, created_at, server_id, server_name, gpu,
+      this.stmt(
+        `INSERT INTO runs (id, workflow_id, batch_id, name, status, created_at, server_id, server_name, gpu,
              prompt, workflow, positive, negative, seed, models, attempt)
            VALUES (@id, @workflowId, @batchId, @name, @status, @createdAt, @serverId, @serverName, @gpu,
              @prompt, @workflow, @positive, @negative, @seed, @models, @attempt)`
-        )
-        .run({
-          id: run.id,
-          workflowId: run.workflowId,
-          batchId: run.batchId ?? null,
-          name: run.name,
-          status: run.status ?? 'pending',
-          createdAt: run.createdAt,
-          serverId: run.serverId ?? null,
-          serverName: run.serverName ?? null,
-          gpu: run.gpu ?? null,
-          prompt: JSON.stringify(run.prompt),
-          workflow: run.workflow === undefined || run.workflow === null ? null : JSON.stringify(run.workflow),
-          positive: run.positive ?? null,
-          negative: run.negative ?? null,
-          seed: run.seed ?? null,
-          models: JSON.stringify(models),
-          attempt: run.attempt ?? 1,
-        })
-      const addModel = this.db.prepare('INSERT OR IGNORE INTO run_models (run_id, model) VALUES (?, ?)')
+      ).run({
+        id: run.id,
+        workflowId: run.workflowId,
+        batchId: run.batchId ?? null,
+        name: run.name,
+        status: run.status ?? 'pending',
+        createdAt: run.createdAt,
+        serverId: run.serverId ?? null,
+        serverName: run.serverName ?? null,
+        gpu: run.gpu ?? null,
+        prompt: JSON.stringify(run.prompt),
+        workflow: run.workflow === undefined || run.workflow === null ? null : JSON.stringify(run.workflow),
+        positive: run.positive ?? null,
+        negative: run.negative ?? null,
+        seed: run.seed ?? null,
+        models: JSON.stringify(models),
+        attempt: run.attempt ?? 1,
+      })
+      const addModel = this.stmt('INSERT OR IGNORE INTO run_models (run_id, model) VALUES (?, ?)')
       for (const model of models) addModel.run(run.id, model)
     })()
   }
 
   insertBatch(batch: NewBatch): void {
-    this.db
-      .prepare('INSERT INTO batches (id, name, total, created_at) VALUES (?, ?, ?, ?)')
-      .run(batch.id, batch.name, batch.total, batch.createdAt)
+    this.stmt('INSERT INTO batches (id, name, total, created_at) VALUES (?, ?, ?, ?)').run(
+      batch.id,
+      batch.name,
+      batch.total,
+      batch.createdAt
+    )
   }
 
   /** Apply a status change; returns false when the run is unknown. */
@@ -81,7 +95,7 @@ export class RunRepository {
       params.error = patch.error === null ? null : JSON.stringify(patch.error)
     }
     return this.db.transaction(() => {
-      const changed = this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(params).changes > 0
+      const changed = this.stmt(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(params).changes > 0
       if (changed) this.syncOutputFilters(id)
       return changed
     })()
@@ -90,18 +104,16 @@ export class RunRepository {
   /** Store live progress (latest wins); returns false when the run is unknown. */
   updateRunProgress(id: string, patch: RunProgressPatch): boolean {
     return (
-      this.db
-        .prepare(
-          `UPDATE runs SET progress = ?, current_node = ?, node_progress = ?, node_timings = COALESCE(?, node_timings)
+      this.stmt(
+        `UPDATE runs SET progress = ?, current_node = ?, node_progress = ?, node_timings = COALESCE(?, node_timings)
            WHERE id = ?`
-        )
-        .run(
-          patch.progress,
-          patch.currentNode === null ? null : JSON.stringify(patch.currentNode),
-          patch.nodeProgress === null ? null : JSON.stringify(patch.nodeProgress),
-          patch.nodes === undefined ? null : JSON.stringify(patch.nodes),
-          id
-        ).changes > 0
+      ).run(
+        patch.progress,
+        patch.currentNode === null ? null : JSON.stringify(patch.currentNode),
+        patch.nodeProgress === null ? null : JSON.stringify(patch.nodeProgress),
+        patch.nodes === undefined ? null : JSON.stringify(patch.nodes),
+        id
+      ).changes > 0
     )
   }
 
@@ -111,9 +123,9 @@ export class RunRepository {
    */
   finishRun(id: string, finish: RunFinish, recordedAt: number): boolean {
     return this.db.transaction(() => {
-      const run = this.db.prepare<[string], { seq: number }>('SELECT seq FROM runs WHERE id = ?').get(id)
+      const run = this.stmt<[string], { seq: number }>('SELECT seq FROM runs WHERE id = ?').get(id)
       if (!run) return false
-      const insert = this.db.prepare(
+      const insert = this.stmt(
         `INSERT OR IGNORE INTO outputs (run_id, run_seq, node_id, hash, format, width, height, bytes, filename,
            subfolder, type, created_at, status, server_id, batch_id)
          SELECT id, seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, batch_id FROM runs WHERE id = ?`
@@ -136,44 +148,40 @@ export class RunRepository {
           id
         )
       }
-      this.db
-        .prepare(
-          `UPDATE runs SET status = @status, finished_at = @finishedAt, progress = CASE WHEN @status = 'completed' THEN 1 ELSE progress END,
+      this.stmt(
+        `UPDATE runs SET status = @status, finished_at = @finishedAt, progress = CASE WHEN @status = 'completed' THEN 1 ELSE progress END,
              current_node = NULL, node_progress = NULL, error = @error, node_timings = COALESCE(@nodes, node_timings),
              server_id = COALESCE(@serverId, server_id), server_name = COALESCE(@serverName, server_name),
              gpu = COALESCE(@gpu, gpu), started_at = COALESCE(started_at, @startedAt),
              outputs_count = (SELECT count(*) FROM outputs WHERE run_id = @id),
              thumb_hash = (SELECT hash FROM outputs WHERE run_id = @id ORDER BY +id LIMIT 1)
            WHERE id = @id`
-        )
-        .run({
-          id,
-          status: finish.status,
-          finishedAt: finish.finishedAt,
-          error: finish.error ? JSON.stringify(finish.error) : null,
-          nodes: finish.nodes === undefined ? null : JSON.stringify(finish.nodes),
-          serverId,
-          serverName: finish.serverName ?? null,
-          gpu: finish.gpu ?? null,
-          startedAt: finish.startedAt ?? null,
-        })
+      ).run({
+        id,
+        status: finish.status,
+        finishedAt: finish.finishedAt,
+        error: finish.error ? JSON.stringify(finish.error) : null,
+        nodes: finish.nodes === undefined ? null : JSON.stringify(finish.nodes),
+        serverId,
+        serverName: finish.serverName ?? null,
+        gpu: finish.gpu ?? null,
+        startedAt: finish.startedAt ?? null,
+      })
       this.syncOutputFilters(id)
       return true
     })()
   }
 
   getSummary(id: string): RunSummary | null {
-    const row = this.db.prepare<[string], RunRow>(`SELECT ${RUN_SUMMARY_COLUMNS} FROM runs WHERE id = ?`).get(id)
+    const row = this.stmt<[string], RunRow>(`SELECT ${RUN_SUMMARY_COLUMNS} FROM runs WHERE id = ?`).get(id)
     return row ? toRunSummary(row) : null
   }
 
   /** Everything about one run, or null when it is unknown. */
   getRun(id: string): CachedRun | null {
-    const row = this.db
-      .prepare<[string], RunRow & { prompt: string; workflow: string | null; node_timings: string }>(
-        `SELECT ${RUN_SUMMARY_COLUMNS}, prompt, workflow, node_timings FROM runs WHERE id = ?`
-      )
-      .get(id)
+    const row = this.stmt<[string], RunRow & { prompt: string; workflow: string | null; node_timings: string }>(
+      `SELECT ${RUN_SUMMARY_COLUMNS}, prompt, workflow, node_timings FROM runs WHERE id = ?`
+    ).get(id)
     if (!row) return null
     return {
       ...toRunSummary(row),
@@ -186,18 +194,14 @@ export class RunRepository {
   }
 
   outputsOf(id: string): OutputRef[] {
-    return this.db
-      .prepare<[string], OutputRow>('SELECT * FROM outputs WHERE run_id = ? ORDER BY id')
-      .all(id)
-      .map(toOutputRef)
+    return this.stmt<[string], OutputRow>('SELECT * FROM outputs WHERE run_id = ? ORDER BY id').all(id).map(toOutputRef)
   }
 
   /** Runs not finished yet (pending, queued, running), oldest first: what the app re-attaches at start. */
   listActive(): RunSummary[] {
-    return this.db
-      .prepare<[], RunRow>(
-        `SELECT ${RUN_SUMMARY_COLUMNS} FROM runs WHERE status IN ${ACTIVE_STATES} ORDER BY created_at, seq`
-      )
+    return this.stmt<[], RunRow>(
+      `SELECT ${RUN_SUMMARY_COLUMNS} FROM runs WHERE status IN ${ACTIVE_STATES} ORDER BY created_at, seq`
+    )
       .all()
       .map(toRunSummary)
   }
@@ -205,16 +209,18 @@ export class RunRepository {
   /** The newest runs of any state. */
   listRecent(limit = 100): RunSummary[] {
     const n = Math.max(1, Math.min(1000, Math.floor(limit)))
-    return this.db
-      .prepare<[number], RunRow>(`SELECT ${RUN_SUMMARY_COLUMNS} FROM runs ORDER BY created_at DESC, seq DESC LIMIT ?`)
+    return this.stmt<[number], RunRow>(
+      `SELECT ${RUN_SUMMARY_COLUMNS} FROM runs ORDER BY created_at DESC, seq DESC LIMIT ?`
+    )
       .all(n)
       .map(toRunSummary)
   }
 
   /** Runs of one batch, oldest first. */
   listBatch(batchId: string): RunSummary[] {
-    return this.db
-      .prepare<[string], RunRow>(`SELECT ${RUN_SUMMARY_COLUMNS} FROM runs WHERE batch_id = ? ORDER BY created_at, seq`)
+    return this.stmt<[string], RunRow>(
+      `SELECT ${RUN_SUMMARY_COLUMNS} FROM runs WHERE batch_id = ? ORDER BY created_at, seq`
+    )
       .all(batchId)
       .map(toRunSummary)
   }
@@ -225,39 +231,31 @@ export class RunRepository {
    */
   deleteRun(id: string): { hash: string; format: string }[] | null {
     return this.db.transaction(() => {
-      const outputs = this.db
-        .prepare<[string], { hash: string; format: string }>(
-          'SELECT DISTINCT hash, format FROM outputs WHERE run_id = ?'
-        )
-        .all(id)
-      if (this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes === 0) return null
-      const stillUsed = this.db.prepare<[string], { one: number }>(
-        'SELECT 1 AS one FROM outputs WHERE hash = ? LIMIT 1'
-      )
+      const outputs = this.stmt<[string], { hash: string; format: string }>(
+        'SELECT DISTINCT hash, format FROM outputs WHERE run_id = ?'
+      ).all(id)
+      if (this.stmt('DELETE FROM runs WHERE id = ?').run(id).changes === 0) return null
+      const stillUsed = this.stmt<[string], { one: number }>('SELECT 1 AS one FROM outputs WHERE hash = ? LIMIT 1')
       return outputs.filter((o) => stillUsed.get(o.hash) === undefined)
     })()
   }
 
   /** True when any output row references this image. */
   isReferenced(hash: string): boolean {
-    return this.db.prepare('SELECT 1 FROM outputs WHERE hash = ? LIMIT 1').get(hash) !== undefined
+    return this.stmt('SELECT 1 FROM outputs WHERE hash = ? LIMIT 1').get(hash) !== undefined
   }
 
   /** Format of a cached image, from any output that references it. */
   formatOf(hash: string): string | null {
-    const row = this.db
-      .prepare<[string], { format: string }>('SELECT format FROM outputs WHERE hash = ? LIMIT 1')
-      .get(hash)
+    const row = this.stmt<[string], { format: string }>('SELECT format FROM outputs WHERE hash = ? LIMIT 1').get(hash)
     return row?.format ?? null
   }
 
   /** Keep the copied filter columns of a run's outputs equal to the run's own. */
   private syncOutputFilters(id: string): void {
-    this.db
-      .prepare(
-        `UPDATE outputs SET status = r.status, server_id = r.server_id, batch_id = r.batch_id
+    this.stmt(
+      `UPDATE outputs SET status = r.status, server_id = r.server_id, batch_id = r.batch_id
          FROM (SELECT status, server_id, batch_id FROM runs WHERE id = ?) AS r WHERE outputs.run_id = ?`
-      )
-      .run(id, id)
+    ).run(id, id)
   }
 }

@@ -1,4 +1,5 @@
 import { sql as initial } from './001-initial'
+import { sql as ftsPrefix } from './002-fts-prefix'
 
 export interface Migration {
   /** Sequence number; migrations apply in ascending order. */
@@ -9,6 +10,9 @@ export interface Migration {
 
 /**
  * Every migration, in order. Kept as TypeScript strings rather than .sql files so the bundler
- * carries them into out/main without a copy step.
+ * carries them into out/main without a copy step. Never edit one that has shipped: add another.
  */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '001-initial', sql: initial }]
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '001-initial', sql: initial },
+  { version: 2, name: '002-fts-prefix', sql: ftsPrefix },
+]

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DB_FILENAME, DatabaseMigrationError, isDatabaseMigrationError, openDatabase } from '../../../src-main/cache'
 import { migrationHash } from '../../../src-main/cache/db'
 import { MIGRATIONS } from '../../../src-main/cache/migrations'
-import { tempDir } from './helpers'
+import { RunRepository } from '../../../src-main/cache'
+import { newRun, tempDir } from './helpers'
 
 const cleanups: (() => void)[] = []
 afterEach(() => cleanups.splice(0).forEach((f) => f()))
@@ -63,12 +64,25 @@ describe('openDatabase', () => {
     db.close()
   })
 
+  it('upgrades a version-1 database and keeps its runs searchable', () => {
+    const d = dir()
+    const v1 = openDatabase(d, MIGRATIONS.slice(0, 1))
+    new RunRepository(v1).insertRun(newRun('old', { positive: 'an ancient lighthouse' }))
+    v1.close()
+    const db = openDatabase(d)
+    expect(db.prepare('SELECT max(version) AS v FROM _migrations').get()).toEqual({ v: MIGRATIONS.length })
+    new RunRepository(db).insertRun(newRun('new', { positive: 'a lighthouse at night' }))
+    const hits = db.prepare("SELECT rowid FROM runs_fts WHERE runs_fts MATCH 'lig*' ORDER BY rowid").all()
+    expect(hits).toHaveLength(2)
+    db.close()
+  })
+
   it('applies a new migration on top of an existing database', () => {
     const d = dir()
     openDatabase(d).close()
     const db = openDatabase(d, [
       ...MIGRATIONS,
-      { version: 2, name: '002-extra', sql: 'CREATE TABLE extra (x INTEGER);' },
+      { version: 99, name: '099-extra', sql: 'CREATE TABLE extra (x INTEGER);' },
     ])
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ name: 'extra' })
     db.close()
