@@ -21,7 +21,8 @@ function HistoryStatus() {
   return (
     <span className="muted" data-testid="history-count" aria-live="polite">
       {count}
-      {done ? '' : '+'} images{loading ? ' · loading…' : ''}
+      {done ? '' : '+'} image{count === 1 && done ? '' : 's'}
+      {loading ? ' · loading…' : ''}
     </span>
   )
 }

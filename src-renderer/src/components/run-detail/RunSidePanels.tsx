@@ -1,7 +1,7 @@
 import { memo } from 'react'
 import type { RunDetail } from '../../../../src-shared/contract'
 import { bridge } from '../../bridge/bridge-context'
-import { formatBytes, formatDateTime } from '../../lib/format'
+import { formatBytes, formatDateTime, splitGpuName } from '../../lib/format'
 import { useStore } from '../../store'
 
 /** The latest sampler preview, while the run streams them (previews on). */
@@ -96,7 +96,12 @@ export const RunMeta = memo(function RunMeta({ detail }: { detail: RunDetail }) 
         <Row label="Models">{detail.models.length ? detail.models.join(', ') : '—'}</Row>
         <Row label="Server">
           {detail.serverName ?? '—'}
-          {detail.gpu ? <span className="muted"> · {detail.gpu}</span> : null}
+          {detail.gpu ? (
+            <span className="muted" title={detail.gpu}>
+              {' '}
+              · {splitGpuName(detail.gpu).model}
+            </span>
+          ) : null}
         </Row>
         <Row label="Created">{formatDateTime(detail.createdAt)}</Row>
         {detail.startedAt != null && <Row label="Started">{formatDateTime(detail.startedAt)}</Row>}
@@ -127,6 +132,7 @@ export const EventsLog = memo(function EventsLog({ events }: { events: RunDetail
       <h3 className="panel-title">
         Events <span className="muted">{events.length}</span>
       </h3>
+      {events.length === 0 && <p className="empty-line">No ComfyUI events recorded for this run.</p>}
       <ol className="events" data-testid="run-events">
         {events.map((ev, i) => (
           <li key={i}>

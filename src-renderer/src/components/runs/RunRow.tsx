@@ -1,6 +1,6 @@
 import { memo } from 'react'
 import { bridge } from '../../bridge/bridge-context'
-import { formatDuration, formatPercent } from '../../lib/format'
+import { formatDuration, formatPercent, splitGpuName } from '../../lib/format'
 import { isActive } from '../../lib/run-groups'
 import { useStore } from '../../store'
 import { Ago, Elapsed } from '../common/Elapsed'
@@ -82,7 +82,7 @@ export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?
           {isActive(run.status) ? (
             <NodeStep id={id} />
           ) : run.error ? (
-            <span className="err-text" title={run.error.message}>
+            <span className={run.error.kind === 'cancelled' ? 'muted' : 'err-text'} title={run.error.message}>
               {run.error.message}
             </span>
           ) : (
@@ -98,7 +98,7 @@ export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?
         <div>
           {run.serverName ?? <span className="muted">{isActive(run.status) ? 'waiting for a slot' : '—'}</span>}
         </div>
-        <div className="muted small">{run.gpu ?? ''}</div>
+        <div className="muted small">{run.gpu ? splitGpuName(run.gpu).model : ''}</div>
       </div>
       <div className="cell-dur muted">{done ? formatDuration((run.finishedAt ?? 0) - (run.startedAt ?? 0)) : ''}</div>
       <div className="cell-actions">
