@@ -125,7 +125,7 @@ function convertWorkflow(raw: Record<string, unknown>, options: IntakeOptions) {
   return convertUiToApi(workflow.value, info.value)
 }
 
-/** The target's /object_info, or else the first server that knows every class type of the workflow. */
+/** The preferred /object_info when it knows every class type of the workflow, else the first server's that does. */
 function pickObjectInfo(types: string[], options: IntakeOptions): Result<ObjectInfo> {
   const servers = Object.values(options.objectInfoByServer ?? {})
   if (!options.objectInfo && servers.length === 0) {
@@ -136,8 +136,9 @@ function pickObjectInfo(types: string[], options: IntakeOptions): Result<ObjectI
   }
   const check = checkNodeTypes(types, options)
   if (!check.ok) return check
-  if (options.objectInfo) return ok(options.objectInfo)
-  return ok(servers.find((info) => types.every((t) => t in info))!)
+  const knowsAll = (info: ObjectInfo): boolean => types.every((t) => t in info)
+  if (options.objectInfo && knowsAll(options.objectInfo)) return ok(options.objectInfo)
+  return ok(servers.find(knowsAll)!)
 }
 
 function mb(bytes: number): string {

@@ -113,14 +113,19 @@ function findCycle(prompt: ApiPrompt): string[] | null {
 }
 
 /**
- * Checks that some server can run every one of `types` (a prompt's class_types). With `objectInfo` alone it
- * must have them all; with `objectInfoByServer` at least one server must (and `objectInfo`, when also given),
- * and the error lists what each one lacks. Returns the ids of capable servers (null without per-server info).
+ * Checks that some server can run every one of `types` (a prompt's class_types). With `objectInfoByServer`,
+ * at least one of those servers must have them all (the error lists what each one lacks) and `objectInfo` is
+ * not consulted — so a caller may pass its preferred server there for conversion without narrowing routing.
+ * With `objectInfo` alone, that server must have them all. Returns the capable server ids (null without
+ * per-server info). To require one particular server, pass only that one.
  */
 export function checkNodeTypes(types: readonly string[], options: IntakeOptions): Result<string[] | null> {
-  const servers: Record<string, ObjectInfo> = { ...(options.objectInfoByServer ?? {}) }
-  const perServer = Object.keys(servers).length > 0
-  if (!perServer && options.objectInfo) servers.target = options.objectInfo
+  const perServer = Object.keys(options.objectInfoByServer ?? {}).length > 0
+  const servers: Record<string, ObjectInfo> = perServer
+    ? { ...options.objectInfoByServer }
+    : options.objectInfo
+      ? { target: options.objectInfo }
+      : {}
   if (Object.keys(servers).length === 0) return ok(null)
   const missingByServer: Record<string, string[]> = {}
   const capable: string[] = []
@@ -128,11 +133,6 @@ export function checkNodeTypes(types: readonly string[], options: IntakeOptions)
     const lacks = types.filter((t) => !(t in info)).sort()
     if (lacks.length === 0) capable.push(server)
     else missingByServer[server] = lacks
-  }
-  if (options.objectInfo && perServer) {
-    const target = options.objectInfo
-    const lacks = types.filter((t) => !(t in target))
-    if (lacks.length > 0) return unknownTypes({ ...missingByServer, target: lacks.sort() })
   }
   if (capable.length === 0) return unknownTypes(missingByServer)
   return ok(perServer ? capable : null)

@@ -104,8 +104,15 @@ export interface IntakeFile {
 }
 
 export interface IntakeOptions {
-  /** /object_info of the target server (used for UI conversion and the node-type check). */
+  /**
+   * /object_info of the preferred server: converts UI workflows (when it knows every node) and, when
+   * `objectInfoByServer` is absent or empty, is the one server the node-type check runs against.
+   */
   objectInfo: ObjectInfo | null
-  /** /object_info per server id: the node-type check lists what each one lacks. */
+  /**
+   * /object_info per server id. When given, a prompt is accepted if at least one of these servers has every
+   * node class (`IntakeResult.capableServers` lists them); otherwise the error lists what each one lacks.
+   * To require one particular server, pass only that server here.
+   */
   objectInfoByServer?: Record<string, ObjectInfo>
 }

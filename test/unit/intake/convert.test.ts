@@ -346,6 +346,20 @@ describe('UI → API conversion rules', () => {
     expect(result.capableServers).toEqual(['big'])
   })
 
+  it('does not let a preferred server that lacks a node narrow routing when other servers are given', () => {
+    const full = coreObjectInfo()
+    const partial: ObjectInfo = { ...full }
+    delete partial.KSampler
+    const result = expectOk(
+      intakeFile(
+        { name: 'default-graph.json', bytes: fixtureBytes('default-graph.json') },
+        { objectInfo: partial, objectInfoByServer: { small: partial, big: full } }
+      )
+    )
+    expect(result.capableServers).toEqual(['big'])
+    expect(result.prompt['3']!.class_type).toBe('KSampler')
+  })
+
   it('refuses a UI workflow when there is no /object_info to convert it with', () => {
     const error = expectErr(intakeFile({ name: 'd.json', bytes: fixtureBytes('default-graph.json') }, options(null)))
     expect(error.code).toBe('intake/needs-object-info')
