@@ -234,3 +234,11 @@ export interface BridgeTransport {
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+
+// Compile-time check that the runtime channel lists name every channel of the maps (a channel
+// added to a map but not to its list would be refused by the preload and the HTTP bridge).
+type MissingRequest = Exclude<RequestChannel, (typeof REQUEST_CHANNELS)[number]>
+type MissingEvent = Exclude<EventChannel, (typeof EVENT_CHANNELS)[number]>
+export const CHANNEL_LISTS_COMPLETE: [MissingRequest | MissingEvent] extends [never]
+  ? true
+  : MissingRequest | MissingEvent = true
