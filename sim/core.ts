@@ -80,7 +80,9 @@ export class SimCore {
     })
     this.catalogView = {
       node: (ct) => NODE_CATALOG.get(ct),
-      inputType: (def: InputDef) => inputType(def, this.config.models, this.files.inputFiles()),
+      // Only LoadImage-style combos need the input folder listing: avoid a readdir per input.
+      inputType: (def: InputDef) =>
+        inputType(def, this.config.models, typeof def.type === 'object' && 'inputFiles' in def.type ? this.files.inputFiles() : []),
       inputFileExists: (name) => this.files.inputExists(name),
     }
   }
