@@ -14,9 +14,13 @@ function specOptions(spec: ObjectInfoInputSpec): Record<string, unknown> {
   return isRecord(spec[1]) ? spec[1] : {}
 }
 
-/** True when the frontend gives this input a widget: scalar types and combos, unless `forceInput` is set. */
-export function isWidgetInput(spec: ObjectInfoInputSpec): boolean {
-  if (specOptions(spec).forceInput === true) return false
+/**
+ * True when the frontend gives this input a widget: scalar types and combos, unless `forceInput` is set.
+ * `legacy`: the pre-ComfyUI_frontend UI (ComfyUI `web/scripts/app.js`) still created a widget for a
+ * forceInput input (converted to a socket, but holding a widgets_values slot); today's frontend creates none.
+ */
+export function isWidgetInput(spec: ObjectInfoInputSpec, legacy = false): boolean {
+  if (!legacy && specOptions(spec).forceInput === true) return false
   const type = spec[0]
   return Array.isArray(type) || (typeof type === 'string' && WIDGET_TYPES.has(type))
 }
@@ -29,7 +33,7 @@ export function isWidgetInput(spec: ObjectInfoInputSpec): boolean {
  * - after the required inputs, the upload button that the frontend's uploadImage/uploadAudio extensions add as
  *   `nodeData.input.required.upload` when an input has `image_upload` (etc.) — LoadImage's trailing "image".
  */
-export function widgetLayout(def: ObjectInfoNode): WidgetSlot[] {
+export function widgetLayout(def: ObjectInfoNode, legacy = false): WidgetSlot[] {
   const slots: WidgetSlot[] = []
   let upload = false
   for (const section of ['required', 'optional'] as const) {
@@ -37,7 +41,7 @@ export function widgetLayout(def: ObjectInfoNode): WidgetSlot[] {
     const order = def.input_order?.[section] ?? Object.keys(specs)
     for (const name of order) {
       const spec = specs[name]
-      if (!spec || !isWidgetInput(spec)) continue
+      if (!spec || !isWidgetInput(spec, legacy)) continue
       slots.push({ name, spec })
       const opts = specOptions(spec)
       if (hasControlWidget(name, spec)) slots.push({ name: null, spec: null })
@@ -78,7 +82,7 @@ export function mapWidgetValues(
 ): { inputs: Record<string, unknown>; defaulted: string[] } {
   const inputs: Record<string, unknown> = {}
   const defaulted: string[] = []
-  const layout = widgetLayout(def)
+  const layout = chooseLayout(def, stored)
   layout.forEach((slot, index) => {
     if (slot.name === null || slot.spec === null) return
     const has = Array.isArray(stored) ? index < stored.length : isRecord(stored) && slot.name in stored
@@ -92,6 +96,17 @@ export function mapWidgetValues(
     defaulted.push(slot.name)
   })
   return { inputs, defaulted }
+}
+
+/**
+ * Today's layout, unless the stored values fit the legacy one (forceInput widgets included) exactly and
+ * today's does not: a workflow saved by the old UI then maps by its own positions.
+ */
+function chooseLayout(def: ObjectInfoNode, stored: unknown[] | Record<string, unknown> | undefined): WidgetSlot[] {
+  const current = widgetLayout(def)
+  if (!Array.isArray(stored) || stored.length === current.length) return current
+  const legacy = widgetLayout(def, true)
+  return legacy.length === stored.length ? legacy : current
 }
 
 /** Arrays are links in the API format, so a literal list travels as `{"__value__": [...]}` (executionUtil.ts). */

@@ -305,6 +305,22 @@ describe('UI → API conversion rules', () => {
     expect(result.prompt['1']!.inputs).toEqual({ pick: 'y', b: 0.5, note: 'hi' })
   })
 
+  it('maps a legacy-UI node whose forceInput input still held a widget slot', () => {
+    const info = coreObjectInfo()
+    info.Legacy = {
+      input: { required: { a: ['INT', { forceInput: true }], b: ['FLOAT', {}] } },
+      input_order: { required: ['a', 'b'] },
+      output: [],
+      name: 'Legacy',
+      output_node: true,
+    }
+    const today = { nodes: [{ id: 1, type: 'Legacy', widgets_values: [0.25] }], links: [] }
+    const legacy = { nodes: [{ id: 1, type: 'Legacy', widgets_values: [3, 0.75] }], links: [] }
+    const run = (wf: unknown) => expectOk(intakeFile({ name: 'x.json', bytes: jsonBytes(wf) }, { objectInfo: info }))
+    expect(run(today).prompt['1']!.inputs).toEqual({ b: 0.25 })
+    expect(run(legacy).prompt['1']!.inputs).toEqual({ a: 3, b: 0.75 })
+  })
+
   it('gives a seed no control slot when its spec sets control_after_generate: false', () => {
     const info = coreObjectInfo()
     info.FixedSeed = {
