@@ -130,3 +130,38 @@ describe('out of memory', () => {
     expect(sims[0]?.stats().failed).toBe(1)
   })
 })
+
+describe('work stealing', () => {
+  it('a prompt queued on a slow server moves to a fast one that went idle, and runs there once', async () => {
+    sims = await startSims([
+      { speed: 0.25, timing },
+      { speed: 2, timing },
+    ])
+    engine = await startEngine(rig, await workerServers(sims))
+    // Fill the fast server (both slots) and start a long run on the slow one...
+    const pinned = await Promise.all([
+      rig.runs.startRun({ prompt: txt2img({ steps: 40, seed: 1 }), options: { servers: ['s1'] } }),
+      rig.runs.startRun({ prompt: txt2img({ steps: 40, seed: 2 }), options: { servers: ['s1'] } }),
+      rig.runs.startRun({ prompt: txt2img({ steps: 100, seed: 3 }), options: { servers: ['s0'] } }),
+    ])
+    await waitFor(
+      'three prompts on the servers',
+      () => (sims[0]?.stats().accepted ?? 0) + (sims[1]?.stats().accepted ?? 0) === 3
+    )
+    // ...so the only free slot for this one is the slow server's pre-queue slot.
+    const free = await rig.runs.startRun({ prompt: txt2img({ steps: 40, seed: 4 }) })
+    const queued = await waitFor('the free run to be queued on the slow server', async () => {
+      const status = await rig.runs.getStatus(free.workflowId)
+      return status.status === 'queued' && status.server?.id === 's0' ? status : undefined
+    })
+    const result = await rig.runs.result(free.workflowId)
+    expect(result.serverId).toBe('s1')
+    expect(result.promptId).toBe(queued.prompt_id)
+    expect(sims[0]?.stats().started[result.promptId]).toBeUndefined()
+    expect(executions(sims, result.promptId)).toBe(1)
+    expect(engine.logs.some((l) => l.includes(`run ${free.workflowId}: moved queued prompt from s0 to idle s1`))).toBe(
+      true
+    )
+    await Promise.all(pinned.map((r) => rig.runs.result(r.workflowId)))
+  })
+})
