@@ -7,6 +7,7 @@
  */
 import type { HistoryItem, HistoryPage, HistoryQuery } from '../../src-shared/contract/bridge'
 import type { RunState } from '../../src-shared/contract/runs'
+import type { Statement } from 'better-sqlite3'
 import type { CacheDatabase } from './db'
 import { InvalidHistoryQueryError, decodeCursor, encodeCursor, type HistoryKey } from './history-cursor'
 import { toFtsQuery } from './fts-query'
@@ -40,6 +41,23 @@ interface HistoryRow {
   models: string
   server_name: string | null
   seed: number | null
+}
+
+/** Prepared statements per connection and SQL text (the filter combinations are few). */
+const statementCache = new WeakMap<CacheDatabase, Map<string, Statement<unknown[], unknown>>>()
+
+function prepared<R>(db: CacheDatabase, sql: string): Statement<unknown[], R> {
+  let byText = statementCache.get(db)
+  if (!byText) {
+    byText = new Map()
+    statementCache.set(db, byText)
+  }
+  let statement = byText.get(sql)
+  if (!statement) {
+    statement = db.prepare<unknown[], unknown>(sql)
+    byText.set(sql, statement)
+  }
+  return statement as Statement<unknown[], R>
 }
 
 interface SqlParts {
@@ -95,7 +113,7 @@ function pageRows(db: CacheDatabase, plan: Plan, seqs: number[] | null, after = 
     FROM outputs o JOIN runs r ON r.seq = o.run_seq
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY o.run_seq ${dir}, o.id ${dir} LIMIT ?`
-  return db.prepare<unknown[], HistoryRow>(sql).all(...params, plan.limit + 1)
+  return prepared<HistoryRow>(db, sql).all(...params, plan.limit + 1)
 }
 
 /**
@@ -106,7 +124,8 @@ function pageRows(db: CacheDatabase, plan: Plan, seqs: number[] | null, after = 
 function ftsRows(db: CacheDatabase, plan: Plan, fts: string): HistoryRow[] {
   const dir = plan.newest ? 'DESC' : 'ASC'
   const bound = plan.newest ? 'rowid <= ?' : 'rowid >= ?'
-  const matches = db.prepare<[string, number, number], { rowid: number }>(
+  const matches = prepared<{ rowid: number }>(
+    db,
     `SELECT rowid FROM runs_fts WHERE runs_fts MATCH ? AND ${bound} ORDER BY rowid ${dir} LIMIT ?`
   )
   const rows: HistoryRow[] = []

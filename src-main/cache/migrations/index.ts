@@ -1,5 +1,6 @@
 import { sql as initial } from './001-initial'
 import { sql as ftsPrefix } from './002-fts-prefix'
+import { sql as coveringFilters } from './003-covering-filters'
 
 export interface Migration {
   /** Sequence number; migrations apply in ascending order. */
@@ -15,4 +16,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-fts-prefix', sql: ftsPrefix },
+  { version: 3, name: '003-covering-filters', sql: coveringFilters },
 ]
