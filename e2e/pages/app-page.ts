@@ -45,7 +45,7 @@ export class AppPage {
   }
 
   /** Drops files on the window exactly as a user's drag would deliver them (a real DataTransfer). */
-  async drop(files: DropFile[]): Promise<void> {
+  async drop(files: DropFile[], opts: { shiftKey?: boolean } = {}): Promise<void> {
     const payload = files.map((f) => ({ name: f.name, mimeType: f.mimeType, data: f.buffer.toString('base64') }))
     const dataTransfer = await this.page.evaluateHandle((items) => {
       const dt = new DataTransfer()
@@ -57,7 +57,7 @@ export class AppPage {
     }, payload)
     await this.page.dispatchEvent('body', 'dragenter', { dataTransfer })
     await expect(this.page.getByTestId('drop-overlay')).toBeVisible()
-    await this.page.dispatchEvent('body', 'drop', { dataTransfer })
+    await this.page.dispatchEvent('body', 'drop', { dataTransfer, shiftKey: opts.shiftKey ?? false })
     await expect(this.page.getByTestId('drop-overlay')).toBeHidden()
   }
 

@@ -36,6 +36,24 @@ export function nextNodeStatus(prev: NodeStatus | undefined, evt: RunProgressEve
   return next
 }
 
+/**
+ * ComfyUI executes a prompt's nodes one at a time: once another node starts, any node still marked
+ * running has finished (its own 'executed' message only comes for output nodes).
+ */
+export function finishOthers(
+  nodes: Record<string, NodeStatus>,
+  runningId: string,
+  now: number
+): Record<string, NodeStatus> {
+  let out = nodes
+  for (const [id, n] of Object.entries(nodes)) {
+    if (id === runningId || n.state !== 'running') continue
+    if (out === nodes) out = { ...nodes }
+    out[id] = { ...n, state: 'done', finished_at: n.finished_at ?? now }
+  }
+  return out
+}
+
 /** Creates the progress slice. */
 export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> = (set) => ({
   liveProgress: {},
@@ -52,7 +70,10 @@ export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> 
       }
       const patch: Partial<AppState> = { liveProgress: { ...s.liveProgress, [evt.runId]: live } }
       if (evt.nodeId) {
-        const nodes = s.nodeStates[evt.runId] ?? {}
+        const nodes =
+          evt.nodeState === 'running'
+            ? finishOthers(s.nodeStates[evt.runId] ?? {}, evt.nodeId, now)
+            : (s.nodeStates[evt.runId] ?? {})
         const node = nextNodeStatus(nodes[evt.nodeId], evt, now)
         patch.nodeStates = { ...s.nodeStates, [evt.runId]: { ...nodes, [evt.nodeId]: node } }
       }

@@ -124,3 +124,21 @@ describe('toasts and routes', () => {
     expect(routeFromHash('#/nonsense')).toEqual({ name: 'runs' })
   })
 })
+
+describe('sequential execution', () => {
+  test('a node starting finishes the one that was running, and leaves others alone', () => {
+    const store = createAppStore()
+    const tick = (nodeId: string, nodeState: 'running' | 'done', at: number): void =>
+      store
+        .getState()
+        .applyProgress({ runId: 'r', nodeId, classType: 'X', nodeState, value: null, max: null, progress: 0 }, at)
+    tick('4', 'running', 10)
+    tick('6', 'running', 20)
+    const nodes = store.getState().nodeStates.r
+    expect(nodes?.['4']).toMatchObject({ state: 'done', started_at: 10, finished_at: 20 })
+    expect(nodes?.['6']).toMatchObject({ state: 'running', started_at: 20 })
+    const before = store.getState().nodeStates.r?.['4']
+    tick('6', 'running', 30)
+    expect(store.getState().nodeStates.r?.['4']).toBe(before)
+  })
+})
