@@ -1,5 +1,6 @@
 /** Shared output of the benchmarks: percentiles, a printed table, and the JSON file under bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 
 /** One target line of a benchmark: what was measured against what it must reach. */
@@ -46,8 +47,10 @@ export function writeResult(name: string, body: Record<string, unknown> & { targ
   const dir = join(__dirname, '..', 'results')
   mkdirSync(dir, { recursive: true })
   const path = join(dir, `${name}.json`)
-  const doc = { benchmark: name, date: new Date().toISOString(), node: process.version, ...body }
+  // The load average says how shared the machine was: figures from a busy machine are not comparable.
+  const machine = { cpus: cpus().length, loadavg: loadavg().map((l) => round(l)) }
+  const doc = { benchmark: name, date: new Date().toISOString(), node: process.version, machine, ...body }
   writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`)
-  console.log(`\nwrote ${path}`)
+  console.log(`\nwrote ${path} (load average ${machine.loadavg.join(' ')} on ${machine.cpus} cores)`)
   return path
 }

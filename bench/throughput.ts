@@ -1,0 +1,74 @@
+/**
+ * Benchmark 3, "Throughput": runs dispatched per second with 0 ms GPUs and 8 simulated servers (in their
+ * own process). N runs are submitted through the SDK by 8 concurrent submitters; the rate is completed
+ * runs per second from the first submission to the last completion, and the steady rate between the
+ * 10th and the 90th percentile completion.
+ *
+ * Run: `npx tsx bench/throughput.ts [--runs 400]`. Writes bench/results/throughput.json.
+ */
+import { numArg } from './lib/args'
+import { FinishedRuns } from './lib/finished'
+import { registerServers, startFleet } from './lib/fleet-core'
+import { txt2img } from './lib/prompts'
+import { RemoteFarm } from './lib/remote-farm'
+import { printTargets, round, target, writeResult } from './lib/report'
+
+const RUNS = numArg('runs', 400)
+const SERVERS = 8
+const SUBMITTERS = 8
+
+async function main(): Promise<void> {
+  console.log(`throughput: ${RUNS} runs, ${SERVERS} servers with 0 ms of work, ${SUBMITTERS} concurrent submitters`)
+  const farm = await RemoteFarm.start({ servers: SERVERS, speeds: [], timing: { stepMs: 0, nodeMs: 0, loadMs: 0 } })
+  const fleet = await startFleet()
+  try {
+    await registerServers(fleet.client, farm.servers(), 2)
+    const finished = new FinishedRuns(fleet.core)
+    const ids: string[] = []
+    let next = 0
+    const t0 = performance.now()
+    const submitter = async (): Promise<void> => {
+      for (let i = next++; i < RUNS; i = next++) {
+        const r = await fleet.client.submit(txt2img({ seed: i, steps: 1, prefix: 'tp' }))
+        ids.push(...r.run_ids)
+      }
+    }
+    await Promise.all(Array.from({ length: SUBMITTERS }, submitter))
+    const submitMs = performance.now() - t0
+    await finished.all(ids, 900_000)
+    const times = ids.map((id) => finished.at.get(id)!.at - t0).sort((a, b) => a - b)
+    const notCompleted = ids.filter((id) => finished.at.get(id)!.status !== 'completed').length
+    const totalS = times.at(-1)! / 1000
+    const lo = times[Math.floor(RUNS * 0.1)]!
+    const hi = times[Math.floor(RUNS * 0.9)]!
+    const steady = ((Math.floor(RUNS * 0.9) - Math.floor(RUNS * 0.1)) / (hi - lo)) * 1000
+    const executed = (await farm.stats()).reduce((a, s) => a + s.completed, 0)
+    const row = {
+      runs: RUNS,
+      notCompleted,
+      executedOnSims: executed,
+      submitS: round(submitMs / 1000),
+      submitPerS: round(RUNS / (submitMs / 1000), 1),
+      totalS: round(totalS),
+      overallPerS: round(RUNS / totalS, 1),
+      steadyPerS: round(steady, 1),
+    }
+    console.table([row])
+    finished.close()
+    const targets = [target('runs completed per second (overall)', row.overallPerS, 50, 'runs/s', 'min')]
+    if (notCompleted > 0) console.log(`  ${notCompleted} runs did not complete`)
+    printTargets('throughput', targets)
+    writeResult('throughput', { ...row, servers: SERVERS, targets })
+  } finally {
+    await fleet.stop()
+    await farm.stop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  }
+)
