@@ -10,7 +10,7 @@ import type { CacheEntry, ExecHost, RunResult } from './exec/executor'
 import type { CatalogView } from './exec/validate'
 import { encodePng } from './media/png'
 import { WsHub } from './net/ws-hub'
-import { isDict, pyStr } from './py/py-json'
+import { pyStr } from './py/py-json'
 import type { Dumpable, PyDict, PyValue } from './py/py-json'
 import { FileStore } from './state/file-store'
 import { itemTuple, PromptQueue } from './state/prompt-queue'
@@ -26,6 +26,7 @@ export interface CoreConfig {
   models: ModelLists
   device: { name: string; vramTotal: number; vramFree: number }
   uuidPromptIds: boolean
+  perConnectionWsCleanup: boolean
   dataDir: string
 }
 
@@ -77,6 +78,7 @@ export class SimCore {
       status: () => this.queueInfo(),
       lastNodeFor: (sid) => (sid === this.runningClient ? this.lastNodeId : null),
       frozen: () => this.faults.hang,
+      perConnectionCleanup: config.perConnectionWsCleanup,
     })
     this.catalogView = {
       node: (ct) => NODE_CATALOG.get(ct),
@@ -298,14 +300,4 @@ async function encodePreview(rgb: Uint8Array, width: number, height: number): Pr
   } catch {
     return [2, encodePng(width, height, rgb, [], 1)]
   }
-}
-
-/** Read a string field of a PyDict body. */
-export function field(body: PyDict, key: string): PyValue | undefined {
-  return body.get(key)
-}
-
-/** True for a PyDict. */
-export function isBodyDict(v: PyValue): v is PyDict {
-  return isDict(v)
 }

@@ -74,6 +74,7 @@ export class SimServer {
         vramFree: opts.device?.vramFree ?? Math.round(vramTotal * 0.92),
       },
       uuidPromptIds: opts.uuidPromptIds ?? false,
+      perConnectionWsCleanup: opts.perConnectionWsCleanup ?? false,
       dataDir: opts.dataDir ?? mkdtempSync(join(tmpdir(), `comfy-sim-${this.name}-`)),
     })
     this.routes = compile(comfyRoutes(this.core))

@@ -26,6 +26,12 @@ export interface SimServerOptions {
    * Undefined = ComfyUI's default origin-only middleware (403 when a loopback Host and the Origin differ).
    */
   enableCorsHeader?: string
+  /**
+   * Newer-server WebSocket bookkeeping: a closing socket only unregisters itself. Default false = the
+   * baseline's behaviour, where an old socket closing after a reconnect with the same clientId
+   * unregisters the new one (which then receives nothing).
+   */
+  perConnectionWsCleanup?: boolean
 }
 
 /** Faults a test can inject. */

@@ -32,6 +32,8 @@ export interface WsHubHooks {
   lastNodeFor(sid: string): string | null
   /** True while the server is hung: frames are not sent. */
   frozen(): boolean
+  /** [N] behaviour: a closing socket only removes its own sid entry. */
+  perConnectionCleanup: boolean
 }
 
 export class WsHub {
@@ -62,8 +64,8 @@ export class WsHub {
       this.onFirstMessage(ws, data)
     })
     ws.on('close', () => {
-      // Baseline cleanup: pops the sid whatever socket it points at now.
-      this.sockets.delete(sid)
+      // Baseline cleanup pops the sid whatever socket it points at now; [N] only removes its own entry.
+      if (!this.hooks.perConnectionCleanup || this.sockets.get(sid) === ws) this.sockets.delete(sid)
       this.all.delete(ws)
       this.clientFlags.delete(ws)
     })

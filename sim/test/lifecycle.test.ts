@@ -142,6 +142,51 @@ describe('faults', () => {
   })
 })
 
+describe('WebSocket reconnects (protocol §7.1)', () => {
+  async function reuseId(perConnectionWsCleanup: boolean): Promise<string[]> {
+    const s = await server({ perConnectionWsCleanup })
+    const old = await WsClient.connect(s, 'dup')
+    const fresh = await WsClient.connect(s, 'dup')
+    const closed = new Promise((r) => old.ws.once('close', r))
+    old.close()
+    await closed
+    await delay(20)
+    await postPrompt(s, {
+      prompt: imageGraph(`dup-${String(perConnectionWsCleanup)}`),
+      client_id: 'dup',
+      prompt_id: 'dup-1',
+    })
+    for (let i = 0; i < 50 && !(await getJson(s, '/history/dup-1'))['dup-1']; i++) await delay(10)
+    await delay(20)
+    fresh.close()
+    return fresh.forPrompt('dup-1').map((f) => f.type)
+  }
+
+  it('baseline: an old socket closing after a same-id reconnect unregisters the new one', async () => {
+    expect(await reuseId(false)).toEqual([])
+  })
+
+  it('perConnectionWsCleanup: the new socket keeps receiving', async () => {
+    expect(await reuseId(true)).toContain('execution_success')
+  })
+
+  it('a client reconnecting during its running prompt gets executing {node} without prompt_id', async () => {
+    const s = await server({ timing: { stepMs: 10, nodeMs: 0, loadMs: 0 } })
+    const first = await WsClient.connect(s, 'again')
+    await postPrompt(s, { prompt: samplerGraph(3, 40), client_id: 'again', prompt_id: 'rc-1' })
+    await first.waitFor((f) => f.type === 'progress')
+    const closed = new Promise((r) => first.ws.once('close', r))
+    first.close()
+    await closed
+    await delay(20)
+    const second = await WsClient.connect(s, 'again')
+    const hello = await second.waitFor((f) => f.type === 'executing')
+    expect(hello.data).toEqual({ node: '3' })
+    await second.waitDone('rc-1')
+    second.close()
+  })
+})
+
 describe('farm', () => {
   it('two servers run independently and in parallel', async () => {
     const farm = await startFarm({ servers: 2, speeds: [1, 2], timing: { stepMs: 10, nodeMs: 0, loadMs: 0 } })
