@@ -34,7 +34,11 @@ afterAll(async () => {
 
 describe('a run', () => {
   it('completes with its outputs in the blob store, progress visible while it runs, events listed', async () => {
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 200 }), name: 'lighthouse', options: { priority: 2 } })
+    const { workflowId } = await rig.runs.startRun({
+      prompt: txt2img({ steps: 200 }),
+      name: 'lighthouse',
+      options: { priority: 2 },
+    })
     const seen: RunStatus[] = []
     const running = await waitFor('the sampler to be running', async () => {
       const status = await rig.runs.getStatus(workflowId)
