@@ -175,16 +175,19 @@ function filterParts(db: CacheDatabase, query: HistoryQuery): SqlParts {
 }
 
 /**
- * Date range on the run's creation time. The sequence bound (no run created in range has a
- * sequence outside it) lets the ordered index skip straight to the range.
+ * Date range on the run's creation time. While runs were recorded in creation order (the
+ * `runs_out_of_order` flag is unset), the range is also a range of run sequence numbers, found
+ * from the created_at index in microseconds, which lets the ordered walk skip straight to it.
  */
 function dateBound(db: CacheDatabase, parts: SqlParts, side: 'from' | 'to', value: number): void {
   add(parts, side === 'from' ? 'r.created_at >= ?' : 'r.created_at <= ?', value)
+  const flag = prepared<{ value: number }>(db, "SELECT value FROM cache_flags WHERE name = 'runs_out_of_order'").get()
+  if (flag?.value === 1) return
   const sql =
     side === 'from'
-      ? 'SELECT min(seq) AS seq FROM runs WHERE created_at >= ?'
-      : 'SELECT max(seq) AS seq FROM runs WHERE created_at <= ?'
-  const seq = db.prepare<[number], { seq: number | null }>(sql).get(value)?.seq ?? null
+      ? 'SELECT seq FROM runs WHERE created_at >= ? ORDER BY created_at, seq LIMIT 1'
+      : 'SELECT seq FROM runs WHERE created_at <= ? ORDER BY created_at DESC, seq DESC LIMIT 1'
+  const seq = prepared<{ seq: number }>(db, sql).get(value)?.seq ?? null
   if (seq === null) add(parts, '0 = ?', 1)
   else add(parts, side === 'from' ? 'o.run_seq >= ?' : 'o.run_seq <= ?', seq)
 }

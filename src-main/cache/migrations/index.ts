@@ -1,6 +1,7 @@
 import { sql as initial } from './001-initial'
 import { sql as ftsPrefix } from './002-fts-prefix'
 import { sql as coveringFilters } from './003-covering-filters'
+import { sql as runOrderFlag } from './004-run-order-flag'
 
 export interface Migration {
   /** Sequence number; migrations apply in ascending order. */
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-fts-prefix', sql: ftsPrefix },
   { version: 3, name: '003-covering-filters', sql: coveringFilters },
+  { version: 4, name: '004-run-order-flag', sql: runOrderFlag },
 ]

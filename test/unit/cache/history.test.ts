@@ -119,4 +119,18 @@ describe('searchHistory', () => {
       { model: 'sd_xl_base_1.0.safetensors', runs: 10 },
     ])
   })
+
+  it('stays exact for date filters once a run is recorded out of creation order', async () => {
+    expect(cache.db.prepare("SELECT value FROM cache_flags WHERE name = 'runs_out_of_order'").get()).toEqual({
+      value: 0,
+    })
+    cache.runs.insertRun(newRun('late', { createdAt: 4500, positive: 'late arrival' }))
+    const out = storeOutput(cache, await pngBytes(8, 8, 200))
+    await cache.finishRun('late', { status: 'completed', finishedAt: 1, outputs: [out] })
+    expect(cache.db.prepare("SELECT value FROM cache_flags WHERE name = 'runs_out_of_order'").get()).toEqual({
+      value: 1,
+    })
+    expect(allPages({ from: 4000, to: 6000 })).toEqual(['late', 'r06', 'r05', 'r04'])
+    expect(allPages({ from: 4000, to: 6000, sort: 'oldest', limit: 1 })).toEqual(['r04', 'r05', 'r06', 'late'])
+  })
 })
