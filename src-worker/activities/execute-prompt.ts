@@ -35,6 +35,8 @@ import { PromptTracker, type TrackOutcome } from './prompt-tracker'
 import { RunProgress } from './run-progress'
 
 const HEARTBEAT_EVERY_MS = 1_000
+/** How long a finished prompt's outputs are waited for when its server stops answering. */
+const OUTPUT_FETCH_PATIENCE_MS = 5 * 60_000
 
 export class PromptExecution {
   private readonly ctx = Context.current()
@@ -100,7 +102,8 @@ export class PromptExecution {
   }
 
   private async execute(): Promise<ExecuteResult> {
-    const found = await this.cancellable(this.locate())
+    // Attempt 1 is the first time this prompt_id leaves the workflow: nothing to find yet.
+    const found = this.ctx.info.attempt > 1 ? await this.cancellable(this.locate()) : null
     if (found?.state === 'done') return await this.finish(found.serverId, found.address, found.entry)
     if (found !== null && found !== undefined) {
       this.lease = this.deps.pool.adopt(found.serverId, this.request, found.state)
@@ -310,7 +313,7 @@ export class PromptExecution {
         { node_id?: string } | undefined
       throw interruptedFailure(data?.node_id ?? null, name)
     }
-    const outputs = await storeOutputs(this.clientOf(serverId, address), this.deps.blobs, entry.outputs)
+    const outputs = await this.fetchOutputs(serverId, address, entry)
     const finishedAt = Date.now()
     if (this.startedLocal !== null) {
       this.deps.pool.recordRun(serverId, this.request.cost, finishedAt - this.startedLocal, this.request.models)
@@ -327,6 +330,27 @@ export class PromptExecution {
       startedAt: this.progress.startedAt,
       finishedAt,
       events: this.progress.takeEvents(),
+    }
+  }
+
+  /**
+   * The prompt is done; its files outlive a server restart but its history entry does not, so a failed
+   * download is retried here (for minutes) rather than failing the attempt, which would run it again.
+   */
+  private async fetchOutputs(
+    serverId: string,
+    address: string,
+    entry: HistoryEntry
+  ): Promise<ExecuteResult['outputs']> {
+    const deadline = Date.now() + OUTPUT_FETCH_PATIENCE_MS
+    for (;;) {
+      try {
+        return await storeOutputs(this.clientOf(serverId, address), this.deps.blobs, entry.outputs)
+      } catch (error) {
+        if (!(error instanceof ComfyUnreachableError) || Date.now() > deadline) throw error
+        this.deps.log('warn', `run ${this.input.runId}: outputs not reachable on ${serverId} yet: ${error.message}`)
+        await this.cancellable(new Promise((r) => setTimeout(r, 1_000)))
+      }
     }
   }
 

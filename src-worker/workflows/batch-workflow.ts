@@ -64,10 +64,13 @@ export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<Bat
 
   try {
     while (!carry.cancelRequested) {
-      while (!carry.cancelRequested && open.size < window && carry.nextIndex < total) {
-        await startRun(input, carry.nextIndex, open)
+      // Start the free part of the window at once (each start is a round trip to the server).
+      const starts: Promise<void>[] = []
+      while (!carry.cancelRequested && open.size + starts.length < window && carry.nextIndex < total) {
+        starts.push(startRun(input, carry.nextIndex, open))
         carry.nextIndex += 1
       }
+      await Promise.all(starts)
       if (carry.nextIndex >= total && open.size === 0) break
       if (
         workflowInfo().historyLength > (input.historyBudget ?? HISTORY_BUDGET) ||
