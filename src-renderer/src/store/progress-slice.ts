@@ -38,18 +38,19 @@ export function nextNodeStatus(prev: NodeStatus | undefined, evt: RunProgressEve
 
 /**
  * ComfyUI executes a prompt's nodes one at a time: once another node starts, any node still marked
- * running has finished (its own 'executed' message only comes for output nodes).
+ * running has finished, at the latest when the new one started (`at`); ComfyUI's own 'executed'
+ * message only comes for output nodes.
  */
 export function finishOthers(
   nodes: Record<string, NodeStatus>,
   runningId: string,
-  now: number
+  at: number
 ): Record<string, NodeStatus> {
   let out = nodes
   for (const [id, n] of Object.entries(nodes)) {
     if (id === runningId || n.state !== 'running') continue
     if (out === nodes) out = { ...nodes }
-    out[id] = { ...n, state: 'done', finished_at: n.finished_at ?? now }
+    out[id] = { ...n, state: 'done', finished_at: n.finished_at ?? Math.max(at, n.started_at ?? at) }
   }
   return out
 }
@@ -72,7 +73,11 @@ export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> 
       if (evt.nodeId) {
         const nodes =
           evt.nodeState === 'running'
-            ? finishOthers(s.nodeStates[evt.runId] ?? {}, evt.nodeId, now)
+            ? finishOthers(
+                s.nodeStates[evt.runId] ?? {},
+                evt.nodeId,
+                s.nodeStates[evt.runId]?.[evt.nodeId]?.started_at ?? now
+              )
             : (s.nodeStates[evt.runId] ?? {})
         const node = nextNodeStatus(nodes[evt.nodeId], evt, now)
         patch.nodeStates = { ...s.nodeStates, [evt.runId]: { ...nodes, [evt.nodeId]: node } }
