@@ -84,7 +84,11 @@ export class SimCore {
       node: (ct) => NODE_CATALOG.get(ct),
       // Only LoadImage-style combos need the input folder listing: avoid a readdir per input.
       inputType: (def: InputDef) =>
-        inputType(def, this.config.models, typeof def.type === 'object' && 'inputFiles' in def.type ? this.files.inputFiles() : []),
+        inputType(
+          def,
+          this.config.models,
+          typeof def.type === 'object' && 'inputFiles' in def.type ? this.files.inputFiles() : []
+        ),
       inputFileExists: (name) => this.files.inputExists(name),
     }
   }

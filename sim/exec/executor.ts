@@ -3,7 +3,7 @@
  * main.py prompt_worker hook), emitting the WebSocket sequences of the protocol reference §7.4:
  *
  *   execution_start, execution_cached, then per node: progress_state(running), executing,
- *   [progress, (legacy preview), progress_state, (metadata preview)] per sampler step, executed (UI output),
+ *   [progress_state, (metadata preview), progress, (legacy preview)] per sampler step, executed (UI output),
  *   progress_state(finished); then execution_success | execution_error | execution_interrupted.
  *
  * Cached nodes (classic cache: entries of the previous prompt that this prompt shares) are skipped; a
@@ -285,18 +285,17 @@ export class PromptRun {
     }
   }
 
+  /**
+   * One sampler step, in main.py hijack_progress order: the progress registry update first (progress_state,
+   * then the metadata preview for clients that negotiated it), then `progress`, then the legacy preview.
+   * (Read from main.py and comfy_execution/progress.py; the protocol reference lists progress first.)
+   */
   private async reportStep(id: string, value: number, max: number, inputs: ResolvedInputs): Promise<void> {
-    this.progress.set(id, { value, max, state: 'running' })
-    this.host.ws.send('progress', { value, max, prompt_id: this.promptId, node: id }, this.sid)
     const preview = this.host.previews ? await this.previewFrame(id, value, max, inputs) : null
-    const metadataClient = this.host.ws.supportsPreviewMetadata(this.sid)
-    if (preview && !metadataClient) {
-      const head = Buffer.alloc(8)
-      head.writeUInt32BE(BinaryEvent.PREVIEW_IMAGE, 0)
-      head.writeUInt32BE(preview[0], 4)
-      this.host.ws.sendBinary(Buffer.concat([head, preview[1]]), this.sid)
-    }
+    await this.host.gate()
+    this.progress.set(id, { value, max, state: 'running' })
     this.sendProgressState()
+    const metadataClient = this.host.ws.supportsPreviewMetadata(this.sid)
     if (preview && metadataClient) {
       const meta = Buffer.from(
         pyDumps({
@@ -313,6 +312,13 @@ export class PromptRun {
       head.writeUInt32BE(BinaryEvent.PREVIEW_IMAGE_WITH_METADATA, 0)
       head.writeUInt32BE(meta.length, 4)
       this.host.ws.sendBinary(Buffer.concat([head, meta, preview[1]]), this.sid)
+    }
+    this.host.ws.send('progress', { value, max, prompt_id: this.promptId, node: id }, this.sid)
+    if (preview && !metadataClient) {
+      const head = Buffer.alloc(8)
+      head.writeUInt32BE(BinaryEvent.PREVIEW_IMAGE, 0)
+      head.writeUInt32BE(preview[0], 4)
+      this.host.ws.sendBinary(Buffer.concat([head, preview[1]]), this.sid)
     }
   }
 
@@ -339,7 +345,8 @@ export class PromptRun {
   }
 
   private finishProgress(id: string): void {
-    const p = this.progress.get(id) ?? { value: new PyFloat(0), max: new PyFloat(1), state: 'running' }
+    // ensure_entry() creates a pending entry with int 0/1 (a cached node finishes without starting).
+    const p = this.progress.get(id) ?? { value: 0, max: 1, state: 'pending' }
     this.progress.set(id, { value: p.max, max: p.max, state: 'finished' })
     this.sendProgressState()
   }

@@ -94,6 +94,15 @@ describe('normal and cached runs (protocol §7.4 A and B)', () => {
     const client = await WsClient.connect(server)
     await postPrompt(server, { prompt: samplerGraph(1, 4, 'samp'), client_id: client.sid, prompt_id: 's-1' })
     await client.waitDone('s-1')
+    // Per step: progress_state (registry update) then progress, as main.py's hook sends them.
+    const sampler = client.forPrompt('s-1').filter((f) => f.data.node === '3' || f.type === 'progress_state')
+    const afterExecuting = sampler.slice(sampler.findIndex((f) => f.type === 'executing'))
+    expect(afterExecuting.slice(1, 5).map((f) => f.type)).toEqual([
+      'progress_state',
+      'progress',
+      'progress_state',
+      'progress',
+    ])
     const progress = client.forPrompt('s-1').filter((f) => f.type === 'progress')
     expect(progress.map((f) => [f.data.value, f.data.max, f.data.node])).toEqual([
       [1, 4, '3'],
