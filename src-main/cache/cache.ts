@@ -15,6 +15,7 @@ import { RunRepository } from './run-repository'
 
 const HASH_RE = /^[0-9a-f]{64}$/
 const COMMON_FORMATS = ['png', 'webp', 'jpg', 'gif', 'avif']
+const NO_THUMBNAIL_FORMATS = new Set(['mp4', 'webm', 'mov', 'mkv', 'avi', 'wav', 'mp3', 'flac', 'glb', 'obj'])
 
 export interface Cache {
   readonly db: CacheDatabase
@@ -47,6 +48,23 @@ export function openCache(dataDir: string): Cache {
   const runs = new RunRepository(db)
   const images = new ImageStore(dataDir)
 
+  /**
+   * Videos (and files sharp cannot decode) are kept and listed without a thumbnail: an output the
+   * server produced is never dropped because we cannot draw a preview of it.
+   */
+  async function thumbnailOrNone(
+    hash: string,
+    format: string
+  ): Promise<{ width: number | null; height: number | null }> {
+    if (NO_THUMBNAIL_FORMATS.has(format)) return { width: null, height: null }
+    try {
+      return await images.ensureThumbnail(hash, format)
+    } catch (error) {
+      if (error instanceof ImageError && error.code === 'cache/not-an-image') return { width: null, height: null }
+      throw error
+    }
+  }
+
   async function recordOutputs(outputs: OutputRef[]): Promise<Result<OutputRef[]>> {
     const stored: OutputRef[] = []
     for (const output of outputs) {
@@ -57,7 +75,7 @@ export function openCache(dataDir: string): Cache {
             `Output ${output.hash}.${output.format} of node ${output.nodeId} is not in the image store.`
           )
         }
-        const size = await images.ensureThumbnail(output.hash, output.format)
+        const size = await thumbnailOrNone(output.hash, output.format)
         stored.push({
           ...output,
           width: output.width ?? size.width,

@@ -137,4 +137,29 @@ describe('run repository', () => {
     const bad = await cache.importImageBytes(Buffer.from('not an image at all'))
     expect(bad).toMatchObject({ ok: false, error: { code: 'cache/not-an-image' } })
   })
+
+  it('keeps video and undecodable outputs, listed without a thumbnail', async () => {
+    cache.runs.insertRun(newRun('vid'))
+    const videoBytes = Buffer.from('....ftypisom fake mp4 payload')
+    const video = {
+      ...storeOutput(cache, Buffer.alloc(0)),
+      hash: cache.images.blobs.put(videoBytes, 'mp4'),
+      format: 'mp4',
+    }
+    const broken = {
+      ...storeOutput(cache, Buffer.alloc(0)),
+      hash: cache.images.blobs.put(Buffer.from('not png'), 'png'),
+    }
+    const done = await cache.finishRun('vid', { status: 'completed', finishedAt: 1, outputs: [video, broken] })
+    expect(done).toMatchObject({ ok: true, value: { outputsCount: 2 } })
+    expect(cache.findThumbnail(video.hash)).toBeNull()
+    expect(cache.findThumbnail(broken.hash)).toBeNull()
+    expect(cache.findImage(video.hash)?.format).toBe('mp4')
+    expect(
+      cache
+        .searchHistory({})
+        .items.map((i) => i.format)
+        .sort()
+    ).toEqual(['mp4', 'png'])
+  })
 })
