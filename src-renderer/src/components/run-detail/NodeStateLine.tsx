@@ -1,12 +1,13 @@
 import { formatDuration } from '../../lib/format'
 import { useStore } from '../../store'
 import { ProgressBar } from '../common/ProgressBar'
-import { useNodeState } from './use-node-state'
+import { useNodeError, useNodeState } from './use-node-state'
 
 /** The live state of one node in words: step progress while running, time when done, the error. */
 export function NodeStateLine({ runId, nodeId }: { runId: string; nodeId: string }) {
   const node = useStore((s) => s.nodeStates[runId]?.[nodeId])
   const state = useNodeState(runId, nodeId)
+  const error = useNodeError(runId, nodeId)
   if (state === 'running') {
     const hasSteps = node?.value != null && node.max != null && node.max > 0
     return (
@@ -24,8 +25,8 @@ export function NodeStateLine({ runId, nodeId }: { runId: string; nodeId: string
   }
   if (state === 'error')
     return (
-      <div className="nstate error" title={node?.error}>
-        error{node?.error ? `: ${node.error}` : ''}
+      <div className="nstate error" title={error} data-testid="node-error">
+        error{error ? `: ${error}` : ''}
       </div>
     )
   return <div className={`nstate ${state}`}>{state}</div>
