@@ -66,7 +66,7 @@ export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<Bat
     while (!carry.cancelRequested) {
       // Start the free part of the window at once (each start is a round trip to the server).
       const starts: Promise<void>[] = []
-      while (!carry.cancelRequested && open.size + starts.length < window && carry.nextIndex < total) {
+      while (!carry.cancelRequested && open.size < window && carry.nextIndex < total) {
         starts.push(startRun(input, carry.nextIndex, open))
         carry.nextIndex += 1
       }
@@ -104,6 +104,8 @@ async function startRun(input: BatchWorkflowInput, index: number, open: Set<numb
     batchId: input.batchId,
     batchIndex: index,
   }
+  // Open before starting: a fast child can report back in the same activation that says it started.
+  open.add(index)
   try {
     await startChild(comfyRunWorkflow, {
       workflowId,
@@ -113,9 +115,11 @@ async function startRun(input: BatchWorkflowInput, index: number, open: Set<numb
     })
   } catch (error) {
     // Already started by an earlier run of this batch (before continue-as-new): it will still report back.
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      open.delete(index)
+      throw error
+    }
   }
-  open.add(index)
 }
 
 /** Cancels every open child, counts never-started runs as cancelled, and waits for the children to report. */
