@@ -195,6 +195,15 @@ function fill(cache: Cache, real: OutputRef[]): number {
   return outputs
 }
 
+const FILTER_NOTE = 'alternating: server + completed + model | 30-day range + completed + text'
+
+/** Two realistic filter shapes: a GPU and a checkpoint, or "last month's finished cats". */
+function filterQuery(i: number): HistoryQuery {
+  if (i % 2 === 0) return { serverId: `server-${i % SERVERS}`, status: ['completed'], model: pick(MODELS.slice(0, 8)) }
+  const from = Date.UTC(2026, 0, 1) + (30 + (i % 200)) * 24 * 3600 * 1000
+  return { from, to: from + 30 * 24 * 3600 * 1000, status: ['completed'], text: pick(['cat', 'castle', 'neon']) }
+}
+
 function follow(cache: Cache, query: HistoryQuery, pages: number): number {
   let cursor: string | null = null
   let items = 0
@@ -239,12 +248,8 @@ async function main(): Promise<void> {
       measure('full-text search, first page', 50, 200, searches.join(' | '), (i) => {
         reopened.searchHistory({ text: searches[i % searches.length] })
       }),
-      measure('filter + page 100 (10 pages via cursor, per page)', 20, 40, 'server + completed + model', (i) => {
-        const n = follow(
-          reopened,
-          { serverId: `server-${i % SERVERS}`, status: ['completed'], model: pick(MODELS.slice(0, 8)) },
-          10
-        )
+      measure('filter + page 100 (10 pages via cursor, per page)', 20, 40, FILTER_NOTE, (i) => {
+        const n = follow(reopened, filterQuery(i), 10)
         if (n === 0) throw new Error('filter returned nothing')
       }),
       measure('thumbnail read (lookup + read file)', 5, 2000, `${THUMB_FILES} real WebP files`, (i) => {

@@ -63,6 +63,9 @@ function prepared<R>(db: CacheDatabase, sql: string): Statement<unknown[], R> {
 interface SqlParts {
   where: string[]
   params: unknown[]
+  /** Run sequence range implied by a date filter (inclusive), when known. */
+  seqLow: number
+  seqHigh: number
 }
 
 interface Plan {
@@ -123,23 +126,28 @@ function pageRows(db: CacheDatabase, plan: Plan, seqs: number[] | null, after = 
  */
 function ftsRows(db: CacheDatabase, plan: Plan, fts: string): HistoryRow[] {
   const dir = plan.newest ? 'DESC' : 'ASC'
-  const bound = plan.newest ? 'rowid <= ?' : 'rowid >= ?'
   const matches = prepared<{ rowid: number }>(
     db,
-    `SELECT rowid FROM runs_fts WHERE runs_fts MATCH ? AND ${bound} ORDER BY rowid ${dir} LIMIT ?`
+    `SELECT rowid FROM runs_fts WHERE runs_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid ${dir} LIMIT ?`
   )
   const rows: HistoryRow[] = []
-  let from = plan.cursor ? plan.cursor.runSeq : plan.newest ? Number.MAX_SAFE_INTEGER : 0
+  // Walk only the sequence range a date filter allows, starting at the cursor.
+  let low = plan.filters.seqLow
+  let high = plan.filters.seqHigh
+  if (plan.cursor && plan.newest) high = Math.min(high, plan.cursor.runSeq)
+  if (plan.cursor && !plan.newest) low = Math.max(low, plan.cursor.runSeq)
   let chunk = FTS_FIRST_CHUNK
   while (rows.length <= plan.limit) {
-    const seqs = matches.all(fts, from, chunk).map((m) => m.rowid)
+    if (low > high) break
+    const seqs = matches.all(fts, low, high, chunk).map((m) => m.rowid)
     if (seqs.length === 0) break
     const lastRow = rows[rows.length - 1]
     const after = lastRow ? { runSeq: lastRow.run_seq, id: lastRow.id } : plan.cursor
     rows.push(...pageRows(db, { ...plan, limit: plan.limit - rows.length }, seqs, after))
     if (seqs.length < chunk) break
     const edge = seqs[seqs.length - 1] as number
-    from = plan.newest ? edge - 1 : edge + 1
+    if (plan.newest) high = edge - 1
+    else low = edge + 1
     chunk = Math.min(chunk * 4, FTS_MAX_CHUNK)
   }
   return rows
@@ -154,7 +162,7 @@ function pageSize(limit: number | undefined): number {
 }
 
 function filterParts(db: CacheDatabase, query: HistoryQuery): SqlParts {
-  const parts: SqlParts = { where: [], params: [] }
+  const parts: SqlParts = { where: [], params: [], seqLow: 0, seqHigh: Number.MAX_SAFE_INTEGER }
   // One ordered index drives each page. Which one is fixed here rather than left to planner
   // statistics: batch, then server, are far more selective than status (almost every output is
   // 'completed'); the unary + stops SQLite from picking a weaker filter's index.
@@ -188,8 +196,17 @@ function dateBound(db: CacheDatabase, parts: SqlParts, side: 'from' | 'to', valu
       ? 'SELECT seq FROM runs WHERE created_at >= ? ORDER BY created_at, seq LIMIT 1'
       : 'SELECT seq FROM runs WHERE created_at <= ? ORDER BY created_at DESC, seq DESC LIMIT 1'
   const seq = prepared<{ seq: number }>(db, sql).get(value)?.seq ?? null
-  if (seq === null) add(parts, '0 = ?', 1)
-  else add(parts, side === 'from' ? 'o.run_seq >= ?' : 'o.run_seq <= ?', seq)
+  if (seq === null) {
+    add(parts, '0 = ?', 1)
+    parts.seqLow = 1
+    parts.seqHigh = 0
+  } else if (side === 'from') {
+    add(parts, 'o.run_seq >= ?', seq)
+    parts.seqLow = Math.max(parts.seqLow, seq)
+  } else {
+    add(parts, 'o.run_seq <= ?', seq)
+    parts.seqHigh = Math.min(parts.seqHigh, seq)
+  }
 }
 
 function modelFilter(db: CacheDatabase, parts: SqlParts, model: string): void {

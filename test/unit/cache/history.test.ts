@@ -97,6 +97,15 @@ describe('searchHistory', () => {
     expect(allPages({ batchId: 'b1' })).toEqual(['r04', 'r03', 'r02', 'r01', 'r00'])
     expect(allPages({ from: 5000, to: 8000 })).toEqual(['r08', 'r07', 'r06', 'r05'])
     expect(allPages({ text: 'cat', status: ['completed'], serverId: 's1' })).toEqual(['r17', 'r10', 'r05', 'r02'])
+    expect(allPages({ text: 'cat', from: 2000, to: 12000, limit: 2 })).toEqual(['r12', 'r10', 'r07', 'r05', 'r02'])
+    expect(allPages({ text: 'cat', from: 2000, to: 12000, limit: 2, sort: 'oldest' })).toEqual([
+      'r02',
+      'r05',
+      'r07',
+      'r10',
+      'r12',
+    ])
+    expect(allPages({ text: 'cat', from: 99_000 })).toEqual([])
   })
 
   it('keeps the filter columns in step when a run changes state', () => {
