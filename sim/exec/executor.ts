@@ -132,13 +132,13 @@ export class PromptRun {
     let status: RunStatus = 'success'
     for (let id = list.next(); id !== undefined; id = list.next()) {
       try {
-        await this.executeNode(id)
+        // `executed` lists only nodes that really ran in this prompt (cached ones return early).
+        if (await this.executeNode(id)) this.executed.push(id)
       } catch (ex) {
         if (ex instanceof Aborted) throw ex
         status = this.handleError(id, ex)
         break
       }
-      this.executed.push(id)
       list.complete(id)
     }
     if (status === 'success') this.add('execution_success', { prompt_id: this.promptId })
@@ -164,7 +164,8 @@ export class PromptRun {
     }
   }
 
-  private async executeNode(id: string): Promise<void> {
+  /** Run one node; false when it was answered from the cache. */
+  private async executeNode(id: string): Promise<boolean> {
     const def = this.defOf(id)
     if (!def) throw new NodeFailure('KeyError', `'${id}'\n`, [])
     const sig = this.sigs.get(id) ?? ''
@@ -177,7 +178,7 @@ export class PromptRun {
         prompt_id: this.promptId,
       })
       this.finishProgress(id)
-      return
+      return false
     }
     const inputs = this.resolveInputs(id)
     this.startProgress(id)
@@ -186,7 +187,11 @@ export class PromptRun {
     await this.checkInterrupt()
     const fault = this.matchFault(id, def)
     await this.spendTime(id, def, inputs, fault)
-    if (fault) throw new NodeFailure(fault.exceptionType, this.exceptionMessage(fault), this.traceback(def))
+    if (fault) {
+      // ComfyUI unloads all models after an OOM: the next prompt pays the load times again.
+      if (isOom(fault.exceptionType)) this.host.loadedModels.clear()
+      throw new NodeFailure(fault.exceptionType, this.exceptionMessage(fault), this.traceback(def))
+    }
     const outputs = runNode(def, inputs, sig, (name) => this.host.files.probeInput(name))
     let ui: CacheEntry['ui'] = null
     if (def.behaviour?.kind === 'save') {
@@ -196,6 +201,7 @@ export class PromptRun {
     }
     this.host.cache.set(sig, { outputs, ui })
     this.finishProgress(id)
+    return true
   }
 
   private resolveInputs(id: string): ResolvedInputs {
@@ -222,7 +228,7 @@ export class PromptRun {
   }
 
   private exceptionMessage(f: NonNullable<SimFaults['errorAtNode']>): string {
-    const tips = /OutOfMemory|OOM/i.test(f.exceptionType) ? OOM_TIPS : ''
+    const tips = isOom(f.exceptionType) ? OOM_TIPS : ''
     return `${f.message}\n${tips}`
   }
 
@@ -465,6 +471,10 @@ export class PromptRun {
     }
     return { outputs, meta }
   }
+}
+
+function isOom(exceptionType: string): boolean {
+  return /OutOfMemory|OOM/i.test(exceptionType)
 }
 
 function describe(v: SimValue): string {
