@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest'
+import { parseArgs, parseFaultSpec } from '../cli'
+import { CORE_NODES, NODE_CATALOG, objectInfo } from '../index'
+
+describe('sim CLI arguments', () => {
+  it('parses servers, ports, speeds, timings, previews and faults', () => {
+    const o = parseArgs([
+      '--servers',
+      '4',
+      '--base-port',
+      '8188',
+      '--speeds',
+      '1,1,0.5,2',
+      '--step-ms',
+      '5',
+      '--previews',
+      '--uuid-prompt-ids',
+      '--fault',
+      '1:hang',
+      '--fault',
+      'all:slow=250',
+      '--enable-cors-header',
+    ])
+    expect(o).toMatchObject({
+      servers: 4,
+      basePort: 8188,
+      speeds: [1, 1, 0.5, 2],
+      timing: { stepMs: 5 },
+      previews: true,
+      uuidPromptIds: true,
+      cors: '*',
+      faults: [
+        { target: 1, fault: { hang: true } },
+        { target: 'all', fault: { slowMs: 250 } },
+      ],
+    })
+    expect(parseArgs(['--help'])).toBe('help')
+  })
+
+  it('parses error faults by class type or node id', () => {
+    expect(parseFaultSpec('0:error=KSampler:torch.OutOfMemoryError')).toEqual({
+      target: 0,
+      fault: {
+        errorAtNode: {
+          classType: 'KSampler',
+          exceptionType: 'torch.OutOfMemoryError',
+          message: 'Allocation on device ',
+        },
+      },
+    })
+    expect(parseFaultSpec('2:error=#9:RuntimeError:disk: full')).toEqual({
+      target: 2,
+      fault: { errorAtNode: { nodeId: '9', exceptionType: 'RuntimeError', message: 'disk: full' } },
+    })
+    expect(parseFaultSpec('all:refuse')).toEqual({ target: 'all', fault: { refusePrompt: true } })
+  })
+
+  it('names what is wrong in bad input', () => {
+    expect(() => parseArgs(['--servers', '0'])).toThrow('--servers needs a number >= 1, got "0"')
+    expect(() => parseArgs(['--speeds', '1,fast'])).toThrow('--speeds needs a number')
+    expect(() => parseArgs(['--what'])).toThrow('unknown option "--what"')
+    expect(() => parseFaultSpec('hang')).toThrow('expected <server|all>:<fault>')
+    expect(() => parseFaultSpec('0:explode')).toThrow('unknown fault "explode"')
+  })
+})
+
+describe('node catalog as data', () => {
+  it('covers the core nodes of SD/SDXL/Flux txt2img, img2img, upscale, LoRA and ControlNet workflows', () => {
+    for (const name of [
+      'CheckpointLoaderSimple',
+      'CLIPTextEncode',
+      'KSampler',
+      'KSamplerAdvanced',
+      'EmptyLatentImage',
+      'VAEDecode',
+      'VAEEncode',
+      'SaveImage',
+      'PreviewImage',
+      'LoadImage',
+      'LoraLoader',
+      'ImageScale',
+      'LatentUpscale',
+      'ControlNetLoader',
+      'ControlNetApply',
+      'ControlNetApplyAdvanced',
+      'UpscaleModelLoader',
+      'ImageUpscaleWithModel',
+      'CLIPSetLastLayer',
+      'ConditioningCombine',
+      'EmptyImage',
+      'ImageInvert',
+      'UNETLoader',
+      'DualCLIPLoader',
+      'VAELoader',
+      'EmptySD3LatentImage',
+      'FluxGuidance',
+      'ConditioningZeroOut',
+      'SamplerCustomAdvanced',
+    ]) {
+      expect(NODE_CATALOG.has(name), name).toBe(true)
+    }
+    expect(CORE_NODES.every((n) => (n.pythonModule ?? 'nodes') === 'nodes')).toBe(true)
+  })
+
+  it('objectInfo(models) is what a client parses from /object_info, with per-server model lists', () => {
+    const a = objectInfo({ checkpoints: ['a.safetensors'], loras: [] })
+    const b = objectInfo({ checkpoints: ['b.safetensors'], unet: ['flux.safetensors'] })
+    expect(a.CheckpointLoaderSimple?.input.required?.ckpt_name?.[0]).toEqual(['a.safetensors'])
+    expect(b.CheckpointLoaderSimple?.input.required?.ckpt_name?.[0]).toEqual(['b.safetensors'])
+    expect(b.UNETLoader?.input.required?.unet_name?.[0]).toEqual(['flux.safetensors'])
+    expect(a.LoraLoader?.input.required?.lora_name?.[0]).toEqual([])
+    expect(a.KSampler?.input.required?.seed).toEqual([
+      'INT',
+      {
+        default: 0,
+        min: 0,
+        max: 18446744073709551615,
+        control_after_generate: true,
+        tooltip: 'The random seed used for creating the noise.',
+      },
+    ])
+    expect(a.SaveImage?.input_order).toEqual({
+      required: ['images', 'filename_prefix'],
+      hidden: ['prompt', 'extra_pnginfo'],
+    })
+    expect(a.ControlNetApplyAdvanced?.output_name).toEqual(['positive', 'negative'])
+    expect(a.ImageUpscaleWithModel?.python_module).toBe('comfy_extras.nodes_upscale_model')
+    expect(a.SaveImage?.output_node).toBe(true)
+  })
+})
