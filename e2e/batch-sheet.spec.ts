@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { AppPage } from './pages/app-page'
 import { ServersPage } from './pages/servers-page'
+import { removeServersNamed } from './support/bridge'
 import { startSim } from './support/sim'
 import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
 
@@ -39,5 +40,6 @@ test('Shift+drop opens the run sheet; a seed range becomes a batch grouped with 
     app.expectNoConsoleErrors()
   } finally {
     await sim.stop()
+    await removeServersNamed(page.request, name)
   }
 })

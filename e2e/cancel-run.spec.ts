@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { AppPage } from './pages/app-page'
 import { ServersPage } from './pages/servers-page'
+import { removeServersNamed } from './support/bridge'
 import { startSim } from './support/sim'
 import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
 
@@ -37,5 +38,6 @@ test('cancelling a running run ends it as cancelled', async ({ page }) => {
     app.expectNoConsoleErrors()
   } finally {
     await sim.stop()
+    await removeServersNamed(page.request, name)
   }
 })

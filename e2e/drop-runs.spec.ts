@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test'
 import type { SimServer } from '../sim/server'
-import { AppPage } from './pages/app-page'
+import { AppPage, appUrl } from './pages/app-page'
 import { HistoryPage } from './pages/history-page'
 import { ServersPage } from './pages/servers-page'
-import { callBridge, runCount } from './support/bridge'
+import { callBridge, removeServersNamed, runCount } from './support/bridge'
 import { startSim } from './support/sim'
 import { apiPrompt, comfyPng, jsonFile, uiWorkflow, uniqueWord } from './support/workflows'
 
@@ -14,8 +14,11 @@ test.beforeAll(async () => {
   sim = await startSim({ name: serverName, gpu: 'NVIDIA GeForce RTX 4090' })
 })
 
-test.afterAll(async () => {
+test.afterAll(async ({ request }) => {
   await sim.stop()
+  // The request fixture has no session cookie yet: loading the page hands it one.
+  await request.get(appUrl())
+  await removeServersNamed(request, serverName)
 })
 
 test('dropping API JSON, UI JSON and a ComfyUI PNG runs each; nodes turn done; images reach History', async ({

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { AppPage } from './pages/app-page'
 import { ServersPage } from './pages/servers-page'
+import { removeServersNamed } from './support/bridge'
 import { startSim } from './support/sim'
 import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
 
@@ -30,5 +31,6 @@ test('a node that raises shows its error in the graph and the run fails with the
     app.expectNoConsoleErrors()
   } finally {
     await sim.stop()
+    await removeServersNamed(page.request, name)
   }
 })

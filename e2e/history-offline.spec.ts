@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test'
 import { AppPage } from './pages/app-page'
 import { expectHistoryBrowsesOffline, HistoryPage } from './pages/history-page'
 import { ServersPage } from './pages/servers-page'
+import { removeServersNamed } from './support/bridge'
 import { startSim } from './support/sim'
 import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
 
@@ -40,5 +41,6 @@ test('history search by a prompt word; with the farm stopped it still browses an
     app.expectNoConsoleErrors()
   } finally {
     await sim.stop()
+    await removeServersNamed(page.request, name)
   }
 })

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { AppPage } from './pages/app-page'
 import { ServersPage } from './pages/servers-page'
+import { removeServersNamed } from './support/bridge'
 import { startSim } from './support/sim'
 import { uniqueWord } from './support/workflows'
 
@@ -24,5 +25,6 @@ test('add a server, see it online with its GPU, stop it, see it offline, remove 
     app.expectNoConsoleErrors()
   } finally {
     await sim.stop()
+    await removeServersNamed(page.request, name)
   }
 })

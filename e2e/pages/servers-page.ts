@@ -21,7 +21,7 @@ export class ServersPage {
     await expect(form).toBeHidden()
   }
 
-  async expectState(name: string, state: 'online' | 'offline' | 'degraded', timeout = 30_000): Promise<void> {
+  async expectState(name: string, state: 'online' | 'offline' | 'degraded', timeout = 60_000): Promise<void> {
     await expect(this.app.serverCard(name)).toHaveAttribute('data-state', state, { timeout })
   }
 

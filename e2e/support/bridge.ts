@@ -15,3 +15,9 @@ export async function callBridge<T>(request: APIRequestContext, channel: string,
 export async function runCount(request: APIRequestContext): Promise<number> {
   return (await callBridge<unknown[]>(request, 'runs:list', { limit: 10_000 })).length
 }
+
+/** Removes every server with this name (test cleanup that must also run after a failure). */
+export async function removeServersNamed(request: APIRequestContext, name: string): Promise<void> {
+  const list = await callBridge<{ id: string; name: string }[]>(request, 'servers:list', null)
+  for (const s of list.filter((x) => x.name === name)) await callBridge(request, 'servers:remove', { id: s.id })
+}
