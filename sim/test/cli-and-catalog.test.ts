@@ -114,7 +114,7 @@ describe('node catalog as data', () => {
       {
         default: 0,
         min: 0,
-        max: 18446744073709551615,
+        max: Number('18446744073709551615'), // what JSON.parse makes of Python's 0xffffffffffffffff
         control_after_generate: true,
         tooltip: 'The random seed used for creating the noise.',
       },
