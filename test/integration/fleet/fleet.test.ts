@@ -8,7 +8,7 @@ import { err, ok } from '../../../src-shared/contract/result'
 import type { ServerConfig, ServerView } from '../../../src-shared/contract/servers'
 import { SimServer } from '../../../sim'
 
-const MONITOR = { intervalMs: 50, timeoutMs: 400, slowMs: 250, backoffInitialMs: 40, backoffMaxMs: 200 }
+const MONITOR = { intervalMs: 50, timeoutMs: 2000, slowMs: 800, backoffInitialMs: 40, backoffMaxMs: 200 }
 
 let db: CacheDatabase
 let fleet: Fleet

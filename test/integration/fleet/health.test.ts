@@ -10,8 +10,8 @@ import { SimServer } from '../../../sim'
 
 const FAST = {
   intervalMs: 50,
-  timeoutMs: 400,
-  slowMs: 250,
+  timeoutMs: 2000,
+  slowMs: 800,
   backoffInitialMs: 40,
   backoffMaxMs: 320,
   objectInfoTimeoutMs: 5000,
@@ -101,14 +101,15 @@ describe('HealthMonitor against the simulator', () => {
     expect(monitor.health(id).error).toMatch(/Cannot reach|did not answer/)
     expect(monitor.health(id).lastSeenAt).not.toBeNull()
 
-    const delays: number[] = []
+    // Every observed (failures, delay) pair follows the doubling rule, and the delay reaches its cap.
+    const seen = new Map<number, number>()
     await until('backoff to reach its cap', () => {
       const { failures, nextDelayMs } = monitor.retryState(id)
-      if (nextDelayMs !== null && failures > 0 && delays[delays.length - 1] !== nextDelayMs) delays.push(nextDelayMs)
-      return failures >= 6
+      if (nextDelayMs !== null && failures > 0) seen.set(failures, nextDelayMs)
+      return failures >= 6 && seen.size >= 3
     })
-    expect(delays.slice(0, 4)).toEqual([40, 80, 160, 320])
-    expect(Math.max(...delays)).toBe(320)
+    for (const [failures, delay] of seen) expect(delay).toBe(Math.min(40 * 2 ** (failures - 1), 320))
+    expect([...seen.values()]).toContain(320)
 
     // The same port comes back as a different ComfyUI (other models): object_info must be re-read.
     const again = await startSim('gpu-b2', { checkpoints: ['after.safetensors'] }, port)
@@ -118,7 +119,10 @@ describe('HealthMonitor against the simulator', () => {
       monitor.capabilities(id)?.enums['CheckpointLoaderSimple.ckpt_name']?.includes('after.safetensors')
     )
     expect(monitor.retryState(id).failures).toBe(0)
-    const states = changes.filter((c) => c.type === 'health').map((c) => (c.type === 'health' ? c.health.state : null))
+    // A loaded machine may add a transient 'degraded' (slow answer); the transitions that matter remain.
+    const states = changes
+      .flatMap((c) => (c.type === 'health' && c.health.state !== 'degraded' ? [c.health.state] : []))
+      .filter((state, i, all) => state !== all[i - 1])
     expect(states).toEqual(['online', 'offline', 'online'])
   })
 
@@ -128,7 +132,7 @@ describe('HealthMonitor against the simulator', () => {
     await until('online', stateIs(id, 'online'))
     sim.setFaults({ hang: true })
     await until('offline', stateIs(id, 'offline'))
-    expect(monitor.health(id).error).toMatch(/did not answer \/system_stats within 400 ms/)
+    expect(monitor.health(id).error).toMatch(/did not answer \/system_stats within 2000 ms/)
     sim.setFaults({ hang: false })
     await until('online', stateIs(id, 'online'))
   })
@@ -137,7 +141,7 @@ describe('HealthMonitor against the simulator', () => {
     const sim = await startSim('gpu-d')
     const id = addServer(sim)
     await until('online', stateIs(id, 'online'))
-    sim.setFaults({ slowMs: 300 })
+    sim.setFaults({ slowMs: 1000 })
     await until('degraded', stateIs(id, 'degraded'))
     expect(monitor.health(id).error).toMatch(/slow/)
     sim.setFaults({ slowMs: 0 })
