@@ -8,7 +8,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker'
 import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
 import { probeServer } from '../../../src-shared/comfy/probe'
@@ -153,15 +154,29 @@ export interface RunningEngine {
 }
 
 let bundlePath: Promise<string> | null = null
-/** Bundles src-worker/workflows once per test file (webpack takes seconds), as production does. */
+/**
+ * Bundles src-worker/workflows once (webpack takes seconds), as production does. The bundle is cached
+ * in the temp dir under a hash of the workflow sources, so the other test files reuse it.
+ */
 export function workerBundle(): Promise<string> {
   bundlePath ??= (async () => {
+    const root = join(__dirname, '../../..')
+    const sources = [
+      ...readdirSync(join(root, 'src-worker/workflows')).map((f) => join(root, 'src-worker/workflows', f)),
+      join(root, 'src-worker/shared.ts'),
+      join(root, 'src-shared/contract/runs.ts'),
+    ].sort()
+    const hash = createHash('sha256')
+    for (const file of sources) hash.update(file).update(readFileSync(file))
+    const path = join(tmpdir(), `comfyfleet-workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`)
+    if (existsSync(path)) return path
     const { code } = await bundleWorkflowCode({
-      workflowsPath: join(__dirname, '../../../src-worker/workflows/index.ts'),
+      workflowsPath: join(root, 'src-worker/workflows/index.ts'),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
     })
-    const path = join(mkdtempSync(join(tmpdir(), 'engine-bundle-')), 'workflow-bundle.js')
-    writeFileSync(path, code)
+    const tmp = `${path}.${process.pid}.tmp`
+    writeFileSync(tmp, code)
+    renameSync(tmp, path)
     return path
   })()
   return bundlePath
