@@ -91,9 +91,17 @@ test('pasting API JSON opens the run sheet and runs it', async ({ page }) => {
   await app.screenshot('run-sheet')
   await page.getByTestId('sheet-run').click()
   await expect(page.getByTestId('run-sheet')).toBeHidden()
-  const runs = await callBridge<{ positive: string | null; status: string }[]>(page.request, 'runs:list', {
-    limit: 10_000,
-  })
-  expect(runs.some((r) => r.positive?.includes(word))).toBe(true)
+  // Wait for it to finish here, so it cannot land on another spec's server later.
+  await expect
+    .poll(
+      async () => {
+        const runs = await callBridge<{ positive: string | null; status: string }[]>(page.request, 'runs:list', {
+          limit: 10_000,
+        })
+        return runs.find((r) => r.positive?.includes(word))?.status
+      },
+      { timeout: 60_000 }
+    )
+    .toBe('completed')
   app.expectNoConsoleErrors()
 })

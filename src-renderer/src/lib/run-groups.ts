@@ -69,3 +69,33 @@ export function placementChanged(prev: RunSummary | undefined, next: RunSummary)
     prev.finishedAt !== next.finishedAt
   )
 }
+
+/** Batch counters derived from its runs' states, for a batch whose summary has not arrived. */
+export function batchCounts(states: RunState[]): {
+  total: number
+  completed: number
+  failed: number
+  cancelled: number
+  running: number
+  status: RunState
+} {
+  const count = (st: RunState): number => states.filter((x) => x === st).length
+  const active = states.filter(isActive).length
+  const failed = count('failed')
+  const status: RunState =
+    active > 0
+      ? 'running'
+      : failed > 0
+        ? 'failed'
+        : states.length && count('cancelled') === states.length
+          ? 'cancelled'
+          : 'completed'
+  return {
+    total: states.length,
+    completed: count('completed'),
+    failed,
+    cancelled: count('cancelled'),
+    running: count('running'),
+    status,
+  }
+}

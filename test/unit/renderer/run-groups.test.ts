@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { computeRunLists, placementChanged } from '../../../src-renderer/src/lib/run-groups'
+import { batchCounts, computeRunLists, placementChanged } from '../../../src-renderer/src/lib/run-groups'
 import { run } from './fixtures'
 
 describe('computeRunLists', () => {
@@ -36,5 +36,19 @@ describe('placementChanged', () => {
     expect(placementChanged(a, { ...a, progress: 0.5, nodeProgress: { value: 3, max: 20 } })).toBe(false)
     expect(placementChanged(a, { ...a, status: 'completed', finishedAt: 9 })).toBe(true)
     expect(placementChanged(undefined, a)).toBe(true)
+  })
+})
+
+describe('batchCounts', () => {
+  test('derives counters and a status from run states', () => {
+    expect(batchCounts(['completed', 'running', 'pending'])).toMatchObject({
+      total: 3,
+      completed: 1,
+      running: 1,
+      status: 'running',
+    })
+    expect(batchCounts(['completed', 'failed'])).toMatchObject({ failed: 1, status: 'failed' })
+    expect(batchCounts(['cancelled', 'cancelled']).status).toBe('cancelled')
+    expect(batchCounts(['completed', 'cancelled']).status).toBe('completed')
   })
 })

@@ -1,6 +1,7 @@
 import { memo, useState } from 'react'
 import { cancelBatch } from '../../actions/run-actions'
-import { isActive } from '../../lib/run-groups'
+import { useShallow } from 'zustand/react/shallow'
+import { batchCounts, isActive } from '../../lib/run-groups'
 import { useStore } from '../../store'
 import { ProgressBar } from '../common/ProgressBar'
 import { StatusBadge } from '../common/StatusBadge'
@@ -16,19 +17,16 @@ export const BatchGroup = memo(function BatchGroup({
   batchId: string
   defaultOpen: boolean
 }) {
-  const batch = useStore((s) => s.batchesById[batchId])
+  const summary = useStore((s) => s.batchesById[batchId])
   const runIds = useStore((s) => s.batchRuns[batchId] ?? EMPTY)
+  const states = useStore(useShallow((s) => runIds.map((id) => s.runsById[id]?.status ?? 'pending')))
+  const batch = summary ?? { name: 'Batch', ...batchCounts(states) }
   const [open, setOpen] = useState(defaultOpen)
-  const total = batch?.total ?? runIds.length
-  const finished = batch ? batch.completed + batch.failed + batch.cancelled : 0
-  const status = batch?.status ?? 'running'
+  const total = batch.total
+  const finished = batch.completed + batch.failed + batch.cancelled
+  const status = batch.status
   return (
-    <section
-      className="batch"
-      data-testid="batch-group"
-      data-batch-id={batchId}
-      aria-label={`Batch ${batch?.name ?? batchId}`}
-    >
+    <section className="batch" data-testid="batch-group" data-batch-id={batchId} aria-label={`Batch ${batch.name}`}>
       <header className="batch-header">
         <button
           type="button"
@@ -39,22 +37,16 @@ export const BatchGroup = memo(function BatchGroup({
         >
           {open ? '▾' : '▸'}
         </button>
-        <span className="batch-name">{batch?.name ?? 'Batch'}</span>
+        <span className="batch-name">{batch.name}</span>
         <StatusBadge status={status} />
         <div className="batch-progress">
           <ProgressBar value={total ? finished / total : 0} label="Batch progress" tone={`st-${status}`} />
         </div>
         <span className="batch-counts">
-          {batch ? (
-            <>
-              <b>{batch.completed}</b>/{total} done
-              {batch.running ? ` · ${batch.running} running` : ''}
-              {batch.failed ? <span className="err-text"> · {batch.failed} failed</span> : ''}
-              {batch.cancelled ? ` · ${batch.cancelled} cancelled` : ''}
-            </>
-          ) : (
-            `${runIds.length} runs`
-          )}
+          <b>{batch.completed}</b>/{total} done
+          {batch.running ? ` · ${batch.running} running` : ''}
+          {batch.failed ? <span className="err-text"> · {batch.failed} failed</span> : ''}
+          {batch.cancelled ? ` · ${batch.cancelled} cancelled` : ''}
         </span>
         {isActive(status) && (
           <button
