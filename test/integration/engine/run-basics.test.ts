@@ -137,4 +137,23 @@ describe('a run', () => {
     expect(status.error?.message).toContain('missing.safetensors')
     expect(sims[0]?.stats().accepted).toBe(accepted)
   })
+
+  it('keeps following the run when the WebSocket drops (reopened under the same client id)', async () => {
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 250, seed: 11 }) })
+    const before = await waitFor('the sampler to run', async () => {
+      const status = await rig.runs.getStatus(workflowId)
+      return status.current_node?.class_type === 'KSampler' && (status.node_progress?.value ?? 0) > 0
+        ? status
+        : undefined
+    })
+    sims[0]?.dropWebSockets()
+    // Step progress only arrives over the socket: rising progress means it was reopened.
+    await waitFor('progress after the drop', async () => {
+      const status = await rig.runs.getStatus(workflowId)
+      return (status.node_progress?.value ?? 0) > (before.node_progress?.value ?? 0) + 20
+    })
+    const result = await rig.runs.result(workflowId)
+    expect(result.attempt).toBe(1)
+    expect(executions(sims, result.promptId)).toBe(1)
+  })
 })
