@@ -20,7 +20,9 @@ export const BatchGroup = memo(function BatchGroup({
   const summary = useStore((s) => s.batchesById[batchId])
   const runIds = useStore((s) => s.batchRuns[batchId] ?? EMPTY)
   const states = useStore(useShallow((s) => runIds.map((id) => s.runsById[id]?.status ?? 'pending')))
-  const batch = summary ?? { name: 'Batch', ...batchCounts(states) }
+  // Runs of a batch are named `<batch> #n`: the best name while the summary is missing.
+  const firstName = useStore((s) => s.runsById[runIds[0] ?? '']?.name.replace(/\s+#\d+$/, '') ?? 'Batch')
+  const batch = summary ?? { name: firstName, ...batchCounts(states) }
   const [open, setOpen] = useState(defaultOpen)
   const total = batch.total
   const finished = batch.completed + batch.failed + batch.cancelled
