@@ -69,6 +69,12 @@ export function comfyRoutes(core: SimCore): Route[] {
     { method: 'GET', path: '/features', handler: () => json(SERVER_FEATURES) },
     { method: 'GET', path: '/system_stats', handler: (c) => json(systemStats(core, c.port)) },
     { method: 'GET', path: '/prompt', handler: () => json(core.queueInfo()) },
+    // A plain GET on the WebSocket path: aiohttp's WebSocketResponse.prepare() refuses it.
+    {
+      method: 'GET',
+      path: '/ws',
+      handler: () => text(400, 'No WebSocket UPGRADE hdr: None\n Can "Upgrade" only to "WebSocket".'),
+    },
     { method: 'POST', path: '/prompt', handler: (c) => postPrompt(core, c) },
     {
       method: 'GET',

@@ -292,6 +292,7 @@ describe('information endpoints (protocol §6), /api prefix and origin check', (
   it('answers unknown routes 404, wrong methods 405, malformed JSON 500', async () => {
     const s = await server()
     expect((await fetch(`${s.url}/nope`)).status).toBe(404)
+    expect((await fetch(`${s.url}/ws`)).status).toBe(400)
     expect((await fetch(`${s.url}/queue`, { method: 'DELETE' })).status).toBe(405)
     expect((await fetch(`${s.url}/prompt`, { method: 'POST', body: '{bad' })).status).toBe(500)
     expect((await fetch(`${s.url}/interrupt`, { method: 'POST', body: '{bad' })).status).toBe(200)
