@@ -19,11 +19,11 @@ const only = process.argv
 
 /** name: result file and script; args: full and quick; budget: minutes before it is stopped. */
 const BENCHES = [
-  { name: 'overhead', args: [], quickArgs: ['--runs', '30'], budget: 5 },
-  { name: 'makespan', args: [], quickArgs: ['--runs', '60'], budget: 4 },
+  { name: 'overhead', args: [], quickArgs: ['--runs', '30'], budget: 7 },
+  { name: 'makespan', args: [], quickArgs: ['--runs', '60'], budget: 5 },
   { name: 'throughput', args: [], quickArgs: ['--runs', '100'], budget: 3 },
   { name: 'history-scale', args: [], quickArgs: ['--runs', '20000'], budget: 3 },
-  { name: 'start-memory', args: [], quickArgs: ['--runs', '200', '--starts', '1'], budget: 5 },
+  { name: 'start-memory', args: [], quickArgs: ['--runs', '200', '--starts', '1'], budget: 10 },
   { name: 'sim-throughput', args: [], quickArgs: [], budget: 2 },
 ]
 

@@ -82,7 +82,11 @@ function brokenPng(prng: Prng): { name: string; bytes: Buffer; kind: string } {
       if (notJson(inner)) return { name: 'crc.png', bytes: m, kind: 'png/bit-flipped-crc' }
     }
   }
-  return { name: 'sig.png', bytes: flipBits(pngWith(text), prng, 0, 8), kind: 'png/bit-flipped-signature' }
+  const png = pngWith(text)
+  let bytes = flipBits(png, prng, 0, 8)
+  // Flips can cancel out: a signature that is still valid would be a valid file.
+  while (bytes.subarray(0, 8).equals(png.subarray(0, 8))) bytes = flipBits(png, prng, 0, 8)
+  return { name: 'sig.png', bytes, kind: 'png/bit-flipped-signature' }
 }
 
 function deep(depth: number, open: string, close: string, inner: string): string {
