@@ -99,3 +99,8 @@ export function batchCounts(states: RunState[]): {
     status,
   }
 }
+
+/** How far along a run is: pending < queued < running < any end state. */
+export function statusRank(state: RunState): number {
+  return state === 'pending' ? 0 : state === 'queued' ? 1 : state === 'running' ? 2 : 3
+}

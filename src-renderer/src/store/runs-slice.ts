@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { RunSummary } from '../../../src-shared/contract'
-import { computeRunLists, placementChanged } from '../lib/run-groups'
+import { computeRunLists, placementChanged, statusRank } from '../lib/run-groups'
 import { stableArray } from '../lib/stable'
 import type { AppState } from './index'
 
@@ -45,7 +45,11 @@ export const createRunsSlice: StateCreator<AppState, [], [], RunsSlice> = (set) 
   setRuns: (list) =>
     set((s) => {
       const byId: Record<string, RunSummary> = { ...s.runsById }
-      for (const r of list) byId[r.id] = r
+      // A list answer may be older than events received meanwhile: never move a run backwards.
+      for (const r of list) {
+        const prev = byId[r.id]
+        byId[r.id] = prev && statusRank(prev.status) > statusRank(r.status) ? prev : r
+      }
       return { ...regroup(s, byId), runsLoaded: true }
     }),
   upsertRun: (run) =>

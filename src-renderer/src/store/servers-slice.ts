@@ -13,6 +13,22 @@ export interface ServersSlice {
   dropServer: (id: string) => void
 }
 
+/**
+ * A request's answer can arrive after a `servers:changed` event that is newer (the WebSocket and
+ * the HTTP answer race): keep the live fields we already have, take config only if it is newer.
+ */
+export function mergeServer(prev: ServerView | undefined, next: ServerView): ServerView {
+  if (!prev) return next
+  if (prev.updatedAt > next.updatedAt) return prev
+  return {
+    ...next,
+    health: prev.health,
+    slotsInUse: prev.slotsInUse,
+    currentRunIds: prev.currentRunIds,
+    speed: prev.speed ?? next.speed,
+  }
+}
+
 /** Creates the servers slice; unchanged servers keep their object identity so their cards do not re-render. */
 export const createServersSlice: StateCreator<AppState, [], [], ServersSlice> = (set) => ({
   serverIds: [],
@@ -36,7 +52,7 @@ export const createServersSlice: StateCreator<AppState, [], [], ServersSlice> = 
     }),
   upsertServer: (server) =>
     set((s) => ({
-      serversById: { ...s.serversById, [server.id]: server },
+      serversById: { ...s.serversById, [server.id]: mergeServer(s.serversById[server.id], server) },
       serverIds: s.serverIds.includes(server.id) ? s.serverIds : [...s.serverIds, server.id],
     })),
   dropServer: (id) =>

@@ -142,3 +142,22 @@ describe('sequential execution', () => {
     expect(store.getState().nodeStates.r?.['4']).toBe(before)
   })
 })
+
+describe('answers racing events', () => {
+  test('an add answer does not undo the newer servers:changed that beat it', () => {
+    const store = createAppStore()
+    const online = server('a', 'online')
+    store.getState().setServers([online])
+    store.getState().upsertServer({ ...server('a', 'online'), health: { ...online.health, state: 'unknown' } })
+    expect(store.getState().serversById.a?.health.state).toBe('online')
+    store.getState().upsertServer({ ...server('a', 'online'), name: 'renamed', updatedAt: 5 })
+    expect(store.getState().serversById.a).toMatchObject({ name: 'renamed', health: { state: 'online' } })
+  })
+
+  test('a stale runs:list does not move a run backwards', () => {
+    const store = createAppStore()
+    store.getState().upsertRun(run('a', 'completed', 1))
+    store.getState().setRuns([run('a', 'running', 1)])
+    expect(store.getState().runsById.a?.status).toBe('completed')
+  })
+})
