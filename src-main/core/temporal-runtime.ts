@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Client, Connection } from '@temporalio/client'
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client'
 import type { Settings, TemporalConnectionConfig, TemporalInfo } from '../../src-shared/contract'
 import { TemporalDevServer } from '../temporal/dev-server'
 
@@ -23,6 +23,8 @@ export class TemporalRuntime {
   info: TemporalInfo
   /** False when trying again cannot help (no Temporal CLI installed): the error says what to do. */
   retryable = true
+  /** Set on stop: a gRPC retry still scheduled for a call in flight must not run on a closed channel. */
+  private closing = false
 
   constructor(private readonly opts: TemporalRuntimeOptions) {
     const s = opts.settings
@@ -50,7 +52,15 @@ export class TemporalRuntime {
   async start(): Promise<void> {
     if (this.opts.settings.mode === 'embedded') await this.startEmbedded()
     else this.set({ state: 'starting', uiUrl: remoteUiUrl(this.opts.settings.address) })
-    this.connection = await Connection.connect(connectOptions(this.connectionConfig()))
+    this.closing = false
+    const retry = defaultGrpcRetryOptions()
+    const interceptors = [
+      makeGrpcRetryInterceptor({
+        ...retry,
+        retryableDecider: (attempt, status) => !this.closing && retry.retryableDecider(attempt, status),
+      }),
+    ]
+    this.connection = await Connection.connect({ ...connectOptions(this.connectionConfig()), interceptors })
     this.client = new Client({ connection: this.connection, namespace: this.opts.settings.namespace })
     this.set({ state: 'up', error: null })
   }
@@ -92,6 +102,7 @@ export class TemporalRuntime {
   }
 
   async stop(): Promise<void> {
+    this.closing = true
     await this.connection?.close().catch(() => undefined)
     this.connection = null
     this.client = null

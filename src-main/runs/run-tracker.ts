@@ -13,6 +13,7 @@ import type { Cache } from '../cache'
 import type { EventHub } from '../core/event-hub'
 import { extractRunMetadata } from '../intake'
 import type { FleetLookup } from './fleet-lookup'
+import { BatchStore } from './batch-store'
 import { RUN_WORKFLOW, type RunClient } from './run-client'
 import { isFinal } from './run-states'
 
@@ -63,18 +64,32 @@ export class RunTracker {
   private timer: NodeJS.Timeout | null = null
   private lastDiscovery = Date.now() - 60_000
   private polling = false
+  private readonly batchStore: BatchStore
+  /** Cancels in-flight long polls on stop: a call still retrying after the connection closed would throw from a timer. */
+  private abort = new AbortController()
 
-  constructor(private readonly deps: RunTrackerDeps) {}
+  constructor(private readonly deps: RunTrackerDeps) {
+    this.batchStore = new BatchStore(deps.cache.db)
+  }
 
   /** Pick up runs and batches that were open when the app stopped, and start polling. */
   start(): void {
+    this.abort = new AbortController()
     for (const run of this.deps.cache.runs.listActive()) this.track(run.id, run.workflowId, run.status, run.serverId)
+    for (const spec of this.batchStore.openSpecs())
+      this.batches.set(spec.id, { ...spec, last: this.batchStore.get(spec.id) })
     this.timer = setInterval(() => void this.poll(), POLL_MS)
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+    this.abort.abort()
+  }
+
+  /** Every Temporal call of the tracker goes through here, so stop() can cancel it. */
+  private call<T>(client: RunClient, fn: () => Promise<T>): Promise<T> {
+    return client.client.withAbortSignal(this.abort.signal, fn)
   }
 
   recordNewRun(run: {
@@ -109,6 +124,7 @@ export class RunTracker {
   recordNewBatch(b: { id: string; name: string; prompt: ApiPrompt; workflow: unknown; sweep: BatchSweep }): void {
     const createdAt = Date.now()
     this.deps.cache.runs.insertBatch({ id: b.id, name: b.name, total: sweepSize(b.sweep), createdAt })
+    this.batchStore.saveSpec({ ...b, createdAt })
     this.batches.set(b.id, { ...b, createdAt, last: null })
   }
 
@@ -179,7 +195,7 @@ export class RunTracker {
     const client = this.deps.runs()
     if (!client || !this.live.has(run.id)) return []
     try {
-      return await client.getEvents(run.workflowId)
+      return await this.call(client, () => client.getEvents(run.workflowId))
     } catch {
       return []
     }
@@ -254,7 +270,7 @@ export class RunTracker {
     if (!live || !client || live.finalizing) return
     live.finalizing = true
     try {
-      const r = await client.result(live.workflowId)
+      const r = await this.call(client, () => client.result(live.workflowId))
       const server = this.deps.fleet.list().find((s) => s.id === r.serverId)
       await this.finish(runId, {
         status: 'completed',
@@ -285,13 +301,16 @@ export class RunTracker {
 
   private async poll(): Promise<void> {
     const client = this.deps.runs()
-    if (this.polling || !client || (this.live.size === 0 && this.batches.size === 0)) return
+    if (this.polling || !client || this.abort.signal.aborted || (this.live.size === 0 && this.batches.size === 0))
+      return
     this.polling = true
     try {
-      if (this.batches.size > 0) await this.discoverChildren(client)
-      await this.finalizeClosed(client)
-      await this.refreshStale(client)
-      await this.refreshBatches(client)
+      await this.call(client, async () => {
+        if (this.batches.size > 0) await this.discoverChildren(client)
+        await this.finalizeClosed(client)
+        await this.refreshStale(client)
+        await this.refreshBatches(client)
+      })
     } catch (e) {
       this.deps.log(`run tracker poll failed: ${(e as Error).message}`)
     } finally {
@@ -398,14 +417,16 @@ export class RunTracker {
       }
       if (JSON.stringify(summary) !== JSON.stringify(b.last)) {
         b.last = summary
+        this.batchStore.update(summary)
         this.deps.hub.emit('batches:changed', summary)
       }
       if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') this.batches.delete(b.id)
     }
   }
 
+  /** Recent batches from the cache, with the live counts of open ones. */
   batchSummaries(): BatchSummary[] {
-    return [...this.batches.values()].map((b) => b.last).filter((b): b is BatchSummary => b !== null)
+    return this.batchStore.recent().map((b) => this.batches.get(b.id)?.last ?? b)
   }
 
   private writeStatus(runId: string, live: Live): void {

@@ -34,7 +34,9 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export async function isTemporal(address: string, timeoutMs = 2000): Promise<boolean> {
   let conn: Connection | null = null
   try {
-    conn = await Connection.connect({ address, connectTimeout: timeoutMs })
+    // No retry interceptor: a probe answers once, and a retry still scheduled after close() would
+    // throw "Channel has been shut down" from a timer.
+    conn = await Connection.connect({ address, connectTimeout: timeoutMs, interceptors: [] })
     await conn.withDeadline(Date.now() + timeoutMs, () => conn!.workflowService.getSystemInfo({}))
     return true
   } catch {

@@ -2,6 +2,7 @@ import { sql as initial } from './001-initial'
 import { sql as ftsPrefix } from './002-fts-prefix'
 import { sql as coveringFilters } from './003-covering-filters'
 import { sql as runOrderFlag } from './004-run-order-flag'
+import { sql as batchSpec } from './005-batch-spec'
 
 export interface Migration {
   /** Sequence number; migrations apply in ascending order. */
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '002-fts-prefix', sql: ftsPrefix },
   { version: 3, name: '003-covering-filters', sql: coveringFilters },
   { version: 4, name: '004-run-order-flag', sql: runOrderFlag },
+  { version: 5, name: '005-batch-spec', sql: batchSpec },
 ]
