@@ -4,7 +4,7 @@
  * then one summary of every target, PASS or MISS. Needs `npm run build` first (the benches run the built
  * worker and workflow bundle). `--quick` runs fewer iterations (a smoke check, not the published figures).
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -48,14 +48,9 @@ for (const b of BENCHES) {
   rmSync(resultFile, { force: true })
   console.log(`\n━━━ ${b.name} ━━━`)
   const t0 = Date.now()
-  const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...(quick ? b.quickArgs : b.args)], {
-    cwd: root,
-    stdio: 'inherit',
-    timeout: b.budget * 60_000,
-    killSignal: 'SIGTERM',
-  })
+  const run = await runBench(script, quick ? b.quickArgs : b.args, b.budget * 60_000)
   const seconds = Math.round((Date.now() - t0) / 1000)
-  const why = run.error ? `stopped after ${b.budget} min` : run.status !== 0 ? `exit code ${run.status}` : null
+  const why = run.timedOut ? `stopped after ${b.budget} min` : run.code !== 0 ? `exit code ${run.code}` : null
   if (why || !existsSync(resultFile)) {
     summary.push({
       bench: b.name,
@@ -67,6 +62,36 @@ for (const b of BENCHES) {
   }
   for (const t of targetsOf(JSON.parse(readFileSync(resultFile, 'utf8')))) summary.push({ bench: b.name, ...t })
   console.log(`(${b.name}: ${seconds} s)`)
+}
+
+/**
+ * One bench in its own process group, so a bench stopped at its time budget takes its Temporal dev
+ * server, worker and simulators with it.
+ */
+function runBench(script, args, budgetMs) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: root,
+      stdio: 'inherit',
+      detached: true,
+    })
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      process.kill(-child.pid, 'SIGTERM')
+      setTimeout(() => process.kill(-child.pid, 'SIGKILL'), 10_000).unref()
+    }, budgetMs)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      // Whatever the bench left behind in its group (e.g. after a crash) goes too.
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        /* the group is already gone */
+      }
+      resolve({ code, timedOut })
+    })
+  })
 }
 
 /** Our benches write `targets`; history-scale writes `stats` with targetMs; sim-throughput `scenarios`. */

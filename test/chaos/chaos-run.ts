@@ -138,9 +138,15 @@ async function drive(
   log: (l: string) => void
 ): Promise<ChaosReport['faults']> {
   const moments = Array.from({ length: o.faults }, () => prng.int(1000, o.windowMs)).sort((a, b) => a - b)
-  const plan = moments.map((atMs) => ({
+  // Every kind of fault, equally often, in a seeded random order.
+  const kinds = moments.map((_, i) => KINDS[i % KINDS.length]!)
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = prng.int(0, i)
+    ;[kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!]
+  }
+  const plan = moments.map((atMs, i) => ({
     atMs,
-    kind: prng.pick(KINDS),
+    kind: kinds[i]!,
     sim: prng.pick(sims),
     downMs: prng.int(300, 3000),
   }))
