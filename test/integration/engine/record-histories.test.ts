@@ -86,9 +86,9 @@ describe('workflow histories', () => {
 
     const batch = await rig.runs.startBatch({
       prompt: txt2img({ steps: 3 }),
-      sweep: { kind: 'count', count: 5 },
+      sweep: { kind: 'count', count: 6 },
       window: 2,
-      historyBudget: 30,
+      historyBudget: 12,
     })
     await settle(batch.batchId)
     const runs: string[] = []
