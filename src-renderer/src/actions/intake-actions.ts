@@ -2,7 +2,7 @@ import type { SubmitRequest } from '../../../src-shared/contract'
 import { describeFiles } from '../lib/files'
 import { useStore } from '../store'
 import type { PendingIntake } from '../store/ui-slice'
-import { submitRuns } from './run-actions'
+import { plural, submitRuns } from './run-actions'
 
 /** Options chosen in the run sheet (none: the scheduler and defaults decide). */
 export type RunOptionsInput = Pick<SubmitRequest, 'serverId' | 'count' | 'seeds' | 'priority' | 'name'>
@@ -12,10 +12,19 @@ export type RunOptionsInput = Pick<SubmitRequest, 'serverId' | 'count' | 'seeds'
  * stop the others; pasted text is one more request.
  */
 export async function submitIntake(intake: PendingIntake, options: RunOptionsInput = {}): Promise<boolean> {
-  const jobs = intake.files.map((f) => submitRuns({ ...options, files: [f] }, f.name))
-  if (intake.text != null) jobs.push(submitRuns({ ...options, text: intake.text }, 'pasted JSON'))
+  const many = intake.files.length + (intake.text != null ? 1 : 0) > 1
+  const jobs = intake.files.map((f) => submitRuns({ ...options, files: [f] }, f.name, many))
+  if (intake.text != null) jobs.push(submitRuns({ ...options, text: intake.text }, 'pasted JSON', many))
   const results = await Promise.all(jobs)
-  return results.every(Boolean)
+  const queued = results.filter((n): n is number => n != null)
+  // One message for a multi-file drop; failures already got their own toast each.
+  if (many && queued.length > 0) {
+    const runs = queued.reduce((a, b) => a + b, 0)
+    useStore
+      .getState()
+      .pushToast({ kind: 'success', message: `Queued ${plural(runs, 'run')} from ${plural(queued.length, 'file')}` })
+  }
+  return queued.length === results.length
 }
 
 /** Runs the intake right away, or opens the run sheet to choose options first. */

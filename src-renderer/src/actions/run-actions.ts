@@ -3,26 +3,32 @@ import { api } from '../bridge/bridge-context'
 import { messageOf } from '../lib/errors'
 import { useStore } from '../store'
 
+/** `1 run`, `3 runs`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
 const toastError = (title: string, message: string): void => {
   useStore.getState().pushToast({ kind: 'error', title, message })
 }
 
-/** Submits runs; intake errors are shown as a toast naming the file, nothing is queued. */
-export async function submitRuns(req: SubmitRequest, label: string): Promise<boolean> {
+/**
+ * Submits runs; intake errors are shown as a toast naming the file, nothing is queued. Returns how
+ * many runs were queued (null on failure); `quiet` leaves the success message to the caller.
+ */
+export async function submitRuns(req: SubmitRequest, label: string, quiet = false): Promise<number | null> {
   try {
     const res = await api().runs.submit(req)
     if (!res.ok) {
       toastError(`Could not start ${label}`, res.error.message)
-      return false
+      return null
     }
     const n = res.value.runIds.length
-    useStore.getState().pushToast({ kind: 'success', message: `Queued ${n} run${n === 1 ? '' : 's'} from ${label}` })
+    if (!quiet) useStore.getState().pushToast({ kind: 'success', message: `Queued ${plural(n, 'run')} from ${label}` })
     const list = await api().runs.list(500)
     useStore.getState().setRuns(list)
-    return true
+    return n
   } catch (e) {
     toastError(`Could not start ${label}`, messageOf(e))
-    return false
+    return null
   }
 }
 
