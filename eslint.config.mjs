@@ -54,14 +54,15 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: Node built-ins are not available there.
     files: ['src-worker/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      // The typescript-eslint variant, so activity *types* may be imported (their code may not).
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows run in a sandbox without Node built-ins.' })),
           patterns: [
             {
               group: ['../activities/*', '../activities'],
-              allowImportNames: [],
+              allowTypeImports: true,
               message: 'Import activities as types only.',
             },
           ],

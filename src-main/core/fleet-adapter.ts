@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { CacheDatabase } from '../cache/db'
+import { err } from '../../src-shared/contract/result'
 import { Fleet, type FleetOptions } from '../fleet'
 import type { FleetService } from './fleet-service'
 import { ObjectInfoCache } from './object-info-cache'
@@ -15,7 +16,17 @@ export interface FleetAdapterOptions {
 
 /** The fleet module (registry + health) with each server's full /object_info kept beside it. */
 export function createFleetService(o: FleetAdapterOptions): FleetService & { fleet: Fleet } {
-  const fleet = new Fleet(o.db, { defaultSlots: o.defaultSlots, monitor: o.monitor })
+  const fleet = new Fleet(o.db, {
+    defaultSlots: o.defaultSlots,
+    monitor: o.monitor,
+    // Removing a server under running prompts would orphan them on its GPU: finish or move them first.
+    beforeRemove: (server, runIds) =>
+      err(
+        'servers/busy',
+        `${server.name} has ${runIds.length} run(s) on it (${runIds.join(', ')}): drain it (it finishes them and takes no new ones) or cancel them, then remove it.`,
+        { runIds }
+      ),
+  })
   const infos = new ObjectInfoCache(join(o.dataDir, 'object-info'), o.log)
   const syncInfos = (): void => infos.sync(fleet.list(), (id) => fleet.capabilities(id)?.fetchedAt ?? null)
   fleet.onChange(syncInfos)
