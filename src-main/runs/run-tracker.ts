@@ -3,6 +3,7 @@
  * state from `get_status` for runs on remote workers, completion from the workflow result, and the
  * discovery of a batch's child runs. Works after a restart too (runs still open are picked up again).
  */
+import { setMaxListeners } from 'node:events'
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client'
 import { ApplicationFailure } from '@temporalio/common'
 import type { BatchSummary, RunProgressEvent, RunSummary } from '../../src-shared/contract/bridge'
@@ -75,6 +76,8 @@ export class RunTracker {
   /** Pick up runs and batches that were open when the app stopped, and start polling. */
   start(): void {
     this.abort = new AbortController()
+    // One listener per call in flight (up to MAX_WATCHERS long polls plus the poll's calls).
+    setMaxListeners(MAX_WATCHERS + 32, this.abort.signal)
     for (const run of this.deps.cache.runs.listActive()) this.track(run.id, run.workflowId, run.status, run.serverId)
     for (const spec of this.batchStore.openSpecs())
       this.batches.set(spec.id, { ...spec, last: this.batchStore.get(spec.id) })
