@@ -7,11 +7,11 @@
  *
  * Run: `npx tsx bench/overhead.ts [--runs 200] [--warmup 5]`. Writes bench/results/overhead.json.
  */
-import { SimServer } from '../sim'
 import { numArg } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
 import { registerServers, startFleet, type FleetHandle } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
+import { RemoteFarm } from './lib/remote-farm'
 import { median, printTargets, quantile, round, target, writeResult, type Target } from './lib/report'
 
 const RUNS = numArg('runs', 200)
@@ -32,11 +32,16 @@ interface Phase {
 
 async function phase(fleet: FleetHandle, workMs: number, seedBase: number): Promise<Phase> {
   // stepMs × 10 steps = the run's simulated GPU work; node and load times off so work is exactly workMs.
-  const sim = new SimServer({ name: `gpu-${workMs}ms`, timing: { stepMs: workMs / STEPS, nodeMs: 0, loadMs: 0 } })
-  await sim.start()
-  const views = await registerServers(fleet.client, [{ name: sim.name, url: sim.url }], 2)
-  const serverId = views.find((v) => v.address.includes(String(sim.port)))?.id
-  const direct = new DirectComfyClient(sim.url)
+  // The simulated GPU in its own process, as a real one is on its own machine.
+  const farm = await RemoteFarm.start({
+    servers: 1,
+    speeds: [1],
+    timing: { stepMs: workMs / STEPS, nodeMs: 0, loadMs: 0 },
+  })
+  const url = farm.urls[0]!
+  const views = await registerServers(fleet.client, farm.servers(), 2)
+  const serverId = views.find((v) => v.address.includes(`:${new URL(url).port}`))?.id
+  const direct = new DirectComfyClient(url)
   await direct.connect()
   const d: number[] = []
   const f: number[] = []
@@ -64,7 +69,7 @@ async function phase(fleet: FleetHandle, workMs: number, seedBase: number): Prom
   } finally {
     direct.close()
     if (serverId) await fleet.client.removeServer(serverId).catch(() => null)
-    await sim.stop()
+    await farm.stop()
   }
   const added = f.map((x, i) => x - d[i]!)
   return {
