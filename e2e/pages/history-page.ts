@@ -13,12 +13,15 @@ export class HistoryPage {
     await this.page.getByTestId('history-search').fill(text)
   }
 
-  /** Every visible tile's prompt contains `word`, and there is at least one. */
+  /** Every visible tile's prompt contains `word`, and there is at least one (waits out the search debounce). */
   async expectOnlyMatches(word: string): Promise<void> {
     const tiles = this.app.historyTiles()
-    await expect(tiles.first()).toBeVisible()
-    for (const label of await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? '')))
-      expect(label).toContain(word)
+    await expect
+      .poll(async () => {
+        const labels = await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
+        return labels.length > 0 && labels.every((l) => l.includes(word))
+      })
+      .toBe(true)
   }
 
   /** Opens the first tile and checks the full-size image really loads (bytes decoded by the browser). */
