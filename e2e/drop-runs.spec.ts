@@ -105,3 +105,27 @@ test('pasting API JSON opens the run sheet and runs it', async ({ page }) => {
     .toBe('completed')
   app.expectNoConsoleErrors()
 })
+
+test('Open… picks workflow files and starts them from the run sheet', async ({ page }) => {
+  const app = new AppPage(page)
+  await app.open()
+  const word = uniqueWord('opened')
+  await page
+    .getByTestId('open-files-input')
+    .setInputFiles([
+      {
+        name: `${word}.json`,
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(apiPrompt(`${word} opened`, 21))),
+      },
+    ])
+  const sheet = page.getByTestId('run-sheet')
+  await expect(sheet).toBeVisible()
+  await sheet.getByTestId('sheet-server').selectOption({ label: serverName })
+  await sheet.getByTestId('sheet-priority').selectOption('1')
+  await sheet.getByTestId('sheet-run').click()
+  await expect(sheet).toBeHidden()
+  await app.expectRunStatus(word, 'completed')
+  await expect(app.runRow(word)).toContainText(serverName)
+  app.expectNoConsoleErrors()
+})
