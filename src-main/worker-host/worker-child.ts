@@ -27,12 +27,14 @@ export const nodeForker: WorkerForker = (entry, args) => {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
   })
+  child.on('error', () => undefined)
   return {
     get pid() {
       return child.pid ?? null
     },
     send: (m) => {
-      if (child.connected) child.send(m)
+      // A child that is exiting closes its channel: the message is moot, never an uncaught EPIPE.
+      if (child.connected) child.send(m, (error) => void error)
     },
     onMessage: (l) => child.on('message', l),
     onExit: (l) => child.once('exit', (code, signal) => l(code, signal)),
