@@ -1,9 +1,9 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 import type { SimServer } from '../sim/server'
-import { AppPage, appUrl } from './pages/app-page'
+import { AppPage } from './pages/app-page'
 import { HistoryPage } from './pages/history-page'
 import { ServersPage } from './pages/servers-page'
-import { callBridge, removeServersNamed, runCount } from './support/bridge'
+import { addServerOnline, callBridge, runCount } from './support/bridge'
 import { startSim } from './support/sim'
 import { apiPrompt, comfyPng, jsonFile, uiWorkflow, uniqueWord } from './support/workflows'
 
@@ -14,11 +14,8 @@ test.beforeAll(async () => {
   sim = await startSim({ name: serverName, gpu: 'NVIDIA GeForce RTX 4090' })
 })
 
-test.afterAll(async ({ request }) => {
+test.afterAll(async () => {
   await sim.stop()
-  // The request fixture has no session cookie yet: loading the page hands it one.
-  await request.get(appUrl())
-  await removeServersNamed(request, serverName)
 })
 
 test('dropping API JSON, UI JSON and a ComfyUI PNG runs each; nodes turn done; images reach History', async ({
@@ -80,6 +77,8 @@ test('a malformed file shows the intake error and queues nothing', async ({ page
 test('pasting API JSON opens the run sheet and runs it', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
+  // Every test has its own app (fresh data dir): it needs the server registered again.
+  await addServerOnline(page.request, serverName, sim.url)
   const word = uniqueWord('paste')
   const text = JSON.stringify(apiPrompt(`${word} pasted`, 5))
   await page.evaluate((t) => {
@@ -109,16 +108,15 @@ test('pasting API JSON opens the run sheet and runs it', async ({ page }) => {
 test('Open… picks workflow files and starts them from the run sheet', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
+  await addServerOnline(page.request, serverName, sim.url)
   const word = uniqueWord('opened')
-  await page
-    .getByTestId('open-files-input')
-    .setInputFiles([
-      {
-        name: `${word}.json`,
-        mimeType: 'application/json',
-        buffer: Buffer.from(JSON.stringify(apiPrompt(`${word} opened`, 21))),
-      },
-    ])
+  await page.getByTestId('open-files-input').setInputFiles([
+    {
+      name: `${word}.json`,
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(apiPrompt(`${word} opened`, 21))),
+    },
+  ])
   const sheet = page.getByTestId('run-sheet')
   await expect(sheet).toBeVisible()
   await sheet.getByTestId('sheet-server').selectOption({ label: serverName })

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 import { AppPage } from './pages/app-page'
 import { expectHistoryBrowsesOffline, HistoryPage } from './pages/history-page'
 import { ServersPage } from './pages/servers-page'
@@ -6,7 +6,13 @@ import { removeServersNamed } from './support/bridge'
 import { startSim } from './support/sim'
 import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
 
-test('history search by a prompt word; with the farm stopped it still browses and says offline', async ({ page }) => {
+// The app runs on a Temporal server this test owns (remote mode), so the test can take it away.
+test.use({ temporal: 'external' })
+
+test('history search by a prompt word; with the farm and Temporal stopped it still browses and says offline', async ({
+  page,
+  app: handle,
+}) => {
   const name = uniqueWord('hist-gpu-')
   const sim = await startSim({ name, gpu: 'NVIDIA GeForce RTX 4080' })
   try {
@@ -32,6 +38,8 @@ test('history search by a prompt word; with the farm stopped it still browses an
 
     // Every server down (the only one is stopped): cached history must keep working.
     await sim.stop()
+    await handle.stopTemporal()
+    await expect(page.getByTestId('status-temporal')).toContainText(/down|starting/i, { timeout: 30_000 })
     await app.nav('servers')
     await servers.expectState(name, 'offline', 60_000)
     await expectHistoryBrowsesOffline(app, word)

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 import { AppPage } from './pages/app-page'
 
 test('settings: invalid values are named next to their field and nothing is saved', async ({ page }) => {

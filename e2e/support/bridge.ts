@@ -21,3 +21,18 @@ export async function removeServersNamed(request: APIRequestContext, name: strin
   const list = await callBridge<{ id: string; name: string }[]>(request, 'servers:list', null)
   for (const s of list.filter((x) => x.name === name)) await callBridge(request, 'servers:remove', { id: s.id })
 }
+
+/** Register a server through the bridge and wait until the app sees it online. */
+export async function addServerOnline(request: APIRequestContext, name: string, address: string): Promise<void> {
+  const added = await callBridge<{ ok: boolean }>(request, 'servers:add', { name, address })
+  expect(added.ok, `servers:add ${name}`).toBe(true)
+  await expect
+    .poll(
+      async () =>
+        (await callBridge<{ name: string; health: { state: string } }[]>(request, 'servers:list', null)).find(
+          (s) => s.name === name
+        )?.health.state,
+      { timeout: 30_000 }
+    )
+    .toBe('online')
+}

@@ -3,6 +3,7 @@
  * with the sha256 of its text, so a migration edited after release is caught instead of leaving
  * databases that disagree about their own schema.
  */
+import { sqliteNativeBinding } from './native-binding'
 import Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
@@ -51,7 +52,7 @@ export function openDatabase(dataDir: string | null, migrations: readonly Migrat
     mkdirSync(dataDir, { recursive: true })
     file = join(dataDir, DB_FILENAME)
   }
-  const db = new Database(file)
+  const db = new Database(file, { nativeBinding: sqliteNativeBinding() })
   try {
     db.pragma('journal_mode = WAL')
     // NORMAL is durable across app crashes in WAL mode; only an OS crash can lose the last commits.

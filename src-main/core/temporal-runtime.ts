@@ -25,6 +25,9 @@ export class TemporalRuntime {
   retryable = true
   /** Set on stop: a gRPC retry still scheduled for a call in flight must not run on a closed channel. */
   private closing = false
+  private healthTimer: NodeJS.Timeout | null = null
+  /** How often the connection is checked; a remote cluster has no supervisor to tell us it is gone. */
+  static readonly HEALTH_INTERVAL_MS = 2000
 
   constructor(private readonly opts: TemporalRuntimeOptions) {
     const s = opts.settings
@@ -63,6 +66,7 @@ export class TemporalRuntime {
     this.connection = await Connection.connect({ ...connectOptions(this.connectionConfig()), interceptors })
     this.client = new Client({ connection: this.connection, namespace: this.opts.settings.namespace })
     this.set({ state: 'up', error: null })
+    this.healthTimer = setInterval(() => void this.checkHealth(), TemporalRuntime.HEALTH_INTERVAL_MS)
   }
 
   private async startEmbedded(): Promise<void> {
@@ -90,6 +94,20 @@ export class TemporalRuntime {
     this.set({ address, uiUrl })
   }
 
+  /** Up or down as the server answers; the embedded server's supervisor reports restarts itself. */
+  private async checkHealth(): Promise<void> {
+    const conn = this.connection
+    if (!conn || this.closing || this.info.state === 'starting' || this.info.state === 'restarting') return
+    try {
+      await conn.withDeadline(Date.now() + 1500, () => conn.workflowService.getSystemInfo({}))
+      if (this.info.state !== 'up') this.set({ state: 'up', error: null })
+    } catch (e) {
+      if (this.closing) return
+      if (this.info.state === 'up')
+        this.set({ state: 'down', error: `Temporal at ${this.info.address} does not answer: ${(e as Error).message}` })
+    }
+  }
+
   /** Link to one workflow in the Temporal Web UI, when we know the UI's address. */
   workflowUrl(workflowId: string): string | null {
     if (!this.info.uiUrl) return null
@@ -103,6 +121,8 @@ export class TemporalRuntime {
 
   async stop(): Promise<void> {
     this.closing = true
+    if (this.healthTimer) clearInterval(this.healthTimer)
+    this.healthTimer = null
     await this.connection?.close().catch(() => undefined)
     this.connection = null
     this.client = null

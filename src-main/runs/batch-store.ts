@@ -1,9 +1,9 @@
 /**
- * Batches in the cache: what each one runs (so its child runs can be recognised and given their
+ * Batches in the cache (and the events of finished runs): what each one runs (so its child runs can be recognised and given their
  * prompt after a restart) and its last known counts (so finished batches still show them).
  */
 import type { BatchSummary } from '../../src-shared/contract/bridge'
-import type { ApiPrompt, RunState } from '../../src-shared/contract/runs'
+import type { ApiPrompt, RunEvent, RunState } from '../../src-shared/contract/runs'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { CacheDatabase } from '../cache'
 
@@ -86,6 +86,17 @@ export class BatchStore {
     return (this.db.prepare('SELECT * FROM batches ORDER BY created_at DESC LIMIT ?').all(limit) as BatchRow[]).map(
       toSummary
     )
+  }
+
+  /** The events a run saw, kept when it finishes (migration 005). */
+  saveRunEvents(runId: string, events: RunEvent[]): void {
+    this.db.prepare('UPDATE runs SET events = ? WHERE id = ?').run(JSON.stringify(events), runId)
+  }
+
+  runEvents(runId: string): RunEvent[] {
+    const row = this.db.prepare('SELECT events FROM runs WHERE id = ?').get(runId) as
+      { events: string | null } | undefined
+    return row?.events ? (JSON.parse(row.events) as RunEvent[]) : []
   }
 
   get(id: string): BatchSummary | null {

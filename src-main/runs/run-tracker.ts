@@ -147,6 +147,7 @@ export class RunTracker {
     live.progress = e.progress
     live.currentNode = e.nodeId && e.classType ? { id: e.nodeId, classType: e.classType } : live.currentNode
     live.nodeProgress = e.value !== null && e.max !== null ? { value: e.value, max: e.max } : null
+    if (e.nodeId && e.nodeState === 'running') this.finishOtherRunningNodes(live, e.nodeId, now)
     if (e.nodeId && e.nodeState) this.setNode(live, e.nodeId, e.classType ?? '', e.nodeState, e.value, e.max, now)
     this.deps.hub.emit('runs:progress', e)
     if (statusChanged) this.writeStatus(e.runId, live)
@@ -176,6 +177,13 @@ export class RunTracker {
     live.nodes[id] = node
   }
 
+  /** ComfyUI runs one node at a time: a node that starts means the one before it is done. */
+  private finishOtherRunningNodes(live: Live, startingId: string, now: number): void {
+    for (const [id, node] of Object.entries(live.nodes)) {
+      if (id !== startingId && node.state === 'running') live.nodes[id] = { ...node, state: 'done', finished_at: now }
+    }
+  }
+
   /** Summary with the live fields (progress, current node) laid over the cached row. */
   withLive<T extends RunSummary>(row: T): T {
     const live = this.live.get(row.id)
@@ -196,7 +204,8 @@ export class RunTracker {
   /** ComfyUI events of a run from its workflow (open runs); closed runs have theirs in the cache. */
   async events(run: RunSummary): Promise<RunEvent[]> {
     const client = this.deps.runs()
-    if (!client || !this.live.has(run.id)) return []
+    if (!this.live.has(run.id)) return this.batchStore.runEvents(run.id)
+    if (!client) return []
     try {
       return await this.call(client, () => client.getEvents(run.workflowId))
     } catch {
@@ -295,11 +304,27 @@ export class RunTracker {
 
   private async finish(runId: string, f: Parameters<Cache['finishRun']>[1]): Promise<void> {
     const live = this.live.get(runId)
-    const nodes = live ? finalNodes(live.nodes, f.status) : undefined
+    const closed = live ? await this.closedState(live.workflowId) : null
+    const nodes = live ? finalNodes(mergeNodes(live.nodes, closed?.status.nodes ?? {}), f.status) : undefined
+    if (closed) this.batchStore.saveRunEvents(runId, closed.events)
     const r = await this.deps.cache.finishRun(runId, { ...f, nodes })
     if (!r.ok) this.deps.log(`could not record the end of ${runId}: ${r.error.message}`)
     this.live.delete(runId)
     this.emitSummary(runId)
+  }
+
+  /** The closed workflow's last get_status and get_events (its nodes include cached ones); null if unavailable. */
+  private async closedState(workflowId: string): Promise<{ status: RunStatus; events: RunEvent[] } | null> {
+    const client = this.deps.runs()
+    if (!client) return null
+    try {
+      return await this.call(client, async () => ({
+        status: await client.getStatus(workflowId),
+        events: await client.getEvents(workflowId),
+      }))
+    } catch {
+      return null
+    }
   }
 
   private async poll(): Promise<void> {
@@ -477,6 +502,20 @@ function endOf(e: unknown): { status: 'failed' | 'cancelled'; error: RunErrorInf
   if (cause instanceof TimeoutFailure)
     return { status: 'failed', error: { kind: 'internal', message: 'The workflow timed out.' } }
   return { status: 'failed', error: { kind: 'internal', message: cause?.message ?? e.message } }
+}
+
+/** The workflow's final node states (cached nodes included) with the timings we measured live. */
+function mergeNodes(live: Record<string, NodeStatus>, final: Record<string, NodeStatus>): Record<string, NodeStatus> {
+  const out: Record<string, NodeStatus> = { ...live }
+  for (const [id, n] of Object.entries(final)) {
+    const seen = live[id]
+    out[id] = {
+      ...n,
+      ...(seen?.started_at ? { started_at: seen.started_at } : {}),
+      ...(seen?.finished_at ? { finished_at: seen.finished_at } : {}),
+    }
+  }
+  return out
 }
 
 /** Nodes still marked running when a run ends did not finish: done on success, else as they were. */
