@@ -33,6 +33,8 @@ const electron = process.env.COMFYFLEET_HEADLESS ? null : electronBinary()
 if (electron) {
   run(electron, [root, ...passArgs])
 } else {
-  console.log("Electron's binary is not available on this machine (it is downloaded on first use, which failed or was skipped); starting ComfyFleet headless instead.")
+  console.log(
+    "Electron's binary is not available on this machine (it is downloaded on first use, which failed or was skipped); starting ComfyFleet headless instead."
+  )
   run(process.execPath, [join(root, 'out', 'main', 'headless.js'), ...passArgs])
 }

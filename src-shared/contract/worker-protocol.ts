@@ -38,9 +38,7 @@ export interface WorkerServer {
 }
 
 export type MainToWorker =
-  | { type: 'boot'; config: WorkerBootConfig }
-  | { type: 'servers'; servers: WorkerServer[] }
-  | { type: 'shutdown' }
+  { type: 'boot'; config: WorkerBootConfig } | { type: 'servers'; servers: WorkerServer[] } | { type: 'shutdown' }
 
 export interface SlotUsage {
   serverId: string

@@ -12,7 +12,14 @@ const servers: TemporalDevServer[] = []
 const blockers: Server[] = []
 
 function devServer(dir: string, port: number): TemporalDevServer {
-  const s = new TemporalDevServer({ cliPath: temporalCli(), dbFile: join(dir, 'temporal.db'), logDir: dir, port, uiPort: 0, headlessUi: true })
+  const s = new TemporalDevServer({
+    cliPath: temporalCli(),
+    dbFile: join(dir, 'temporal.db'),
+    logDir: dir,
+    port,
+    uiPort: 0,
+    headlessUi: true,
+  })
   servers.push(s)
   return s
 }

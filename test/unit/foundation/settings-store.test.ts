@@ -26,7 +26,11 @@ describe('SettingsStore', () => {
     const store = new SettingsStore(dir)
     expect(store.update({ defaultSlots: 4 }).ok).toBe(true)
     const before = readFileSync(join(dir, 'settings.json'), 'utf8')
-    const r = store.update({ defaultSlots: 0, retry: { backoffCoefficient: 50 }, temporal: { mode: 'remote', address: 'no port' } })
+    const r = store.update({
+      defaultSlots: 0,
+      retry: { backoffCoefficient: 50 },
+      temporal: { mode: 'remote', address: 'no port' },
+    })
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.error.code).toBe('settings/invalid')

@@ -69,8 +69,16 @@ describe('WorkerProcess supervisor', () => {
     const { wp } = makeWorker('normal')
     await wp.start()
     const server: WorkerServer = {
-      id: 's1', name: 'gpu', address: 'http://127.0.0.1:1', slots: 2, accepting: true, online: true,
-      capabilities: null, vramFree: null, vramTotal: null, gpu: null,
+      id: 's1',
+      name: 'gpu',
+      address: 'http://127.0.0.1:1',
+      slots: 2,
+      accepting: true,
+      online: true,
+      capabilities: null,
+      vramFree: null,
+      vramTotal: null,
+      gpu: null,
     }
     wp.setServers([server])
     const firstPid = wp.pid
