@@ -237,8 +237,6 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 
 // Compile-time check that the runtime channel lists name every channel of the maps (a channel
 // added to a map but not to its list would be refused by the preload and the HTTP bridge).
-type MissingRequest = Exclude<RequestChannel, (typeof REQUEST_CHANNELS)[number]>
-type MissingEvent = Exclude<EventChannel, (typeof EVENT_CHANNELS)[number]>
-export const CHANNEL_LISTS_COMPLETE: [MissingRequest | MissingEvent] extends [never]
-  ? true
-  : MissingRequest | MissingEvent = true
+type Exhaustive<Missing> = [Missing] extends [never] ? true : Missing
+export const REQUEST_CHANNELS_COMPLETE: Exhaustive<Exclude<RequestChannel, (typeof REQUEST_CHANNELS)[number]>> = true
+export const EVENT_CHANNELS_COMPLETE: Exhaustive<Exclude<EventChannel, (typeof EVENT_CHANNELS)[number]>> = true
