@@ -10,5 +10,4 @@ export {
 export { InvalidHistoryQueryError } from './history-cursor'
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, searchHistory } from './history-search'
 export { ImageError, ImageStore, THUMB_SIZE } from './image-store'
-export { extractPromptMeta, type PromptMeta } from './prompt-meta'
 export { RunRepository } from './run-repository'
