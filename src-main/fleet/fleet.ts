@@ -171,9 +171,18 @@ export class Fleet {
       health: this.monitor.health(server.id),
       slotsInUse: usage?.inUse ?? 0,
       currentRunIds: usage?.runIds ?? [],
-      speed: null,
+      speed: this.relativeSpeed(server.id),
       hasCapabilities: this.monitor.capabilities(server.id) !== null,
     }
+  }
+
+  /** Measured speed relative to the mean of the measured servers (1 = average), from the worker's rates. */
+  private relativeSpeed(id: string): number | null {
+    const rate = this.usage.get(id)?.rate
+    if (rate == null || rate <= 0) return null
+    const rates = [...this.usage.values()].map((u) => u.rate).filter((r): r is number => r != null && r > 0)
+    const mean = rates.reduce((a, b) => a + b, 0) / rates.length
+    return Math.round((rate / mean) * 100) / 100
   }
 
   private changed(): void {

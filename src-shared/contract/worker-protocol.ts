@@ -44,6 +44,8 @@ export interface SlotUsage {
   serverId: string
   inUse: number
   runIds: string[]
+  /** Measured work rate (cost units per ms, smoothed over finished runs); null until measured. */
+  rate?: number | null
 }
 
 export type WorkerToMain =

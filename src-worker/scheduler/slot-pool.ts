@@ -122,7 +122,12 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   usage(): SlotUsage[] {
     return this.directory.list().map((s) => {
       const leases = [...this.leasesOn(s.id)]
-      return { serverId: s.id, inUse: leases.length, runIds: leases.map((l) => l.request.runId) }
+      return {
+        serverId: s.id,
+        inUse: leases.length,
+        runIds: leases.map((l) => l.request.runId),
+        rate: this.rates.get(s.id) ?? null,
+      }
     })
   }
 
