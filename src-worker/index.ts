@@ -77,6 +77,13 @@ function attached(port: ParentPort): void {
     }
   })
   process.on('uncaughtException', fatal)
+  // Main died without saying shutdown (kill -9, crash): do not live on as an orphan holding slots.
+  // Running prompts are left on ComfyUI; the next worker reattaches to them.
+  process.on('disconnect', () => {
+    if (engine === null) process.exit(0)
+    engine.shutdown()
+    setTimeout(() => process.exit(0), 10_000).unref()
+  })
 }
 
 /** Standalone: probe our servers, keep probing, run until SIGINT/SIGTERM. */

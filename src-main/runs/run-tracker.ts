@@ -3,7 +3,6 @@
  * state from `get_status` for runs on remote workers, completion from the workflow result, and the
  * discovery of a batch's child runs. Works after a restart too (runs still open are picked up again).
  */
-import { setMaxListeners } from 'node:events'
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client'
 import { ApplicationFailure } from '@temporalio/common'
 import type { BatchSummary, RunProgressEvent, RunSummary } from '../../src-shared/contract/bridge'
@@ -66,8 +65,13 @@ export class RunTracker {
   private lastDiscovery = Date.now() - 60_000
   private polling = false
   private readonly batchStore: BatchStore
-  /** Cancels in-flight long polls on stop: a call still retrying after the connection closed would throw from a timer. */
-  private abort = new AbortController()
+  /**
+   * One controller per call in flight, aborted on stop. Per call, not one shared signal: the SDK adds
+   * an 'abort' listener for every call made under a signal and never removes it, so a long-lived
+   * shared signal would keep every finished call alive (main grew ~90 KB per run).
+   */
+  private readonly inFlight = new Set<AbortController>()
+  private stopped = false
 
   constructor(private readonly deps: RunTrackerDeps) {
     this.batchStore = new BatchStore(deps.cache.db)
@@ -75,9 +79,7 @@ export class RunTracker {
 
   /** Pick up runs and batches that were open when the app stopped, and start polling. */
   start(): void {
-    this.abort = new AbortController()
-    // One listener per call in flight (up to MAX_WATCHERS long polls plus the poll's calls).
-    setMaxListeners(MAX_WATCHERS + 32, this.abort.signal)
+    this.stopped = false
     for (const run of this.deps.cache.runs.listActive()) this.track(run.id, run.workflowId, run.status, run.serverId)
     for (const spec of this.batchStore.openSpecs())
       this.batches.set(spec.id, { ...spec, last: this.batchStore.get(spec.id) })
@@ -87,12 +89,20 @@ export class RunTracker {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
-    this.abort.abort()
+    this.stopped = true
+    for (const c of this.inFlight) c.abort()
+    this.inFlight.clear()
   }
 
   /** Every Temporal call of the tracker goes through here, so stop() can cancel it. */
-  private call<T>(client: RunClient, fn: () => Promise<T>): Promise<T> {
-    return client.client.withAbortSignal(this.abort.signal, fn)
+  private async call<T>(client: RunClient, fn: () => Promise<T>): Promise<T> {
+    const controller = new AbortController()
+    this.inFlight.add(controller)
+    try {
+      return await client.client.withAbortSignal(controller.signal, fn)
+    } finally {
+      this.inFlight.delete(controller)
+    }
   }
 
   recordNewRun(run: {
@@ -329,8 +339,7 @@ export class RunTracker {
 
   private async poll(): Promise<void> {
     const client = this.deps.runs()
-    if (this.polling || !client || this.abort.signal.aborted || (this.live.size === 0 && this.batches.size === 0))
-      return
+    if (this.polling || !client || this.stopped || (this.live.size === 0 && this.batches.size === 0)) return
     this.polling = true
     try {
       await this.call(client, async () => {

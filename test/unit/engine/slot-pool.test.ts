@@ -88,8 +88,8 @@ describe('SlotPool', () => {
     await new Promise((r) => setTimeout(r, 10))
     expect(targets).toEqual(['fast'])
     expect(pool.usage()).toEqual([
-      { serverId: 'slow', inUse: 1, runIds: ['r1'] },
-      { serverId: 'fast', inUse: 1, runIds: ['r2'] },
+      { serverId: 'slow', inUse: 1, runIds: ['r1'], rate: null },
+      { serverId: 'fast', inUse: 1, runIds: ['r2'], rate: null },
     ])
     expect(running.released).toBe(false)
   })
