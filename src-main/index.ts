@@ -4,13 +4,13 @@
  */
 import { join } from 'node:path'
 import type { BrowserWindow } from 'electron'
-import { app, dialog, Notification } from 'electron'
+import { app, dialog, Notification, shell } from 'electron'
 import { AppCore } from './core/app-core'
-import { createMainWindow } from './electron/main-window'
+import { createMainWindow, isExternalUrlAllowed } from './electron/main-window'
 import { handleImageProtocol, registerImageScheme } from './electron/image-protocol'
 import { registerBridgeHandlers, sendEvent } from './electron/strict-ipc'
 import { utilityForker } from './electron/utility-forker'
-import { EVENT_CHANNELS } from '../src-shared/contract'
+import { EVENT_CHANNELS, err, ok } from '../src-shared/contract'
 
 registerImageScheme()
 
@@ -20,6 +20,11 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let win: BrowserWindow | null = null
   let core: AppCore | null = null
+  /** The Temporal UI is the one site the app links to. */
+  const temporalUi = (): string[] => {
+    const url = core?.info().temporal.uiUrl
+    return url ? [url] : []
+  }
 
   app.on('second-instance', () => {
     if (win?.isMinimized()) win.restore()
@@ -40,10 +45,16 @@ if (!app.requestSingleInstanceLock()) {
         forker: utilityForker,
         staticDir: join(__dirname, '../renderer'),
         version: app.getVersion(),
+        openExternal: async (url) => {
+          if (!isExternalUrlAllowed(url, temporalUi()))
+            return err('app/link-refused', `Only Temporal UI links open from ComfyFleet, not ${url}`)
+          await shell.openExternal(url)
+          return ok(null)
+        },
       })
       registerBridgeHandlers(core.handlers)
       handleImageProtocol(core.images)
-      win = createMainWindow()
+      win = createMainWindow(temporalUi)
       const target = win
       core.hub.subscribe((channel, payload) => {
         if ((EVENT_CHANNELS as readonly string[]).includes(channel)) sendEvent(target.webContents, channel, payload)

@@ -2,17 +2,25 @@ import { join } from 'node:path'
 import { BrowserWindow, shell } from 'electron'
 import { trustWebContents } from './strict-ipc'
 
-/** Only http(s) links may leave the app, and only to the system browser. */
-export function isExternalUrlAllowed(url: string): boolean {
+/**
+ * Only links we produce may leave the app, and only to the system browser: http(s) URLs under one of
+ * `allowedBases` (the Temporal UI's own address). Anything else a page tries to open is dropped.
+ */
+export function isExternalUrlAllowed(url: string, allowedBases: readonly string[]): boolean {
   try {
     const u = new URL(url)
-    return u.protocol === 'http:' || u.protocol === 'https:'
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return false
+    return allowedBases.some((base) => {
+      const b = new URL(base)
+      const basePath = b.pathname.endsWith('/') ? b.pathname : `${b.pathname}/`
+      return u.origin === b.origin && (u.pathname === b.pathname || u.pathname.startsWith(basePath))
+    })
   } catch {
     return false
   }
 }
 
-export function createMainWindow(): BrowserWindow {
+export function createMainWindow(allowedExternalBases: () => string[]): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -34,7 +42,7 @@ export function createMainWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show())
   // New windows are never opened inside the app; http(s) links go to the browser.
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (isExternalUrlAllowed(url)) void shell.openExternal(url)
+    if (isExternalUrlAllowed(url, allowedExternalBases())) void shell.openExternal(url)
     return { action: 'deny' }
   })
   win.webContents.on('will-navigate', (e, url) => {

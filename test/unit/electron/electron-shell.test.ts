@@ -62,14 +62,17 @@ beforeEach(() => {
 describe('main window', () => {
   test('is isolated and sandboxed, opens no windows, and sends only http(s) links to the browser', async () => {
     const { createMainWindow, isExternalUrlAllowed } = await import('../../../src-main/electron/main-window')
-    createMainWindow()
+    createMainWindow(() => ['https://temporal.example/ns', 'http://127.0.0.1:8233'])
     const prefs = h.state.windowOptions!.webPreferences as Record<string, unknown>
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false })
-    expect(h.state.openHandler!({ url: 'https://temporal.example/ns' })).toEqual({ action: 'deny' })
+    expect(h.state.openHandler!({ url: 'https://temporal.example/ns/workflows/run-1' })).toEqual({ action: 'deny' })
     expect(h.state.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' })
-    expect(h.state.opened).toEqual(['https://temporal.example/ns'])
-    expect(isExternalUrlAllowed('javascript:alert(1)')).toBe(false)
-    expect(isExternalUrlAllowed('http://127.0.0.1:8233/namespaces/default/workflows/run-1')).toBe(true)
+    expect(h.state.openHandler!({ url: 'https://evil.example/ns' })).toEqual({ action: 'deny' })
+    expect(h.state.opened).toEqual(['https://temporal.example/ns/workflows/run-1'])
+    const ui = ['http://127.0.0.1:8233']
+    expect(isExternalUrlAllowed('javascript:alert(1)', ui)).toBe(false)
+    expect(isExternalUrlAllowed('http://127.0.0.1:8233/namespaces/default/workflows/run-1', ui)).toBe(true)
+    expect(isExternalUrlAllowed('http://127.0.0.1:9999/namespaces/default', ui)).toBe(false)
   })
 })
 
