@@ -10,7 +10,7 @@ import { createMainWindow, isExternalUrlAllowed } from './electron/main-window'
 import { handleImageProtocol, registerImageScheme } from './electron/image-protocol'
 import { registerBridgeHandlers, sendEvent } from './electron/strict-ipc'
 import { utilityForker } from './electron/utility-forker'
-import { EVENT_CHANNELS, err, ok } from '../src-shared/contract'
+import { EVENT_CHANNELS, err, ok, type EventMap } from '../src-shared/contract'
 
 registerImageScheme()
 
@@ -59,9 +59,19 @@ if (!app.requestSingleInstanceLock()) {
       core.hub.subscribe((channel, payload) => {
         if ((EVENT_CHANNELS as readonly string[]).includes(channel)) sendEvent(target.webContents, channel, payload)
       })
+      // Tell the user when work ends while they are elsewhere; a batch's runs are summed up once.
+      const notify = (title: string, body: string): void => {
+        if (Notification.isSupported() && !target.isFocused()) new Notification({ title, body }).show()
+      }
       core.onRunFinished((summary) => {
-        if (!Notification.isSupported() || target.isFocused()) return
-        new Notification({ title: `Run ${summary.status}`, body: summary.name }).show()
+        if (!summary.batchId) notify(`Run ${summary.status}`, summary.name)
+      })
+      core.hub.subscribe((channel, payload) => {
+        if (channel !== 'batches:changed') return
+        const b = payload as EventMap['batches:changed']
+        if (b.status === 'completed' || b.status === 'failed' || b.status === 'cancelled') {
+          notify(`Batch ${b.status}`, `${b.name}: ${b.completed}/${b.total} done, ${b.failed} failed`)
+        }
       })
       await core.start()
     })
