@@ -1,31 +1,10 @@
-/** The graph every benchmark runs: checkpoint → prompts → latent → KSampler → VAE decode → SaveImage. */
+/** The graph every benchmark runs: the simulator's sample txt2img, with files prefixed "bench". */
 import type { ApiPrompt } from '../../src-shared/contract/runs'
+import { SAMPLE_CHECKPOINT, txt2img as sample } from '../../sim/samples/txt2img'
 
-export const CHECKPOINT = 'v1-5-pruned-emaonly-fp16.safetensors'
+export const CHECKPOINT = SAMPLE_CHECKPOINT
 
 /** A text-to-image prompt; `steps` sets the simulated work (steps × stepMs / speed). */
 export function txt2img(o: { steps?: number; seed?: number; prefix?: string } = {}): ApiPrompt {
-  return {
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: CHECKPOINT } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a lighthouse at dusk', clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 48, batch_size: 1 } },
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed: o.seed ?? 42,
-        steps: o.steps ?? 10,
-        cfg: 7,
-        sampler_name: 'euler',
-        scheduler: 'normal',
-        denoise: 1,
-        model: ['4', 0],
-        positive: ['6', 0],
-        negative: ['7', 0],
-        latent_image: ['5', 0],
-      },
-    },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'SaveImage', inputs: { images: ['8', 0], filename_prefix: o.prefix ?? 'bench' } },
-  }
+  return sample({ ...o, prefix: o.prefix ?? 'bench' })
 }

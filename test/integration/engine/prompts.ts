@@ -1,31 +1,7 @@
 import type { ApiPrompt } from '../../../src-shared/contract/runs'
+import { txt2img as sample } from '../../../sim/samples/txt2img'
 
-/** A text-to-image graph: checkpoint → prompts → latent → KSampler (steps) → VAE decode → SaveImage. */
+/** The simulator's sample txt2img graph, with files prefixed "fleet". */
 export function txt2img(options: { steps?: number; seed?: number; prefix?: string; ckpt?: string } = {}): ApiPrompt {
-  return {
-    '4': {
-      class_type: 'CheckpointLoaderSimple',
-      inputs: { ckpt_name: options.ckpt ?? 'v1-5-pruned-emaonly-fp16.safetensors' },
-    },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a lighthouse at dusk', clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 48, batch_size: 1 } },
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed: options.seed ?? 42,
-        steps: options.steps ?? 10,
-        cfg: 7,
-        sampler_name: 'euler',
-        scheduler: 'normal',
-        denoise: 1,
-        model: ['4', 0],
-        positive: ['6', 0],
-        negative: ['7', 0],
-        latent_image: ['5', 0],
-      },
-    },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'SaveImage', inputs: { images: ['8', 0], filename_prefix: options.prefix ?? 'fleet' } },
-  }
+  return sample({ ...options, prefix: options.prefix ?? 'fleet' })
 }
