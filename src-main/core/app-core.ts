@@ -215,6 +215,8 @@ export class AppCore {
   /** Temporal, then the worker, then run tracking. A failure is reported and retried, never fatal. */
   private async startEngine(): Promise<void> {
     const backoff = new Backoff(1000, 30_000)
+    // The worker's modules load while Temporal starts (cold start); it is booted once Temporal answers.
+    this.worker.prefork()
     for (;;) {
       try {
         await this.temporal.start()

@@ -66,37 +66,54 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     this.child?.send({ type: 'servers', servers })
   }
 
-  private spawnAndWait(): Promise<void> {
-    this.setState(this.restarts > 0 ? 'restarting' : 'starting', null)
+  /**
+   * Fork the worker now, without booting it, so its modules load while Temporal is still starting;
+   * start() then boots this child instead of forking another.
+   */
+  prefork(): void {
+    if (this.child === null) this.spawnChild()
+  }
+
+  /** The readiness waiter of the child being booted (ready, exit and timeout all settle it). */
+  private settleBoot: ((e: Error | null) => void) | null = null
+  private booted = false
+
+  private spawnChild(): WorkerChild {
     const child = this.opts.forker(this.opts.entry, [])
     this.child = child
+    this.booted = false
     this.backoff.markStarted()
     this.log.attach(child.stdout)
     this.log.attach(child.stderr, '[stderr] ')
+    child.onMessage((raw) => this.onMessage(raw, (e) => this.settleBoot?.(e)))
+    child.onExit((code, signal) => {
+      const why = `exited with ${signal ?? `code ${code}`}`
+      this.settleBoot?.(
+        new Error(
+          `Worker ${why} before it was ready${this.lastError ? `: ${this.lastError}` : ''} (log: ${this.log.path})`
+        )
+      )
+      this.onExit(child, why)
+    })
+    return child
+  }
+
+  private spawnAndWait(): Promise<void> {
+    this.setState(this.restarts > 0 ? 'restarting' : 'starting', null)
+    const child = this.child !== null && !this.booted ? this.child : this.spawnChild()
+    this.booted = true
     return new Promise<void>((resolve, reject) => {
-      let settled = false
-      const settle = (e: Error | null): void => {
-        if (settled) return
-        settled = true
+      const timeoutMs = this.opts.readyTimeoutMs ?? WorkerProcess.READY_TIMEOUT_MS
+      const timer = setTimeout(() => {
+        this.settleBoot?.(new Error(`Worker did not report ready within ${timeoutMs / 1000} s (log: ${this.log.path})`))
+        child.kill('SIGKILL')
+      }, timeoutMs)
+      this.settleBoot = (e) => {
+        this.settleBoot = null
         clearTimeout(timer)
         if (e) reject(e)
         else resolve()
       }
-      const timeoutMs = this.opts.readyTimeoutMs ?? WorkerProcess.READY_TIMEOUT_MS
-      const timer = setTimeout(() => {
-        settle(new Error(`Worker did not report ready within ${timeoutMs / 1000} s (log: ${this.log.path})`))
-        child.kill('SIGKILL')
-      }, timeoutMs)
-      child.onMessage((raw) => this.onMessage(raw, settle))
-      child.onExit((code, signal) => {
-        const why = `exited with ${signal ?? `code ${code}`}`
-        settle(
-          new Error(
-            `Worker ${why} before it was ready${this.lastError ? `: ${this.lastError}` : ''} (log: ${this.log.path})`
-          )
-        )
-        this.onExit(child, why)
-      })
       const boot: MainToWorker = { type: 'boot', config: this.opts.bootConfig() }
       child.send(boot)
       if (this.servers.length > 0) child.send({ type: 'servers', servers: this.servers })
@@ -128,7 +145,8 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     if (this.child !== child) return
     this.child = null
     this.log.line(`[supervisor] worker ${why}`)
-    if (this.stopping) return
+    // A preforked child that dies before its boot is simply forked again by start().
+    if (this.stopping || !this.booted) return
     this.setState('restarting', `Worker ${why}`)
     void this.restartLater()
   }

@@ -55,6 +55,19 @@ describe('WorkerProcess supervisor', () => {
     expect(log).toContain('worker ready')
   })
 
+  test('a preforked worker is the one start() boots (its modules load while Temporal starts)', async () => {
+    const { wp, logFile } = makeWorker('normal')
+    wp.prefork()
+    const pid = wp.pid
+    expect(pid).toBeGreaterThan(0)
+    expect(wp.state).toBe('down')
+    await wp.start()
+    expect(wp.state).toBe('up')
+    expect(wp.pid).toBe(pid)
+    await wp.stop()
+    expect(readFileSync(logFile, 'utf8').match(/booted with task queue/g)).toHaveLength(1)
+  })
+
   test('a worker that dies before ready rejects start with its fatal message', async () => {
     const { wp } = makeWorker('die-early')
     await expect(wp.start()).rejects.toThrow(/exited with code 3 before it was ready: cannot connect to Temporal/)
