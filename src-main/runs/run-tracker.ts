@@ -3,18 +3,17 @@
  * state from `get_status` for runs on remote workers, completion from the workflow result, and the
  * discovery of a batch's child runs. Works after a restart too (runs still open are picked up again).
  */
-import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client'
-import { ApplicationFailure } from '@temporalio/common'
 import type { BatchSummary, RunProgressEvent, RunSummary } from '../../src-shared/contract/bridge'
-import type { ApiPrompt, NodeStatus, RunErrorInfo, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
-import { promptAt, sweepSize } from '../../src-worker/workflows/batch-sweep'
-import type { BatchStatus, BatchSweep } from '../../src-worker/shared'
+import type { ApiPrompt, NodeStatus, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
+import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import type { EventHub } from '../core/event-hub'
 import { extractRunMetadata } from '../intake'
 import type { FleetLookup } from './fleet-lookup'
 import { BatchStore } from './batch-store'
+import { BatchTracker } from './batch-tracker'
 import { RUN_WORKFLOW, type RunClient } from './run-client'
+import { endOf, finalNodes, mergeNodes } from './run-outcome'
 import { isFinal } from './run-states'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
@@ -39,16 +38,6 @@ interface Live {
   finalizing: boolean
 }
 
-interface ActiveBatch {
-  id: string
-  name: string
-  prompt: ApiPrompt
-  workflow: unknown
-  sweep: BatchSweep
-  createdAt: number
-  last: BatchSummary | null
-}
-
 export interface RunTrackerDeps {
   runs: () => RunClient | null
   cache: Cache
@@ -59,12 +48,11 @@ export interface RunTrackerDeps {
 
 export class RunTracker {
   private readonly live = new Map<string, Live>()
-  private readonly batches = new Map<string, ActiveBatch>()
   private watchers = 0
   private timer: NodeJS.Timeout | null = null
-  private lastDiscovery = Date.now() - 60_000
   private polling = false
   private readonly batchStore: BatchStore
+  private readonly batches: BatchTracker
   /**
    * One controller per call in flight, aborted on stop. Per call, not one shared signal: the SDK adds
    * an 'abort' listener for every call made under a signal and never removes it, so a long-lived
@@ -75,14 +63,14 @@ export class RunTracker {
 
   constructor(private readonly deps: RunTrackerDeps) {
     this.batchStore = new BatchStore(deps.cache.db)
+    this.batches = new BatchTracker(this.batchStore, deps.cache, deps.hub)
   }
 
   /** Pick up runs and batches that were open when the app stopped, and start polling. */
   start(): void {
     this.stopped = false
     for (const run of this.deps.cache.runs.listActive()) this.track(run.id, run.workflowId, run.status, run.serverId)
-    for (const spec of this.batchStore.openSpecs())
-      this.batches.set(spec.id, { ...spec, last: this.batchStore.get(spec.id) })
+    this.batches.load()
     this.timer = setInterval(() => void this.poll(), POLL_MS)
   }
 
@@ -135,10 +123,7 @@ export class RunTracker {
   }
 
   recordNewBatch(b: { id: string; name: string; prompt: ApiPrompt; workflow: unknown; sweep: BatchSweep }): void {
-    const createdAt = Date.now()
-    this.deps.cache.runs.insertBatch({ id: b.id, name: b.name, total: sweepSize(b.sweep), createdAt })
-    this.batchStore.saveSpec({ ...b, createdAt })
-    this.batches.set(b.id, { ...b, createdAt, last: null })
+    this.batches.record(b)
   }
 
   /** The worker's live side channel: every step reaches the UI; the cache is written at node changes. */
@@ -346,7 +331,7 @@ export class RunTracker {
         if (this.batches.size > 0) await this.discoverChildren(client)
         await this.finalizeClosed(client)
         await this.refreshStale(client)
-        await this.refreshBatches(client)
+        await this.batches.refresh(client)
       })
     } catch (e) {
       this.deps.log(`run tracker poll failed: ${(e as Error).message}`)
@@ -398,72 +383,26 @@ export class RunTracker {
 
   /** A batch's child run seen for the first time: record it with the prompt the batch gave it. */
   private discoverChild(runId: string): boolean {
-    if (this.deps.cache.runs.getSummary(runId)) {
-      const row = this.deps.cache.runs.getSummary(runId)!
+    const row = this.deps.cache.runs.getSummary(runId)
+    if (row) {
       if (isFinal(row.status)) return false
       this.track(runId, row.workflowId, row.status, row.serverId)
       return true
     }
-    for (const b of this.batches.values()) {
-      const prefix = `run-${b.id.replace(/^batch-/, '')}-`
-      if (!runId.startsWith(prefix)) continue
-      const index = Number(runId.slice(prefix.length))
-      if (!Number.isInteger(index)) return false
-      const prompt = promptAt(b.prompt, b.sweep, index, b.id)
-      this.recordNewRun({
-        id: runId,
-        workflowId: runId,
-        name: `${b.name} #${index + 1}`,
-        prompt,
-        workflow: b.workflow,
-        batchId: b.id,
-      })
-      return true
-    }
-    return false
+    const child = this.batches.childOf(runId)
+    if (!child) return false
+    this.recordNewRun({ ...child, workflowId: child.id })
+    return true
   }
 
   private async discoverChildren(client: RunClient): Promise<void> {
-    const since = new Date(this.lastDiscovery - 5000).toISOString()
-    this.lastDiscovery = Date.now()
-    const query = `WorkflowType = '${RUN_WORKFLOW}' AND StartTime > '${since}'`
-    for await (const info of client.client.workflow.list({ query })) {
-      if (!this.live.has(info.workflowId) && !this.deps.cache.runs.getSummary(info.workflowId))
-        this.discoverChild(info.workflowId)
+    for (const id of await this.batches.startedSince(client)) {
+      if (!this.live.has(id) && !this.deps.cache.runs.getSummary(id)) this.discoverChild(id)
     }
   }
 
-  private async refreshBatches(client: RunClient): Promise<void> {
-    for (const b of [...this.batches.values()]) {
-      let s: BatchStatus
-      try {
-        s = await client.getBatchStatus(b.id)
-      } catch {
-        continue
-      }
-      const summary: BatchSummary = {
-        id: b.id,
-        name: b.name,
-        total: s.total,
-        completed: s.completed,
-        failed: s.failed,
-        cancelled: s.cancelled,
-        running: s.running,
-        status: s.status,
-        createdAt: b.createdAt,
-      }
-      if (JSON.stringify(summary) !== JSON.stringify(b.last)) {
-        b.last = summary
-        this.batchStore.update(summary)
-        this.deps.hub.emit('batches:changed', summary)
-      }
-      if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') this.batches.delete(b.id)
-    }
-  }
-
-  /** Recent batches from the cache, with the live counts of open ones. */
   batchSummaries(): BatchSummary[] {
-    return this.batchStore.recent().map((b) => this.batches.get(b.id)?.last ?? b)
+    return this.batches.summaries()
   }
 
   private writeStatus(runId: string, live: Live): void {
@@ -491,46 +430,4 @@ export class RunTracker {
     const row = this.deps.cache.runs.getSummary(runId)
     if (row) this.deps.hub.emit('runs:changed', this.withLive(row))
   }
-}
-
-/** How a closed workflow ended, from the error result() threw; null when it is not closed (connection lost). */
-function endOf(e: unknown): { status: 'failed' | 'cancelled'; error: RunErrorInfo } | null {
-  if (!(e instanceof WorkflowFailedError)) return null
-  const cause = e.cause
-  if (cause instanceof CancelledFailure)
-    return { status: 'cancelled', error: { kind: 'cancelled', message: cause.message || 'cancelled' } }
-  if (cause instanceof ApplicationFailure) {
-    const info = cause.details?.[0] as RunErrorInfo | undefined
-    return {
-      status: 'failed',
-      error: info && typeof info.kind === 'string' ? info : { kind: 'internal', message: cause.message },
-    }
-  }
-  if (cause instanceof TerminatedFailure)
-    return { status: 'failed', error: { kind: 'internal', message: 'The workflow was terminated in Temporal.' } }
-  if (cause instanceof TimeoutFailure)
-    return { status: 'failed', error: { kind: 'internal', message: 'The workflow timed out.' } }
-  return { status: 'failed', error: { kind: 'internal', message: cause?.message ?? e.message } }
-}
-
-/** The workflow's final node states (cached nodes included) with the timings we measured live. */
-function mergeNodes(live: Record<string, NodeStatus>, final: Record<string, NodeStatus>): Record<string, NodeStatus> {
-  const out: Record<string, NodeStatus> = { ...live }
-  for (const [id, n] of Object.entries(final)) {
-    const seen = live[id]
-    out[id] = {
-      ...n,
-      ...(seen?.started_at ? { started_at: seen.started_at } : {}),
-      ...(seen?.finished_at ? { finished_at: seen.finished_at } : {}),
-    }
-  }
-  return out
-}
-
-/** Nodes still marked running when a run ends did not finish: done on success, else as they were. */
-function finalNodes(nodes: Record<string, NodeStatus>, status: string): Record<string, NodeStatus> {
-  const out: Record<string, NodeStatus> = {}
-  for (const [id, n] of Object.entries(nodes))
-    out[id] = status === 'completed' && n.state === 'running' ? { ...n, state: 'done' } : n
-  return out
 }

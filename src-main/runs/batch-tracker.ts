@@ -1,0 +1,111 @@
+/**
+ * The batches side of run tracking: each open batch's spec (to recognise its child runs and give
+ * them their prompt, after a restart too), the discovery of children started by the batch workflow,
+ * and the batch's counts from its get_status.
+ */
+import type { BatchSummary } from '../../src-shared/contract/bridge'
+import type { ApiPrompt } from '../../src-shared/contract/runs'
+import { promptAt, sweepSize } from '../../src-worker/workflows/batch-sweep'
+import type { BatchStatus, BatchSweep } from '../../src-worker/shared'
+import type { Cache } from '../cache'
+import type { EventHub } from '../core/event-hub'
+import type { BatchSpec, BatchStore } from './batch-store'
+import { RUN_WORKFLOW, type RunClient } from './run-client'
+import { isFinal } from './run-states'
+
+interface ActiveBatch extends BatchSpec {
+  last: BatchSummary | null
+}
+
+/** A child run as the batch defines it: its name and prompt. */
+export interface ChildRun {
+  id: string
+  name: string
+  prompt: ApiPrompt
+  workflow: unknown
+  batchId: string
+}
+
+export class BatchTracker {
+  private readonly open = new Map<string, ActiveBatch>()
+  private lastDiscovery = Date.now() - 60_000
+
+  constructor(
+    private readonly store: BatchStore,
+    private readonly cache: Cache,
+    private readonly hub: EventHub
+  ) {}
+
+  /** Batches that were open when the app stopped. */
+  load(): void {
+    for (const spec of this.store.openSpecs()) this.open.set(spec.id, { ...spec, last: this.store.get(spec.id) })
+  }
+
+  get size(): number {
+    return this.open.size
+  }
+
+  record(b: { id: string; name: string; prompt: ApiPrompt; workflow: unknown; sweep: BatchSweep }): void {
+    const createdAt = Date.now()
+    this.cache.runs.insertBatch({ id: b.id, name: b.name, total: sweepSize(b.sweep), createdAt })
+    this.store.saveSpec({ ...b, createdAt })
+    this.open.set(b.id, { ...b, createdAt, last: null })
+  }
+
+  /** The child run `runId` of an open batch (ids are `run-<batch>-<index>`), or null. */
+  childOf(runId: string): ChildRun | null {
+    for (const b of this.open.values()) {
+      const prefix = `run-${b.id.replace(/^batch-/, '')}-`
+      if (!runId.startsWith(prefix)) continue
+      const index = Number(runId.slice(prefix.length))
+      if (!Number.isInteger(index)) return null
+      const prompt = promptAt(b.prompt, b.sweep, index, b.id)
+      return { id: runId, name: `${b.name} #${index + 1}`, prompt, workflow: b.workflow, batchId: b.id }
+    }
+    return null
+  }
+
+  /** Run ids started since the last look (children the batch workflow started, possibly on a remote worker). */
+  async startedSince(client: RunClient): Promise<string[]> {
+    const since = new Date(this.lastDiscovery - 5000).toISOString()
+    this.lastDiscovery = Date.now()
+    const ids: string[] = []
+    const query = `WorkflowType = '${RUN_WORKFLOW}' AND StartTime > '${since}'`
+    for await (const info of client.client.workflow.list({ query })) ids.push(info.workflowId)
+    return ids
+  }
+
+  /** Counts from each open batch's get_status; stored and pushed when they change. */
+  async refresh(client: RunClient): Promise<void> {
+    for (const b of [...this.open.values()]) {
+      let s: BatchStatus
+      try {
+        s = await client.getBatchStatus(b.id)
+      } catch {
+        continue
+      }
+      const summary: BatchSummary = {
+        id: b.id,
+        name: b.name,
+        total: s.total,
+        completed: s.completed,
+        failed: s.failed,
+        cancelled: s.cancelled,
+        running: s.running,
+        status: s.status,
+        createdAt: b.createdAt,
+      }
+      if (JSON.stringify(summary) !== JSON.stringify(b.last)) {
+        b.last = summary
+        this.store.update(summary)
+        this.hub.emit('batches:changed', summary)
+      }
+      if (isFinal(s.status)) this.open.delete(b.id)
+    }
+  }
+
+  /** Recent batches from the cache, with the live counts of open ones. */
+  summaries(): BatchSummary[] {
+    return this.store.recent().map((b) => this.open.get(b.id)?.last ?? b)
+  }
+}
