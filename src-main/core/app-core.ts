@@ -87,7 +87,6 @@ export class AppCore {
       db: this.cache.db,
       dataDir: opts.dataDir,
       defaultSlots: () => this.settings.get().defaultSlots,
-      log: this.log,
       monitor: opts.fleetMonitor,
     })
     this.temporal = new TemporalRuntime({

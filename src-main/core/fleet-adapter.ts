@@ -4,21 +4,22 @@ import { err } from '../../src-shared/contract/result'
 import { Fleet, type FleetOptions } from '../fleet'
 import type { FleetService } from './fleet-service'
 import { ObjectInfoCache } from './object-info-cache'
+import type { ObjectInfo } from '../../src-shared/contract/intake'
 
 export interface FleetAdapterOptions {
   db: CacheDatabase
   dataDir: string
   defaultSlots: () => number
-  log: (m: string) => void
   /** Test hook: faster health checks. */
   monitor?: FleetOptions['monitor']
 }
 
 /** The fleet module (registry + health) with each server's full /object_info kept beside it. */
 export function createFleetService(o: FleetAdapterOptions): FleetService & { fleet: Fleet } {
+  const infos = new ObjectInfoCache(join(o.dataDir, 'object-info'))
   const fleet = new Fleet(o.db, {
     defaultSlots: o.defaultSlots,
-    monitor: o.monitor,
+    monitor: { ...o.monitor, onObjectInfo: (id, info, at) => infos.put(id, info as ObjectInfo, at) },
     // Removing a server under running prompts would orphan them on its GPU: finish or move them first.
     beforeRemove: (server, runIds) =>
       err(
@@ -27,9 +28,6 @@ export function createFleetService(o: FleetAdapterOptions): FleetService & { fle
         { runIds }
       ),
   })
-  const infos = new ObjectInfoCache(join(o.dataDir, 'object-info'), o.log)
-  const syncInfos = (): void => infos.sync(fleet.list(), (id) => fleet.capabilities(id)?.fetchedAt ?? null)
-  fleet.onChange(syncInfos)
   return {
     fleet,
     list: () => fleet.list(),
@@ -45,10 +43,7 @@ export function createFleetService(o: FleetAdapterOptions): FleetService & { fle
     workerServers: () => fleet.workerServers(),
     setSlotUsage: (usage) => fleet.setSlotUsage(usage),
     onChange: (l) => fleet.onChange(l),
-    start: () => {
-      fleet.start()
-      syncInfos()
-    },
+    start: () => fleet.start(),
     stop: () => {
       fleet.stop()
       return Promise.resolve()

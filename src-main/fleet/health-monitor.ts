@@ -17,6 +17,8 @@ export interface HealthMonitorOptions {
   /** First retry delay of an offline server; doubles up to {@link backoffMaxMs}. */
   backoffInitialMs?: number
   backoffMaxMs?: number
+  /** Receives each /object_info as read, whole (UI→API conversion needs more than the capabilities). */
+  onObjectInfo?: (serverId: string, objectInfo: unknown, fetchedAt: number) => void
   /** /object_info is large (megabytes with many custom nodes): it gets its own, longer timeout. */
   objectInfoTimeoutMs?: number
   now?: () => number
@@ -70,7 +72,7 @@ export function unknownHealth(): ServerHealth {
 }
 
 export class HealthMonitor {
-  private readonly options: typeof DEFAULTS & { now: () => number }
+  private readonly options: typeof DEFAULTS & { now: () => number; onObjectInfo?: HealthMonitorOptions['onObjectInfo'] }
   private readonly servers = new Map<string, Watched>()
   private readonly listeners = new Set<(change: HealthChange) => void>()
   private stopped = false
@@ -234,6 +236,7 @@ export class HealthMonitor {
     try {
       const json = await getJson(watched.address, '/object_info', this.options.objectInfoTimeoutMs)
       const capabilities = parseObjectInfo(json, this.options.now())
+      this.options.onObjectInfo?.(id, json, capabilities.fetchedAt)
       watched.capabilities = capabilities
       watched.identity = identity
       watched.needsCapabilities = false
