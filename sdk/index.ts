@@ -19,6 +19,7 @@ import type {
   RunSummary,
   ServerInput,
   ServerPatch,
+  ServerRemoval,
   ServerTestResult,
 } from '../src-shared/contract/bridge'
 import type { OutputRef, RunErrorInfo, RunEvent, RunState, RunStatus } from '../src-shared/contract/runs'
@@ -102,7 +103,8 @@ export class ComfyFleetClient {
   drainServer(id: string, draining = true): Promise<ServerView> {
     return this.updateServer(id, { draining })
   }
-  removeServer(id: string): Promise<null> {
+  /** Removes a server; runs on it are moved to other servers first (`moved` lists them). */
+  removeServer(id: string): Promise<ServerRemoval> {
     return this.call('DELETE', `/servers/${encodeURIComponent(id)}`)
   }
   testServer(address: string): Promise<ServerTestResult> {

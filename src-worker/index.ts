@@ -41,6 +41,18 @@ async function boot(
   })
 }
 
+/** Moves the runs off a server main is removing (none to move while the engine is still booting). */
+async function evacuate(
+  engine: EngineWorker | null,
+  serverId: string
+): Promise<{ moved: string[]; remaining: string[] }> {
+  if (engine === null) return { moved: [], remaining: [] }
+  const result = await engine.pool.evacuate(serverId)
+  // Last chance to clean up prompts abandoned there earlier: once removed, nobody will.
+  await engine.janitor.sweep(serverId)
+  return result
+}
+
 /** Forked by main: wait for `boot`, follow `servers`, stop on `shutdown`. */
 function attached(port: ParentPort): void {
   let engine: EngineWorker | null = null
@@ -69,6 +81,11 @@ function attached(port: ParentPort): void {
       case 'servers':
         servers = message.servers
         engine?.directory.update(servers)
+        return
+      case 'evacuate':
+        void evacuate(engine, message.serverId).then(({ moved, remaining }) =>
+          port.send({ type: 'evacuated', requestId: message.requestId, serverId: message.serverId, moved, remaining })
+        )
         return
       case 'shutdown':
         if (engine === null) process.exit(0)

@@ -106,10 +106,11 @@ async function servers(fleet: ComfyFleetClient, sub: string | undefined, args: A
       out(s, () => `added ${s.id} ${s.name} ${s.address}`)
       return 0
     }
-    case 'rm':
-      await fleet.removeServer(await resolveServer(fleet, need(args, 2, 'server')))
-      console.log('removed')
+    case 'rm': {
+      const r = await fleet.removeServer(await resolveServer(fleet, need(args, 2, 'server')))
+      out(r, () => (r.moved.length === 0 ? 'removed' : `removed; moved ${r.moved.join(', ')} to other servers`))
       return 0
+    }
     case 'drain': {
       const s = await fleet.drainServer(await resolveServer(fleet, need(args, 2, 'server')), !args.flags.has('off'))
       out(s, () => `${s.name}: ${s.draining ? 'draining (finishes its runs, takes no new ones)' : 'taking runs again'}`)

@@ -88,6 +88,7 @@ export class AppCore {
       dataDir: opts.dataDir,
       defaultSlots: () => this.settings.get().defaultSlots,
       monitor: opts.fleetMonitor,
+      evacuate: (serverId) => this.worker.evacuate(serverId),
     })
     this.temporal = new TemporalRuntime({
       settings: this.temporalSettings(),

@@ -1,4 +1,4 @@
-import type { ServerInput, ServerPatch, ServerTestResult } from '../../src-shared/contract/bridge'
+import type { ServerInput, ServerPatch, ServerRemoval, ServerTestResult } from '../../src-shared/contract/bridge'
 import type { Result } from '../../src-shared/contract/result'
 import type { ServerView } from '../../src-shared/contract/servers'
 import type { SlotUsage, WorkerServer } from '../../src-shared/contract/worker-protocol'
@@ -8,7 +8,7 @@ import type { FleetLookup } from '../runs/fleet-lookup'
 export interface FleetService extends FleetLookup {
   add(input: ServerInput): Promise<Result<ServerView>>
   update(id: string, patch: ServerPatch): Promise<Result<ServerView>>
-  remove(id: string): Promise<Result<null>>
+  remove(id: string): Promise<Result<ServerRemoval>>
   test(address: string): Promise<Result<ServerTestResult>>
   /** The servers as the worker schedules on them (accepting = enabled, not draining, online). */
   workerServers(): WorkerServer[]

@@ -3,7 +3,7 @@
  * with the health monitor kept in step, views for the UI (`servers:changed`) and the worker's
  * scheduling list (`WorkerServer[]`).
  */
-import type { ServerInput, ServerPatch, ServerTestResult } from '../../src-shared/contract/bridge'
+import type { ServerInput, ServerPatch, ServerRemoval, ServerTestResult } from '../../src-shared/contract/bridge'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { ServerCapabilities, ServerConfig, ServerView } from '../../src-shared/contract/servers'
 import type { SlotUsage, WorkerServer } from '../../src-shared/contract/worker-protocol'
@@ -20,10 +20,10 @@ export interface FleetOptions {
   /** Timeout of "test connection". */
   testTimeoutMs?: number
   /**
-   * Called before a server with runs on it is removed, so the engine can move them elsewhere.
-   * An error result cancels the removal.
+   * Called before a server with runs on it is removed, so the engine can move them elsewhere; resolves
+   * to the runs it moved. An error result cancels the removal.
    */
-  beforeRemove?: (server: ServerConfig, runIds: string[]) => Promise<Result<null>> | Result<null>
+  beforeRemove?: (server: ServerConfig, runIds: string[]) => Promise<Result<string[]>> | Result<string[]>
 }
 
 export class Fleet {
@@ -88,20 +88,22 @@ export class Fleet {
   }
 
   /** Remove a server; runs still on it are handed to `beforeRemove` first. */
-  async remove(id: string): Promise<Result<null>> {
+  async remove(id: string): Promise<Result<ServerRemoval>> {
     const server = this.registry.get(id)
     if (!server) return err('servers/not-found', `No server with id ${id}.`)
     const runIds = this.usage.get(id)?.runIds ?? []
+    let moved: string[] = []
     if (runIds.length > 0 && this.options.beforeRemove) {
-      const moved = await this.options.beforeRemove(server, runIds)
-      if (!moved.ok) return moved
+      const answer = await this.options.beforeRemove(server, runIds)
+      if (!answer.ok) return answer
+      moved = answer.value
     }
     const removed = this.registry.remove(id)
     if (!removed.ok) return removed
     this.monitor.unwatch(id)
     this.usage.delete(id)
     this.changed()
-    return ok(null)
+    return ok({ moved })
   }
 
   /** Check an address before adding it: is there a ComfyUI answering, and what GPU does it have? */

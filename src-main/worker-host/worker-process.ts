@@ -40,6 +40,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
   private child: WorkerChild | null = null
   private servers: WorkerServer[] = []
   private stopping = false
+  private requests = 0
   private readonly backoff = new Backoff(500, 15_000)
   private readonly log: LogFile
   state: ProcessState = 'down'
@@ -161,6 +162,32 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
       // The child is dead (exited or killed on timeout) and its exit handler scheduled the next try.
       this.setState('down', (e as Error).message)
     }
+  }
+
+  /**
+   * Asks the worker to move every run off `serverId` (which main is about to remove). Rejects when the
+   * worker is not up, or does not answer within `timeoutMs`.
+   */
+  evacuate(serverId: string, timeoutMs = 45_000): Promise<{ moved: string[]; remaining: string[] }> {
+    const child = this.child
+    if (child === null || this.state !== 'up') {
+      return Promise.reject(new Error(`the worker is ${this.state}`))
+    }
+    const requestId = `evacuate-${++this.requests}`
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('message', onMessage)
+        reject(new Error(`the worker did not answer within ${timeoutMs / 1000} s`))
+      }, timeoutMs)
+      const onMessage = (m: WorkerToMain): void => {
+        if (m.type !== 'evacuated' || m.requestId !== requestId) return
+        clearTimeout(timer)
+        this.off('message', onMessage)
+        resolve({ moved: m.moved, remaining: m.remaining })
+      }
+      this.on('message', onMessage)
+      child.send({ type: 'evacuate', requestId, serverId })
+    })
   }
 
   /** Kill the worker abruptly (tests and chaos use this to simulate a crash). */

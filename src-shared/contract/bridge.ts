@@ -140,6 +140,11 @@ export interface ServerTestResult {
   latencyMs: number
 }
 
+/** A removed server: the runs that were on it and were moved to other servers (a running one starts over). */
+export interface ServerRemoval {
+  moved: string[]
+}
+
 /** Request channels: `params` is the single argument, `result` what the promise resolves to. */
 export interface RequestMap {
   'app:info': { params: void; result: AppInfo }
@@ -147,7 +152,7 @@ export interface RequestMap {
   'servers:list': { params: void; result: ServerView[] }
   'servers:add': { params: ServerInput; result: Result<ServerView> }
   'servers:update': { params: { id: string; patch: ServerPatch }; result: Result<ServerView> }
-  'servers:remove': { params: { id: string }; result: Result<null> }
+  'servers:remove': { params: { id: string }; result: Result<ServerRemoval> }
   'servers:test': { params: { address: string }; result: Result<ServerTestResult> }
   'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
   'runs:list': { params: { limit?: number }; result: RunSummary[] }

@@ -38,7 +38,11 @@ export interface WorkerServer {
 }
 
 export type MainToWorker =
-  { type: 'boot'; config: WorkerBootConfig } | { type: 'servers'; servers: WorkerServer[] } | { type: 'shutdown' }
+  | { type: 'boot'; config: WorkerBootConfig }
+  | { type: 'servers'; servers: WorkerServer[] }
+  /** The server is about to be removed: take no new runs there, move the ones on it elsewhere. */
+  | { type: 'evacuate'; requestId: string; serverId: string }
+  | { type: 'shutdown' }
 
 export interface SlotUsage {
   serverId: string
@@ -55,6 +59,8 @@ export type WorkerToMain =
   | { type: 'run-progress'; event: RunProgressEvent & { serverId: string | null } }
   | { type: 'run-preview'; event: RunPreviewEvent }
   | { type: 'slots'; usage: SlotUsage[] }
+  /** Answer to `evacuate`: `moved` left the server; `remaining` were still on it when time ran out. */
+  | { type: 'evacuated'; requestId: string; serverId: string; moved: string[]; remaining: string[] }
 
 export function isWorkerToMain(value: unknown): value is WorkerToMain {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'

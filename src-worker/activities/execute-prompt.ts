@@ -40,7 +40,7 @@ const OUTPUT_FETCH_PATIENCE_MS = 5 * 60_000
 
 export class PromptExecution {
   private readonly ctx = Context.current()
-  private readonly request: PlacementRequest
+  private request: PlacementRequest
   private readonly progress: RunProgress
   private readonly reporter: ProgressReporter
   private record: PlacementRecord | null
@@ -113,16 +113,10 @@ export class PromptExecution {
         `run ${this.input.runId}: reattached to ${found.state} prompt ${this.input.promptId} on ${found.serverId}`
       )
       await this.startTracking(false)
+      const lease = this.lease
+      lease.evacuateHandler = () => this.evacuate(lease)
     } else {
-      const impossible = impossibleReason(this.request, this.deps.directory.list())
-      if (impossible !== null) {
-        if (this.deps.ownsWholeFarm) throw capabilityFailure(impossible)
-        throw unavailableFailure(
-          `No server of this worker can run it (${capabilityFailure(impossible).message}); another worker may`
-        )
-      }
-      this.lease = await this.deps.pool.acquire(this.request, this.ctx.cancellationSignal)
-      await this.submit()
+      await this.placeAndSubmit()
     }
     for (;;) {
       const tracker = this.tracker
@@ -131,6 +125,19 @@ export class PromptExecution {
       const result = await this.handle(outcome, tracker)
       if (result !== null) return result
     }
+  }
+
+  /** Waits for a slot on the best capable server and submits there; fails at once if no server could ever run it. */
+  private async placeAndSubmit(): Promise<void> {
+    const impossible = impossibleReason(this.request, this.deps.directory.list())
+    if (impossible !== null) {
+      if (this.deps.ownsWholeFarm) throw capabilityFailure(impossible)
+      throw unavailableFailure(
+        `No server of this worker can run it (${capabilityFailure(impossible).message}); another worker may`
+      )
+    }
+    this.lease = await this.deps.pool.acquire(this.request, this.ctx.cancellationSignal)
+    await this.submit()
   }
 
   /** Acts on how tracking ended; null means keep going (the prompt moved and was resubmitted). */
@@ -142,6 +149,9 @@ export class PromptExecution {
         return await this.finish(lease.serverId, tracker.client.address, outcome.entry)
       case 'moved':
         await this.submit()
+        return null
+      case 'evacuated':
+        await this.placeElsewhere(lease)
         return null
       case 'lost':
         throw unavailableFailure(`${lease.serverId} lost prompt ${this.input.promptId} (restarted?); resubmitting`)
@@ -219,6 +229,7 @@ export class PromptExecution {
     }
     this.deps.pool.setState(lease, 'queued')
     lease.stealHandler = (target) => this.moveTo(target)
+    lease.evacuateHandler = () => this.evacuate(lease)
   }
 
   private async startTracking(fresh: boolean): Promise<PromptTracker> {
@@ -273,7 +284,7 @@ export class PromptExecution {
   private async moveTo(target: Lease): Promise<boolean> {
     const tracker = this.tracker
     const old = this.lease
-    if (tracker === null || old === null || old.state !== 'queued' || tracker.started) return false
+    if (tracker === null || old === null || old.state !== 'queued' || tracker.started || tracker.paused) return false
     tracker.paused = true
     try {
       await tracker.client.deleteFromQueue([this.input.promptId])
@@ -295,6 +306,43 @@ export class PromptExecution {
     this.lease = target
     tracker.end({ kind: 'moved' })
     return true
+  }
+
+  /**
+   * The server is being removed: stop the prompt there (delete it from the queue, or interrupt it by
+   * prompt_id and drop its history entry), then end tracking so the run is placed again elsewhere. A
+   * prompt that finished before it could be stopped keeps its result.
+   */
+  private async evacuate(lease: Lease): Promise<void> {
+    const tracker = this.tracker
+    if (tracker === null || this.lease !== lease || tracker.isEnded || tracker.paused) return
+    tracker.paused = true
+    tracker.muted = true
+    const { client, promptId } = tracker
+    try {
+      await client.deleteFromQueue([promptId])
+      await client.interrupt(promptId)
+      await waitUntilStopped(client, promptId)
+      const entry = await client.getHistory(promptId)
+      if (entry !== null && !wasInterrupted(entry)) return tracker.end({ kind: 'done', entry })
+      if (entry !== null) await client.deleteHistory([promptId])
+    } catch (error) {
+      return tracker.end({ kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) })
+    }
+    tracker.end({ kind: 'evacuated' })
+  }
+
+  /** After an evacuation: the run starts over, placed on any other capable server. */
+  private async placeElsewhere(from: Lease): Promise<void> {
+    const wasRunning = from.state === 'running'
+    this.deps.pool.release(from)
+    this.lease = null
+    this.request = { ...this.request, excludeServers: [...(this.request.excludeServers ?? []), from.serverId] }
+    this.startedLocal = null
+    this.progress.restart(Date.now(), { from: from.serverId, reason: 'server removed', was_running: wasRunning })
+    this.reporter.state = 'queued'
+    this.deps.log('info', `run ${this.input.runId}: moved off ${from.serverId}, which is being removed`)
+    await this.placeAndSubmit()
   }
 
   /** Turns a history entry into the result or the failure it describes. */

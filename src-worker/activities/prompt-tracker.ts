@@ -18,6 +18,8 @@ export type TrackOutcome =
   | { kind: 'unreachable'; reason: string }
   /** The prompt was moved to another server (work stealing). */
   | { kind: 'moved' }
+  /** The prompt was taken off a server that is being removed; place it again elsewhere. */
+  | { kind: 'evacuated' }
 
 export interface TrackerHooks {
   onMessage(message: WsMessage): void
@@ -38,6 +40,8 @@ export class PromptTracker {
   private ended = false
   /** Set while the prompt is being moved away: a missing prompt is expected then. */
   paused = false
+  /** Set while the prompt is being stopped to move it: its interrupt events are not the run's outcome. */
+  muted = false
   started = false
 
   constructor(
@@ -69,6 +73,10 @@ export class PromptTracker {
     })
   }
 
+  get isEnded(): boolean {
+    return this.ended
+  }
+
   /** Ends tracking with `outcome` (used by the mover and on cancellation). */
   end(outcome: TrackOutcome): void {
     if (this.ended) return
@@ -81,7 +89,7 @@ export class PromptTracker {
   }
 
   private onMessage(message: WsMessage): void {
-    if (this.ended || !this.isOurs(message)) return
+    if (this.ended || this.muted || !this.isOurs(message)) return
     if (message.type === 'execution_start' || (message.type === 'executing' && message.data.node !== null)) {
       this.markStarted()
     }

@@ -96,6 +96,16 @@ export class RunProgress {
     }
   }
 
+  /** The prompt starts over on another server: every node is pending again; the move is an event. */
+  restart(now: number, data: Record<string, unknown>): void {
+    for (const id of Object.keys(this.nodes)) this.nodes[id] = 'pending'
+    this.current = null
+    this.nodeProgress = null
+    this.startedAt = null
+    this.pendingEvents.push({ type: 'comfyfleet_moved', time: now, data })
+    this.urgent = true
+  }
+
   /** A finished prompt: every node not cached or failed counts as done. */
   finish(): void {
     for (const id of Object.keys(this.nodes))

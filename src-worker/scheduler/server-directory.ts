@@ -16,6 +16,8 @@ export interface DirectoryEvents {
 export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   private servers = new Map<string, WorkerServer>()
   private down = new Map<string, { since: number; reason: string }>()
+  /** Servers being removed: their runs move elsewhere and they take no new ones. */
+  private leaving = new Set<string>()
   private clients = new Map<string, ComfyHttpClient>()
   private probeTimer: NodeJS.Timeout | null = null
 
@@ -27,6 +29,8 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   update(servers: WorkerServer[]): void {
     this.servers = new Map(servers.map((s) => [s.id, s]))
     for (const id of [...this.down.keys()]) if (!this.servers.has(id)) this.down.delete(id)
+    // A removal that did not go through (main un-drained the server): it may take runs again.
+    for (const id of [...this.leaving]) if (this.servers.get(id)?.accepting !== false) this.leaving.delete(id)
     for (const [id, client] of this.clients) {
       if (this.servers.get(id)?.address !== client.address) this.clients.delete(id)
     }
@@ -48,7 +52,18 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   /** May take new runs: main says accepting, and the worker has not seen it fail since. */
   isUsable(id: string): boolean {
     const server = this.servers.get(id)
-    return server !== undefined && server.accepting && server.online && !this.down.has(id)
+    return server !== undefined && server.accepting && server.online && !this.down.has(id) && !this.leaving.has(id)
+  }
+
+  /** Runs on it must move: it is being removed, or it is no longer in the list at all. */
+  isLeaving(id: string): boolean {
+    return this.leaving.has(id) || !this.servers.has(id)
+  }
+
+  markLeaving(id: string): void {
+    if (this.leaving.has(id) || !this.servers.has(id)) return
+    this.leaving.add(id)
+    this.emit('changed')
   }
 
   isDown(id: string): boolean {

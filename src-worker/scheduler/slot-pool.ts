@@ -13,13 +13,17 @@ export type LeaseState = 'placing' | 'queued' | 'running'
 
 /** Moves a queued prompt to `target`; resolves true when it was moved (the old lease is released). */
 export type StealHandler = (target: Lease) => Promise<boolean>
+/** Takes the prompt off its (leaving) server, queued or running; the run is then placed elsewhere. */
+export type EvacuateHandler = () => Promise<void>
 
 export class Lease {
   state: LeaseState = 'placing'
   /** 0–1 of the run's own progress while running, for the remaining-work estimate. */
   progress = 0
   stealHandler: StealHandler | null = null
+  evacuateHandler: EvacuateHandler | null = null
   stealing = false
+  evacuating = false
   lastStealAt = 0
   released = false
 
@@ -136,10 +140,31 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     return [...this.leasesOn(serverId)].some((l) => l.request.runId === runId)
   }
 
+  /**
+   * Moves every run of ours off `serverId` (it is being removed): no new runs go there, each prompt on
+   * it is deleted or interrupted there and placed again elsewhere. Resolves once none is left on it,
+   * or after `timeoutMs` with the ones still there.
+   */
+  async evacuate(serverId: string, timeoutMs = 30_000): Promise<{ moved: string[]; remaining: string[] }> {
+    const before = [...this.leasesOn(serverId)].map((l) => l.request.runId)
+    this.directory.markLeaving(serverId)
+    this.evacuateLeaving()
+    const deadline = Date.now() + timeoutMs
+    while (this.leasesOn(serverId).size > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+      this.evacuateLeaving()
+    }
+    const remaining = [...this.leasesOn(serverId)].map((l) => l.request.runId)
+    return { moved: before.filter((id) => !remaining.includes(id)), remaining }
+  }
+
   /** Rebalances on a timer too, in case a change came from outside (a prompt started on its own). */
   start(intervalMs = 250): void {
     if (this.rebalanceTimer !== null) return
-    this.rebalanceTimer = setInterval(() => this.rebalance(), intervalMs)
+    this.rebalanceTimer = setInterval(() => {
+      this.evacuateLeaving()
+      this.rebalance()
+    }, intervalMs)
     this.rebalanceTimer.unref()
   }
 
@@ -167,8 +192,26 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   private onChange(): void {
     this.pump()
+    this.evacuateLeaving()
     this.rebalance()
     this.emit('changed')
+  }
+
+  /** Asks every prompt on a leaving server to move (a lease without a handler yet is asked on a later pass). */
+  private evacuateLeaving(): void {
+    for (const [serverId, leases] of this.leases) {
+      if (leases.size === 0 || !this.directory.isLeaving(serverId)) continue
+      for (const lease of leases) {
+        const handler = lease.evacuateHandler
+        if (handler === null || lease.evacuating) continue
+        lease.evacuating = true
+        handler()
+          .catch(() => undefined)
+          .finally(() => {
+            lease.evacuating = false
+          })
+      }
+    }
   }
 
   private loads(): ServerLoad[] {
@@ -214,7 +257,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     for (const load of loads) {
       if (load.server.id === idle.server.id) continue
       for (const lease of this.leasesOn(load.server.id)) {
-        if (lease.state !== 'queued' || lease.stealing || lease.stealHandler === null) continue
+        if (lease.state !== 'queued' || lease.stealing || lease.evacuating || lease.stealHandler === null) continue
         if (Date.now() - lease.lastStealAt < STEAL_COOLDOWN_MS) continue
         if (!allowed(lease.request, idle.server) || !capable(lease.request, idle.server)) continue
         // The longer it would still wait where it is, the more moving it helps.

@@ -2,7 +2,7 @@ import type { ServerInput, ServerPatch, ServerTestResult, ServerView } from '../
 import { api } from '../bridge/bridge-context'
 import { messageOf } from '../lib/errors'
 import { useStore } from '../store'
-import { reportResult } from './run-actions'
+import { plural, reportResult } from './run-actions'
 
 /** Result of a form action: the saved value, or the message to show next to the form. */
 export type FormOutcome<T> = { ok: true; value: T } | { ok: false; message: string }
@@ -46,8 +46,16 @@ export async function patchServer(id: string, patch: ServerPatch): Promise<void>
   })
 }
 
-/** Unregisters a server. */
+/** Unregisters a server; the engine first moves the runs on it to other servers. */
 export async function removeServer(id: string): Promise<void> {
-  const ok = await reportResult('Remove failed', () => api().servers.remove(id))
-  if (ok) useStore.getState().dropServer(id)
+  let moved = 0
+  const ok = await reportResult('Remove failed', async () => {
+    const res = await api().servers.remove(id)
+    if (res.ok) moved = res.value.moved.length
+    return res
+  })
+  if (!ok) return
+  useStore.getState().dropServer(id)
+  if (moved > 0)
+    useStore.getState().pushToast({ kind: 'info', message: `Moved ${plural(moved, 'run')} to other servers` })
 }

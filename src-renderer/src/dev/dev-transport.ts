@@ -307,8 +307,9 @@ export function createDevTransport(): Bridge {
       return ok(s)
     },
     'servers:remove': ({ id: sid }) => {
+      const moved = sim.servers.find((x) => x.id === sid)?.currentRunIds ?? []
       sim.servers = sim.servers.filter((x) => x.id !== sid)
-      return ok(null)
+      return ok({ moved })
     },
     'servers:test': ({ address }) =>
       address.includes('8188')

@@ -204,6 +204,38 @@ describe('CLI end to end', () => {
     expect(readdirSync(out).sort()).toEqual([`${runId}.api.json`, `${runId}_01.png`])
   })
 
+  test('servers rm on a server with a run on it moves the run to another server first', async () => {
+    const slow = new SimServer({ name: 'api-gpu-b', models: { checkpoints: [CKPT] }, timing: { stepMs: 20 } })
+    await slow.start()
+    try {
+      const [a] = await fleet.listServers()
+      const b = await fleet.registerServer({ name: 'gpu-b', address: slow.url })
+      await until(() => core.fleet.list().find((s) => s.id === b.id)?.health.state === 'online', 20_000, 'b online')
+      // Only gpu-b takes runs while this one is placed.
+      await fleet.drainServer(a!.id)
+      const p = prompt('a lantern in the fog', 9)
+      ;(p['3'] as { inputs: Record<string, unknown> }).inputs.steps = 200
+      const { run_ids } = await fleet.submit(p)
+      const runId = run_ids[0]!
+      await until(async () => (await fleet.status(runId)).status === 'running', 20_000, 'running on gpu-b')
+      await fleet.drainServer(a!.id, false)
+
+      const rm = await cli(['servers', 'rm', 'gpu-b'])
+      expect(rm.stderr).toBe('')
+      expect(rm.code).toBe(0)
+      expect(rm.stdout.trim()).toBe(`removed; moved ${runId} to other servers`)
+      expect((await fleet.listServers()).map((s) => s.name)).toEqual(['gpu-a'])
+
+      await until(async () => (await fleet.status(runId)).status === 'completed', 30_000, 'completed on gpu-a')
+      expect((await fleet.status(runId)).server?.id).toBe(a!.id)
+      expect(slow.stats().interrupted).toBe(1)
+      expect(Object.keys(slow.stats().executions)).toEqual([])
+      expect(slow.stats().queueLength).toBe(0)
+    } finally {
+      await slow.stop()
+    }
+  })
+
   test('exit codes: usage 2, refused 3, unreachable 4', async () => {
     expect((await cli([])).code).toBe(2)
     expect((await cli(['frobnicate'])).code).toBe(2)

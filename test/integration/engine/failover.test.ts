@@ -165,3 +165,60 @@ describe('work stealing', () => {
     await Promise.all(pinned.map((r) => rig.runs.result(r.workflowId)))
   })
 })
+
+describe('removing a server', () => {
+  it('moves its running and queued prompts to another server, where each runs once', async () => {
+    sims = await startSims([{ timing }, { timing }])
+    const servers = await workerServers(sims)
+    engine = await startEngine(rig, servers)
+    // Four runs on two servers of two slots: each server has one running and one queued.
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map((seed) =>
+        rig.runs.startRun({ prompt: txt2img({ steps: 60, seed }), options: { retry: fastRetry } })
+      )
+    )
+    const onS0 = await waitFor('a running and a queued run on s0', async () => {
+      const statuses = await Promise.all(runs.map((r) => rig.runs.getStatus(r.workflowId)))
+      const mine = statuses.filter((s) => s.server?.id === 's0')
+      const states = mine.map((s) => s.status).sort()
+      return states.join() === 'queued,running' ? mine : undefined
+    })
+
+    const answer = await engine.engine.pool.evacuate('s0')
+    expect(answer.remaining).toEqual([])
+    expect(answer.moved.sort()).toEqual(onS0.map((s) => s.run_id).sort())
+    engine.engine.directory.update(servers.filter((s) => s.id !== 's0'))
+
+    const results = await Promise.all(runs.map((r) => rig.runs.result(r.workflowId)))
+    for (const result of results) {
+      expect(result.serverId).toBe('s1')
+      expect(executions(sims, result.promptId)).toBe(1)
+      expect(sims[0]?.stats().executions[result.promptId]).toBeUndefined()
+    }
+    const s0 = sims[0]?.stats()
+    expect(s0?.interrupted).toBe(1)
+    expect(s0?.running).toBeNull()
+    expect(s0?.queueLength).toBe(0)
+    for (const status of onS0) {
+      const events = await rig.runs.getEvents(status.run_id)
+      expect(events.some((e) => e.type === 'comfyfleet_moved' && e.data.from === 's0')).toBe(true)
+    }
+  })
+
+  it('fails a run at once, naming what is missing, when no other server can run it', async () => {
+    const ckpt = 'only-on-gpu-0.safetensors'
+    sims = await startSims([{ timing, models: { checkpoints: [ckpt] } }, { timing }])
+    const servers = await workerServers(sims)
+    engine = await startEngine(rig, servers)
+    const { workflowId } = await rig.runs.startRun({
+      prompt: txt2img({ steps: 200, ckpt }),
+      options: { retry: fastRetry },
+    })
+    await runningOn(workflowId)
+    await engine.engine.pool.evacuate('s0')
+    engine.engine.directory.update(servers.filter((s) => s.id !== 's0'))
+    await expect(rig.runs.result(workflowId)).rejects.toThrow()
+    expect((await rig.runs.getStatus(workflowId)).error?.message).toContain(ckpt)
+    expect(sims[0]?.stats().interrupted).toBe(1)
+  })
+})

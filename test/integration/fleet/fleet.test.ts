@@ -96,7 +96,7 @@ describe('Fleet', () => {
       monitor: MONITOR,
       beforeRemove: (server, runIds) => {
         calls.push({ server, runIds })
-        return allow ? ok(null) : err('runs/cannot-move', 'No other server can take run r1.')
+        return allow ? ok(runIds) : err('runs/cannot-move', 'No other server can take run r1.')
       },
     })
     try {
@@ -106,7 +106,7 @@ describe('Fleet', () => {
       expect(await busy.remove(r.value.id)).toMatchObject({ ok: false, error: { code: 'runs/cannot-move' } })
       expect(busy.get(r.value.id)).not.toBeNull()
       allow = true
-      expect(await busy.remove(r.value.id)).toEqual({ ok: true, value: null })
+      expect(await busy.remove(r.value.id)).toEqual({ ok: true, value: { moved: ['r1'] } })
       expect(busy.get(r.value.id)).toBeNull()
       expect(calls.map((c) => c.runIds)).toEqual([['r1'], ['r1']])
       expect(await busy.remove(r.value.id)).toMatchObject({ ok: false, error: { code: 'servers/not-found' } })

@@ -133,7 +133,11 @@ export const ServerCard = memo(function ServerCard({ id }: { id: string }) {
       {confirming && (
         <ConfirmDialog
           title={`Remove ${server.name}?`}
-          message="Runs already on it finish or move elsewhere; the server is forgotten. Its cached images stay in history."
+          message={
+            server.currentRunIds.length > 0
+              ? `Its ${server.currentRunIds.length === 1 ? 'run moves' : `${server.currentRunIds.length} runs move`} to other servers first (a running one starts over there). Its cached images stay in history.`
+              : 'The server is forgotten. Its cached images stay in history.'
+          }
           confirmLabel="Remove"
           onCancel={() => setConfirming(false)}
           onConfirm={() => {
