@@ -134,4 +134,35 @@ describe('ServerSlotSupplier', () => {
     abort.abort()
     await expect(blocked).rejects.toMatchObject({ name: 'AbortError' })
   })
+
+  it('evacuates a server: no new runs there, each lease asked to move once, done when none is left', async () => {
+    const { directory, pool } = setup([server('a', 2), server('b', 2)])
+    const onA = [await pool.acquire(request('r1'), never), await pool.acquire(request('r2'), never)].filter(
+      (l) => l.serverId === 'a'
+    )
+    const asked: string[] = []
+    for (const lease of onA) {
+      lease.evacuateHandler = () => {
+        asked.push(lease.request.runId)
+        setTimeout(() => pool.release(lease), 20)
+        return Promise.resolve()
+      }
+    }
+    const answer = await pool.evacuate('a', 2_000)
+    expect(answer).toEqual({ moved: onA.map((l) => l.request.runId), remaining: [] })
+    expect(asked.sort()).toEqual(onA.map((l) => l.request.runId).sort())
+    expect(directory.isUsable('a')).toBe(false)
+    const next = await pool.acquire(request('r3'), never)
+    expect(next.serverId).toBe('b')
+    // Taking the server back (main un-drained it) makes it usable again.
+    directory.update([server('a', 2), server('b', 2)])
+    expect(directory.isUsable('a')).toBe(true)
+  })
+
+  it('reports the runs still on a server when they cannot be moved in time', async () => {
+    const { pool } = setup([server('a', 1)])
+    const lease = await pool.acquire(request('r1'), never)
+    lease.evacuateHandler = () => Promise.resolve()
+    expect(await pool.evacuate('a', 100)).toEqual({ moved: [], remaining: ['r1'] })
+  })
 })
