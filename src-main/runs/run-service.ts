@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { RunOptions } from '../../src-shared/contract/runs'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
-import { intakeFile } from '../intake'
+import { checkInputValues, intakeFile } from '../intake'
 import type { FleetLookup } from './fleet-lookup'
 import type { RunClient } from './run-client'
 import { isFinal } from './run-states'
@@ -44,9 +44,12 @@ export class RunService {
     }
     // Every file is checked before anything starts: one bad file queues nothing.
     const parsed: ParsedFile[] = []
+    const intakeOptions = this.intakeOptions(req.serverId ?? null)
     for (const file of files.value) {
-      const r = intakeFile(file, this.intakeOptions(req.serverId ?? null))
+      const r = intakeFile(file, intakeOptions)
       if (!r.ok) return r
+      const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null)
+      if (!values.ok) return values
       parsed.push({ name: file.name, intake: r.value })
     }
     const client = this.deps.runs()
@@ -76,6 +79,19 @@ export class RunService {
     }
     const target = serverId ? (byServer[serverId] ?? null) : (Object.values(byServer)[0] ?? null)
     return { objectInfo: target, objectInfoByServer: byServer }
+  }
+
+  /** Input values against the /object_info of the servers that could run it (the chosen one, if any). */
+  private checkValues(
+    intake: IntakeResult,
+    byServer: Record<string, ObjectInfo>,
+    serverId: string | null
+  ): Result<string[]> {
+    const ids = serverId ? [serverId] : (intake.capableServers ?? Object.keys(byServer))
+    const infos: Record<string, ObjectInfo> = {}
+    for (const id of ids) if (byServer[id]) infos[id] = byServer[id]
+    const names = Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
+    return checkInputValues(intake.prompt, infos, names)
   }
 
   private options(req: SubmitRequest): RunOptions {

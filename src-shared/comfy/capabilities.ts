@@ -23,7 +23,7 @@ export function capabilitiesFromObjectInfo(info: ObjectInfo, now = Date.now()): 
 }
 
 /** Old-style combos are `[[...options]]`, V3 ones `["COMBO", {options: [...]}]` (protocol §6). */
-function enumOptions(spec: unknown[] | undefined): string[] | null {
+export function enumOptions(spec: readonly unknown[] | undefined): string[] | null {
   if (!Array.isArray(spec)) return null
   const [first, second] = spec
   if (Array.isArray(first)) return first.map(String)

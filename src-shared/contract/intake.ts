@@ -57,6 +57,7 @@ export const INTAKE_ERRORS = {
   groupNode: 'intake/group-node',
   noSeedInput: 'intake/no-seed-input',
   noSuchInput: 'intake/no-such-input',
+  invalidInputs: 'intake/invalid-inputs',
 } as const
 
 export type IntakeErrorCode = (typeof INTAKE_ERRORS)[keyof typeof INTAKE_ERRORS]

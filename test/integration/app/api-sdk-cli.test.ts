@@ -166,6 +166,18 @@ describe('SDK end to end (headless core + simulator + real Temporal)', () => {
     const unknownNode = await refusal(fleet.executeWorkflow({ '1': { class_type: 'MadeUpNode', inputs: {} } }))
     expect(unknownNode.code).toBe('intake/unknown-node-types')
     expect(unknownNode.message).toContain('MadeUpNode')
+    const bad = prompt('a cat', 1)
+    ;(bad['3'] as { inputs: Record<string, unknown> }).inputs.steps = 'ten'
+    ;(bad['4'] as { inputs: Record<string, unknown> }).inputs.ckpt_name = 'nowhere.safetensors'
+    const badValues = await refusal(fleet.executeWorkflow(bad))
+    expect(badValues.code).toBe('intake/invalid-inputs')
+    expect(badValues.status).toBe(400)
+    expect(badValues.message).toContain(
+      `gpu-a rejects this workflow's inputs: node 3 (KSampler) steps: "ten" is not a whole number`
+    )
+    expect(badValues.message).toContain(
+      `node 4 (CheckpointLoaderSimple) ckpt_name: 'nowhere.safetensors' is not one of the options (1 available: '${CKPT}')`
+    )
     expect((await fleet.runs()).length).toBe(before)
     expect(sim.stats().accepted).toBe(accepted)
   })

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SimServer } from '../../../sim'
-import { intakeFile } from '../../../src-main/intake'
+import { checkInputValues, inputProblems, intakeFile } from '../../../src-main/intake'
+import type { ApiPrompt } from '../../../src-shared/contract/runs'
 import type { ObjectInfo } from '../../../src-shared/contract/intake'
 import { expectOk, fixtureBytes, workflowFixture } from './fixtures'
 import { makeExif, makePng, makeWebp, tEXt } from './image-builders'
@@ -60,6 +61,7 @@ describe('converted prompts on a simulated ComfyUI server', () => {
       return
     }
     const result = expectOk(intake)
+    expect(inputProblems(result.prompt, objectInfo)).toEqual([])
     const body = {
       prompt: result.prompt,
       client_id: 'intake-test',
@@ -118,5 +120,60 @@ describe('converted prompts on a simulated ComfyUI server', () => {
     const answer = (await response.json()) as { error?: unknown }
     expect(response.status).toBe(400)
     expect(answer.error).toMatchObject({ type: 'prompt_outputs_failed_validation' })
+  })
+
+  /** Node id → input names the server's validation names in node_errors. */
+  async function serverRejects(prompt: ApiPrompt): Promise<Record<string, string[]>> {
+    const response = await fetch(`${server.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt }) })
+    const answer = (await response.json()) as {
+      node_errors?: Record<string, { errors: { extra_info?: { input_name?: string } }[] }>
+    }
+    const out: Record<string, string[]> = {}
+    for (const [id, e] of Object.entries(answer.node_errors ?? {})) {
+      out[id] = e.errors.map((x) => x.extra_info?.input_name ?? '').sort()
+    }
+    return out
+  }
+
+  const mutations: Array<[string, (p: ApiPrompt) => void, sameInput?: false]> = [
+    ['steps is not a number', (p) => (p['3']!.inputs.steps = 'ten')],
+    ['steps below its minimum', (p) => (p['3']!.inputs.steps = 0)],
+    ['cfg above its maximum', (p) => (p['3']!.inputs.cfg = 1000)],
+    ['an unknown checkpoint', (p) => (p['4']!.inputs.ckpt_name = 'missing.safetensors')],
+    ['an unknown sampler', (p) => (p['3']!.inputs.sampler_name = 'warp_drive')],
+    ['a required input missing', (p) => delete p['3']!.inputs.seed],
+    ['a link of the wrong type', (p) => (p['3']!.inputs.model = ['4', 1])],
+    // ComfyUI fails this one with an IndexError it reports against a downstream input; ours names the link.
+    ['a link to an output that does not exist', (p) => (p['3']!.inputs.positive = ['6', 3]), false],
+  ]
+  for (const [what, mutate, sameInput] of mutations) {
+    it(`refuses what the server refuses, on the same node and input: ${what}`, async () => {
+      const prompt = expectOk(
+        intakeFile({ name: 'd.json', bytes: fixtureBytes('default-graph.json') }, { objectInfo })
+      ).prompt
+      mutate(prompt)
+      const ours = inputProblems(prompt, objectInfo)
+      const byNode: Record<string, string[]> = {}
+      for (const p of ours) (byNode[p.nodeId] ??= []).push(p.input)
+      for (const list of Object.values(byNode)) list.sort()
+      expect(ours.length).toBeGreaterThan(0)
+      const theirs = await serverRejects(prompt)
+      if (sameInput === false) expect(Object.keys(theirs).length).toBeGreaterThan(0)
+      else expect(byNode).toEqual(theirs)
+      const refused = checkInputValues(prompt, { gpu: objectInfo }, { gpu: 'GPU 0' })
+      expect(refused).toMatchObject({ ok: false, error: { code: 'intake/invalid-inputs' } })
+      expect(refused.ok ? '' : refused.error.message).toMatch(/^GPU 0 rejects this workflow's inputs: node \d+ \(/)
+    })
+  }
+
+  it('accepts what ComfyUI converts: numeric strings for INT and FLOAT, anything for STRING', async () => {
+    const prompt = expectOk(
+      intakeFile({ name: 'd.json', bytes: fixtureBytes('default-graph.json') }, { objectInfo })
+    ).prompt
+    prompt['3']!.inputs.steps = '12'
+    prompt['3']!.inputs.cfg = '7.5'
+    prompt['6']!.inputs.text = 42
+    expect(inputProblems(prompt, objectInfo)).toEqual([])
+    expect(await serverRejects(prompt)).toEqual({})
   })
 })

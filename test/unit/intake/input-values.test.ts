@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { checkInputValues, inputProblems } from '../../../src-main/intake'
+import type { ObjectInfo } from '../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../src-shared/contract/runs'
+import { coreObjectInfo, expectErr, expectOk } from './fixtures'
+
+const api = (): ApiPrompt =>
+  JSON.parse(
+    JSON.stringify({
+      '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
+      '5': { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
+      '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a cat', clip: ['4', 1] } },
+      '7': { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['4', 1] } },
+      '3': {
+        class_type: 'KSampler',
+        inputs: {
+          seed: 1,
+          steps: 20,
+          cfg: 8,
+          sampler_name: 'euler',
+          scheduler: 'normal',
+          denoise: 1,
+          model: ['4', 0],
+          positive: ['6', 0],
+          negative: ['7', 0],
+          latent_image: ['5', 0],
+        },
+      },
+      '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
+      '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'x', images: ['8', 0] } },
+    })
+  ) as ApiPrompt
+
+/** The core object_info with a different checkpoint list, as another server would have it. */
+function withCheckpoints(names: string[]): ObjectInfo {
+  const info = coreObjectInfo()
+  info.CheckpointLoaderSimple!.input.required = { ckpt_name: [names] }
+  return info
+}
+
+describe('input values against /object_info', () => {
+  it('accepts a complete, valid prompt', () => {
+    expect(inputProblems(api(), coreObjectInfo())).toEqual([])
+  })
+
+  it('keeps only the servers that accept every value, e.g. the ones that have the checkpoint', () => {
+    const servers = { a: withCheckpoints(['other.safetensors']), b: coreObjectInfo() }
+    expect(expectOk(checkInputValues(api(), servers))).toEqual(['b'])
+  })
+
+  it('when no server accepts it, names the closest one and its problems, node by node', () => {
+    const prompt = api()
+    prompt['3']!.inputs.steps = 'ten'
+    const servers = { a: withCheckpoints(['other.safetensors']), b: coreObjectInfo() }
+    const e = expectErr(checkInputValues(prompt, servers, { a: 'gpu-a', b: 'gpu-b' }))
+    expect(e.code).toBe('intake/invalid-inputs')
+    expect(e.message).toBe(
+      `No server accepts (closest: gpu-b) this workflow's inputs: node 3 (KSampler) steps: "ten" is not a whole number.`
+    )
+    expect(e.details).toEqual({
+      server: 'b',
+      problems: [{ nodeId: '3', classType: 'KSampler', input: 'steps', message: '"ten" is not a whole number' }],
+    })
+  })
+
+  it('lists at most eight problems and counts the rest', () => {
+    const prompt = api()
+    for (const input of [
+      'seed',
+      'steps',
+      'cfg',
+      'sampler_name',
+      'scheduler',
+      'denoise',
+      'model',
+      'positive',
+      'negative',
+    ])
+      delete prompt['3']!.inputs[input]
+    const e = expectErr(checkInputValues(prompt, { only: coreObjectInfo() }))
+    expect(e.message).toMatch(
+      /^only rejects this workflow's inputs: node 3 \(KSampler\) model: required input is missing;/
+    )
+    expect(e.message).toMatch(/; and 1 more\.$/)
+  })
+
+  it('ignores inputs a node does not declare, and optional inputs left out', () => {
+    const prompt = api()
+    prompt['3']!.inputs.not_an_input = 'whatever'
+    const info = coreObjectInfo()
+    info.KSampler!.input.optional = { extra: ['INT', { min: 0 }] }
+    expect(inputProblems(prompt, info)).toEqual([])
+    prompt['3']!.inputs.extra = -1
+    expect(inputProblems(prompt, info)).toEqual([
+      { nodeId: '3', classType: 'KSampler', input: 'extra', message: '-1 is smaller than the minimum 0' },
+    ])
+  })
+
+  it('accepts V3 combos and multiselect lists when every value is an option', () => {
+    const info = coreObjectInfo()
+    info.KSampler!.input.required!.sampler_name = ['COMBO', { options: ['euler', 'dpm'], multiselect: true }]
+    const prompt = api()
+    prompt['3']!.inputs.sampler_name = { __value__: ['euler', 'dpm'] }
+    expect(inputProblems(prompt, info)).toEqual([])
+    prompt['3']!.inputs.sampler_name = { __value__: ['euler', 'heun'] }
+    expect(inputProblems(prompt, info)[0]?.message).toMatch(
+      /^'heun' is not one of the options \(2 available: 'euler', 'dpm'\)$/
+    )
+    prompt['3']!.inputs.sampler_name = 'dpm'
+    expect(inputProblems(prompt, info)).toEqual([])
+  })
+
+  it('an empty server map (nothing known yet) accepts, leaving the check to the server', () => {
+    expect(expectOk(checkInputValues(api(), {}))).toEqual([])
+  })
+})
