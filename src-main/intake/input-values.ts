@@ -5,7 +5,7 @@
  * values that convert and sit within min/max, and combo values (models, samplers, …) among the options.
  * Like ComfyUI, STRING and BOOLEAN accept anything, and inputs the node does not declare are ignored.
  */
-import { INTAKE_ERRORS, type ObjectInfo, type ObjectInfoNode } from '../../src-shared/contract/intake'
+import { INTAKE_ERRORS, type ObjectInfo } from '../../src-shared/contract/intake'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import { enumOptions } from '../../src-shared/comfy/capabilities'
@@ -90,7 +90,7 @@ function checkLink(prompt: ApiPrompt, info: ObjectInfo, link: unknown[], inputTy
   const [from, slot] = link
   const source = prompt[String(from)]
   if (source === undefined || typeof slot !== 'number') return null // shape errors are reported by checkApiPrompt
-  const outputs = (info[source.class_type] as ObjectInfoNode | undefined)?.output
+  const outputs = info[source.class_type]?.output
   if (outputs === undefined) return null
   if (slot >= outputs.length) {
     return `links to output ${slot} of node ${String(from)} (${source.class_type}), which has ${outputs.length} output${outputs.length === 1 ? '' : 's'}`

@@ -24,8 +24,9 @@ export function capabilitiesFromObjectInfo(info: ObjectInfo, now = Date.now()): 
 
 /** Old-style combos are `[[...options]]`, V3 ones `["COMBO", {options: [...]}]` (protocol §6). */
 export function enumOptions(spec: readonly unknown[] | undefined): string[] | null {
-  if (!Array.isArray(spec)) return null
-  const [first, second] = spec
+  if (spec === undefined || !Array.isArray(spec)) return null
+  const first: unknown = spec[0]
+  const second: unknown = spec[1]
   if (Array.isArray(first)) return first.map(String)
   if (first === 'COMBO' && typeof second === 'object' && second !== null) {
     const options = (second as { options?: unknown }).options
