@@ -7,6 +7,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow'
 import type {
   ApiPrompt,
   NodeState,
+  NodeStatus,
   OutputRef,
   RetryPolicyInput,
   RunErrorInfo,
@@ -52,6 +53,12 @@ export interface RunResult {
   outputs: OutputRef[]
   startedAt: number | null
   finishedAt: number
+  /**
+   * The final node states and ComfyUI events, so whoever reads the result needs no query (a query on a
+   * closed workflow replays its whole history on a worker). Absent in results of older versions.
+   */
+  nodes?: Record<string, NodeStatus>
+  events?: RunEvent[]
 }
 
 /** What the execute activity is asked to do. */

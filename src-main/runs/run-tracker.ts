@@ -24,6 +24,12 @@ const STALE_MS = 3000
 const MAX_STATUS_QUERIES_PER_TICK = 16
 const PROGRESS_WRITE_GAP_MS = 1000
 
+/** A closed run's final node states and ComfyUI events. */
+interface ClosedState {
+  nodes: Record<string, NodeStatus>
+  events: RunEvent[]
+}
+
 interface Live {
   workflowId: string
   status: RunState
@@ -279,16 +285,21 @@ export class RunTracker {
     try {
       const r = await this.call(client, () => client.result(live.workflowId))
       const server = this.deps.fleet.list().find((s) => s.id === r.serverId)
-      await this.finish(runId, {
-        status: 'completed',
-        finishedAt: r.finishedAt,
-        outputs: r.outputs,
-        startedAt: r.startedAt,
-        serverId: r.serverId,
-        serverName: r.serverName,
-        gpu: server?.health.device?.name ?? null,
-        error: null,
-      })
+      const closed = r.nodes && r.events ? { nodes: r.nodes, events: r.events } : undefined
+      await this.finish(
+        runId,
+        {
+          status: 'completed',
+          finishedAt: r.finishedAt,
+          outputs: r.outputs,
+          startedAt: r.startedAt,
+          serverId: r.serverId,
+          serverName: r.serverName,
+          gpu: server?.health.device?.name ?? null,
+          error: null,
+        },
+        closed
+      )
     } catch (e) {
       const ended = endOf(e)
       if (ended)
@@ -297,10 +308,11 @@ export class RunTracker {
     }
   }
 
-  private async finish(runId: string, f: Parameters<Cache['finishRun']>[1]): Promise<void> {
+  /** Records a run's end; `known` is its final state when the result carried it (otherwise it is queried). */
+  private async finish(runId: string, f: Parameters<Cache['finishRun']>[1], known?: ClosedState): Promise<void> {
     const live = this.live.get(runId)
-    const closed = live ? await this.closedState(live.workflowId) : null
-    const nodes = live ? finalNodes(mergeNodes(live.nodes, closed?.status.nodes ?? {}), f.status) : undefined
+    const closed = known ?? (live ? await this.closedState(live.workflowId) : null)
+    const nodes = live ? finalNodes(mergeNodes(live.nodes, closed?.nodes ?? {}), f.status) : undefined
     if (closed) this.batchStore.saveRunEvents(runId, closed.events)
     const r = await this.deps.cache.finishRun(runId, { ...f, nodes })
     if (!r.ok) this.deps.log(`could not record the end of ${runId}: ${r.error.message}`)
@@ -309,12 +321,12 @@ export class RunTracker {
   }
 
   /** The closed workflow's last get_status and get_events (its nodes include cached ones); null if unavailable. */
-  private async closedState(workflowId: string): Promise<{ status: RunStatus; events: RunEvent[] } | null> {
+  private async closedState(workflowId: string): Promise<ClosedState | null> {
     const client = this.deps.runs()
     if (!client) return null
     try {
       return await this.call(client, async () => ({
-        status: await client.getStatus(workflowId),
+        nodes: (await client.getStatus(workflowId)).nodes,
         events: await client.getEvents(workflowId),
       }))
     } catch {

@@ -25,6 +25,8 @@ export interface DevServerEvents {
   notice: [string]
 }
 
+const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal']
+
 /**
  * Supervises `temporal server start-dev`: starts it on a usable port, waits until it answers gRPC,
  * restarts it with backoff if it dies, and stops it cleanly. If the port already hosts a Temporal
@@ -95,6 +97,10 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   private args(port: number, uiPort: number): string[] {
     const a = ['server', 'start-dev', '--ip', this.host, '--port', String(port), '--db-filename', this.opts.dbFile]
     a.push('--namespace', this.opts.namespace ?? 'default', '--log-level', 'warn')
+    // WAL with synchronous=NORMAL: a commit no longer waits for an fsync of the whole database (about a third of
+    // each run's latency here), and a crash of any process still loses nothing; only an OS crash or power cut
+    // may roll back the last moments (SQLite's documented trade-off), never corrupt the file.
+    for (const pragma of SQLITE_PRAGMAS) a.push('--sqlite-pragma', pragma)
     if (this.opts.headlessUi) a.push('--headless')
     else a.push('--ui-port', String(uiPort))
     return a

@@ -76,7 +76,7 @@ export async function comfyRunWorkflow(input: RunWorkflowInput): Promise<RunResu
     for (const node of Object.values(status.nodes))
       if (node.state === 'pending' || node.state === 'running') node.state = 'done'
     await notifyParent(input, 'completed')
-    return { runId: input.runId, ...result }
+    return { runId: input.runId, ...result, nodes: status.nodes, events }
   } catch (error) {
     status.finished_at = Date.now()
     status.current_node = null
