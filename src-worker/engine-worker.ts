@@ -14,6 +14,7 @@ import { Janitor } from './scheduler/janitor'
 import { ServerDirectory } from './scheduler/server-directory'
 import { SlotPool } from './scheduler/slot-pool'
 import { ServerSlotSupplier } from './scheduler/slot-supplier'
+import { SpareSockets } from './activities/spare-sockets'
 import type { SlotUsage } from '../src-shared/contract/worker-protocol'
 
 export interface EngineWorkerOptions {
@@ -50,6 +51,8 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   const pool = new SlotPool(directory)
   const janitor = new Janitor(directory, pool, (m) => log('info', m))
   const supplier = new ServerSlotSupplier(pool)
+  const sockets = new SpareSockets()
+  directory.on('changed', () => sockets.keepOnly(directory.list().map((s) => s.address)))
   directory.update(options.servers ?? [])
   const deps: EngineDeps = {
     directory,
@@ -60,6 +63,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     log,
     ownsWholeFarm: options.ownsWholeFarm ?? true,
     reportSlots: options.onSlots === undefined ? undefined : () => options.onSlots?.(pool.usage()),
+    sockets,
   }
   const worker = await Worker.create({
     connection: options.connection,
@@ -82,6 +86,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   pool.start()
   janitor.start()
   const stopTimers = (): void => {
+    sockets.stop()
     directory.stop()
     pool.stop()
     janitor.stop()

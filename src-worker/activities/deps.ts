@@ -4,6 +4,7 @@ import type { Janitor } from '../scheduler/janitor'
 import type { ServerDirectory } from '../scheduler/server-directory'
 import type { SlotPool } from '../scheduler/slot-pool'
 import type { ProgressUpdate } from '../shared'
+import type { SpareSockets } from './spare-sockets'
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
 
@@ -24,4 +25,6 @@ export interface EngineDeps {
   ownsWholeFarm: boolean
   /** Tells main which runs hold which slots (after every change). */
   reportSlots?: () => void
+  /** Pre-opened WebSockets (absent: every submit opens its own). */
+  sockets?: SpareSockets
 }

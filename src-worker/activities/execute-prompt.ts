@@ -14,6 +14,7 @@ import { CancelledFailure } from '@temporalio/common'
 import { modelsUsed } from '../../src-shared/comfy/capabilities'
 import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
 import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import type { ComfySocket } from '../../src-shared/comfy/ws-client'
 import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
@@ -189,9 +190,9 @@ export class PromptExecution {
     })
   }
 
-  private place(serverId: string, address: string): void {
+  private place(serverId: string, address: string, clientId = clientIdFor(this.input.promptId)): void {
     const server = this.deps.directory.get(serverId)
-    this.record = { serverId, address, promptId: this.input.promptId, clientId: clientIdFor(this.input.promptId) }
+    this.record = { serverId, address, promptId: this.input.promptId, clientId }
     this.heartbeat()
     this.deps.janitor.forget(serverId, this.input.promptId)
     this.reporter.server = { id: serverId, name: server?.name ?? serverId, address }
@@ -210,8 +211,9 @@ export class PromptExecution {
     const lease = this.lease
     const server = lease === null ? undefined : this.deps.directory.get(lease.serverId)
     if (lease === null || server === undefined) throw unavailableFailure('the chosen server was removed')
-    this.place(server.id, server.address)
-    const tracker = await this.startTracking(true)
+    const spare = this.deps.sockets?.take(server.address) ?? null
+    this.place(server.id, server.address, spare?.clientId)
+    const tracker = await this.startTracking(true, spare ?? undefined)
     let answer
     try {
       answer = await tracker.client.postPrompt({
@@ -232,7 +234,7 @@ export class PromptExecution {
     lease.evacuateHandler = () => this.evacuate(lease)
   }
 
-  private async startTracking(fresh: boolean): Promise<PromptTracker> {
+  private async startTracking(fresh: boolean, socket?: ComfySocket): Promise<PromptTracker> {
     const rec = this.record
     if (rec === null) throw new Error('internal: no placement')
     const tracker = new PromptTracker(this.clientOf(rec.serverId, rec.address), rec.promptId, rec.clientId, {
@@ -251,7 +253,7 @@ export class PromptExecution {
     })
     this.tracker = tracker
     try {
-      await tracker.connect()
+      await tracker.connect(socket)
     } catch (error) {
       const server = this.deps.directory.get(rec.serverId)
       // Reattaching without a socket still works through the reconcile poll; a fresh submit needs it.

@@ -31,7 +31,12 @@ export class ProgressReporter {
     public progress: RunProgress
   ) {}
 
+  /**
+   * The first snapshot goes out no sooner than URGENT_GAP_MS after the start: a short run then costs the
+   * workflow no extra task at all (its result carries the final state), a long one is visible within a second.
+   */
   start(): void {
+    this.lastSignal = Date.now()
     this.timer = setInterval(() => this.tick(), 100)
   }
 

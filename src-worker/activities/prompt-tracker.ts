@@ -51,15 +51,15 @@ export class PromptTracker {
     private readonly hooks: TrackerHooks
   ) {}
 
-  /** Opens the WebSocket (before the POST, so no event is missed). */
-  async connect(): Promise<void> {
-    const socket = new ComfySocket(this.client.address, this.clientId)
+  /** Opens the WebSocket, or takes over an open one under our client id (before the POST, so no event is missed). */
+  async connect(open?: ComfySocket): Promise<void> {
+    const socket = open ?? new ComfySocket(this.client.address, this.clientId)
     socket.on('message', (m) => this.onMessage(m))
     socket.on('preview', (p) => {
       if (p.promptId === null || p.promptId === this.promptId) this.hooks.onPreview(p)
     })
     socket.on('close', () => void this.reconnect())
-    await socket.open()
+    if (open === undefined) await socket.open()
     if (this.ended) return socket.close()
     this.socket = socket
   }

@@ -10,6 +10,7 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -35,6 +36,9 @@ import {
 } from '../shared'
 import { appendEvents, applyProgress, initialStatus } from './run-state'
 import { endAsCancelled } from './self-cancel'
+
+/** Patch id: the server memo may be set in the completing workflow task (histories before it never do). */
+const SERVER_MEMO_AT_END = 'server-memo-at-end'
 
 export async function comfyRunWorkflow(input: RunWorkflowInput): Promise<RunResult> {
   const status = initialStatus(input.runId, input.prompt)
@@ -75,6 +79,8 @@ export async function comfyRunWorkflow(input: RunWorkflowInput): Promise<RunResu
     if (status.started_at === null) status.started_at = result.startedAt
     for (const node of Object.values(status.nodes))
       if (node.state === 'pending' || node.state === 'running') node.state = 'done'
+    // A run shorter than the first progress signal never set its server memo; set it with the result.
+    if (memoServer !== result.serverName && patched(SERVER_MEMO_AT_END)) upsertMemo({ server: result.serverName })
     await notifyParent(input, 'completed')
     return { runId: input.runId, ...result, nodes: status.nodes, events }
   } catch (error) {

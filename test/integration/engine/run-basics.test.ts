@@ -156,4 +156,13 @@ describe('a run', () => {
     expect(result.attempt).toBe(1)
     expect(executions(sims, result.promptId)).toBe(1)
   })
+
+  it('a run shorter than the first progress signal still carries its server in the memo and its state in the result', async () => {
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 2, seed: 12 }) })
+    const result = await rig.runs.result(workflowId)
+    const described = await rig.client.workflow.getHandle(workflowId).describe()
+    expect(described.memo).toMatchObject({ kind: 'run', server: result.serverName })
+    expect(Object.values(result.nodes ?? {}).every((n) => n.state === 'done' || n.state === 'cached')).toBe(true)
+    expect(result.events?.map((e) => e.type)).toContain('execution_success')
+  })
 })
