@@ -2,8 +2,12 @@
  * Benchmark 1, "Overhead per run": the same runs, one at a time, through a minimal direct ComfyUI client
  * (POST /prompt, WebSocket, GET /view) and through ComfyFleet (SDK executeWorkflow wait:true → API →
  * embedded Temporal → worker process → simulator → images into the cache), on one simulated GPU with
- * 200 ms and then 0 ms of simulated work per run. The two systems alternate run by run so drift on a
+ * 200 ms and then 0 ms of simulated work per run. The systems alternate run by run so drift on a
  * shared machine hits both alike; added latency is fleet − direct for each pair.
+ *
+ * A third column, the Temporal floor, runs the direct client inside a bare one-activity workflow on the
+ * same Temporal server: fleet − floor is what ComfyFleet's own code adds on top of Temporal itself.
+ * Each system gets its own seeds, so no run is answered from the simulator's cache of another's.
  *
  * Run: `npx tsx bench/overhead.ts [--runs 200] [--warmup 5]`. Writes bench/results/overhead.json.
  */
@@ -11,6 +15,7 @@ import { numArg } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
 import { registerServers, startFleet, type FleetHandle } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
+import { startTemporalFloor } from './lib/temporal-floor'
 import { RemoteFarm } from './lib/remote-farm'
 import { median, printTargets, quantile, round, target, writeResult, type Target } from './lib/report'
 
@@ -22,10 +27,12 @@ interface Phase {
   workMs: number
   directMedianMs: number
   directP95Ms: number
+  floorMedianMs: number
   fleetMedianMs: number
   fleetP95Ms: number
   addedMedianMs: number
   addedP95Ms: number
+  overFloorMedianMs: number
   ratio: number
   runs: number
 }
@@ -43,7 +50,10 @@ async function phase(fleet: FleetHandle, workMs: number, seedBase: number): Prom
   const serverId = views.find((v) => v.address.includes(`:${new URL(url).port}`))?.id
   const direct = new DirectComfyClient(url)
   await direct.connect()
+  const temporal = fleet.core.temporal.connectionConfig()
+  const floor = await startTemporalFloor(temporal.address, temporal.namespace, () => direct)
   const d: number[] = []
+  const fl: number[] = []
   const f: number[] = []
   try {
     for (let i = 0; i < RUNS + WARMUP; i++) {
@@ -53,7 +63,11 @@ async function phase(fleet: FleetHandle, workMs: number, seedBase: number): Prom
       const directMs = performance.now() - t
       if (bytes.length !== 1) throw new Error(`direct run ${i}: expected 1 image, got ${bytes.length}`)
       t = performance.now()
-      const r = await fleet.client.executeWorkflow(txt2img({ seed, steps: STEPS, prefix: 'fleet' }), {
+      const floorImages = await floor.run(txt2img({ seed: seed + 1_000_000, steps: STEPS, prefix: 'floor' }))
+      const floorMs = performance.now() - t
+      if (floorImages !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${floorImages}`)
+      t = performance.now()
+      const r = await fleet.client.executeWorkflow(txt2img({ seed: seed + 2_000_000, steps: STEPS, prefix: 'fleet' }), {
         wait: true,
         ...(serverId ? { server: serverId } : {}),
       })
@@ -62,11 +76,13 @@ async function phase(fleet: FleetHandle, workMs: number, seedBase: number): Prom
         throw new Error(`fleet run ${i}: ${r.status} with ${r.images.length} images (${r.error?.message ?? ''})`)
       if (i >= WARMUP) {
         d.push(directMs)
+        fl.push(floorMs)
         f.push(fleetMs)
       }
       if ((i + 1) % 50 === 0) console.log(`  ${workMs} ms: ${i + 1}/${RUNS + WARMUP} runs`)
     }
   } finally {
+    await floor.stop()
     direct.close()
     if (serverId) await fleet.client.removeServer(serverId).catch(() => null)
     await farm.stop()
@@ -77,16 +93,20 @@ async function phase(fleet: FleetHandle, workMs: number, seedBase: number): Prom
     runs: f.length,
     directMedianMs: round(median(d)),
     directP95Ms: round(quantile(d, 0.95)),
+    floorMedianMs: round(median(fl)),
     fleetMedianMs: round(median(f)),
     fleetP95Ms: round(quantile(f, 0.95)),
     addedMedianMs: round(median(added)),
     addedP95Ms: round(quantile(added, 0.95)),
+    overFloorMedianMs: round(median(f.map((x, i) => x - fl[i]!))),
     ratio: round(median(f) / median(d), 3),
   }
 }
 
 async function main(): Promise<void> {
-  console.log(`overhead: ${RUNS} runs (+${WARMUP} warm-up) per work level, direct client vs ComfyFleet, alternating`)
+  console.log(
+    `overhead: ${RUNS} runs (+${WARMUP} warm-up) per work level, direct client vs bare Temporal vs ComfyFleet, alternating`
+  )
   const fleet = await startFleet()
   const phases: Phase[] = []
   try {
@@ -102,6 +122,9 @@ async function main(): Promise<void> {
     target('fleet/direct median ratio (200 ms work)', at200.ratio, 1.08, '×', 'max'),
   ]
   printTargets('overhead', targets)
+  console.log(
+    `  context: a bare Temporal workflow around the direct client takes ${round(at200.floorMedianMs - at200.directMedianMs)} ms more than the direct client; ComfyFleet takes ${at200.overFloorMedianMs} ms more than that floor (200 ms work)`
+  )
   writeResult('overhead', { runs: RUNS, warmup: WARMUP, phases, targets })
 }
 
