@@ -229,9 +229,11 @@ export class PromptExecution {
       // 409: a newer ComfyUI already holds this prompt_id — it is ours; keep tracking it.
       if (answer.status !== 409) throw validationFailure(answer.body, server.name)
     }
+    lease.evacuateHandler = () => this.evacuate(lease)
+    // With an idle GPU the prompt often starts before the POST answers: then it is running already.
+    if (tracker.started) return
     this.deps.pool.setState(lease, 'queued')
     lease.stealHandler = (target) => this.moveTo(target)
-    lease.evacuateHandler = () => this.evacuate(lease)
   }
 
   private async startTracking(fresh: boolean, socket?: ComfySocket): Promise<PromptTracker> {
@@ -240,6 +242,8 @@ export class PromptExecution {
     const tracker = new PromptTracker(this.clientOf(rec.serverId, rec.address), rec.promptId, rec.clientId, {
       onMessage: (m) => {
         this.progress.apply(m, Date.now())
+        // The pool's remaining-work estimate counts only what is left of a running prompt.
+        if (this.lease !== null) this.lease.progress = this.progress.progress
         this.reporter.touched()
       },
       onPreview: (p) =>
@@ -267,9 +271,11 @@ export class PromptExecution {
     this.progress.markStarted(Date.now())
     this.reporter.state = 'running'
     this.progress.urgent = true
-    if (this.lease !== null) {
-      this.lease.stealHandler = null
-      this.deps.pool.setState(this.lease, 'running')
+    const lease = this.lease
+    if (lease !== null) {
+      lease.stealHandler = null
+      lease.restartHandler = (target) => this.restartOn(lease, target)
+      this.deps.pool.setState(lease, 'running')
     }
   }
 
@@ -318,6 +324,33 @@ export class PromptExecution {
   private async evacuate(lease: Lease): Promise<void> {
     const tracker = this.tracker
     if (tracker === null || this.lease !== lease || tracker.isEnded || tracker.paused) return
+    if (await this.stopHere(tracker)) tracker.end({ kind: 'evacuated' })
+  }
+
+  /**
+   * Work stealing of a running prompt (the end of a batch, a fast server idle while a slow one still has
+   * most of a prompt to go): stop it here, then resubmit it on `target` with the same prompt_id.
+   */
+  private async restartOn(lease: Lease, target: Lease): Promise<boolean> {
+    const tracker = this.tracker
+    if (tracker === null || this.lease !== lease || tracker.isEnded || tracker.paused) return false
+    if (!(await this.stopHere(tracker))) return false
+    this.deps.log(
+      'info',
+      `run ${this.input.runId}: restarted on idle ${target.serverId}, faster than ${lease.serverId}`
+    )
+    this.startOver(lease, 'a faster server was idle')
+    this.lease = target
+    tracker.end({ kind: 'moved' })
+    return true
+  }
+
+  /**
+   * Stops our prompt on the tracker's server: deletes it from the queue, interrupts it by prompt_id,
+   * waits until it is neither queued nor running, and drops its history entry. False when tracking has
+   * already ended meanwhile (it finished on its own first: that is its result; or the server is gone).
+   */
+  private async stopHere(tracker: PromptTracker): Promise<boolean> {
     tracker.paused = true
     tracker.muted = true
     const { client, promptId } = tracker
@@ -326,23 +359,32 @@ export class PromptExecution {
       await client.interrupt(promptId)
       await waitUntilStopped(client, promptId)
       const entry = await client.getHistory(promptId)
-      if (entry !== null && !wasInterrupted(entry)) return tracker.end({ kind: 'done', entry })
+      if (entry !== null && !wasInterrupted(entry)) {
+        tracker.end({ kind: 'done', entry })
+        return false
+      }
       if (entry !== null) await client.deleteHistory([promptId])
+      return true
     } catch (error) {
-      return tracker.end({ kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) })
+      tracker.end({ kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) })
+      return false
     }
-    tracker.end({ kind: 'evacuated' })
+  }
+
+  /** The prompt left `from` part-way: release it there and reset the run's node states (event `comfyfleet_moved`). */
+  private startOver(from: Lease, reason: string): void {
+    const wasRunning = from.state === 'running'
+    this.deps.pool.release(from)
+    this.lease = null
+    this.startedLocal = null
+    this.progress.restart(Date.now(), { from: from.serverId, reason, was_running: wasRunning })
+    this.reporter.state = 'queued'
   }
 
   /** After an evacuation: the run starts over, placed on any other capable server. */
   private async placeElsewhere(from: Lease): Promise<void> {
-    const wasRunning = from.state === 'running'
-    this.deps.pool.release(from)
-    this.lease = null
+    this.startOver(from, 'server removed')
     this.request = { ...this.request, excludeServers: [...(this.request.excludeServers ?? []), from.serverId] }
-    this.startedLocal = null
-    this.progress.restart(Date.now(), { from: from.serverId, reason: 'server removed', was_running: wasRunning })
-    this.reporter.state = 'queued'
     this.deps.log('info', `run ${this.input.runId}: moved off ${from.serverId}, which is being removed`)
     await this.placeAndSubmit()
   }

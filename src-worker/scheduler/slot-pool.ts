@@ -21,6 +21,8 @@ export class Lease {
   /** 0–1 of the run's own progress while running, for the remaining-work estimate. */
   progress = 0
   stealHandler: StealHandler | null = null
+  /** Restarts a running prompt on `target` (interrupts it here); set once it runs. */
+  restartHandler: StealHandler | null = null
   evacuateHandler: EvacuateHandler | null = null
   stealing = false
   evacuating = false
@@ -43,6 +45,14 @@ interface Waiter {
 const RATE_SMOOTHING = 0.4
 /** A prompt whose move failed is not tried again at once (it may have just started). */
 const STEAL_COOLDOWN_MS = 1_000
+/**
+ * A running prompt is restarted on an idle server only once that server has had nothing for this long
+ * (in a busy farm new work arrives sooner; at the end of a batch it does not) and only when the idle
+ * server would finish the whole prompt well before the slow one finishes the rest of it.
+ */
+const RESTART_IDLE_MS = 500
+const RESTART_GAIN = 1.3
+const RESTART_MARGIN_MS = 500
 
 export interface PoolEvents {
   changed: []
@@ -53,6 +63,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private rates = new Map<string, number>()
   private loadedModels = new Map<string, Set<string>>()
   private waiters: Waiter[] = []
+  private readonly idleSince = new Map<string, number>()
   private rebalanceTimer: NodeJS.Timeout | null = null
 
   constructor(readonly directory: ServerDirectory) {
@@ -240,15 +251,47 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   /** Idle usable server + a prompt of ours queued but not started elsewhere → move it (one at a time per prompt). */
   private rebalance(): void {
-    if (this.waiters.length > 0) return
     const loads = this.loads()
+    const now = Date.now()
+    for (const load of loads) {
+      if (load.inUse > 0 || !load.usable) this.idleSince.delete(load.server.id)
+      else if (!this.idleSince.has(load.server.id)) this.idleSince.set(load.server.id, now)
+    }
+    if (this.waiters.length > 0) return
     for (const idle of loads) {
       if (!idle.usable || idle.inUse > 0 || idle.server.slots < 1) continue
       const victim = this.pickVictim(idle, loads)
-      if (victim === null) continue
-      this.steal(victim, idle.server.id)
-      return
+      if (victim !== null) return this.steal(victim, idle.server.id, victim.stealHandler)
     }
+    for (const idle of loads) {
+      if (!idle.usable || idle.inUse > 0 || idle.server.slots < 1) continue
+      if (now - (this.idleSince.get(idle.server.id) ?? now) < RESTART_IDLE_MS) continue
+      const victim = this.pickRunningVictim(idle, loads)
+      if (victim !== null) return this.steal(victim, idle.server.id, victim.restartHandler)
+    }
+  }
+
+  /** The running prompt the idle server would finish soonest relative to where it is, if the gain is clear. */
+  private pickRunningVictim(idle: ServerLoad, loads: ServerLoad[]): Lease | null {
+    if (idle.rate === null) return null
+    let victim: Lease | null = null
+    let bestGain = 0
+    for (const load of loads) {
+      if (load.server.id === idle.server.id || load.rate === null) continue
+      for (const lease of this.leasesOn(load.server.id)) {
+        if (lease.state !== 'running' || lease.stealing || lease.evacuating || lease.restartHandler === null) continue
+        if (Date.now() - lease.lastStealAt < STEAL_COOLDOWN_MS) continue
+        if (!allowed(lease.request, idle.server) || !capable(lease.request, idle.server)) continue
+        const remainingThere = (lease.request.cost * (1 - lease.progress)) / load.rate
+        const wholeHere = lease.request.cost / idle.rate
+        const gain = remainingThere - (wholeHere * RESTART_GAIN + RESTART_MARGIN_MS)
+        if (gain > bestGain) {
+          bestGain = gain
+          victim = lease
+        }
+      }
+    }
+    return victim
   }
 
   private pickVictim(idle: ServerLoad, loads: ServerLoad[]): Lease | null {
@@ -271,8 +314,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     return victim
   }
 
-  private steal(victim: Lease, targetServerId: string): void {
-    const handler = victim.stealHandler
+  private steal(victim: Lease, targetServerId: string, handler: StealHandler | null): void {
     if (handler === null) return
     victim.stealing = true
     victim.lastStealAt = Date.now()

@@ -166,6 +166,41 @@ describe('work stealing', () => {
   })
 })
 
+describe('restarting a running prompt on an idle faster server', () => {
+  it('interrupts it on the slow server and completes it once on the fast one', async () => {
+    sims = await startSims([
+      { speed: 0.25, timing },
+      { speed: 2, timing },
+    ])
+    engine = await startEngine(rig, await workerServers(sims, 1))
+    // Measure both servers' speed first (the pool needs rates to judge a restart).
+    await Promise.all([
+      rig.runs.startRun({ prompt: txt2img({ steps: 5, seed: 21 }), options: { servers: ['s0'] } }),
+      rig.runs.startRun({ prompt: txt2img({ steps: 5, seed: 22 }), options: { servers: ['s1'] } }),
+    ]).then((rs) => Promise.all(rs.map((r) => rig.runs.result(r.workflowId))))
+    // The fast server is busy for a moment, so the long free run lands on the slow one.
+    const pinned = await rig.runs.startRun({ prompt: txt2img({ steps: 60, seed: 23 }), options: { servers: ['s1'] } })
+    await waitFor(
+      'the pinned run on s1',
+      async () => (await rig.runs.getStatus(pinned.workflowId)).status === 'running'
+    )
+    const free = await rig.runs.startRun({ prompt: txt2img({ steps: 200, seed: 24 }) })
+    const first = await runningOn(free.workflowId)
+    expect(first.serverId).toBe('s0')
+
+    const result = await rig.runs.result(free.workflowId)
+    expect(result.serverId).toBe('s1')
+    expect(result.promptId).toBe(first.promptId)
+    expect(executions(sims, result.promptId)).toBe(1)
+    expect(sims[0]?.stats().interrupted).toBe(1)
+    expect(engine.logs.some((l) => l.includes(`run ${free.workflowId}: restarted on idle s1, faster than s0`))).toBe(
+      true
+    )
+    const events = await rig.runs.getEvents(free.workflowId)
+    expect(events.some((e) => e.type === 'comfyfleet_moved' && e.data.reason === 'a faster server was idle')).toBe(true)
+  })
+})
+
 describe('removing a server', () => {
   it('moves its running and queued prompts to another server, where each runs once', async () => {
     sims = await startSims([{ timing }, { timing }])

@@ -165,4 +165,49 @@ describe('ServerSlotSupplier', () => {
     lease.evacuateHandler = () => Promise.resolve()
     expect(await pool.evacuate('a', 100)).toEqual({ moved: [], remaining: ['r1'] })
   })
+
+  it('restarts a running prompt on a server idle for a while when it would finish there well before', async () => {
+    const { pool } = setup([server('slow', 1), server('fast', 1)])
+    const cost = request('x').cost
+    pool.recordRun('slow', cost, 2_000, []) // the slow server needs 2 s per prompt
+    pool.recordRun('fast', cost, 200, []) // the fast one 0.2 s
+    const slow = pool.adopt('slow', request('long'), 'running')
+    slow.progress = 0.1
+    const targets: string[] = []
+    slow.restartHandler = (target) => {
+      targets.push(target.serverId)
+      pool.release(slow)
+      return Promise.resolve(true)
+    }
+    pool.start(20)
+    try {
+      await new Promise((r) => setTimeout(r, 200))
+      expect(targets).toEqual([]) // not while the idle server might still get work of its own
+      await new Promise((r) => setTimeout(r, 600))
+      expect(targets).toEqual(['fast'])
+    } finally {
+      pool.stop()
+    }
+  })
+
+  it('leaves a running prompt alone when it is nearly done where it is', async () => {
+    const { pool } = setup([server('slow', 1), server('fast', 1)])
+    const cost = request('x').cost
+    pool.recordRun('slow', cost, 2_000, [])
+    pool.recordRun('fast', cost, 200, [])
+    const slow = pool.adopt('slow', request('long'), 'running')
+    slow.progress = 0.8
+    let asked = false
+    slow.restartHandler = () => {
+      asked = true
+      return Promise.resolve(false)
+    }
+    pool.start(20)
+    try {
+      await new Promise((r) => setTimeout(r, 800))
+      expect(asked).toBe(false)
+    } finally {
+      pool.stop()
+    }
+  })
 })
