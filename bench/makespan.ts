@@ -5,7 +5,8 @@
  *  - round-robin: run i is posted to server i mod 4 at once (ComfyUI queues it);
  *  - SwarmUI's policy: each server takes up to 2 runs in flight, a run is bound to a server when it
  *    claims it (so a run queued behind a slow GPU stays there).
- * Each system gets a fresh farm. ideal = total work / total speed, but at least the longest run on the
+ * Each system gets a fresh farm; ComfyFleet gets one 1-step warm-up run per GPU before the clock starts
+ * (they end before the clock starts and are left out of every figure). ideal = total work / total speed, but at least the longest run on the
  * fastest GPU. Work is measured from the simulator's busy intervals × speed (nominal work is printed too:
  * the simulator's timers overshoot a little, which is GPU time, not scheduling).
  *
@@ -33,6 +34,8 @@ interface Outcome {
   idealMs: number
   ratio: number
   busy: number[]
+  /** Per server: idle ms before its first run, between runs, and after its last run until the end. */
+  idle: Array<{ start: number; gaps: number; tail: number }>
 }
 
 /** Steps of each run, in submission order. */
@@ -54,7 +57,8 @@ async function outcome(
   makespanMs: number,
   steps: number[]
 ): Promise<Outcome> {
-  const intervals = (await f.stats()).map((s) => s.busyIntervals)
+  // Only what ran after the clock started (warm-up runs end before it).
+  const intervals = (await f.stats()).map((s) => s.busyIntervals.filter(([start]) => start >= t0Epoch))
   const all = intervals.flat()
   const gpuStart = Math.min(...all.map((i) => i[0]))
   const gpuEnd = Math.max(...all.map((i) => i[1]))
@@ -70,8 +74,18 @@ async function outcome(
     const ms = list.reduce((a, [s, e]) => a + (Math.min(e, t0Epoch + makespanMs) - Math.max(s, t0Epoch)), 0)
     return round(ms / makespanMs, 3)
   })
+  const end = t0Epoch + makespanMs
+  const idle = intervals.map((list) => {
+    const sorted = [...list].sort((a, b) => a[0] - b[0])
+    let gaps = 0
+    for (let i = 1; i < sorted.length; i++) gaps += Math.max(0, sorted[i]![0] - sorted[i - 1]![1])
+    const first = sorted[0]?.[0] ?? end
+    const last = sorted.at(-1)?.[1] ?? end
+    return { start: Math.round(first - t0Epoch), gaps: Math.round(gaps), tail: Math.round(end - last) }
+  })
   return {
     system,
+    idle,
     makespanMs: round(makespanMs),
     gpuSpanMs: round(gpuEnd - gpuStart),
     idealMs: round(idealMs),
@@ -116,6 +130,16 @@ async function comfyFleet(fleet: FleetHandle, steps: number[]): Promise<Outcome>
   const f = await farm()
   const views = await registerServers(fleet.client, f.servers(), 2)
   const finished = new FinishedRuns(fleet.core)
+  // Warm-up, as in the overhead bench: one short run per GPU before the clock starts, so the first
+  // workflow's cold start (the worker's workflow sandbox, first connections) is not counted as scheduling.
+  const warm: string[] = []
+  for (const v of views) {
+    const r = await fleet.client.submit(txt2img({ steps: 1, seed: 900_000 + warm.length, prefix: 'warm' }), {
+      server: v.id,
+    })
+    warm.push(...r.run_ids)
+  }
+  await finished.all(warm, 60_000)
   const t0Epoch = Date.now()
   const t0 = performance.now()
   const ids: string[] = []
@@ -147,9 +171,20 @@ async function main(): Promise<void> {
   } finally {
     await fleet.stop()
   }
+  if (process.argv.includes('--fleet-only')) {
+    console.table(results[0]?.idle)
+    console.log(results[0])
+    return
+  }
   results.push(await roundRobin(steps))
   results.push(await swarm(steps))
-  console.table(results.map((r) => ({ ...r, busy: r.busy.map((b) => `${Math.round(b * 100)}%`).join(' ') })))
+  console.table(
+    results.map(({ idle, ...r }) => ({
+      ...r,
+      busy: r.busy.map((b) => `${Math.round(b * 100)}%`).join(' '),
+      'idle start/gaps/tail ms': idle.map((i) => `${i.start}/${i.gaps}/${i.tail}`).join('  '),
+    }))
+  )
   const [cf, rr, sw] = results as [Outcome, Outcome, Outcome]
   const targets = [
     target('ComfyFleet makespan / ideal', cf.ratio, 1.02, '×', 'max'),
