@@ -2,6 +2,8 @@
  * The few HTTP reads the fleet makes of a ComfyUI server (GET /system_stats, /prompt, /object_info),
  * each under a timeout, with the answers checked before anything trusts them.
  */
+import { capabilitiesFromObjectInfo } from '../../src-shared/comfy/capabilities'
+import type { ObjectInfo } from '../../src-shared/comfy/types'
 import type { GpuDevice, ServerCapabilities } from '../../src-shared/contract/servers'
 
 /** Why a probe failed, in words a user can act on. */
@@ -82,25 +84,5 @@ export function parseQueue(json: unknown): number {
  */
 export function parseObjectInfo(json: unknown, now: number): ServerCapabilities {
   if (!isRecord(json)) throw new ProbeError('not-comfyui', '/object_info is not an object of node classes.')
-  const enums: Record<string, string[]> = {}
-  for (const [cls, info] of Object.entries(json)) {
-    if (!isRecord(info) || !isRecord(info.input)) continue
-    for (const section of ['required', 'optional'] as const) {
-      const inputs = info.input[section]
-      if (!isRecord(inputs)) continue
-      for (const [name, spec] of Object.entries(inputs)) {
-        const values = comboValues(spec)
-        if (values) enums[`${cls}.${name}`] = values
-      }
-    }
-  }
-  return { nodeClasses: Object.keys(json).sort(), enums, fetchedAt: now }
-}
-
-function comboValues(spec: unknown): string[] | null {
-  if (!Array.isArray(spec)) return null
-  const [type, options] = spec as [unknown, unknown]
-  const list = Array.isArray(type) ? type : type === 'COMBO' && isRecord(options) ? options.options : null
-  if (!Array.isArray(list)) return null
-  return list.filter((v): v is string => typeof v === 'string')
+  return capabilitiesFromObjectInfo(json as ObjectInfo, now)
 }

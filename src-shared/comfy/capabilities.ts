@@ -11,7 +11,9 @@ import type { ObjectInfo } from './types'
 export function capabilitiesFromObjectInfo(info: ObjectInfo, now = Date.now()): ServerCapabilities {
   const enums: Record<string, string[]> = {}
   for (const [classType, def] of Object.entries(info)) {
-    const sections = [def.input?.required ?? {}, def.input?.optional ?? {}]
+    // A server may serve a malformed class entry; it simply contributes no enums.
+    if (typeof def !== 'object' || def === null || typeof def.input !== 'object' || def.input === null) continue
+    const sections = [def.input.required ?? {}, def.input.optional ?? {}]
     for (const section of sections) {
       for (const [inputName, spec] of Object.entries(section)) {
         const options = enumOptions(spec)
