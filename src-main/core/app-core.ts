@@ -109,6 +109,7 @@ export class AppCore {
       hub: this.hub,
       fleet: this.fleet,
       log: this.log,
+      localWorkersOnly: () => this.settings.get().temporal.mode === 'embedded',
     })
     this.runService = new RunService({
       runs: () => this.runClient,

@@ -3,6 +3,7 @@
  * state from `get_status` for runs on remote workers, completion from the workflow result, and the
  * discovery of a batch's child runs. Works after a restart too (runs still open are picked up again).
  */
+import { setMaxListeners } from 'node:events'
 import type { BatchSummary, RunProgressEvent, RunSummary } from '../../src-shared/contract/bridge'
 import type { ApiPrompt, NodeStatus, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
 import type { BatchSweep } from '../../src-worker/shared'
@@ -19,8 +20,12 @@ import { isFinal } from './run-states'
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
 const MAX_WATCHERS = 64
 const POLL_MS = 1000
-/** A run with no side-channel event for this long is asked for its status (remote workers, queued runs). */
-const STALE_MS = 3000
+/**
+ * A run with no side-channel event for this long is asked for its status (a query: a task for a worker).
+ * With remote workers that is how progress is seen at all; with only our own worker (embedded Temporal)
+ * the side channel already says everything, so the query is a rare fallback.
+ */
+const STALE_MS = { remote: 3_000, local: 30_000 }
 const MAX_STATUS_QUERIES_PER_TICK = 16
 const PROGRESS_WRITE_GAP_MS = 1000
 
@@ -50,6 +55,8 @@ export interface RunTrackerDeps {
   hub: EventHub
   fleet: FleetLookup
   log: (message: string) => void
+  /** True when every worker is ours (embedded Temporal): live state comes over the side channel. */
+  localWorkersOnly?: () => boolean
 }
 
 export class RunTracker {
@@ -91,6 +98,8 @@ export class RunTracker {
   /** Every Temporal call of the tracker goes through here, so stop() can cancel it. */
   private async call<T>(client: RunClient, fn: () => Promise<T>): Promise<T> {
     const controller = new AbortController()
+    // Sequential calls under one poll each add a listener to this signal: expected, not a leak.
+    setMaxListeners(64, controller.signal)
     this.inFlight.add(controller)
     try {
       return await client.client.withAbortSignal(controller.signal, fn)
@@ -367,7 +376,8 @@ export class RunTracker {
   /** Runs with no live events (remote worker, or still queued): ask the workflow. */
   private async refreshStale(client: RunClient): Promise<void> {
     const now = Date.now()
-    const stale = [...this.live.entries()].filter(([, l]) => !l.finalizing && now - l.lastEventAt > STALE_MS)
+    const staleMs = this.deps.localWorkersOnly?.() === true ? STALE_MS.local : STALE_MS.remote
+    const stale = [...this.live.entries()].filter(([, l]) => !l.finalizing && now - l.lastEventAt > staleMs)
     for (const [runId, live] of stale.slice(0, MAX_STATUS_QUERIES_PER_TICK)) {
       live.lastEventAt = now
       try {
