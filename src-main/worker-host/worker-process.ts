@@ -39,6 +39,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
 
   private child: WorkerChild | null = null
   private servers: WorkerServer[] = []
+  private serversKey = ''
   private stopping = false
   private requests = 0
   private readonly backoff = new Backoff(500, 15_000)
@@ -61,9 +62,16 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     await this.spawnAndWait()
   }
 
-  /** Remember the servers and pass them on; a restarted worker gets them again. */
+  /**
+   * Remember the servers and pass them on when something the worker schedules by changed (the fleet
+   * changes with every slot report too, and a list with capabilities is large); a restarted worker gets
+   * them again at boot.
+   */
   setServers(servers: WorkerServer[]): void {
+    const key = serversKey(servers)
     this.servers = servers
+    if (key === this.serversKey) return
+    this.serversKey = key
     this.child?.send({ type: 'servers', servers })
   }
 
@@ -220,4 +228,9 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     if (error) this.lastError = error
     this.emit('state', state, error)
   }
+}
+
+/** What identifies a server list for the worker: every field, with capabilities by when they were read. */
+function serversKey(servers: WorkerServer[]): string {
+  return JSON.stringify(servers.map((s) => ({ ...s, capabilities: s.capabilities?.fetchedAt ?? null })))
 }

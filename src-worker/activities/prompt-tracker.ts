@@ -94,9 +94,9 @@ export class PromptTracker {
       this.markStarted()
     }
     this.hooks.onMessage(message)
+    // Not execution_success: its history entry is written after it; `executing null` follows the write (§7.4).
     const terminal =
       (message.type === 'executing' && message.data.node === null) ||
-      message.type === 'execution_success' ||
       message.type === 'execution_error' ||
       message.type === 'execution_interrupted'
     if (terminal) void this.collect()
