@@ -2,34 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { checkInputValues, inputProblems } from '../../../src-main/intake'
 import type { ObjectInfo } from '../../../src-shared/contract/intake'
 import type { ApiPrompt } from '../../../src-shared/contract/runs'
+import { txt2img } from '../../../sim/samples/txt2img'
 import { coreObjectInfo, expectErr, expectOk } from './fixtures'
 
-const api = (): ApiPrompt =>
-  JSON.parse(
-    JSON.stringify({
-      '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
-      '5': { class_type: 'EmptyLatentImage', inputs: { width: 512, height: 512, batch_size: 1 } },
-      '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a cat', clip: ['4', 1] } },
-      '7': { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['4', 1] } },
-      '3': {
-        class_type: 'KSampler',
-        inputs: {
-          seed: 1,
-          steps: 20,
-          cfg: 8,
-          sampler_name: 'euler',
-          scheduler: 'normal',
-          denoise: 1,
-          model: ['4', 0],
-          positive: ['6', 0],
-          negative: ['7', 0],
-          latent_image: ['5', 0],
-        },
-      },
-      '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-      '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'x', images: ['8', 0] } },
-    })
-  ) as ApiPrompt
+/** The simulator's sample graph, with a checkpoint the core object_info fixture lists. */
+const api = (): ApiPrompt => txt2img({ ckpt: 'v1-5-pruned-emaonly.safetensors' })
 
 /** The core object_info with a different checkpoint list, as another server would have it. */
 function withCheckpoints(names: string[]): ObjectInfo {
