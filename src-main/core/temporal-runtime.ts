@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client'
 import type { Settings, TemporalConnectionConfig, TemporalInfo } from '../../src-shared/contract'
 import { TemporalDevServer } from '../temporal/dev-server'
+import { sleep } from '../process/backoff'
 
 export interface TemporalRuntimeOptions {
   settings: Settings['temporal']
@@ -25,6 +26,11 @@ export class TemporalRuntime {
   retryable = true
   /** Set on stop: a gRPC retry still scheduled for a call in flight must not run on a closed channel. */
   private closing = false
+  /**
+   * When the last scheduled gRPC retry fires. The SDK's retry runs from a timer and throws if the
+   * channel was closed meanwhile, so stop() closes the channel only after it (no retry follows: closing).
+   */
+  private retriesPendingUntil = 0
   private healthTimer: NodeJS.Timeout | null = null
   /** How often the connection is checked; a remote cluster has no supervisor to tell us it is gone. */
   static readonly HEALTH_INTERVAL_MS = 2000
@@ -61,6 +67,11 @@ export class TemporalRuntime {
       makeGrpcRetryInterceptor({
         ...retry,
         retryableDecider: (attempt, status) => !this.closing && retry.retryableDecider(attempt, status),
+        delayFunction: (attempt, status) => {
+          const ms = retry.delayFunction(attempt, status)
+          this.retriesPendingUntil = Math.max(this.retriesPendingUntil, Date.now() + ms)
+          return ms
+        },
       }),
     ]
     this.connection = await Connection.connect({ ...connectOptions(this.connectionConfig()), interceptors })
@@ -123,6 +134,9 @@ export class TemporalRuntime {
     this.closing = true
     if (this.healthTimer) clearInterval(this.healthTimer)
     this.healthTimer = null
+    // At most the SDK's longest retry interval (5 s), and only when a retry is actually scheduled.
+    const wait = Math.min(6_000, this.retriesPendingUntil - Date.now() + 20)
+    if (wait > 0) await sleep(wait)
     await this.connection?.close().catch(() => undefined)
     this.connection = null
     this.client = null

@@ -14,6 +14,7 @@ import type { FleetLookup } from './fleet-lookup'
 import { BatchStore } from './batch-store'
 import { BatchTracker } from './batch-tracker'
 import { RUN_WORKFLOW, type RunClient } from './run-client'
+import { applyProgressEvent, applyStatusSnapshot, newLiveRun, type LiveRun } from './live-run'
 import { endOf, finalNodes, mergeNodes } from './run-outcome'
 import { isFinal } from './run-states'
 
@@ -35,20 +36,6 @@ interface ClosedState {
   events: RunEvent[]
 }
 
-interface Live {
-  workflowId: string
-  status: RunState
-  serverId: string | null
-  progress: number
-  currentNode: { id: string; classType: string } | null
-  nodeProgress: { value: number; max: number } | null
-  nodes: Record<string, NodeStatus>
-  lastEventAt: number
-  lastWriteAt: number
-  watched: boolean
-  finalizing: boolean
-}
-
 export interface RunTrackerDeps {
   runs: () => RunClient | null
   cache: Cache
@@ -60,7 +47,7 @@ export interface RunTrackerDeps {
 }
 
 export class RunTracker {
-  private readonly live = new Map<string, Live>()
+  private readonly live = new Map<string, LiveRun>()
   private watchers = 0
   private timer: NodeJS.Timeout | null = null
   private polling = false
@@ -149,49 +136,12 @@ export class RunTracker {
       live = this.live.get(e.runId)!
     }
     const now = Date.now()
-    const nodeChanged = e.nodeId !== null && live.nodes[e.nodeId]?.state !== e.nodeState
-    const statusChanged = live.status !== 'running' || live.serverId !== e.serverId
-    live.lastEventAt = now
-    live.status = 'running'
-    live.serverId = e.serverId
-    live.progress = e.progress
-    live.currentNode = e.nodeId && e.classType ? { id: e.nodeId, classType: e.classType } : live.currentNode
-    live.nodeProgress = e.value !== null && e.max !== null ? { value: e.value, max: e.max } : null
-    if (e.nodeId && e.nodeState === 'running') this.finishOtherRunningNodes(live, e.nodeId, now)
-    if (e.nodeId && e.nodeState) this.setNode(live, e.nodeId, e.classType ?? '', e.nodeState, e.value, e.max, now)
+    const { statusChanged, nodeChanged } = applyProgressEvent(live, e, now)
     this.deps.hub.emit('runs:progress', e)
     if (statusChanged) this.writeStatus(e.runId, live)
     if (statusChanged || nodeChanged || now - live.lastWriteAt > PROGRESS_WRITE_GAP_MS)
       this.writeProgress(e.runId, live, now)
     if (statusChanged || nodeChanged) this.emitSummary(e.runId)
-  }
-
-  private setNode(
-    live: Live,
-    id: string,
-    classType: string,
-    state: NodeStatus['state'],
-    value: number | null,
-    max: number | null,
-    now: number
-  ): void {
-    const prev = live.nodes[id]
-    const node: NodeStatus = {
-      ...(prev ?? { class_type: classType }),
-      state,
-      class_type: classType || prev?.class_type || '',
-    }
-    if (state === 'running' && prev?.state !== 'running') node.started_at = now
-    if ((state === 'done' || state === 'error') && prev?.state !== state) node.finished_at = now
-    if (value !== null && max !== null) Object.assign(node, { value, max })
-    live.nodes[id] = node
-  }
-
-  /** ComfyUI runs one node at a time: a node that starts means the one before it is done. */
-  private finishOtherRunningNodes(live: Live, startingId: string, now: number): void {
-    for (const [id, node] of Object.entries(live.nodes)) {
-      if (id !== startingId && node.state === 'running') live.nodes[id] = { ...node, state: 'done', finished_at: now }
-    }
   }
 
   /** Summary with the live fields (progress, current node) laid over the cached row. */
@@ -249,19 +199,7 @@ export class RunTracker {
 
   private track(runId: string, workflowId: string, status: RunState, serverId: string | null): void {
     if (this.live.has(runId)) return
-    this.live.set(runId, {
-      workflowId,
-      status,
-      serverId,
-      progress: 0,
-      currentNode: null,
-      nodeProgress: null,
-      nodes: {},
-      lastEventAt: 0,
-      lastWriteAt: 0,
-      watched: false,
-      finalizing: false,
-    })
+    this.live.set(runId, newLiveRun(workflowId, status, serverId))
     this.watch(runId)
   }
 
@@ -388,19 +326,10 @@ export class RunTracker {
     }
   }
 
-  private applyStatus(runId: string, live: Live, s: RunStatus): void {
-    if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') return
-    const changed = live.status !== s.status || live.serverId !== (s.server?.id ?? null)
-    live.status = s.status
-    live.serverId = s.server?.id ?? null
-    live.progress = s.progress
-    live.currentNode = s.current_node ? { id: s.current_node.id, classType: s.current_node.class_type } : null
-    live.nodeProgress = s.node_progress
-    live.nodes = { ...live.nodes, ...s.nodes }
-    if (changed) {
-      this.writeStatus(runId, live)
-      this.emitSummary(runId)
-    }
+  private applyStatus(runId: string, live: LiveRun, s: RunStatus): void {
+    if (!applyStatusSnapshot(live, s)) return
+    this.writeStatus(runId, live)
+    this.emitSummary(runId)
   }
 
   /** A batch's child run seen for the first time: record it with the prompt the batch gave it. */
@@ -427,7 +356,7 @@ export class RunTracker {
     return this.batches.summaries()
   }
 
-  private writeStatus(runId: string, live: Live): void {
+  private writeStatus(runId: string, live: LiveRun): void {
     const server = live.serverId ? this.deps.fleet.list().find((s) => s.id === live.serverId) : undefined
     this.deps.cache.runs.updateRunStatus(runId, {
       status: live.status,
@@ -438,7 +367,7 @@ export class RunTracker {
     })
   }
 
-  private writeProgress(runId: string, live: Live, now: number): void {
+  private writeProgress(runId: string, live: LiveRun, now: number): void {
     live.lastWriteAt = now
     this.deps.cache.runs.updateRunProgress(runId, {
       progress: live.progress,

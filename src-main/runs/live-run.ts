@@ -1,0 +1,103 @@
+/**
+ * The live state of one open run as main sees it, folded from the worker's side channel (every step)
+ * and from `get_status` snapshots (remote workers). Pure functions over a plain object, so the tracker
+ * keeps only the wiring: cache writes, UI events and Temporal calls.
+ */
+import type { RunProgressEvent } from '../../src-shared/contract/bridge'
+import type { NodeStatus, RunState, RunStatus } from '../../src-shared/contract/runs'
+
+export interface LiveRun {
+  workflowId: string
+  status: RunState
+  serverId: string | null
+  progress: number
+  currentNode: { id: string; classType: string } | null
+  nodeProgress: { value: number; max: number } | null
+  nodes: Record<string, NodeStatus>
+  lastEventAt: number
+  lastWriteAt: number
+  watched: boolean
+  finalizing: boolean
+}
+
+export function newLiveRun(workflowId: string, status: RunState, serverId: string | null): LiveRun {
+  return {
+    workflowId,
+    status,
+    serverId,
+    progress: 0,
+    currentNode: null,
+    nodeProgress: null,
+    nodes: {},
+    lastEventAt: 0,
+    lastWriteAt: 0,
+    watched: false,
+    finalizing: false,
+  }
+}
+
+/** What a side-channel event changed: the run's status or server, and/or a node's state. */
+export interface LiveChange {
+  statusChanged: boolean
+  nodeChanged: boolean
+}
+
+/** Folds one side-channel event into `live` (the run is running on `e.serverId`). */
+export function applyProgressEvent(
+  live: LiveRun,
+  e: RunProgressEvent & { serverId: string | null },
+  now: number
+): LiveChange {
+  const nodeChanged = e.nodeId !== null && live.nodes[e.nodeId]?.state !== e.nodeState
+  const statusChanged = live.status !== 'running' || live.serverId !== e.serverId
+  live.lastEventAt = now
+  live.status = 'running'
+  live.serverId = e.serverId
+  live.progress = e.progress
+  live.currentNode = e.nodeId && e.classType ? { id: e.nodeId, classType: e.classType } : live.currentNode
+  live.nodeProgress = e.value !== null && e.max !== null ? { value: e.value, max: e.max } : null
+  if (e.nodeId && e.nodeState === 'running') finishOtherRunningNodes(live, e.nodeId, now)
+  if (e.nodeId && e.nodeState) setNode(live, e.nodeId, e.classType ?? '', e.nodeState, e.value, e.max, now)
+  return { statusChanged, nodeChanged }
+}
+
+/** Folds a `get_status` snapshot of a still-open run; true when its status or server changed. */
+export function applyStatusSnapshot(live: LiveRun, s: RunStatus): boolean {
+  if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') return false
+  const changed = live.status !== s.status || live.serverId !== (s.server?.id ?? null)
+  live.status = s.status
+  live.serverId = s.server?.id ?? null
+  live.progress = s.progress
+  live.currentNode = s.current_node ? { id: s.current_node.id, classType: s.current_node.class_type } : null
+  live.nodeProgress = s.node_progress
+  live.nodes = { ...live.nodes, ...s.nodes }
+  return changed
+}
+
+function setNode(
+  live: LiveRun,
+  id: string,
+  classType: string,
+  state: NodeStatus['state'],
+  value: number | null,
+  max: number | null,
+  now: number
+): void {
+  const prev = live.nodes[id]
+  const node: NodeStatus = {
+    ...(prev ?? { class_type: classType }),
+    state,
+    class_type: classType || prev?.class_type || '',
+  }
+  if (state === 'running' && prev?.state !== 'running') node.started_at = now
+  if ((state === 'done' || state === 'error') && prev?.state !== state) node.finished_at = now
+  if (value !== null && max !== null) Object.assign(node, { value, max })
+  live.nodes[id] = node
+}
+
+/** ComfyUI runs one node at a time: a node that starts means the one before it is done. */
+function finishOtherRunningNodes(live: LiveRun, startingId: string, now: number): void {
+  for (const [id, node] of Object.entries(live.nodes)) {
+    if (id !== startingId && node.state === 'running') live.nodes[id] = { ...node, state: 'done', finished_at: now }
+  }
+}
