@@ -3,14 +3,12 @@ import type { SimServer } from '../../../sim'
 import { childWorkflowId } from '../../../src-worker/shared'
 import {
   executions,
-  startEngine,
-  startRig,
-  startSims,
   txt2img,
   waitFor,
-  workerServers,
   type Rig,
   type RunningEngine,
+  startEngineSetup,
+  stopEngineSetup,
 } from './helpers'
 
 let rig: Rig
@@ -18,15 +16,13 @@ let sims: SimServer[]
 let engine: RunningEngine
 
 beforeAll(async () => {
-  rig = await startRig()
-  sims = await startSims([1, 2].map((speed) => ({ speed, timing: { stepMs: 10, nodeMs: 2, loadMs: 5 } })))
-  engine = await startEngine(rig, await workerServers(sims))
+  ;({ rig, sims, engine } = await startEngineSetup(
+    [1, 2].map((speed) => ({ speed, timing: { stepMs: 10, nodeMs: 2, loadMs: 5 } }))
+  ))
 })
 
 afterAll(async () => {
-  await engine?.stop()
-  await Promise.all((sims ?? []).map((s) => s.stop()))
-  await rig?.close()
+  await stopEngineSetup({ rig, sims, engine })
 })
 
 describe('batches', () => {

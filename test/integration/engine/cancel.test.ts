@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ComfyHttpClient } from '../../../src-shared/comfy/http-client'
 import type { SimServer } from '../../../sim'
-import {
-  startEngine,
-  startRig,
-  startSims,
-  txt2img,
-  waitFor,
-  workerServers,
-  type Rig,
-  type RunningEngine,
-} from './helpers'
+import { txt2img, waitFor, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup } from './helpers'
 
 let rig: Rig
 let sims: SimServer[]
@@ -18,16 +9,12 @@ let engine: RunningEngine
 let comfy: ComfyHttpClient
 
 beforeAll(async () => {
-  rig = await startRig()
-  sims = await startSims([{ timing: { stepMs: 20, nodeMs: 2, loadMs: 5 } }])
-  engine = await startEngine(rig, await workerServers(sims))
+  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 20, nodeMs: 2, loadMs: 5 } }]))
   comfy = new ComfyHttpClient(sims[0]?.url ?? '')
 })
 
 afterAll(async () => {
-  await engine?.stop()
-  await Promise.all((sims ?? []).map((s) => s.stop()))
-  await rig?.close()
+  await stopEngineSetup({ rig, sims, engine })
 })
 
 async function workflowStatus(workflowId: string): Promise<string> {

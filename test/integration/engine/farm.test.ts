@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SimServer } from '../../../sim'
-import { startEngine, startRig, startSims, txt2img, workerServers, type Rig, type RunningEngine } from './helpers'
+import { txt2img, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup } from './helpers'
 
 let rig: Rig
 let sims: SimServer[]
@@ -12,15 +12,13 @@ const RUNS = 40
 const SLACK_MS = 500
 
 beforeAll(async () => {
-  rig = await startRig()
-  sims = await startSims(SPEEDS.map((speed) => ({ speed, timing: { stepMs: 25, nodeMs: 5, loadMs: 20 } })))
-  engine = await startEngine(rig, await workerServers(sims))
+  ;({ rig, sims, engine } = await startEngineSetup(
+    SPEEDS.map((speed) => ({ speed, timing: { stepMs: 25, nodeMs: 5, loadMs: 20 } }))
+  ))
 })
 
 afterAll(async () => {
-  await engine?.stop()
-  await Promise.all((sims ?? []).map((s) => s.stop()))
-  await rig?.close()
+  await stopEngineSetup({ rig, sims, engine })
 })
 
 interface RunSpan {

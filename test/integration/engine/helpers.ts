@@ -232,3 +232,29 @@ export function executions(sims: SimServer[], promptId: string): number {
 }
 
 export { txt2img } from './prompts'
+
+/** A test file's whole rig: one Temporal dev server, these simulated servers, and an engine owning them. */
+export interface EngineSetup {
+  rig: Rig
+  sims: SimServer[]
+  engine: RunningEngine
+}
+
+export async function startEngineSetup(options: SimServerOptions[]): Promise<EngineSetup> {
+  const rig = await startRig()
+  let sims: SimServer[] = []
+  try {
+    sims = await startSims(options)
+    return { rig, sims, engine: await startEngine(rig, await workerServers(sims)) }
+  } catch (error) {
+    await stopEngineSetup({ rig, sims })
+    throw error
+  }
+}
+
+/** Stops whatever of a setup was started (a failed beforeAll leaves parts undefined). */
+export async function stopEngineSetup(setup: Partial<EngineSetup> | undefined): Promise<void> {
+  await setup?.engine?.stop()
+  await Promise.all((setup?.sims ?? []).map((s) => s.stop()))
+  await setup?.rig?.close()
+}

@@ -5,14 +5,12 @@ import type { RunStatus } from '../../../src-shared/contract/runs'
 import type { SimServer } from '../../../sim'
 import {
   executions,
-  startEngine,
-  startRig,
-  startSims,
   txt2img,
   waitFor,
-  workerServers,
   type Rig,
   type RunningEngine,
+  startEngineSetup,
+  stopEngineSetup,
 } from './helpers'
 import { join } from 'node:path'
 
@@ -21,15 +19,11 @@ let sims: SimServer[]
 let engine: RunningEngine
 
 beforeAll(async () => {
-  rig = await startRig()
-  sims = await startSims([{ timing: { stepMs: 20, nodeMs: 5, loadMs: 20 }, previews: true }])
-  engine = await startEngine(rig, await workerServers(sims))
+  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 20, nodeMs: 5, loadMs: 20 }, previews: true }]))
 })
 
 afterAll(async () => {
-  await engine?.stop()
-  await Promise.all((sims ?? []).map((s) => s.stop()))
-  await rig?.close()
+  await stopEngineSetup({ rig, sims, engine })
 })
 
 describe('a run', () => {

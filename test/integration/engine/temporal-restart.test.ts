@@ -3,14 +3,12 @@ import type { SimServer } from '../../../sim'
 import {
   executions,
   sleep,
-  startEngine,
-  startRig,
-  startSims,
   txt2img,
   waitFor,
-  workerServers,
   type Rig,
   type RunningEngine,
+  startEngineSetup,
+  stopEngineSetup,
 } from './helpers'
 
 let rig: Rig
@@ -18,15 +16,11 @@ let sims: SimServer[]
 let engine: RunningEngine
 
 beforeAll(async () => {
-  rig = await startRig()
-  sims = await startSims([{ timing: { stepMs: 25, nodeMs: 2, loadMs: 5 } }])
-  engine = await startEngine(rig, await workerServers(sims))
+  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 25, nodeMs: 2, loadMs: 5 } }]))
 })
 
 afterAll(async () => {
-  await engine?.stop()
-  await Promise.all((sims ?? []).map((s) => s.stop()))
-  await rig?.close()
+  await stopEngineSetup({ rig, sims, engine })
 })
 
 describe('the Temporal dev server stopped and restarted mid-run (same db file)', () => {
