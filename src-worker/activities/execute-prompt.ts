@@ -29,8 +29,9 @@ import {
   unavailableFailure,
   validationFailure,
 } from './failures'
-import { locatePrompt, queueState, wasInterrupted, type LocateTarget } from './locate'
+import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { storeOutputs } from './outputs'
+import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
 import { PromptTracker, type TrackOutcome } from './prompt-tracker'
 import { RunProgress } from './run-progress'
@@ -353,18 +354,11 @@ export class PromptExecution {
   private async stopHere(tracker: PromptTracker): Promise<boolean> {
     tracker.paused = true
     tracker.muted = true
-    const { client, promptId } = tracker
     try {
-      await client.deleteFromQueue([promptId])
-      await client.interrupt(promptId)
-      await waitUntilStopped(client, promptId)
-      const entry = await client.getHistory(promptId)
-      if (entry !== null && !wasInterrupted(entry)) {
-        tracker.end({ kind: 'done', entry })
-        return false
-      }
-      if (entry !== null) await client.deleteHistory([promptId])
-      return true
+      const finished = await stopPrompt(tracker.client, tracker.promptId, { keepFinished: true })
+      if (finished === null) return true
+      tracker.end({ kind: 'done', entry: finished })
+      return false
     } catch (error) {
       tracker.end({ kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) })
       return false
@@ -483,26 +477,11 @@ export class PromptExecution {
     this.tracker?.end({ kind: 'lost' })
     const client = this.clientOf(rec.serverId, rec.address)
     try {
-      await client.deleteFromQueue([rec.promptId])
-      await client.interrupt(rec.promptId)
-      await waitUntilStopped(client, rec.promptId)
-      await client.deleteHistory([rec.promptId])
+      await stopPrompt(client, rec.promptId, { keepFinished: false })
       this.deps.log('info', `run ${this.input.runId}: cancelled prompt ${rec.promptId} on ${rec.serverId}`)
     } catch {
       this.deps.janitor.remember(rec.serverId, rec.promptId, this.input.runId)
     }
-  }
-}
-
-/**
- * An interrupt takes effect at the next node or sampler step, and the history entry is written after
- * that: wait (briefly) until the prompt is neither queued nor running, so the history delete finds it.
- */
-async function waitUntilStopped(client: ComfyHttpClient, promptId: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (queueState(await client.getQueue(), promptId) === null) return
-    await new Promise((r) => setTimeout(r, 50))
   }
 }
 

@@ -178,8 +178,8 @@ describe('restarting a running prompt on an idle faster server', () => {
       rig.runs.startRun({ prompt: txt2img({ steps: 5, seed: 21 }), options: { servers: ['s0'] } }),
       rig.runs.startRun({ prompt: txt2img({ steps: 5, seed: 22 }), options: { servers: ['s1'] } }),
     ]).then((rs) => Promise.all(rs.map((r) => rig.runs.result(r.workflowId))))
-    // The fast server is busy for a moment, so the long free run lands on the slow one.
-    const pinned = await rig.runs.startRun({ prompt: txt2img({ steps: 60, seed: 23 }), options: { servers: ['s1'] } })
+    // The fast server is busy for about 3 s, so the long free run lands on the slow one (16 s there).
+    const pinned = await rig.runs.startRun({ prompt: txt2img({ steps: 300, seed: 23 }), options: { servers: ['s1'] } })
     await waitFor(
       'the pinned run on s1',
       async () => (await rig.runs.getStatus(pinned.workflowId)).status === 'running'
