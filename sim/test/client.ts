@@ -5,6 +5,7 @@
 import WebSocket from 'ws'
 import { SimServer } from '../index'
 import type { SimServerOptions } from '../index'
+import { txt2img } from '../samples/txt2img'
 
 /** A received WebSocket frame: JSON messages parsed; binary frames get type 'binary', their event and bytes. */
 export interface Frame {
@@ -155,31 +156,9 @@ export function imageGraph(prefix = 'test', color = 16711680): Record<string, un
   }
 }
 
-/** A txt2img graph with a sampler (progress messages). */
+/** A txt2img graph with a sampler (progress messages): the shared sample graph. */
 export function samplerGraph(seed = 1, steps = 3, prefix = 'ComfyUI'): Record<string, unknown> {
-  return {
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly-fp16.safetensors' } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a cat', clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed,
-        steps,
-        cfg: 8,
-        sampler_name: 'euler',
-        scheduler: 'normal',
-        denoise: 1,
-        model: ['4', 0],
-        positive: ['6', 0],
-        negative: ['7', 0],
-        latent_image: ['5', 0],
-      },
-    },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'SaveImage', inputs: { filename_prefix: prefix, images: ['8', 0] } },
-  }
+  return txt2img({ seed, steps, prefix, text: 'a cat' })
 }
 
 /** Sleep. */

@@ -1,4 +1,4 @@
-import type { RunState, RunSummary } from '../../../src-shared/contract'
+import type { BatchSummary, RunState, RunSummary } from '../../../src-shared/contract'
 
 /** States in which a run still has work ahead of it. */
 export const ACTIVE_STATES: ReadonlySet<RunState> = new Set(['pending', 'queued', 'running'])
@@ -71,14 +71,9 @@ export function placementChanged(prev: RunSummary | undefined, next: RunSummary)
 }
 
 /** Batch counters derived from its runs' states, for a batch whose summary has not arrived. */
-export function batchCounts(states: RunState[]): {
-  total: number
-  completed: number
-  failed: number
-  cancelled: number
-  running: number
-  status: RunState
-} {
+export function batchCounts(
+  states: RunState[]
+): Pick<BatchSummary, 'total' | 'completed' | 'failed' | 'cancelled' | 'running' | 'status'> {
   const count = (st: RunState): number => states.filter((x) => x === st).length
   const active = states.filter(isActive).length
   const failed = count('failed')

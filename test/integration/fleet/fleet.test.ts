@@ -3,6 +3,10 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type CacheDatabase } from '../../../src-main/cache'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createFleetService } from '../../../src-main/core/fleet-adapter'
 import { Fleet } from '../../../src-main/fleet'
 import { err, ok } from '../../../src-shared/contract/result'
 import type { ServerConfig, ServerView } from '../../../src-shared/contract/servers'
@@ -112,6 +116,39 @@ describe('Fleet', () => {
       expect(await busy.remove(r.value.id)).toMatchObject({ ok: false, error: { code: 'servers/not-found' } })
     } finally {
       busy.stop()
+    }
+  })
+
+  it('the app refuses to remove a busy server while the engine cannot move its runs, and leaves it draining', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fleet-adapter-'))
+    const answers: Array<() => Promise<{ moved: string[]; remaining: string[] }>> = [
+      () => Promise.reject(new Error('the worker is restarting')),
+      () => Promise.resolve({ moved: [], remaining: ['r1'] }),
+      () => Promise.resolve({ moved: ['r1'], remaining: [] }),
+    ]
+    const service = createFleetService({
+      db,
+      dataDir,
+      defaultSlots: () => 2,
+      monitor: MONITOR,
+      evacuate: () => answers.shift()!(),
+    })
+    try {
+      const added = await service.add({ name: 'busy', address: 'busy-host' })
+      if (!added.ok) throw new Error(added.error.message)
+      const id = added.value.id
+      service.setSlotUsage([{ serverId: id, inUse: 1, runIds: ['r1'] }])
+      const down = await service.remove(id)
+      expect(down).toMatchObject({ ok: false, error: { code: 'servers/busy', details: { runIds: ['r1'] } } })
+      expect(down.ok ? '' : down.error.message).toContain('could not be moved (the worker is restarting)')
+      expect(service.list().find((s) => s.id === id)?.draining).toBe(true)
+      const late = await service.remove(id)
+      expect(late).toMatchObject({ ok: false, error: { code: 'servers/busy', details: { runIds: ['r1'] } } })
+      expect(service.list().some((s) => s.id === id)).toBe(true)
+      expect(await service.remove(id)).toEqual({ ok: true, value: { moved: ['r1'] } })
+      expect(service.list().some((s) => s.id === id)).toBe(false)
+    } finally {
+      await service.stop()
     }
   })
 

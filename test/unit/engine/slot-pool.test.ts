@@ -5,21 +5,9 @@ import { ServerDirectory } from '../../../src-worker/scheduler/server-directory'
 import { SlotPool, type Lease } from '../../../src-worker/scheduler/slot-pool'
 import { ServerSlotSupplier } from '../../../src-worker/scheduler/slot-supplier'
 import { txt2img } from '../../integration/engine/prompts'
+import { workerServer } from '../../helpers/worker-server'
 
-function server(id: string, slots = 2): WorkerServer {
-  return {
-    id,
-    name: id,
-    address: `http://127.0.0.1:1/${id}`,
-    slots,
-    accepting: true,
-    online: true,
-    capabilities: null,
-    vramFree: null,
-    vramTotal: null,
-    gpu: null,
-  }
-}
+const server = (id: string, slots = 2): WorkerServer => workerServer(id, { slots })
 
 function request(runId: string): PlacementRequest {
   const prompt = txt2img()

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { WorkerServer, WorkerToMain } from '../../../src-shared/contract'
+import type { WorkerToMain } from '../../../src-shared/contract'
 import { nodeForker } from '../../../src-main/worker-host/worker-child'
 import { WorkerProcess } from '../../../src-main/worker-host/worker-process'
+import { workerServer } from '../../helpers/worker-server'
 
 const entry = resolve(__dirname, '../../fixtures/processes/protocol-worker.mjs')
 const running: WorkerProcess[] = []
@@ -81,18 +82,7 @@ describe('WorkerProcess supervisor', () => {
   test('kill -9 is noticed, the worker is restarted and gets the servers again', async () => {
     const { wp } = makeWorker('normal')
     await wp.start()
-    const server: WorkerServer = {
-      id: 's1',
-      name: 'gpu',
-      address: 'http://127.0.0.1:1',
-      slots: 2,
-      accepting: true,
-      online: true,
-      capabilities: null,
-      vramFree: null,
-      vramTotal: null,
-      gpu: null,
-    }
+    const server = workerServer('s1', { name: 'gpu', address: 'http://127.0.0.1:1' })
     wp.setServers([server])
     const firstPid = wp.pid
     const messages: WorkerToMain[] = []
