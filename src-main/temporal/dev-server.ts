@@ -36,9 +36,15 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   /** A cold start on a slow disk with a large db can take a while; beyond this something is wrong. */
   static readonly READY_TIMEOUT_MS = 45_000
   static readonly STOP_TIMEOUT_MS = 10_000
+  /** Tries of the first start: a port can be taken between our check and the server's bind. */
+  static readonly START_ATTEMPTS = 3
 
   private child: ChildProcess | null = null
   private stopping = false
+  /** While start() is still trying, an early exit is its to handle, not the restart supervisor's. */
+  private firstStart = false
+  /** The last lines the server printed, for error messages (the full output is in the log file). */
+  private outputTail: string[] = []
   private readonly backoff = new Backoff(500, 15_000)
   private readonly log: LogFile
   state: ProcessState = 'down'
@@ -59,13 +65,29 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
 
   async start(): Promise<{ address: string; uiUrl: string | null }> {
     this.stopping = false
-    const port = await this.choosePort()
-    if (this.external) return { address: this.address, uiUrl: this.uiUrl }
-    const uiPort = this.opts.headlessUi ? 0 : await this.chooseUiPort(port)
-    this.address = `${this.host}:${port}`
-    this.uiUrl = this.opts.headlessUi ? null : `http://${this.host}:${uiPort}`
-    await this.spawnAndWait(port, uiPort)
-    return { address: this.address, uiUrl: this.uiUrl }
+    this.firstStart = true
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const port = await this.choosePort()
+        if (this.external) return { address: this.address, uiUrl: this.uiUrl }
+        const uiPort = this.opts.headlessUi ? 0 : await this.chooseUiPort(port)
+        this.address = `${this.host}:${port}`
+        this.uiUrl = this.opts.headlessUi ? null : `http://${this.host}:${uiPort}`
+        try {
+          await this.spawnAndWait(port, uiPort)
+          return { address: this.address, uiUrl: this.uiUrl }
+        } catch (e) {
+          if (attempt >= TemporalDevServer.START_ATTEMPTS || this.stopping || !(e instanceof EarlyExit)) throw e
+          this.emit(
+            'notice',
+            `${e.message}; starting it again (try ${attempt + 1} of ${TemporalDevServer.START_ATTEMPTS}).`
+          )
+          await sleep(this.backoff.next())
+        }
+      }
+    } finally {
+      this.firstStart = false
+    }
   }
 
   /** The configured port, unless it is taken: by Temporal (use it), or by something else (pick another). */
@@ -113,6 +135,18 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     this.backoff.markStarted()
     this.log.attach(child.stdout)
     this.log.attach(child.stderr)
+    this.outputTail = []
+    const keepTail = (chunk: Buffer): void => {
+      this.outputTail = [
+        ...this.outputTail,
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim()),
+      ].slice(-5)
+    }
+    child.stdout?.on('data', keepTail)
+    child.stderr?.on('data', keepTail)
     // Written by the exit/error handlers while the readiness loop below awaits.
     const ended: { why: string | null } = { why: null }
     child.once('exit', (code, signal) => {
@@ -124,7 +158,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     })
     const deadline = Date.now() + TemporalDevServer.READY_TIMEOUT_MS
     while (Date.now() < deadline) {
-      if (ended.why) throw new Error(`Temporal dev server ${ended.why} before it was ready (log: ${this.log.path})`)
+      if (ended.why) throw new EarlyExit(`Temporal dev server ${ended.why} before it was ready${this.said()}`)
       if (await isTemporal(this.address, 1000)) {
         this.setState('up', null)
         return
@@ -133,15 +167,21 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     }
     child.kill('SIGKILL')
     throw new Error(
-      `Temporal dev server did not answer on ${this.address} within ${TemporalDevServer.READY_TIMEOUT_MS / 1000} s (log: ${this.log.path})`
+      `Temporal dev server did not answer on ${this.address} within ${TemporalDevServer.READY_TIMEOUT_MS / 1000} s${this.said()}`
     )
+  }
+
+  /** What the server last printed and where its whole log is, for an error message. */
+  private said(): string {
+    const tail = this.outputTail.join(' | ')
+    return `${tail ? `; it said: ${tail}` : ''} (log: ${this.log.path})`
   }
 
   private onExit(child: ChildProcess, why: string): void {
     if (this.child !== child) return
     this.child = null
     this.log.line(`[supervisor] temporal ${why}`)
-    if (this.stopping) return
+    if (this.stopping || this.firstStart) return
     this.setState('restarting', `Temporal dev server ${why}`)
     void this.restartLater()
   }
@@ -197,3 +237,6 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     this.emit('state', state, error)
   }
 }
+
+/** The server process ended before it answered: worth another try (often a port taken in the meantime). */
+class EarlyExit extends Error {}

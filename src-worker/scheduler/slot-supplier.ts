@@ -21,9 +21,9 @@ export class ServerSlotSupplier implements CustomSlotSupplier<ActivitySlotInfo> 
       const entry = { resolve }
       const onAbort = (): void => {
         this.waiting = this.waiting.filter((w) => w !== entry)
-        const error = new Error('slot reservation aborted')
-        error.name = 'AbortError'
-        reject(error)
+        // The signal's own reason: the SDK logs any other rejection of an aborted reservation as an error.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the reason is what the SDK compares
+        reject(abortSignal.reason)
       }
       if (abortSignal.aborted) return onAbort()
       abortSignal.addEventListener('abort', onAbort, { once: true })

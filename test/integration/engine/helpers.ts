@@ -2,9 +2,7 @@
  * Test rig of the engine suite: a real Temporal dev server per file (free ports, temp SQLite db, can be
  * stopped and restarted on the same db), simulated ComfyUI servers, and the engine worker in-process.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
@@ -18,6 +16,7 @@ import { createEngineWorker, type EngineWorker } from '../../../src-worker/engin
 import { MemorySink } from '../../../src-worker/progress-sink'
 import { SimServer, type SimServerOptions } from '../../../sim'
 import { temporalCli } from '../../helpers/temporal-cli'
+import { TemporalDevServer } from '../../../src-main/temporal/dev-server'
 
 let runtimeInstalled = false
 /** Quiet the SDK's own logging (warnings and errors only). */
@@ -29,18 +28,6 @@ export function quietRuntime(): void {
   } catch {
     // Already installed by another file in this process.
   }
-}
-
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -65,15 +52,19 @@ export async function waitFor<T>(
   throw new Error(`Timed out waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`)
 }
 
-/** A Temporal dev server on free ports with its own db file. */
+/**
+ * A Temporal dev server on a free port with its own db file, run by the app's own supervisor (which retries a
+ * start that lost its port to another process); stop() and start() again reuse the port and the db.
+ */
 export class DevServer {
-  private process: ChildProcess | null = null
+  private server: TemporalDevServer | null = null
+  private readonly dir: string
   readonly dbFile: string
   port = 0
-  uiPort = 0
 
   /** The db goes to tmpfs when there is one: the dev server writes (and syncs) on every event. */
   constructor(dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'engine-temporal-'))) {
+    this.dir = dir
     this.dbFile = join(dir, 'temporal.db')
   }
 
@@ -82,37 +73,24 @@ export class DevServer {
   }
 
   async start(): Promise<void> {
-    if (this.port === 0) {
-      this.port = await freePort()
-      this.uiPort = await freePort()
-    }
-    const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(this.port), '--headless']
-    args.push('--db-filename', this.dbFile, '--log-level', 'error')
-    this.process = spawn(temporalCli(), args, { stdio: 'ignore' })
-    await waitFor(
-      'the Temporal dev server',
-      async () => {
-        const connection = await Connection.connect({ address: this.address, connectTimeout: 1_000 })
-        try {
-          await connection.workflowService.getSystemInfo({})
-          return true
-        } finally {
-          await connection.close()
-        }
-      },
-      60_000
-    )
+    const server = new TemporalDevServer({
+      cliPath: temporalCli(),
+      dbFile: this.dbFile,
+      logDir: this.dir,
+      port: this.port,
+      uiPort: 0,
+      headlessUi: true,
+    })
+    const { address } = await server.start()
+    if (server.external) throw new Error(`${address} already hosts another Temporal server`)
+    this.server = server
+    this.port = Number(address.split(':')[1])
   }
 
   async stop(): Promise<void> {
-    const proc = this.process
-    if (proc === null) return
-    this.process = null
-    await new Promise<void>((resolve) => {
-      proc.once('exit', () => resolve())
-      proc.kill('SIGTERM')
-      setTimeout(() => proc.kill('SIGKILL'), 5_000).unref()
-    })
+    const server = this.server
+    this.server = null
+    await server?.stop()
   }
 }
 

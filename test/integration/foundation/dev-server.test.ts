@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net'
-import { mkdtempSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
@@ -11,9 +11,9 @@ import { temporalCli } from '../../helpers/temporal-cli'
 const servers: TemporalDevServer[] = []
 const blockers: Server[] = []
 
-function devServer(dir: string, port: number): TemporalDevServer {
+function devServer(dir: string, port: number, cliPath = temporalCli()): TemporalDevServer {
   const s = new TemporalDevServer({
-    cliPath: temporalCli(),
+    cliPath,
     dbFile: join(dir, 'temporal.db'),
     logDir: dir,
     port,
@@ -98,5 +98,39 @@ describe('TemporalDevServer', () => {
     expect(r.address).toBe(address)
     expect(second.external).toBe(true)
     expect(second.pid).toBeNull()
+  })
+
+  test('a first start that dies before answering (its port taken meanwhile) is tried again, and the error says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-dev-'))
+    // The real CLI behind a script whose first run fails as the CLI does when another process binds its port
+    // between our check and its own bind (seen on a loaded CI machine).
+    const script = join(dir, 'temporal-first-fails')
+    writeFileSync(
+      script,
+      `#!/bin/sh\nif [ ! -e "${dir}/tried" ]; then touch "${dir}/tried"; ` +
+        `echo 'msg="cannot set frontend port: bind: address already in use"' >&2; exit 1; fi\n` +
+        `exec "${temporalCli()}" "$@"\n`
+    )
+    chmodSync(script, 0o755)
+    const s = devServer(dir, 0, script)
+    const notices: string[] = []
+    s.on('notice', (n) => notices.push(n))
+    const { address } = await s.start()
+    expect(await isTemporal(address)).toBe(true)
+    expect(notices.join('\n')).toMatch(
+      /exited with code 1 before it was ready; it said: .*address already in use.*try 2 of 3/
+    )
+    expect(s.restarts).toBe(0)
+  })
+
+  test('a start that keeps dying gives up after three tries with what the server said', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-dev-'))
+    const script = join(dir, 'temporal-always-fails')
+    writeFileSync(script, `#!/bin/sh\necho "try" >> "${dir}/tries"; echo 'no db here' >&2; exit 3\n`)
+    chmodSync(script, 0o755)
+    await expect(devServer(dir, 0, script).start()).rejects.toThrow(
+      /exited with code 3 before it was ready; it said: no db here/
+    )
+    expect(readFileSync(join(dir, 'tries'), 'utf8').trim().split('\n')).toHaveLength(3)
   })
 })
