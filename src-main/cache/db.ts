@@ -60,11 +60,35 @@ export function openDatabase(dataDir: string | null, migrations: readonly Migrat
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
     applyMigrations(db, migrations)
+    reuseStatements(db)
   } catch (error) {
     db.close()
     throw error
   }
   return db
+}
+
+/** Most SQL texts the statement cache keeps before it starts over (a bound for dynamically built queries). */
+const MAX_STATEMENTS = 500
+
+/**
+ * Compile each SQL text once: the cache's queries run per run, per event and per list, and compiling them
+ * again each time was a large share of main's CPU under load. A cached statement is safe to share because
+ * no caller changes a statement's mode (pluck/raw/expand) and none iterates one while running another.
+ */
+function reuseStatements(db: CacheDatabase): void {
+  const compile = db.prepare.bind(db)
+  const statements = new Map<string, ReturnType<typeof compile>>()
+  const prepare = (sql: string): ReturnType<typeof compile> => {
+    let statement = statements.get(sql)
+    if (statement === undefined) {
+      if (statements.size >= MAX_STATEMENTS) statements.clear()
+      statement = compile(sql)
+      statements.set(sql, statement)
+    }
+    return statement
+  }
+  db.prepare = prepare as typeof db.prepare
 }
 
 /**

@@ -28,19 +28,29 @@ interface ServerRow {
   updated_at: number
 }
 
+/** Every column but the capabilities (a real server's /object_info is megabytes of JSON). */
+const COLUMNS = 'id, name, address, enabled, draining, slots, tags, created_at, updated_at'
+
 export class ServerRegistry {
+  /** The list as stored: read on every view and progress update, changed only through this class. */
+  private listed: readonly ServerConfig[] | null = null
+
   constructor(
     private readonly db: CacheDatabase,
     private readonly now: () => number = Date.now
   ) {}
 
-  list(): ServerConfig[] {
-    return this.db.prepare<[], ServerRow>('SELECT * FROM servers ORDER BY created_at, name').all().map(toConfig)
+  list(): readonly ServerConfig[] {
+    this.listed ??= this.db
+      .prepare<[], ServerRow>(`SELECT ${COLUMNS} FROM servers ORDER BY created_at, name`)
+      .all()
+      .map((row) => Object.freeze(toConfig(row)))
+    return this.listed
   }
 
   get(id: string): ServerConfig | null {
-    const row = this.db.prepare<[string], ServerRow>('SELECT * FROM servers WHERE id = ?').get(id)
-    return row ? toConfig(row) : null
+    const found = this.list().find((s) => s.id === id)
+    return found ? { ...found, tags: [...found.tags] } : null
   }
 
   /** Register a server; `defaultSlots` comes from settings when the input has none. */
@@ -71,6 +81,7 @@ export class ServerRegistry {
          VALUES (?, ?, ?, 1, 0, ?, ?, ?, ?)`
       )
       .run(server.id, server.name, server.address, server.slots, JSON.stringify(server.tags), now, now)
+    this.listed = null
     return ok(server)
   }
 
@@ -121,6 +132,7 @@ export class ServerRegistry {
         next.updatedAt,
         id
       )
+    this.listed = null
     return ok(next)
   }
 
@@ -128,6 +140,7 @@ export class ServerRegistry {
     if (this.db.prepare('DELETE FROM servers WHERE id = ?').run(id).changes === 0) {
       return err('servers/not-found', `No server with id ${id}.`)
     }
+    this.listed = null
     return ok(null)
   }
 

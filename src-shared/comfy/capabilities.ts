@@ -46,7 +46,7 @@ export interface CapabilityProblem {
 
 /** Empty when the server can run the prompt. */
 export function capabilityProblems(prompt: ApiPrompt, caps: ServerCapabilities): CapabilityProblem[] {
-  const classes = new Set(caps.nodeClasses)
+  const { classes, options: optionsOf } = lookup(caps)
   const problems: CapabilityProblem[] = []
   for (const [nodeId, node] of Object.entries(prompt)) {
     if (!classes.has(node.class_type)) {
@@ -55,13 +55,43 @@ export function capabilityProblems(prompt: ApiPrompt, caps: ServerCapabilities):
     }
     for (const [inputName, value] of Object.entries(node.inputs ?? {})) {
       if (typeof value !== 'string') continue
-      const options = caps.enums[`${node.class_type}.${inputName}`]
-      if (options !== undefined && !options.includes(value)) {
+      const options = optionsOf(`${node.class_type}.${inputName}`)
+      if (options !== undefined && !options.has(value)) {
         problems.push({ nodeId, classType: node.class_type, message: `${inputName}: '${value}' is not available` })
       }
     }
   }
   return problems
+}
+
+interface CapabilityLookup {
+  classes: ReadonlySet<string>
+  options: (key: string) => ReadonlySet<string> | undefined
+}
+
+/**
+ * Sets over a server's classes and combo options, built once per capabilities object: placement checks every
+ * run against every server, and a real server lists thousands of classes and models.
+ */
+const lookups = new WeakMap<ServerCapabilities, CapabilityLookup>()
+
+function lookup(caps: ServerCapabilities): CapabilityLookup {
+  let found = lookups.get(caps)
+  if (found === undefined) {
+    const options = new Map<string, ReadonlySet<string>>()
+    found = {
+      classes: new Set(caps.nodeClasses),
+      options: (key) => {
+        const list = caps.enums[key]
+        if (list === undefined) return undefined
+        let set = options.get(key)
+        if (set === undefined) options.set(key, (set = new Set(list)))
+        return set
+      },
+    }
+    lookups.set(caps, found)
+  }
+  return found
 }
 
 /** Model-like values a prompt uses (enum inputs ending in `_name`, e.g. ckpt_name, lora_name, vae_name). */

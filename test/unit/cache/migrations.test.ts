@@ -28,6 +28,15 @@ describe('openDatabase', () => {
     db.close()
   })
 
+  it('compiles each SQL text once and hands the same statement back', () => {
+    const db = openDatabase(null)
+    const sql = 'SELECT count(*) AS n FROM _migrations'
+    expect(db.prepare(sql)).toBe(db.prepare(sql))
+    expect(db.prepare(sql)).not.toBe(db.prepare(`${sql} WHERE version > 0`))
+    expect(db.prepare(sql).get()).toEqual({ n: MIGRATIONS.length })
+    db.close()
+  })
+
   it('reopens an up-to-date database without re-applying anything', () => {
     const d = dir()
     openDatabase(d).close()

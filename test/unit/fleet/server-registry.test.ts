@@ -57,6 +57,23 @@ describe('ServerRegistry', () => {
     expect(registry.list()).toHaveLength(1)
   })
 
+  it('answers list() from memory, and every change shows in the next list (earlier lists stay as they were)', () => {
+    const a = added('GPU A', 'gpu-a')
+    const before = registry.list()
+    expect(registry.list()).toBe(before)
+    registry.update(a.id, { slots: 5 })
+    expect(registry.list()[0]?.slots).toBe(5)
+    expect(before[0]?.slots).toBe(2)
+    const b = added('GPU B', 'gpu-b')
+    expect(registry.list().map((s) => s.id)).toEqual([a.id, b.id])
+    registry.remove(a.id)
+    expect(registry.list().map((s) => s.id)).toEqual([b.id])
+    // What get() hands out is the caller's own copy.
+    const got = registry.get(b.id)
+    got?.tags.push('mine')
+    expect(registry.get(b.id)?.tags).toEqual([])
+  })
+
   it('uses the default slot count from settings when none is given', () => {
     const r = registry.add({ name: 'x', address: 'x' }, 5)
     expect(r.ok && r.value.slots).toBe(5)
