@@ -4,13 +4,20 @@
  * runs per second from the first submission to the last completion, and the steady rate between the
  * 10th and the 90th percentile completion.
  *
+ * Then the Temporal floor: the same number of runs, with the same concurrency, as bare one-activity
+ * workflows on the same Temporal server, each activity running the direct client against the same servers.
+ * It is the most any Temporal-based runner can do on this machine, so ComfyFleet's rate is also given as a
+ * share of it.
+ *
  * Run: `npx tsx bench/throughput.ts [--runs 400]`. Writes bench/results/throughput.json.
  */
 import { numArg } from './lib/args'
+import { DirectComfyClient } from './lib/direct-client'
 import { FinishedRuns } from './lib/finished'
 import { registerServers, startFleet } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
 import { RemoteFarm } from './lib/remote-farm'
+import { startTemporalFloor } from './lib/temporal-floor'
 import { printTargets, round, target, writeResult } from './lib/report'
 
 const RUNS = numArg('runs', 400)
@@ -43,6 +50,8 @@ async function main(): Promise<void> {
     const hi = times[Math.floor(RUNS * 0.9)]!
     const steady = ((Math.floor(RUNS * 0.9) - Math.floor(RUNS * 0.1)) / (hi - lo)) * 1000
     const executed = (await farm.stats()).reduce((a, s) => a + s.completed, 0)
+    finished.close()
+    const floorPerS = await floorRate(fleet.core.temporal.connectionConfig(), farm.urls)
     const row = {
       runs: RUNS,
       notCompleted,
@@ -52,16 +61,44 @@ async function main(): Promise<void> {
       totalS: round(totalS),
       overallPerS: round(RUNS / totalS, 1),
       steadyPerS: round(steady, 1),
+      temporalFloorPerS: round(floorPerS, 1),
+      shareOfFloor: round(RUNS / totalS / floorPerS, 2),
     }
     console.table([row])
-    finished.close()
     const targets = [target('runs completed per second (overall)', row.overallPerS, 50, 'runs/s', 'min')]
     if (notCompleted > 0) console.log(`  ${notCompleted} runs did not complete`)
     printTargets('throughput', targets)
+    console.log(
+      `  context: bare Temporal workflows (one activity each, the direct client) do ${row.temporalFloorPerS} runs/s on ` +
+        `the same Temporal server and machine; ComfyFleet does ${Math.round(row.shareOfFloor * 100)} % of that`
+    )
     writeResult('throughput', { ...row, servers: SERVERS, targets })
   } finally {
     await fleet.stop()
     await farm.stop()
+  }
+}
+
+/** Runs per second of bare one-activity workflows over the same servers, SUBMITTERS at a time. */
+async function floorRate(temporal: { address: string; namespace: string }, urls: string[]): Promise<number> {
+  const clients = urls.map((url) => new DirectComfyClient(url))
+  await Promise.all(clients.map((c) => c.connect()))
+  let turn = 0
+  const floor = await startTemporalFloor(temporal.address, temporal.namespace, () => clients[turn++ % clients.length]!)
+  try {
+    let next = 0
+    const t0 = performance.now()
+    const submitter = async (): Promise<void> => {
+      for (let i = next++; i < RUNS; i = next++) {
+        const images = await floor.run(txt2img({ seed: 1_000_000 + i, steps: 1, prefix: 'tpfloor' }))
+        if (images !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${images}`)
+      }
+    }
+    await Promise.all(Array.from({ length: SUBMITTERS }, submitter))
+    return RUNS / ((performance.now() - t0) / 1000)
+  } finally {
+    await floor.stop()
+    for (const c of clients) c.close()
   }
 }
 
