@@ -158,7 +158,7 @@ export interface BatchWorkflowInput {
   /** How many child runs may be open at once (the scheduler spreads them over the farm). */
   window?: number
   searchAttributes?: boolean
-  /** Continue-as-new once history has this many events (default 6,000; tests use less). */
+  /** Continue-as-new once history has this many events (default 1,500; tests use less). */
   historyBudget?: number
   /** Carried over continue-as-new. */
   carry?: BatchCarry

@@ -11,6 +11,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -31,8 +32,14 @@ import { comfyRunWorkflow } from './run-workflow'
 import { endAsCancelled } from './self-cancel'
 
 const DEFAULT_WINDOW = 64
-/** Continue-as-new well before Temporal's 10,240-event warning. */
-const HISTORY_BUDGET = 6_000
+/**
+ * Continue-as-new after this many events. A worker that restarts replays the whole history in one workflow task,
+ * which must finish within Temporal's 10 s task timeout or it is retried forever: 3,768 events took 3.5 s to
+ * replay on an idle 2-core machine, so 6,000 (the first budget, kept for batches started under it) could stall
+ * a batch on a loaded one.
+ */
+const HISTORY_BUDGET = 1_500
+const FIRST_HISTORY_BUDGET = 6_000
 /** After a cancel, how long to wait for children to report that they stopped. */
 const CANCEL_DRAIN_MS = 60_000
 
@@ -73,7 +80,7 @@ export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<Bat
       await Promise.all(starts)
       if (carry.nextIndex >= total && open.size === 0) break
       if (
-        workflowInfo().historyLength > (input.historyBudget ?? HISTORY_BUDGET) ||
+        workflowInfo().historyLength > (input.historyBudget ?? historyBudget()) ||
         workflowInfo().continueAsNewSuggested
       ) {
         return await continueAsNew<typeof comfyBatchWorkflow>({ ...input, carry: { ...carry, open: [...open] } })
@@ -91,6 +98,11 @@ export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<Bat
   await CancellationScope.nonCancellable(() => cancelOpenRuns(input.batchId, open, carry, total))
   if (signalCancel && cancellation === null) await endAsCancelled()
   throw cancellation ?? new CancelledFailure('batch cancelled')
+}
+
+/** Replays of batches started before the smaller budget keep the decisions they made under the first one. */
+function historyBudget(): number {
+  return patched('batch-history-budget-1500') ? HISTORY_BUDGET : FIRST_HISTORY_BUDGET
 }
 
 async function startRun(input: BatchWorkflowInput, index: number, open: Set<number>): Promise<void> {
