@@ -1,6 +1,7 @@
 /**
  * Sends a run's state to its workflow as a throttled signal (a node change within ~500 ms, step progress
- * at most once a second, so history stays small) and to the live side channel (every step, ≤10/s).
+ * at most once a second for the first minute and every 10 s after, so history stays small) and to the live
+ * side channel (every step, ≤10/s).
  * Each signal is a full snapshot with a sequence number, so a lost or late one costs nothing.
  */
 import type { ProgressSink } from '../progress-sink'
@@ -9,6 +10,13 @@ import type { RunProgress } from './run-progress'
 
 const URGENT_GAP_MS = 500
 const STEP_GAP_MS = 1_000
+/**
+ * Past the first minute, step progress reaches the workflow every 10 s: an hour-long video run at one signal a
+ * second would leave ~14,000 history events, too many to replay within a workflow task after a worker restart.
+ * The live channel (the UI) still sees every step.
+ */
+const LONG_RUN_AFTER_MS = 60_000
+const LONG_STEP_GAP_MS = 10_000
 const SINK_GAP_MS = 100
 
 export type SendUpdate = (update: ProgressUpdate) => Promise<void>
@@ -16,6 +24,7 @@ export type SendUpdate = (update: ProgressUpdate) => Promise<void>
 export class ProgressReporter {
   private seq = 0
   private lastSignal = 0
+  private startedAt = 0
   private lastSink = 0
   private inFlight: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
@@ -36,7 +45,7 @@ export class ProgressReporter {
    * workflow no extra task at all (its result carries the final state), a long one is visible within a second.
    */
   start(): void {
-    this.lastSignal = Date.now()
+    this.startedAt = this.lastSignal = Date.now()
     this.timer = setInterval(() => this.tick(), 100)
   }
 
@@ -78,8 +87,10 @@ export class ProgressReporter {
 
   private tick(): void {
     if (this.inFlight !== null) return
-    const gap = Date.now() - this.lastSignal
-    if ((this.progress.urgent && gap >= URGENT_GAP_MS) || (this.progress.dirty && gap >= STEP_GAP_MS)) {
+    const now = Date.now()
+    const gap = now - this.lastSignal
+    const stepGap = now - this.startedAt > LONG_RUN_AFTER_MS ? LONG_STEP_GAP_MS : STEP_GAP_MS
+    if ((this.progress.urgent && gap >= URGENT_GAP_MS) || (this.progress.dirty && gap >= stepGap)) {
       void this.signal()
     }
   }
