@@ -32,15 +32,11 @@ async function main(): Promise<void> {
     await registerServers(fleet.client, farm.servers(), 2)
     const finished = new FinishedRuns(fleet.core)
     const ids: string[] = []
-    let next = 0
     const t0 = performance.now()
-    const submitter = async (): Promise<void> => {
-      for (let i = next++; i < RUNS; i = next++) {
-        const r = await fleet.client.submit(txt2img({ seed: i, steps: 1, prefix: 'tp' }))
-        ids.push(...r.run_ids)
-      }
-    }
-    await Promise.all(Array.from({ length: SUBMITTERS }, submitter))
+    await bySubmitters(async (i) => {
+      const r = await fleet.client.submit(txt2img({ seed: i, steps: 1, prefix: 'tp' }))
+      ids.push(...r.run_ids)
+    })
     const submitMs = performance.now() - t0
     await finished.all(ids, 900_000)
     const times = ids.map((id) => finished.at.get(id)!.at - t0).sort((a, b) => a - b)
@@ -79,6 +75,15 @@ async function main(): Promise<void> {
   }
 }
 
+/** Calls `one` for run indexes 0..RUNS-1, SUBMITTERS at a time (each takes the next index when it is free). */
+async function bySubmitters(one: (index: number) => Promise<void>): Promise<void> {
+  let next = 0
+  const submitter = async (): Promise<void> => {
+    for (let i = next++; i < RUNS; i = next++) await one(i)
+  }
+  await Promise.all(Array.from({ length: SUBMITTERS }, submitter))
+}
+
 /** Runs per second of bare one-activity workflows over the same servers, SUBMITTERS at a time. */
 async function floorRate(temporal: { address: string; namespace: string }, urls: string[]): Promise<number> {
   const clients = urls.map((url) => new DirectComfyClient(url))
@@ -86,15 +91,11 @@ async function floorRate(temporal: { address: string; namespace: string }, urls:
   let turn = 0
   const floor = await startTemporalFloor(temporal.address, temporal.namespace, () => clients[turn++ % clients.length]!)
   try {
-    let next = 0
     const t0 = performance.now()
-    const submitter = async (): Promise<void> => {
-      for (let i = next++; i < RUNS; i = next++) {
-        const images = await floor.run(txt2img({ seed: 1_000_000 + i, steps: 1, prefix: 'tpfloor' }))
-        if (images !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${images}`)
-      }
-    }
-    await Promise.all(Array.from({ length: SUBMITTERS }, submitter))
+    await bySubmitters(async (i) => {
+      const images = await floor.run(txt2img({ seed: 1_000_000 + i, steps: 1, prefix: 'tpfloor' }))
+      if (images !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${images}`)
+    })
     return RUNS / ((performance.now() - t0) / 1000)
   } finally {
     await floor.stop()

@@ -43,8 +43,6 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   private stopping = false
   /** While start() is still trying, an early exit is its to handle, not the restart supervisor's. */
   private firstStart = false
-  /** The last lines the server printed, for error messages (the full output is in the log file). */
-  private outputTail: string[] = []
   private readonly backoff = new Backoff(500, 15_000)
   private readonly log: LogFile
   state: ProcessState = 'down'
@@ -133,20 +131,9 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     const child = spawn(this.opts.cliPath, this.args(port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
     this.backoff.markStarted()
+    this.log.forget()
     this.log.attach(child.stdout)
     this.log.attach(child.stderr)
-    this.outputTail = []
-    const keepTail = (chunk: Buffer): void => {
-      this.outputTail = [
-        ...this.outputTail,
-        ...chunk
-          .toString('utf8')
-          .split('\n')
-          .filter((l) => l.trim()),
-      ].slice(-5)
-    }
-    child.stdout?.on('data', keepTail)
-    child.stderr?.on('data', keepTail)
     // Written by the exit/error handlers while the readiness loop below awaits.
     const ended: { why: string | null } = { why: null }
     child.once('exit', (code, signal) => {
@@ -173,7 +160,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
 
   /** What the server last printed and where its whole log is, for an error message. */
   private said(): string {
-    const tail = this.outputTail.join(' | ')
+    const tail = this.log.lastLines().join(' | ')
     return `${tail ? `; it said: ${tail}` : ''} (log: ${this.log.path})`
   }
 

@@ -258,13 +258,12 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       else if (!this.idleSince.has(load.server.id)) this.idleSince.set(load.server.id, now)
     }
     if (this.waiters.length > 0) return
-    for (const idle of loads) {
-      if (!idle.usable || idle.inUse > 0 || idle.server.slots < 1) continue
+    const idleServers = loads.filter((l) => l.usable && l.inUse === 0 && l.server.slots >= 1)
+    for (const idle of idleServers) {
       const victim = this.pickVictim(idle, loads)
       if (victim !== null) return this.steal(victim, idle.server.id, victim.stealHandler)
     }
-    for (const idle of loads) {
-      if (!idle.usable || idle.inUse > 0 || idle.server.slots < 1) continue
+    for (const idle of idleServers) {
       if (now - (this.idleSince.get(idle.server.id) ?? now) < RESTART_IDLE_MS) continue
       const victim = this.pickRunningVictim(idle, loads)
       if (victim !== null) return this.steal(victim, idle.server.id, victim.restartHandler)

@@ -98,5 +98,10 @@ describe('workflow histories', () => {
     const firstRun = runs[runs.length - 1]
     await recordAndReplay('batch-continued-as-new', batch.batchId, firstRun)
     await recordAndReplay('batch-child-run', childWorkflowId(batch.batchId, 0))
+
+    // The default history budget: its patch marker must replay too.
+    const plain = await rig.runs.startBatch({ prompt: txt2img({ steps: 3 }), sweep: { kind: 'count', count: 2 } })
+    await settle(plain.batchId)
+    await recordAndReplay('batch-default-budget', plain.batchId)
   })
 })

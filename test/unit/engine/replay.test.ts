@@ -37,6 +37,7 @@ describe('recorded workflow histories', () => {
     expect(files.sort()).toEqual([
       'batch-child-run.json',
       'batch-continued-as-new.json',
+      'batch-default-budget.json',
       'run-cancelled-by-signal.json',
       'run-completed.json',
       'run-execution-failed.json',
