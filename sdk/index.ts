@@ -13,6 +13,7 @@ import WebSocket from 'ws'
 import type {
   BatchSummary,
   EventChannel,
+  ExecuteBody,
   EventMap,
   HistoryPage,
   HistoryQuery,
@@ -233,7 +234,8 @@ function readToken(dataDir?: string): string {
   }
 }
 
-function workflowBody(w: WorkflowInput): Record<string, unknown> {
+/** The request bodies are typed by the same contract schemas the server validates them with. */
+function workflowBody(w: WorkflowInput): ExecuteBody {
   if (typeof w === 'string') return { file: { name: basename(w), dataBase64: readFileSync(w).toString('base64') } }
   if ('bytes' in w && w.bytes instanceof Uint8Array && typeof w.name === 'string') {
     return { file: { name: w.name, dataBase64: Buffer.from(w.bytes).toString('base64') } }
@@ -241,7 +243,7 @@ function workflowBody(w: WorkflowInput): Record<string, unknown> {
   return { workflow: w }
 }
 
-function executeFields(o: Omit<ExecuteOptions, 'wait'>): Record<string, unknown> {
+function executeFields(o: Omit<ExecuteOptions, 'wait'>): ExecuteBody {
   return {
     ...(o.server ? { server: o.server } : {}),
     ...(o.seeds ? { seeds: o.seeds } : {}),
