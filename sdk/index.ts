@@ -130,6 +130,11 @@ export class ComfyFleetClient {
     return this.call('POST', '/workflow/execute', { ...workflowBody(workflow), ...executeFields(opts), wait: false })
   }
 
+  /** A one-time link that signs a browser in to the UI (for the CLI's `open`, or a script). */
+  async loginUrl(): Promise<string> {
+    return (await this.call<{ url: string }>('POST', '/auth/login-link')).url
+  }
+
   status(id: string): Promise<RunStatus> {
     return this.call('GET', `/workflow/status/${encodeURIComponent(id)}`)
   }

@@ -185,6 +185,11 @@ export class AppCore {
     })
   }
 
+  /** A one-time link that signs a browser in to the served UI; null when no API is served. */
+  loginUrl(): string | null {
+    return this.api?.loginUrl() ?? null
+  }
+
   /** Serve the API and history at once; Temporal and the worker come up behind (retried until they do). */
   async start(): Promise<void> {
     this.fleet.start()
