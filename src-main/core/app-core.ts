@@ -74,6 +74,8 @@ export class AppCore {
   private api: ApiServer | null = null
   private stopped = false
   private readonly lock: DataDirLock
+  /** Said once in the log and kept in app:info, so the UI can say it too. */
+  private readonly startupNotices: string[]
   private readonly finishedListeners = new Set<(s: RunSummary) => void>()
   private readonly log: (m: string) => void
 
@@ -84,13 +86,14 @@ export class AppCore {
     this.log = opts.log ?? ((m) => console.log(`[comfyfleet] ${m}`))
     try {
       this.settings = new SettingsStore(opts.dataDir)
-      if (this.settings.loadError) this.log(this.settings.loadError)
       this.cache = openCache(opts.dataDir)
     } catch (e) {
       // A data dir we refuse to open (e.g. an unusable database) is not kept locked.
       this.lock.release()
       throw e
     }
+    this.startupNotices = [this.settings.loadError, this.cache.startupNotice].filter((n): n is string => n !== null)
+    for (const notice of this.startupNotices) this.log(notice)
     this.tokenPath = join(opts.dataDir, 'api-token')
     this.token = loadOrCreateToken(opts.dataDir)
     this.fleet = createFleetService({
@@ -268,6 +271,7 @@ export class AppCore {
         lastError: this.worker.lastError,
       },
       localApi: { enabled: this.api !== null, url: this.api?.url ?? null },
+      startupNotices: this.startupNotices,
     }
   }
 

@@ -25,6 +25,8 @@ export interface AppInfo {
   worker: WorkerInfo
   /** The local HTTP API, when it is served. */
   localApi: { enabled: boolean; url: string | null }
+  /** What was wrong with the data dir at start (a settings file or database set aside), in words. */
+  startupNotices: string[]
 }
 
 export type { Settings, SettingsPatch, TemporalSettings } from './settings'
