@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
+import { HTTP_CSP } from '../../src-shared/security/content-security-policy'
 import { decodePathSegment } from './http-util'
 
 const MIME: Record<string, string> = {
@@ -15,10 +16,6 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 }
-
-// The renderer makes no request beyond this origin; images come from our own /api routes.
-const CSP =
-  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 
 /** Serves the built renderer; unknown paths get index.html (client-side routes). */
 export class StaticFiles {
@@ -54,7 +51,7 @@ export class StaticFiles {
       'content-type': type,
       'x-content-type-options': 'nosniff',
       'cache-control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
-      ...(isHtml ? { 'content-security-policy': CSP } : {}),
+      ...(isHtml ? { 'content-security-policy': HTTP_CSP } : {}),
     }
     res.writeHead(200, headers)
     if (isHtml) res.end(readFileSync(file))
