@@ -36,12 +36,14 @@ export const LOGIN_PATH = '/login'
 
 const page = (title: string, body: string): string =>
   `<!doctype html><meta charset="utf-8"><title>ComfyFleet: ${title}</title><h1>${title}</h1><p>${body}</p>`
-const HOW_TO_SIGN_IN =
+/** How to get a session, with this server's own address in the command (data dir: the token's home). */
+const howToSignIn = (url: string): string =>
   'Open the one-time link ComfyFleet printed when it started (<code>ComfyFleet is ready: open …/login?code=…</code>), ' +
-  'or ask for a new one with the API token: <code>curl -X POST -H "Authorization: Bearer $(cat DATA_DIR/api-token)" ' +
-  'URL/auth/login-link</code>.'
-const SIGN_IN_PAGE = page('Sign in to ComfyFleet', HOW_TO_SIGN_IN)
-const USED_LINK_PAGE = page('This sign-in link is not valid', `Each link works once. ${HOW_TO_SIGN_IN}`)
+  'or ask for a new one with the API token: <code>curl -X POST -H "Authorization: Bearer $(cat &lt;data dir&gt;/api-token)" ' +
+  `${url}/auth/login-link</code>.`
+const signInPage = (url: string): string => page('Sign in to ComfyFleet', howToSignIn(url))
+const usedLinkPage = (url: string): string =>
+  page('This sign-in link is not valid', `Each link works once. ${howToSignIn(url)}`)
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, {
@@ -130,14 +132,14 @@ export class ApiServer {
   /** The UI's code is public; its page is only served to a signed-in browser (else: how to sign in). */
   private serveUi(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const file = this.statics!.resolve(url.pathname)
-    if (StaticFiles.isHtml(file) && !this.auth.hasSession(req)) return sendHtml(res, 401, SIGN_IN_PAGE)
+    if (StaticFiles.isHtml(file) && !this.auth.hasSession(req)) return sendHtml(res, 401, signInPage(this.url))
     this.statics!.serve(file, res)
   }
 
   /** Trades a one-time code for an HttpOnly, SameSite=Strict session cookie, then opens the UI. */
   private login(res: ServerResponse, url: URL): void {
     const cookie = this.auth.redeemLoginCode(url.searchParams.get('code') ?? '')
-    if (!cookie) return sendHtml(res, 401, USED_LINK_PAGE)
+    if (!cookie) return sendHtml(res, 401, usedLinkPage(this.url))
     res.writeHead(303, { location: '/', 'set-cookie': cookie, 'cache-control': 'no-store' })
     res.end()
   }

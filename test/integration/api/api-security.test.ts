@@ -78,6 +78,7 @@ describe('sessions only for token holders (session-cookie-without-token)', () =>
     expect(page.status).toBe(401)
     expect(page.headers['set-cookie']).toBeUndefined()
     expect(page.body).toContain('one-time link')
+    expect(page.body).toContain(`${url}/auth/login-link`)
     expect((await raw('GET', '/servers')).status).toBe(401)
     expect((await raw('POST', '/api/bridge/settings:get', {}, '{}')).status).toBe(401)
     expect(await wsOpens('/api/events')).toBe(401)
