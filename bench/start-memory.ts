@@ -52,7 +52,8 @@ async function startHeadless(): Promise<Headless> {
       const m = /ComfyFleet is ready: open (\S+)/.exec(out)
       if (m) {
         clearTimeout(timer)
-        resolve(m[1]!)
+        // The printed link carries a one-time sign-in code; scripts use the origin and the token.
+        resolve(new URL(m[1]!).origin)
       }
     })
     proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))

@@ -13,6 +13,7 @@ import WebSocket from 'ws'
 import type {
   BatchSummary,
   EventChannel,
+  ExecuteBody,
   EventMap,
   HistoryPage,
   HistoryQuery,
@@ -129,6 +130,11 @@ export class ComfyFleetClient {
     return this.call('POST', '/workflow/execute', { ...workflowBody(workflow), ...executeFields(opts), wait: false })
   }
 
+  /** A one-time link that signs a browser in to the UI (for the CLI's `open`, or a script). */
+  async loginUrl(): Promise<string> {
+    return (await this.call<{ url: string }>('POST', '/auth/login-link')).url
+  }
+
   status(id: string): Promise<RunStatus> {
     return this.call('GET', `/workflow/status/${encodeURIComponent(id)}`)
   }
@@ -233,7 +239,8 @@ function readToken(dataDir?: string): string {
   }
 }
 
-function workflowBody(w: WorkflowInput): Record<string, unknown> {
+/** The request bodies are typed by the same contract schemas the server validates them with. */
+function workflowBody(w: WorkflowInput): ExecuteBody {
   if (typeof w === 'string') return { file: { name: basename(w), dataBase64: readFileSync(w).toString('base64') } }
   if ('bytes' in w && w.bytes instanceof Uint8Array && typeof w.name === 'string') {
     return { file: { name: w.name, dataBase64: Buffer.from(w.bytes).toString('base64') } }
@@ -241,7 +248,7 @@ function workflowBody(w: WorkflowInput): Record<string, unknown> {
   return { workflow: w }
 }
 
-function executeFields(o: Omit<ExecuteOptions, 'wait'>): Record<string, unknown> {
+function executeFields(o: Omit<ExecuteOptions, 'wait'>): ExecuteBody {
   return {
     ...(o.server ? { server: o.server } : {}),
     ...(o.seeds ? { seeds: o.seeds } : {}),

@@ -3,31 +3,13 @@
  * bridge). Request channels are invoked with a single params object and answer with a value;
  * event channels are pushed by the core. Channel names are `domain:verb`.
  */
-import type { AppInfo, Settings } from './app'
+import type { AppInfo, Settings, SettingsPatch } from './app'
 import type { Result } from './result'
 import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
+import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from './requests'
 import type { ServerView } from './servers'
 
-/** A file as the renderer has it: name plus bytes (base64, so it survives JSON and IPC alike). */
-export interface IntakeFile {
-  name: string
-  dataBase64: string
-}
-
-export interface SubmitRequest {
-  /** Dropped/opened files; each becomes one run (or one batch when seeds/count are set). */
-  files?: IntakeFile[]
-  /** Pasted text (API or UI JSON). */
-  text?: string
-  /** null/undefined: the scheduler picks. */
-  serverId?: string | null
-  /** Run the same workflow N times with fresh seeds. */
-  count?: number
-  /** Run once per seed in [from, to] (inclusive). */
-  seeds?: { from: number; to: number }
-  priority?: number
-  name?: string
-}
+export type { ExecuteBody, HistoryQuery, IntakeFile, ServerInput, ServerPatch, SubmitRequest } from './requests'
 
 export interface SubmitResult {
   runIds: string[]
@@ -84,20 +66,6 @@ export interface BatchSummary {
   createdAt: number
 }
 
-export interface HistoryQuery {
-  text?: string
-  status?: RunState[]
-  serverId?: string
-  model?: string
-  /** Epoch ms, inclusive. */
-  from?: number
-  to?: number
-  batchId?: string
-  sort?: 'newest' | 'oldest'
-  cursor?: string | null
-  limit?: number
-}
-
 export interface HistoryItem {
   runId: string
   hash: string
@@ -116,22 +84,6 @@ export interface HistoryItem {
 export interface HistoryPage {
   items: HistoryItem[]
   nextCursor: string | null
-}
-
-export interface ServerInput {
-  name: string
-  address: string
-  slots?: number
-  tags?: string[]
-}
-
-export interface ServerPatch {
-  name?: string
-  address?: string
-  slots?: number
-  tags?: string[]
-  enabled?: boolean
-  draining?: boolean
 }
 
 export interface ServerTestResult {
@@ -164,7 +116,7 @@ export interface RequestMap {
   'history:search': { params: HistoryQuery; result: HistoryPage }
   'history:delete': { params: { runId: string }; result: Result<null> }
   'settings:get': { params: void; result: Settings }
-  'settings:update': { params: DeepPartial<Settings>; result: Result<Settings> }
+  'settings:update': { params: SettingsPatch; result: Result<Settings> }
 }
 
 export interface RunProgressEvent {
