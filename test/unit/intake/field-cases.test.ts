@@ -1,0 +1,44 @@
+/**
+ * The field cases of issue #14 (test/fixtures/field-cases, copied from the shared corpus cases): each input goes
+ * through intake with the simulator's /object_info (the cases use only its catalog and default model) and must
+ * give the prompt ComfyUI frontend 1.27.10 made from it on real ComfyUI 0.3.64 (expected.json).
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { objectInfo } from '../../../sim/catalog/object-info'
+import { intakeFile } from '../../../src-main/intake'
+import type { ObjectInfo } from '../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../src-shared/contract/runs'
+import { expectOk } from './fixtures'
+
+const DIR = join(__dirname, '..', '..', 'fixtures', 'field-cases')
+
+function caseFile(name: string): Buffer {
+  return readFileSync(join(DIR, name))
+}
+
+function expectedPrompt(folder: string): ApiPrompt {
+  return (JSON.parse(caseFile(`${folder}/expected.json`).toString('utf8')) as { prompt: ApiPrompt }).prompt
+}
+
+/** The simulator's /object_info as a client parses it (JSON round trip, like `await res.json()`). */
+function simInfo(): ObjectInfo {
+  return JSON.parse(JSON.stringify(objectInfo())) as ObjectInfo
+}
+
+function intake(name: string) {
+  return intakeFile({ name, bytes: caseFile(name) }, { objectInfo: simInfo() })
+}
+
+describe('subgraph instance inputs are matched by name', () => {
+  it('01: an input the instance does not save falls back to the inner widget value', () => {
+    const result = expectOk(intake('01-subgraph-instance-missing-input/workflow.json'))
+    expect(result.prompt).toEqual(expectedPrompt('01-subgraph-instance-missing-input'))
+  })
+
+  it('02: instance inputs saved in another order keep positive and negative apart', () => {
+    const result = expectOk(intake('02-subgraph-instance-inputs-reordered/workflow.json'))
+    expect(result.prompt).toEqual(expectedPrompt('02-subgraph-instance-inputs-reordered'))
+  })
+})
