@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { objectInfo } from '../../../sim/catalog/object-info'
-import { intakeFile } from '../../../src-main/intake'
+import { checkInputValues, inputProblems, intakeFile } from '../../../src-main/intake'
 import type { ObjectInfo } from '../../../src-shared/contract/intake'
 import type { ApiPrompt } from '../../../src-shared/contract/runs'
 import { expectOk } from './fixtures'
@@ -40,5 +40,22 @@ describe('subgraph instance inputs are matched by name', () => {
   it('02: instance inputs saved in another order keep positive and negative apart', () => {
     const result = expectOk(intake('02-subgraph-instance-inputs-reordered/workflow.json'))
     expect(result.prompt).toEqual(expectedPrompt('02-subgraph-instance-inputs-reordered'))
+  })
+})
+
+describe('only output nodes and what feeds them are validated', () => {
+  it('03: a node that feeds no output is not checked, an ancestor of an output still is', () => {
+    const result = expectOk(intake('03-api-prompt-unreachable-node-validated/prompt_api.json'))
+    expect(expectOk(checkInputValues(result.prompt, { sim0: simInfo() }))).toEqual(['sim0'])
+    const broken = structuredClone(result.prompt)
+    delete broken['3']!.inputs.text
+    expect(inputProblems(broken, simInfo())).toEqual([
+      { nodeId: '3', classType: 'CLIPTextEncode', input: 'text', message: 'required input is missing' },
+    ])
+  })
+
+  it('realcomfy: a bad ckpt_name on a chain that feeds no output is accepted, as real ComfyUI 0.3.64 runs it', () => {
+    const result = expectOk(intake('unconnected_invalid_node.json'))
+    expect(inputProblems(result.prompt, simInfo())).toEqual([])
   })
 })
