@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { objectInfo } from '../../../sim/catalog/object-info'
-import { checkInputValues, inputProblems, intakeFile } from '../../../src-main/intake'
+import { checkInputValues, inputProblems, intakeFile, intakeJson } from '../../../src-main/intake'
 import type { ObjectInfo } from '../../../src-shared/contract/intake'
 import type { ApiPrompt } from '../../../src-shared/contract/runs'
 import { expectOk } from './fixtures'
@@ -16,6 +16,10 @@ const DIR = join(__dirname, '..', '..', 'fixtures', 'field-cases')
 
 function caseFile(name: string): Buffer {
   return readFileSync(join(DIR, name))
+}
+
+function caseJson(name: string): unknown {
+  return JSON.parse(caseFile(name).toString('utf8'))
 }
 
 function expectedPrompt(folder: string): ApiPrompt {
@@ -57,5 +61,33 @@ describe('only output nodes and what feeds them are validated', () => {
   it('realcomfy: a bad ckpt_name on a chain that feeds no output is accepted, as real ComfyUI 0.3.64 runs it', () => {
     const result = expectOk(intake('unconnected_invalid_node.json'))
     expect(inputProblems(result.prompt, simInfo())).toEqual([])
+  })
+})
+
+describe('a stale embedded prompt gives way to the embedded workflow', () => {
+  it('04: the PNG runs its workflow chunk (as ComfyUI does on drop) and says so', () => {
+    const result = expectOk(intake('04-stale-embedded-prompt-preferred/old_comfy_output.png'))
+    expect(result.source).toBe('workflow')
+    expect(result.prompt).toEqual(expectedPrompt('04-stale-embedded-prompt-preferred'))
+    expect(result.warnings[0]).toMatch(/^Used the file's UI workflow, not its embedded API prompt/)
+    expect(result.warnings[0]).toContain('node 6 (VAEDecodeTiled) temporal_size: required input is missing')
+  })
+
+  it('keeps an embedded prompt that a server accepts, and one whose workflow would be refused too', () => {
+    const fresh = intakeJson(
+      {
+        prompt: expectedPrompt('04-stale-embedded-prompt-preferred'),
+        workflow: caseJson('04-stale-embedded-prompt-preferred/embedded_workflow.json'),
+      },
+      'fresh.json',
+      { objectInfo: simInfo() }
+    )
+    expect(expectOk(fresh).source).toBe('prompt')
+    const stale = caseJson('04-stale-embedded-prompt-preferred/embedded_prompt.json')
+    const brokenWorkflow = { nodes: [{ id: 1, type: 'NoSuchNode' }], links: [] }
+    const result = expectOk(
+      intakeJson({ prompt: stale, workflow: brokenWorkflow }, 'x.json', { objectInfo: simInfo() })
+    )
+    expect(result.source).toBe('prompt')
   })
 })
