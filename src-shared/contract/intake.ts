@@ -58,6 +58,8 @@ export const INTAKE_ERRORS = {
   noSeedInput: 'intake/no-seed-input',
   noSuchInput: 'intake/no-such-input',
   invalidInputs: 'intake/invalid-inputs',
+  /** A UI workflow input only the ComfyUI frontend can fill (a 3D-viewer or webcam capture made at queue time). */
+  needsFrontend: 'intake/needs-frontend',
 } as const
 
 export type IntakeErrorCode = (typeof INTAKE_ERRORS)[keyof typeof INTAKE_ERRORS]

@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { objectInfo } from '../../../sim/catalog/object-info'
+import { mapWidgetValues } from '../../../src-main/intake/widget-values'
 import { checkInputValues, inputProblems, intakeFile, intakeJson } from '../../../src-main/intake'
 import type { ObjectInfo } from '../../../src-shared/contract/intake'
 import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { expectOk } from './fixtures'
+import { expectErr, expectOk } from './fixtures'
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'field-cases')
 
@@ -89,5 +90,40 @@ describe('a stale embedded prompt gives way to the embedded workflow', () => {
       intakeJson({ prompt: stale, workflow: brokenWorkflow }, 'x.json', { objectInfo: simInfo() })
     )
     expect(result.source).toBe('prompt')
+  })
+})
+
+describe('frontend-only widgets keep widgets_values aligned', () => {
+  const withLoad3d = (): ObjectInfo => ({
+    ...simInfo(),
+    ...(JSON.parse(
+      readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
+    ) as ObjectInfo),
+  })
+
+  it('06: Load3D is refused for its browser-only capture, never sent with width "upload3dmodel"', () => {
+    const name = '06-load3d-widget-values-misaligned/workflow.json'
+    const error = expectErr(intakeFile({ name, bytes: caseFile(name) }, { objectInfo: withLoad3d() }))
+    expect(error.code).toBe('intake/needs-frontend')
+    expect(error.message).toMatch(
+      /^Node 1 \(Load3D\) needs the ComfyUI frontend: its input "image" is a capture of the 3D viewer/
+    )
+    expect(error.details).toEqual({ node: '1', classType: 'Load3D', input: 'image' })
+  })
+
+  it('06: the saved widget values map as the frontend sends them (width and height 1024)', () => {
+    const workflow = caseJson('06-load3d-widget-values-misaligned/workflow.json') as {
+      nodes: Array<{ widgets_values: unknown[] }>
+    }
+    const expected = (caseJson('06-load3d-widget-values-misaligned/expected.json') as Record<string, ApiPrompt>)[
+      'frontend_1.27.10_prompt'
+    ]!
+    const { inputs } = mapWidgetValues(withLoad3d().Load3D!, workflow.nodes[0]!.widgets_values)
+    expect(inputs).toEqual({
+      model_file: expected['1']!.inputs.model_file,
+      image: '',
+      width: expected['1']!.inputs.width,
+      height: expected['1']!.inputs.height,
+    })
   })
 })

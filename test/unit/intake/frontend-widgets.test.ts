@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { widgetLayout } from '../../../src-main/intake'
+import { mapWidgetValues } from '../../../src-main/intake/widget-values'
+import type { ObjectInfo } from '../../../src-shared/contract/intake'
+
+const info = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
+) as ObjectInfo
+
+const names = (classType: string): Array<string | null> => widgetLayout(info[classType]!).map((s) => s.name)
+
+describe('widgets the frontend adds that /object_info does not list', () => {
+  it('Load3D: three buttons and the viewer widget sit between model_file and width', () => {
+    expect(names('Load3D')).toEqual(['model_file', null, null, null, 'image', 'width', 'height'])
+    const stored = ['toy.glb', 'upload3dmodel', 'uploadExtraResources', 'clear', '', 800, 600]
+    expect(mapWidgetValues(info.Load3D!, stored).inputs).toMatchObject({ width: 800, height: 600 })
+  })
+
+  it('WebcamCapture: the camera widget takes the first slot, its capture button comes last', () => {
+    expect(names('WebcamCapture')).toEqual(['image', 'width', 'height', 'capture_on_queue'])
+    const stored = [null, 640, 480, false, null]
+    expect(mapWidgetValues(info.WebcamCapture!, stored).inputs).toMatchObject({ width: 640, capture_on_queue: false })
+  })
+
+  it('LoadAudio: the audio player and the upload button follow the required inputs, in that order', () => {
+    expect(names('LoadAudio')).toEqual(['audio', null, null])
+  })
+})
