@@ -70,6 +70,7 @@ export class RunService {
   private intakeOptions(serverId: string | null): {
     objectInfo: ObjectInfo | null
     objectInfoByServer: Record<string, ObjectInfo>
+    serverNames: Record<string, string>
   } {
     const byServer: Record<string, ObjectInfo> = {}
     for (const s of this.deps.fleet.list()) {
@@ -78,7 +79,7 @@ export class RunService {
       if (info) byServer[s.id] = info
     }
     const target = serverId ? (byServer[serverId] ?? null) : (Object.values(byServer)[0] ?? null)
-    return { objectInfo: target, objectInfoByServer: byServer }
+    return { objectInfo: target, objectInfoByServer: byServer, serverNames: this.serverNames() }
   }
 
   /** Input values against the /object_info of the servers that could run it (the chosen one, if any). */
@@ -90,8 +91,12 @@ export class RunService {
     const ids = serverId ? [serverId] : (intake.capableServers ?? Object.keys(byServer))
     const infos: Record<string, ObjectInfo> = {}
     for (const id of ids) if (byServer[id]) infos[id] = byServer[id]
-    const names = Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
-    return checkInputValues(intake.prompt, infos, names)
+    return checkInputValues(intake.prompt, infos, this.serverNames())
+  }
+
+  /** Server id → the name the user gave it: intake's messages name servers by it. */
+  private serverNames(): Record<string, string> {
+    return Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
   }
 
   private options(req: SubmitRequest): RunOptions {

@@ -118,4 +118,6 @@ export interface IntakeOptions {
    * To require one particular server, pass only that server here.
    */
   objectInfoByServer?: Record<string, ObjectInfo>
+  /** What the user calls each server (id → name): messages name servers by it; an id without a name is shown as is. */
+  serverNames?: Record<string, string>
 }
