@@ -3,7 +3,7 @@
  * saved node's `widgets_values` (litegraph serialises every widget by index, even one marked `serialize: false`,
  * which leaves a null), so the converter must count them or every value after one shifts (Load3D's width read
  * "upload3dmodel"). A data table: each entry names where in ComfyUI_frontend it comes from, so the next
- * frontend change can be checked against it. Control widgets (`control_after_generate`) are in widget-values.ts.
+ * frontend change can be checked against it.
  */
 import type { ObjectInfoNode } from '../../src-shared/contract/intake'
 
@@ -87,6 +87,26 @@ export const ADDED_REQUIRED_INPUTS: readonly AddedInput[] = [
     source: `${FRONTEND} src/extensions/core/load3d.ts @ 012f8b95 (Comfy.Preview3D beforeRegisterNodeDef)`,
   },
 ]
+
+/**
+ * How many value-control widgets follow an input's own widget (`addValueControlWidgets`, ComfyUI_frontend
+ * `src/scripts/widgets.ts`): "control_after_generate" ("fixed", "randomize", …), and for a combo also
+ * "control_filter_list" (INT seeds use `addValueControlWidget`, which leaves the filter out). Whether there is one:
+ * `control_after_generate ?? ['seed', 'noise_seed'].includes(name)` for INT
+ * (`src/renderer/extensions/vueNodes/widgets/composables/useIntWidget.ts` @ 0f549a97), so an explicit `false` turns
+ * it off even for a seed; a combo gets one only when its spec asks.
+ */
+export function controlWidgetCount(name: string, spec: readonly unknown[]): number {
+  const options: unknown = spec[1]
+  const flag =
+    typeof options === 'object' && options !== null
+      ? (options as Record<string, unknown>).control_after_generate
+      : undefined
+  const combo = Array.isArray(spec[0]) || spec[0] === 'COMBO'
+  const wanted = flag !== undefined ? Boolean(flag) : spec[0] === 'INT' && (name === 'seed' || name === 'noise_seed')
+  if (!wanted) return 0
+  return combo ? 2 : 1
+}
 
 /** The custom widget type of an input spec, if the frontend draws it with one. */
 export function customWidgetType(spec: readonly unknown[]): CustomWidgetType | undefined {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { widgetLayout } from '../../../src-main/intake'
 import { mapWidgetValues } from '../../../src-main/intake/widget-values'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
+import type { ObjectInfo, ObjectInfoNode } from '../../../src-shared/contract/intake'
 
 const info = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
@@ -26,5 +26,22 @@ describe('widgets the frontend adds that /object_info does not list', () => {
 
   it('LoadAudio: the audio player and the upload button follow the required inputs, in that order', () => {
     expect(names('LoadAudio')).toEqual(['audio', null, null])
+  })
+
+  it('a combo with control_after_generate is followed by its control and its filter list, a seed by its control only', () => {
+    const def: ObjectInfoNode = {
+      input: {
+        required: {
+          wildcard: [['a', 'b', 'c'], { control_after_generate: true }],
+          seed: ['INT', { default: 0 }],
+          text: ['STRING', {}],
+        },
+      },
+      output: ['STRING'],
+      name: 'WildcardPick',
+    }
+    expect(widgetLayout(def).map((s) => s.name)).toEqual(['wildcard', null, null, 'seed', null, 'text'])
+    const { inputs } = mapWidgetValues(def, ['b', 'increment', '', 7, 'fixed', 'hello'])
+    expect(inputs).toEqual({ wildcard: 'b', seed: 7, text: 'hello' })
   })
 })
