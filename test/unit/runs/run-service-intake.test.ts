@@ -78,3 +78,17 @@ describe('intake errors name servers as the user named them', () => {
       expect(result.error.message).toMatch(/^attic 4090 rejects this workflow's inputs: node 3 \(KSampler\) steps/)
   })
 })
+
+describe('seed sweeps', () => {
+  it('refuses a seed range over a workflow without any seed, which would queue identical runs', async () => {
+    const noSeed: ApiPrompt = {
+      '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
+      '2': { class_type: 'SaveImage', inputs: { filename_prefix: 'x', images: ['1', 0] } },
+    }
+    const result = await service({ a: { name: 'attic 4090', info: coreObjectInfo() } }).submit({
+      text: text(noSeed),
+      seeds: { from: 1, to: 4 },
+    })
+    expect(result).toMatchObject({ ok: false, error: { code: 'runs/no-seed' } })
+  })
+})
