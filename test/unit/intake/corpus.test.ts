@@ -1,7 +1,8 @@
 /**
  * The corpus test (issue #14): real public workflows (test/fixtures/corpus, see its README) are converted and
- * compared with the API prompt the ComfyUI frontend made from the same workflow (the image's `prompt` chunk).
- * A change to the converter, or a frontend change once the fixtures are re-recorded, shows up here per node.
+ * compared with what the ComfyUI frontend made from the same workflow: today's pinned frontend (1.27.10, recorded by
+ * running it: `*.frontend.json`), and the frontend that made each image (its `prompt` chunk). A change to the
+ * converter, or a frontend change once the fixtures are re-recorded, shows up here per node.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,7 +17,7 @@ const DIR = join(__dirname, '..', '..', 'fixtures', 'corpus')
 const sources = JSON.parse(readFileSync(join(DIR, 'sources.json'), 'utf8')) as { files: string[] }
 const info = JSON.parse(JSON.stringify(objectInfo())) as ObjectInfo
 
-function fixture(path: string, kind: 'workflow' | 'prompt'): unknown {
+function fixture(path: string, kind: 'workflow' | 'prompt' | 'frontend'): unknown {
   const name = path.replace(/\.(png|webp)$/i, '').replace(/\//g, '__')
   return JSON.parse(readFileSync(join(DIR, `${name}.${kind}.json`), 'utf8'))
 }
@@ -68,5 +69,15 @@ describe('real workflows convert as the ComfyUI frontend converted them', () => 
     const result = expectOk(intakeJson(fixture(path, 'workflow'), path, { objectInfo: info }))
     expect(result.source).toBe('workflow')
     expect(differences(result.prompt, fixture(path, 'prompt') as ApiPrompt, result.warnings)).toEqual([])
+  })
+})
+
+describe('real workflows convert exactly as ComfyUI frontend 1.27.10 converts them', () => {
+  it.each(sources.files)('%s', (path) => {
+    const ours = expectOk(intakeJson(fixture(path, 'workflow'), path, { objectInfo: info })).prompt
+    const frontend = fixture(path, 'frontend') as ApiPrompt
+    // The frontend also sends nodes that feed no output; the server never runs them, and intake leaves them out.
+    const expected = Object.fromEntries([...executed(frontend)].map((id) => [id, frontend[id]!]))
+    expect(ours).toEqual(expected)
   })
 })
