@@ -81,3 +81,26 @@ describe('real workflows convert exactly as ComfyUI frontend 1.27.10 converts th
     expect(ours).toEqual(expected)
   })
 })
+
+/** The project's own UI fixtures (test/fixtures/workflows): reroutes, bypass, primitives, subgraphs, legacy UI. */
+const PROJECT_FIXTURES = [
+  'default-graph',
+  'comfyui-examples-img2img',
+  'comfyui-examples-inpaint',
+  'constructed-subgraph',
+  'constructed-v1-bypass-primitive',
+  'frontend-reroute-two-nodes',
+  'legacy-lora-upscale',
+]
+
+describe('the workflow fixtures convert exactly as ComfyUI frontend 1.27.10 converts them', () => {
+  const read = (name: string): unknown =>
+    JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'workflows', name), 'utf8'))
+
+  it.each(PROJECT_FIXTURES)('%s', (name) => {
+    const ours = expectOk(intakeJson(read(`${name}.json`), name, { objectInfo: info })).prompt
+    const frontend = read(`${name}.frontend.json`) as ApiPrompt
+    const expected = Object.fromEntries([...executed(frontend)].map((id) => [id, frontend[id]!]))
+    expect(ours).toEqual(expected)
+  })
+})
