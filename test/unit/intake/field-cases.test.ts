@@ -42,6 +42,18 @@ describe('subgraph instance inputs are matched by name', () => {
     expect(result.prompt).toEqual(expectedPrompt('01-subgraph-instance-missing-input'))
   })
 
+  it('refuses a link from a subgraph input the definition does not declare, naming the subgraph', () => {
+    const workflow = caseJson('01-subgraph-instance-missing-input/workflow.json') as {
+      definitions: { subgraphs: Array<{ inputs: unknown[] }> }
+    }
+    workflow.definitions.subgraphs[0]!.inputs.splice(1) // "width" goes; the inner link from input #1 stays
+    const error = expectErr(intakeJson(workflow, 'x.json', { objectInfo: simInfo() }))
+    expect(error).toMatchObject({
+      code: 'intake/bad-link',
+      message: 'Subgraph "Text to image" has a link from its input #1, but it declares only 1 input.',
+    })
+  })
+
   it('02: instance inputs saved in another order keep positive and negative apart', () => {
     const result = expectOk(intake('02-subgraph-instance-inputs-reordered/workflow.json'))
     expect(result.prompt).toEqual(expectedPrompt('02-subgraph-instance-inputs-reordered'))
