@@ -45,3 +45,25 @@ describe('widgets the frontend adds that /object_info does not list', () => {
     expect(inputs).toEqual({ wildcard: 'b', seed: 7, text: 'hello' })
   })
 })
+
+/** What ComfyUI frontend 1.27.10 built for each class (recorded by running it; see the fixture folder's README). */
+const recorded = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-layouts.json'), 'utf8')
+) as Record<string, { widgets: Array<[string, string]> }>
+
+/** The frontend's widgets as intake's slots: an input's own widget by the input's name (its first), others null. */
+function frontendSlots(classType: string): Array<string | null> {
+  const def = info[classType]!
+  const inputs = new Set(Object.keys({ ...def.input.required, ...def.input.optional }))
+  return recorded[classType]!.widgets.map(([name]) => (inputs.delete(name) ? name : null))
+}
+
+describe('the table matches the widgets ComfyUI frontend 1.27.10 builds', () => {
+  it.each(Object.keys(recorded))('%s', (classType) => {
+    const ours = names(classType)
+    const theirs = frontendSlots(classType)
+    expect(theirs.slice(0, ours.length)).toEqual(ours)
+    // Widgets the frontend adds after all of ours (a capture button, a player) shift nothing.
+    expect(theirs.slice(ours.length).every((name) => name === null)).toBe(true)
+  })
+})
