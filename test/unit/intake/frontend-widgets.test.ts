@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { objectInfo } from '../../../sim/catalog/object-info'
 import { widgetLayout } from '../../../src-main/intake'
 import { mapWidgetValues } from '../../../src-main/intake/widget-values'
 import type { ObjectInfo, ObjectInfoNode } from '../../../src-shared/contract/intake'
@@ -9,7 +10,12 @@ const info = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
 ) as ObjectInfo
 
-const names = (classType: string): Array<string | null> => widgetLayout(info[classType]!).map((s) => s.name)
+/** The simulator's copy of ComfyUI 0.3.64's core classes, for the recorded core nodes (LoadImage, KSampler, …). */
+const core = JSON.parse(JSON.stringify(objectInfo())) as ObjectInfo
+
+const definition = (classType: string): ObjectInfoNode => (info[classType] ?? core[classType])!
+
+const names = (classType: string): Array<string | null> => widgetLayout(definition(classType)).map((s) => s.name)
 
 describe('widgets the frontend adds that /object_info does not list', () => {
   it('Load3D: three buttons and the viewer widget sit between model_file and width', () => {
@@ -53,7 +59,7 @@ const recorded = JSON.parse(
 
 /** The frontend's widgets as intake's slots: an input's own widget by the input's name (its first), others null. */
 function frontendSlots(classType: string): Array<string | null> {
-  const def = info[classType]!
+  const def = definition(classType)
   const inputs = new Set(Object.keys({ ...def.input.required, ...def.input.optional }))
   return recorded[classType]!.widgets.map(([name]) => (inputs.delete(name) ? name : null))
 }
