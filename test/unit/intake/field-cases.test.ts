@@ -54,6 +54,19 @@ describe('subgraph instance inputs are matched by name', () => {
     })
   })
 
+  it('promoted widget values follow the order the instance saved its inputs in', () => {
+    const workflow = caseJson('01-subgraph-instance-missing-input/workflow.json') as {
+      nodes: Array<{ inputs: unknown[]; widgets_values: unknown[] }>
+    }
+    const widget = (name: string, type: string) => ({ name, type, link: null, widget: { name } })
+    workflow.nodes[0]!.inputs = [widget('width', 'INT'), widget('text', 'STRING')] // the definition says text, width
+    workflow.nodes[0]!.widgets_values = [640, 'a castle']
+    const { prompt } = expectOk(intakeJson(workflow, 'x.json', { objectInfo: simInfo() }))
+    // Frontend 1.27.10 rebuilds the inputs in definition order and hands out these values by position
+    // (text 640, width "a castle", which the server refuses); the saved order is what the values were saved in.
+    expect([prompt['10:2']!.inputs.text, prompt['10:5']!.inputs.width]).toEqual(['a castle', 640])
+  })
+
   it('02: instance inputs saved in another order keep positive and negative apart', () => {
     const result = expectOk(intake('02-subgraph-instance-inputs-reordered/workflow.json'))
     expect(result.prompt).toEqual(expectedPrompt('02-subgraph-instance-inputs-reordered'))
