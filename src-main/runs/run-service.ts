@@ -5,7 +5,8 @@
 import type { RunDetail, RunSummary, SubmitRequest, SubmitResult } from '../../src-shared/contract/bridge'
 import type { IntakeResult, ObjectInfo } from '../../src-shared/contract/intake'
 import { err, ok, type Result } from '../../src-shared/contract/result'
-import type { RunOptions } from '../../src-shared/contract/runs'
+import type { ApiPrompt, RunOptions } from '../../src-shared/contract/runs'
+import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import { checkInputValues, intakeFile } from '../intake'
@@ -50,6 +51,8 @@ export class RunService {
       if (!r.ok) return r
       const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null)
       if (!values.ok) return values
+      const seeded = sweep.value ? sweepHasSeed(r.value.prompt, sweep.value, file.name) : ok(null)
+      if (!seeded.ok) return seeded
       parsed.push({ name: file.name, intake: r.value })
     }
     const client = this.deps.runs()
@@ -70,6 +73,7 @@ export class RunService {
   private intakeOptions(serverId: string | null): {
     objectInfo: ObjectInfo | null
     objectInfoByServer: Record<string, ObjectInfo>
+    serverNames: Record<string, string>
   } {
     const byServer: Record<string, ObjectInfo> = {}
     for (const s of this.deps.fleet.list()) {
@@ -78,7 +82,7 @@ export class RunService {
       if (info) byServer[s.id] = info
     }
     const target = serverId ? (byServer[serverId] ?? null) : (Object.values(byServer)[0] ?? null)
-    return { objectInfo: target, objectInfoByServer: byServer }
+    return { objectInfo: target, objectInfoByServer: byServer, serverNames: this.serverNames() }
   }
 
   /** Input values against the /object_info of the servers that could run it (the chosen one, if any). */
@@ -90,8 +94,12 @@ export class RunService {
     const ids = serverId ? [serverId] : (intake.capableServers ?? Object.keys(byServer))
     const infos: Record<string, ObjectInfo> = {}
     for (const id of ids) if (byServer[id]) infos[id] = byServer[id]
-    const names = Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
-    return checkInputValues(intake.prompt, infos, names)
+    return checkInputValues(intake.prompt, infos, this.serverNames())
+  }
+
+  /** Server id → the name the user gave it: intake's messages name servers by it. */
+  private serverNames(): Record<string, string> {
+    return Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
   }
 
   private options(req: SubmitRequest): RunOptions {
@@ -233,6 +241,16 @@ function collectFiles(req: SubmitRequest): Result<{ name: string; bytes: Uint8Ar
     files.push({ name: 'pasted workflow', bytes: Buffer.from(req.text, 'utf8') })
   if (files.length === 0) return err('runs/nothing-to-run', 'Nothing to run: send a workflow file or pasted JSON text')
   return ok(files)
+}
+
+/** A seed or count sweep over a prompt without any seed would queue the same prompt N times: refuse it. */
+function sweepHasSeed(prompt: ApiPrompt, sweep: BatchSweep, name: string): Result<null> {
+  if (sweep.kind !== 'seeds' && sweep.kind !== 'count') return ok(null)
+  if (setPromptSeeds(prompt, 0).changed > 0) return ok(null)
+  return err(
+    'runs/no-seed',
+    `${name} has no seed or noise_seed input (literal or linked to a seed node), so every run of the batch would be the same.`
+  )
 }
 
 function sweepOf(req: SubmitRequest): Result<BatchSweep | null> {
