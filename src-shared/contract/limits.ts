@@ -13,9 +13,10 @@ export const INLINE_EXTRA_BYTES = 16 * 1024
 
 /**
  * A run's workflow input once large values went by reference: only the graph's structure is left, so
- * this is reached by a graph of thousands of nodes. Past it the submit is refused (413).
+ * this is reached by a graph of thousands of nodes (or a long prompt-list batch). Past it the submit is
+ * refused (413); the rest of Temporal's 2 MB is margin for what travels with the input.
  */
-export const RUN_INPUT_MAX_BYTES = 1024 * 1024
+export const RUN_INPUT_MAX_BYTES = 1536 * 1024
 
 /**
  * The child inputs a batch starts in one workflow task (one gRPC message, 4 MB at most): the batch's
