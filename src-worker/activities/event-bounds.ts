@@ -5,6 +5,8 @@
  * short preview, and the whole data is stored by content hash when a store is given.
  */
 import { EVENT_DATA_BYTES } from '../../src-shared/contract/limits'
+import type { RunEvent } from '../../src-shared/contract/runs'
+import { MAX_EVENTS } from '../workflows/run-state'
 
 /** A field longer than this (as JSON) is dropped from an oversized event and previewed instead. */
 const FIELD_BYTES = 256
@@ -36,4 +38,12 @@ export function boundEventData(data: Record<string, unknown>, keep?: KeepPayload
   const result = { ...bounded, ...summary }
   // Many small fields can still add up: then only the summary is kept.
   return Buffer.byteLength(JSON.stringify(result), 'utf8') <= EVENT_DATA_BYTES ? result : summary
+}
+
+/**
+ * The newest events the workflow keeps (it drops older ones past MAX_EVENTS anyway): a graph of thousands
+ * of nodes that finishes between two signals must not make the result thousands of events long.
+ */
+export function newestEvents(events: RunEvent[]): RunEvent[] {
+  return events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events
 }

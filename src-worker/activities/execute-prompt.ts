@@ -32,6 +32,7 @@ import {
 } from './failures'
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { storeOutputs } from './outputs'
+import { newestEvents } from './event-bounds'
 import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
@@ -416,7 +417,7 @@ export class PromptExecution {
       ...boundOutputs(outputs, this.deps.payloads),
       startedAt: this.progress.startedAt,
       finishedAt,
-      events: this.progress.takeEvents(),
+      events: newestEvents(this.progress.takeEvents()),
     }
   }
 

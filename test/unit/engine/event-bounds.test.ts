@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EVENT_DATA_BYTES } from '../../../src-shared/contract/limits'
-import { boundEventData } from '../../../src-worker/activities/event-bounds'
+import { boundEventData, newestEvents } from '../../../src-worker/activities/event-bounds'
+import { MAX_EVENTS } from '../../../src-worker/workflows/run-state'
 import { RunProgress } from '../../../src-worker/activities/run-progress'
 
 describe('event bounds', () => {
@@ -39,5 +40,13 @@ describe('event bounds', () => {
     const [event] = progress.takeEvents()
     expect(JSON.stringify(event).length).toBeLessThan(EVENT_DATA_BYTES + 200)
     expect(progress.nodes['9']).toBe('done')
+  })
+
+  it('a result carries at most the newest MAX_EVENTS events', () => {
+    const events = Array.from({ length: MAX_EVENTS + 700 }, (_, i) => ({ type: 'executing', time: i, data: {} }))
+    const kept = newestEvents(events)
+    expect(kept).toHaveLength(MAX_EVENTS)
+    expect(kept[0]!.time).toBe(700)
+    expect(newestEvents(events.slice(0, 3))).toHaveLength(3)
   })
 })
