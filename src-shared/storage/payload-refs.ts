@@ -75,14 +75,6 @@ export function resolveExtra(
   return JSON.parse(read(store, hash, 'json').toString('utf8')) as Record<string, unknown>
 }
 
-/** True when the prompt or extra_pnginfo carries a reference (the worker needs the payload store). */
-export function hasRefs(prompt: ApiPrompt, extra: Record<string, unknown> | undefined): boolean {
-  if (refOf(extra) !== null) return true
-  return Object.values(prompt).some((n) =>
-    Object.values(n.inputs).some((v) => typeof v === 'string' && MARKER_RE.test(v))
-  )
-}
-
 /**
  * A run's outputs for its result: the list itself when short, else the first INLINE_OUTPUTS as a
  * preview plus the count and a reference to the full list (8,000 frames would exceed the 2 MB limit).
