@@ -42,7 +42,7 @@ export function boundEventData(data: Record<string, unknown>, keep?: KeepPayload
 
 /**
  * The newest events the workflow keeps (it drops older ones past MAX_EVENTS anyway): a graph of thousands
- * of nodes that finishes between two signals must not make the result thousands of events long.
+ * of nodes that runs between two signals must not make a signal or the result thousands of events long.
  */
 export function newestEvents(events: RunEvent[]): RunEvent[] {
   return events.length > MAX_EVENTS ? events.slice(-MAX_EVENTS) : events

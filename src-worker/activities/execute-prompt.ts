@@ -32,7 +32,6 @@ import {
 } from './failures'
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { storeOutputs } from './outputs'
-import { newestEvents } from './event-bounds'
 import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
@@ -417,7 +416,7 @@ export class PromptExecution {
       ...boundOutputs(outputs, this.deps.payloads),
       startedAt: this.progress.startedAt,
       finishedAt,
-      events: newestEvents(this.progress.takeEvents()),
+      events: this.progress.takeEvents(),
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import type { ApiPrompt, NodeState, RunEvent } from '../../src-shared/contract/runs'
 import type { WsMessage } from '../../src-shared/comfy/types'
-import { boundEventData, type KeepPayload } from './event-bounds'
+import { boundEventData, newestEvents, type KeepPayload } from './event-bounds'
 
 export class RunProgress {
   readonly nodes: Record<string, NodeState> = {}
@@ -46,11 +46,11 @@ export class RunProgress {
     return Math.min(1, done / this.total)
   }
 
-  /** Events since the last call (for get_events), without image bytes. */
+  /** Events since the last call (for get_events), without image bytes; at most the newest the workflow keeps. */
   takeEvents(): RunEvent[] {
     const events = this.pendingEvents
     this.pendingEvents = []
-    return events
+    return newestEvents(events)
   }
 
   /** Puts back events a failed signal did not deliver. */

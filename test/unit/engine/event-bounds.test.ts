@@ -49,4 +49,15 @@ describe('event bounds', () => {
     expect(kept[0]!.time).toBe(700)
     expect(newestEvents(events.slice(0, 3))).toHaveLength(3)
   })
+
+  it('RunProgress hands a signal or the result at most the newest MAX_EVENTS events', () => {
+    const prompt = Object.fromEntries(
+      Array.from({ length: MAX_EVENTS + 50 }, (_, i) => [String(i), { class_type: 'Note', inputs: {} }])
+    )
+    const progress = new RunProgress(prompt)
+    for (const id of Object.keys(prompt)) progress.apply({ type: 'executing', data: { node: id, prompt_id: 'p' } }, 1)
+    const taken = progress.takeEvents()
+    expect(taken).toHaveLength(MAX_EVENTS)
+    expect(taken.at(-1)!.data.node).toBe(String(MAX_EVENTS + 49))
+  })
 })
