@@ -1,6 +1,7 @@
 /**
  * Workflows too large for one Temporal payload, through the app as a user sends them (issue #14 item 5,
- * #11 kind 4): a 2.7 MB UI workflow (a Note holding text) runs instead of answering HTTP 500; a graph
+ * #11 kind 4): a 2.7 MB UI workflow (a Note holding text) runs instead of answering HTTP 500, and so does a
+ * 45 MB one (the 50 MB intake limit holds end to end); a graph
  * still over the run-input limit once long values are stored aside is refused with 413 naming the limit;
  * a 3 MB `executed` message leaves the run completed with its image; a finished run's status keeps its
  * prompt_id and attempt; `result?wait_s` waits for the run.
@@ -81,6 +82,13 @@ describe('large workflows through the app', () => {
     const stored = (await fleet.result(r.run_id)) as unknown as { run: { workflow: { nodes: unknown[] } } }
     expect(JSON.stringify(stored.run.workflow).length).toBeGreaterThan(2_700_000)
   })
+
+  test('a 45 MB UI workflow, under the 50 MB intake limit, runs too', async () => {
+    const r = await fleet.executeWorkflow(uiWorkflowWithNote(45_000_000), { name: 'near the intake limit' })
+    expect(r.error).toBeNull()
+    expect(r.status).toBe('completed')
+    expect(r.images).toHaveLength(1)
+  }, 300_000)
 
   test('a graph over the run-input limit is refused with 413 naming the limit, and nothing starts', async () => {
     const before = (await fleet.runs()).length
