@@ -18,6 +18,7 @@ import { BodyTooLarge, empty, internalError, readBody, text } from './net/http-u
 import type { Reply } from './net/http-util'
 import { originRejected } from './net/origin-check'
 import type { SimFaults, SimServerOptions, SimStats } from './types'
+import { noFaults } from './types'
 
 const MAX_UPLOAD = 100 * 1024 * 1024
 
@@ -147,7 +148,7 @@ export class SimServer {
   }
 
   clearFaults(): void {
-    this.setFaults({ hang: false, slowMs: 0, errorAtNode: null, refusePrompt: false })
+    this.setFaults(noFaults())
   }
 
   /** Current faults (copy). */

@@ -54,7 +54,7 @@ export function registerRestRoutes(router: Router, d: RestDeps): void {
     .add('DELETE', '/servers/:id', async (_q, res, p) => sendResult(res, await d.fleet.remove(p.id!)))
     .add('POST', '/workflow/execute', (req, res) => execute(d, req, res))
     .add('GET', '/workflow/status/:id', async (_q, res, p) => json(res, 200, await status(d, p.id!)))
-    .add('GET', '/workflow/result/:id', async (_q, res, p) => json(res, 200, await resultOf(d, p.id!)))
+    .add('GET', '/workflow/result/:id', async (_q, res, p, url) => json(res, 200, await waitedResult(d, p.id!, url)))
     .add('GET', '/workflow/events/:id', async (_q, res, p) => json(res, 200, await events(d, p.id!)))
     .add('POST', '/workflow/cancel/:id', async (_q, res, p) => sendResult(res, await d.runs.cancel(p.id!)))
     .add('POST', '/workflow/rerun/:id', async (_q, res, p) => sendResult(res, await d.runs.rerun(p.id!), 202))
@@ -179,7 +179,7 @@ async function status(d: RestDeps, id: string): Promise<RunStatus> {
           address: d.fleet.list().find((s) => s.id === run.serverId)?.address ?? '',
         }
       : null,
-    prompt_id: null,
+    prompt_id: run.promptId,
     attempt: run.attempt,
     current_node: live.currentNode ? { id: live.currentNode.id, class_type: live.currentNode.classType } : null,
     progress: live.progress,
@@ -212,6 +212,25 @@ async function resultOf(
     thumb_url: `/api/thumbs/${o.hash}`,
   }))
   return { run_id: run.id, status: run.status, error: run.error, images, run }
+}
+
+/**
+ * `?wait_s=N` holds the answer until the run has finished or N seconds (at most MAX_WAIT_S) have passed:
+ * the SDK waits for long runs with a chain of these, each shorter than its HTTP client's timeout.
+ */
+async function waitedResult(d: RestDeps, id: string, url: URL): ReturnType<typeof resultOf> {
+  const asked = Number(url.searchParams.get('wait_s') ?? 0)
+  if (!Number.isFinite(asked) || asked < 0)
+    throw new HttpError(
+      400,
+      'request/bad-wait',
+      `wait_s must be a number of seconds >= 0, not ${JSON.stringify(url.searchParams.get('wait_s'))}`
+    )
+  if (asked > 0) {
+    if (!d.cache.runs.getSummary(id)) throw new HttpError(404, 'runs/unknown', `No run ${id}`)
+    await d.tracker.waitFinished(id, Math.min(asked, MAX_WAIT_S) * 1000)
+  }
+  return await resultOf(d, id)
 }
 
 async function events(d: RestDeps, id: string): Promise<unknown> {

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { BlobStore } from '../../src-shared/storage/blob-store'
 import type { AppInfo, RunSummary, WorkerBootConfig } from '../../src-shared/contract'
 import { err, type Result } from '../../src-shared/contract/result'
 import { ApiServer, type ImageFiles } from '../api/http-server'
@@ -251,7 +252,11 @@ export class AppCore {
         if (this.stopped) return
       }
     }
-    this.runClient = new RunClient(this.temporal.client!, this.taskQueue)
+    this.runClient = new RunClient(
+      this.temporal.client!,
+      this.taskQueue,
+      new BlobStore(join(this.opts.dataDir, 'payloads'))
+    )
     this.worker.setServers(this.fleet.workerServers())
     await this.worker.start().catch((e: Error) => this.log(`worker: ${e.message} (it will be restarted)`))
     this.tracker.start()

@@ -12,6 +12,7 @@ import type { Cache } from '../cache'
 import { checkInputValues, intakeFile } from '../intake'
 import type { FleetLookup } from './fleet-lookup'
 import type { RunClient } from './run-client'
+import { RunInputTooLargeError } from './run-input-size'
 import { isFinal } from './run-states'
 import type { RunTracker } from './run-tracker'
 
@@ -64,8 +65,14 @@ export class RunService {
     const result: SubmitResult = { runIds: [], batchIds: [] }
     for (const p of parsed) {
       const options = this.options(req)
-      if (sweep.value) result.batchIds.push(await this.startBatch(client, p, sweep.value, options, req.name))
-      else result.runIds.push(await this.startOne(client, p, options, req.name))
+      try {
+        if (sweep.value) result.batchIds.push(await this.startBatch(client, p, sweep.value, options, req.name))
+        else result.runIds.push(await this.startOne(client, p, options, req.name))
+      } catch (e) {
+        // The limit is named (413), not Temporal's "Failed to start Workflow" (500).
+        if (e instanceof RunInputTooLargeError) return err('runs/too-large', `${p.name}: ${e.message}`)
+        throw e
+      }
     }
     return ok(result)
   }

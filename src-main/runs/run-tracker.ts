@@ -244,6 +244,8 @@ export class RunTracker {
           serverName: r.serverName,
           gpu: server?.health.device?.name ?? null,
           error: null,
+          promptId: r.promptId,
+          attempt: r.attempt,
         },
         closed
       )

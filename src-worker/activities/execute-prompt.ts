@@ -17,6 +17,7 @@ import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { ComfySocket } from '../../src-shared/comfy/ws-client'
 import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
+import { boundOutputs } from '../../src-shared/storage/payload-refs'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
 import type { Lease } from '../scheduler/slot-pool'
 import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../shared'
@@ -31,6 +32,7 @@ import {
 } from './failures'
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { storeOutputs } from './outputs'
+import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
 import { PromptTracker, type TrackOutcome } from './prompt-tracker'
@@ -64,7 +66,7 @@ export class PromptExecution {
       excludeServers: input.excludeServers,
       minVramFree: input.minVramFree,
     }
-    this.progress = new RunProgress(input.prompt)
+    this.progress = new RunProgress(input.prompt, (json) => deps.payloads.put(Buffer.from(json, 'utf8'), 'json'))
     const info = this.ctx.info
     const send =
       deps.sendProgress ??
@@ -218,10 +220,9 @@ export class PromptExecution {
     let answer
     try {
       answer = await tracker.client.postPrompt({
-        prompt: this.input.prompt,
+        ...postedPrompt(this.input, this.deps.payloads),
         client_id: tracker.clientId,
         prompt_id: this.input.promptId,
-        extra_data: this.input.extraPnginfo === undefined ? {} : { extra_pnginfo: this.input.extraPnginfo },
       })
     } catch (error) {
       throw this.serverGone(server, error)
@@ -412,7 +413,7 @@ export class PromptExecution {
       serverId,
       serverName: name,
       attempt: this.ctx.info.attempt,
-      outputs,
+      ...boundOutputs(outputs, this.deps.payloads),
       startedAt: this.progress.startedAt,
       finishedAt,
       events: this.progress.takeEvents(),

@@ -5,6 +5,7 @@
  */
 import type { ApiPrompt, NodeState, RunEvent } from '../../src-shared/contract/runs'
 import type { WsMessage } from '../../src-shared/comfy/types'
+import { boundEventData, newestEvents, type KeepPayload } from './event-bounds'
 
 export class RunProgress {
   readonly nodes: Record<string, NodeState> = {}
@@ -19,7 +20,11 @@ export class RunProgress {
   private readonly total: number
   private pendingEvents: RunEvent[] = []
 
-  constructor(private readonly prompt: ApiPrompt) {
+  constructor(
+    private readonly prompt: ApiPrompt,
+    /** Where an oversized event's full data is stored (none in pure tests: only the preview is kept). */
+    private readonly keep?: KeepPayload
+  ) {
     let total = 0
     for (const [id, node] of Object.entries(prompt)) {
       this.nodes[id] = 'pending'
@@ -41,11 +46,11 @@ export class RunProgress {
     return Math.min(1, done / this.total)
   }
 
-  /** Events since the last call (for get_events), without image bytes. */
+  /** Events since the last call (for get_events), without image bytes; at most the newest the workflow keeps. */
   takeEvents(): RunEvent[] {
     const events = this.pendingEvents
     this.pendingEvents = []
-    return events
+    return newestEvents(events)
   }
 
   /** Puts back events a failed signal did not deliver. */
@@ -128,7 +133,7 @@ export class RunProgress {
   }
 
   private record(message: WsMessage, now: number): void {
-    const data = { ...(message.data as Record<string, unknown>) }
+    const data = boundEventData({ ...(message.data as Record<string, unknown>) }, this.keep)
     const time = typeof data.timestamp === 'number' ? data.timestamp : now
     this.pendingEvents.push({ type: message.type, time, data })
     this.urgent = true

@@ -73,6 +73,20 @@ describe('run repository', () => {
     expect(thumb && existsSync(thumb)).toBe(true)
   })
 
+  it('keeps the prompt_id and attempt that produced the result (status of a finished run shows them)', async () => {
+    cache.runs.insertRun(newRun('r1'))
+    expect(cache.runs.getRun('r1')).toMatchObject({ promptId: null, attempt: 1 })
+    const done = await cache.finishRun('r1', {
+      status: 'completed',
+      finishedAt: 9,
+      outputs: [],
+      promptId: '5b7c3c1e-0000-4000-8000-000000000001',
+      attempt: 3,
+    })
+    expect(done.ok).toBe(true)
+    expect(cache.runs.getRun('r1')).toMatchObject({ promptId: '5b7c3c1e-0000-4000-8000-000000000001', attempt: 3 })
+  })
+
   it('refuses outputs whose file is not in the image store, and unknown runs', async () => {
     cache.runs.insertRun(newRun('r1'))
     const missing = await cache.finishRun('r1', {
