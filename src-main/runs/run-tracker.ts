@@ -15,7 +15,8 @@ import { BatchStore } from './batch-store'
 import { BatchTracker } from './batch-tracker'
 import { RUN_WORKFLOW, type RunClient } from './run-client'
 import { applyProgressEvent, applyStatusSnapshot, newLiveRun, type LiveRun } from './live-run'
-import { endOf, finalNodes, mergeNodes } from './run-outcome'
+import { finalNodes, mergeNodes } from '../../src-shared/runs/node-states'
+import { endOf } from './run-outcome'
 import { isFinal } from './run-states'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
