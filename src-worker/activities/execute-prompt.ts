@@ -15,6 +15,7 @@ import { modelsUsed } from '../../src-shared/comfy/capabilities'
 import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
 import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { ComfySocket } from '../../src-shared/comfy/ws-client'
+import { parseExecutionError } from '../../src-shared/comfy/ws-messages'
 import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
@@ -388,8 +389,11 @@ export class PromptExecution {
     const server = this.deps.directory.get(serverId)
     const name = server?.name ?? serverId
     const messages = entry.status.messages
-    const error = messages.find(([event]) => event === 'execution_error')?.[1] as ExecutionErrorData | undefined
-    if (error !== undefined) {
+    const found = messages.find(([event]) => event === 'execution_error')
+    // The server's own record, so not trusted: missing fields get defaults, a shapeless one a placeholder.
+    const error =
+      found && (parseExecutionError(found[1]) ?? parseExecutionError({ prompt_id: this.record?.promptId ?? '' }))
+    if (error) {
       this.progress.apply({ type: 'execution_error', data: error }, Date.now())
       await this.reporter.flush()
       throw executionFailure(error, name, this.oomRetryFor(serverId, error))
