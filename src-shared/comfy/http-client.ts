@@ -3,7 +3,7 @@
  * "did not answer" (ComfyUnreachableError) and "answered with an error" (ComfyHttpError), because the
  * engine fails over on the first and reports the second.
  */
-import { ComfyHttpError, ComfyUnreachableError } from './errors'
+import { ComfyHttpError, ComfyRefusedAnswer, ComfyUnreachableError } from './errors'
 import type {
   HistoryEntry,
   ImageRef,
@@ -17,8 +17,21 @@ import type {
 export interface ComfyHttpOptions {
   /** Per-request timeout for control calls (queue, history, prompt). */
   timeoutMs?: number
-  /** Timeout for downloads and /object_info, which can be large. */
+  /** Timeout for /object_info, which can be large; a download's limit is on silence, not on its length. */
   longTimeoutMs?: number
+  /** A download fails when no byte has arrived for this long (a slow but flowing one is never cut). */
+  idleTimeoutMs?: number
+  /** The largest output file accepted from /view. */
+  maxDownloadBytes?: number
+}
+
+/** Output files larger than this are refused: a server cannot fill the disk with one answer. */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024 ** 3
+
+/** A /view answer being read: its chunks arrive as the server sends them. */
+export interface Download {
+  contentType: string
+  chunks: AsyncIterable<Uint8Array>
 }
 
 export type PostPromptResult =
@@ -28,11 +41,15 @@ export class ComfyHttpClient {
   readonly address: string
   private readonly timeoutMs: number
   private readonly longTimeoutMs: number
+  private readonly idleTimeoutMs: number
+  private readonly maxDownloadBytes: number
 
   constructor(address: string, options: ComfyHttpOptions = {}) {
     this.address = address.replace(/\/+$/, '')
     this.timeoutMs = options.timeoutMs ?? 5_000
     this.longTimeoutMs = options.longTimeoutMs ?? 30_000
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000
+    this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
   }
 
   /** POST /prompt. A 400 is a normal answer (validation failed), not an exception. */
@@ -83,13 +100,58 @@ export class ComfyHttpClient {
     return (await this.getJson('GET /object_info', '/object_info', this.longTimeoutMs)) as ObjectInfo
   }
 
-  /** GET /view of an output image: its bytes and content type. */
-  async view(image: ImageRef): Promise<{ bytes: Buffer; contentType: string }> {
+  /**
+   * GET /view of an output file, streamed: the caller stores the chunks as they come, so memory stays
+   * bounded whatever the size. It fails when the server goes silent for `idleTimeoutMs` (as unreachable,
+   * so the caller's patience applies) or sends more than `maxDownloadBytes` (refused).
+   */
+  async view(image: ImageRef): Promise<Download> {
     const query = new URLSearchParams({ filename: image.filename, subfolder: image.subfolder, type: image.type })
-    const res = await this.request('GET /view', `/view?${query.toString()}`, {}, this.longTimeoutMs)
-    if (!res.ok) throw new ComfyHttpError(this.address, 'GET /view', res.status, await readBody(res))
-    const bytes = Buffer.from(await res.arrayBuffer())
-    return { bytes, contentType: res.headers.get('content-type') ?? 'application/octet-stream' }
+    const idle = new IdleAbort(this.idleTimeoutMs)
+    const res = await this.request('GET /view', `/view?${query.toString()}`, { signal: idle.signal })
+    if (!res.ok) {
+      idle.stop()
+      throw new ComfyHttpError(this.address, 'GET /view', res.status, await readBody(res))
+    }
+    const declared = Number(res.headers.get('content-length') ?? NaN)
+    if (declared > this.maxDownloadBytes) {
+      idle.stop()
+      await res.body?.cancel()
+      throw this.tooLarge(declared)
+    }
+    return {
+      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
+      chunks: this.chunksOf(res, idle),
+    }
+  }
+
+  private async *chunksOf(res: Response, idle: IdleAbort): AsyncGenerator<Uint8Array> {
+    if (res.body === null) return idle.stop()
+    const reader = res.body.getReader()
+    let total = 0
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) return
+        idle.reset()
+        total += value.byteLength
+        if (total > this.maxDownloadBytes) throw this.tooLarge(total)
+        yield value
+      }
+    } catch (error) {
+      if (error instanceof ComfyRefusedAnswer) throw error
+      throw new ComfyUnreachableError(this.address, 'GET /view', describeFetchError(idle.reason ?? error))
+    } finally {
+      idle.stop()
+      reader.releaseLock()
+      await res.body.cancel().catch(() => undefined)
+    }
+  }
+
+  private tooLarge(bytes: number): ComfyRefusedAnswer {
+    const size = (n: number): string => (n < 1024 ** 2 ? `${Math.ceil(n / 1024)} KB` : `${Math.ceil(n / 1024 ** 2)} MB`)
+    const reason = `a file of at least ${size(bytes)}, more than the ${size(this.maxDownloadBytes)} accepted`
+    return new ComfyRefusedAnswer(this.address, 'GET /view', reason)
   }
 
   private async getJson(operation: string, path: string, timeoutMs?: number): Promise<unknown> {
@@ -106,15 +168,55 @@ export class ComfyHttpClient {
   }
 
   private async request(operation: string, path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
+    let res: Response
     try {
-      return await fetch(`${this.address}${path}`, {
+      res = await fetch(`${this.address}${path}`, {
         ...init,
         headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(timeoutMs ?? this.timeoutMs),
+        signal: init.signal ?? AbortSignal.timeout(timeoutMs ?? this.timeoutMs),
+        // A server may not send the worker to another host (blind SSRF; its answer would be stored).
+        redirect: 'manual',
       })
     } catch (error) {
       throw new ComfyUnreachableError(this.address, operation, describeFetchError(error))
     }
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel()
+      const to = res.headers.get('location') ?? '(no location)'
+      throw new ComfyRefusedAnswer(this.address, operation, `a redirect to ${to.slice(0, 200)}, which is not followed`)
+    }
+    return res
+  }
+}
+
+/** An abort signal that fires after `ms` without a reset: a timeout on silence, not on the whole transfer. */
+class IdleAbort {
+  private readonly controller = new AbortController()
+  private timer: NodeJS.Timeout
+  reason: Error | null = null
+
+  constructor(private readonly ms: number) {
+    this.timer = this.arm()
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal
+  }
+
+  reset(): void {
+    clearTimeout(this.timer)
+    this.timer = this.arm()
+  }
+
+  stop(): void {
+    clearTimeout(this.timer)
+  }
+
+  private arm(): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.reason = new Error(`no data for ${Math.round(this.ms / 1000)} s`)
+      this.controller.abort(this.reason)
+    }, this.ms)
   }
 }
 

@@ -84,6 +84,16 @@ export function interruptedFailure(nodeId: string | null, serverName: string): A
   return ApplicationFailure.create({ message, type: FAILURE.interrupted, nonRetryable: true, details: [info] })
 }
 
+/**
+ * An output the worker will not store (larger than the cap, or behind a redirect). Not retried: the
+ * server would answer the same; the message says which file and why.
+ */
+export function refusedOutputFailure(filename: string, reason: string): ApplicationFailure {
+  const message = `Output ${filename} was not stored: ${reason}`
+  const info: RunErrorInfo = { kind: 'execution', message }
+  return ApplicationFailure.create({ message, type: FAILURE.outputRefused, nonRetryable: true, details: [info] })
+}
+
 /** Retryable: the next attempt reattaches or fails over. */
 export function unavailableFailure(message: string): ApplicationFailure {
   const info: RunErrorInfo = { kind: 'unavailable', message }
