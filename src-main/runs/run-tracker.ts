@@ -252,7 +252,13 @@ export class RunTracker {
       const ended = endOf(e)
       if (ended)
         await this.finish(runId, { status: ended.status, finishedAt: Date.now(), outputs: [], error: ended.error })
-      else live.finalizing = false
+      else {
+        // Not a closed workflow: the connection was lost, or recording the end failed. Either way the run is
+        // tried again, but a failure to record is said, not swallowed (a run stuck 'running' with no word).
+        if (!(e instanceof Error && /connect|unavailable|deadline/i.test(e.message)))
+          this.deps.log(`could not record the end of ${runId} yet: ${e instanceof Error ? e.message : String(e)}`)
+        live.finalizing = false
+      }
     }
   }
 

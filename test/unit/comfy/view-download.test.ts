@@ -13,6 +13,7 @@ import { ApplicationFailure } from '@temporalio/common'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ComfyRefusedAnswer, ComfyUnreachableError } from '../../../src-shared/comfy/errors'
 import { ComfyHttpClient, type ComfyHttpOptions } from '../../../src-shared/comfy/http-client'
+import type { NodeOutput } from '../../../src-shared/comfy/types'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
 import { storeOutputs } from '../../../src-worker/activities/outputs'
 
@@ -37,7 +38,7 @@ function store(): BlobStore {
   return new BlobStore(dir)
 }
 
-const OUTPUT = { '9': { images: [{ filename: 'out.mp4', subfolder: '', type: 'output' }] } }
+const OUTPUT: Record<string, NodeOutput> = { '9': { images: [{ filename: 'out.mp4', subfolder: '', type: 'output' }] } }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /** Sends `chunks` pieces of `size` bytes, `gapMs` apart; then ends, or stalls when `stallAfter` is reached. */
