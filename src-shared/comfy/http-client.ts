@@ -88,6 +88,11 @@ export class ComfyHttpClient {
     await this.postJson('POST /interrupt', '/interrupt', { prompt_id: promptId })
   }
 
+  /** POST /free: `free_memory` also resets ComfyUI's node cache (applied after the running prompt). */
+  async free(options: { unloadModels: boolean; freeMemory: boolean }): Promise<void> {
+    await this.postJson('POST /free', '/free', { unload_models: options.unloadModels, free_memory: options.freeMemory })
+  }
+
   async deleteHistory(promptIds: string[]): Promise<void> {
     await this.postJson('POST /history', '/history', { delete: promptIds })
   }

@@ -17,6 +17,7 @@ import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { ComfySocket } from '../../src-shared/comfy/ws-client'
 import { parseExecutionError } from '../../src-shared/comfy/ws-messages'
 import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
+import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
 import type { Lease } from '../scheduler/slot-pool'
@@ -26,11 +27,13 @@ import {
   capabilityFailure,
   executionFailure,
   interruptedFailure,
+  missingOutputsFailure,
   isOutOfMemory,
   unavailableFailure,
   validationFailure,
 } from './failures'
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
+import { freshPrompt, MissingOutputs } from './fresh-prompt'
 import { storeOutputs } from './outputs'
 import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
@@ -51,11 +54,15 @@ export class PromptExecution {
   private tracker: PromptTracker | null = null
   private heartbeatTimer: NodeJS.Timeout | null = null
   private startedLocal: number | null = null
+  /** What is posted: the input's prompt, or, after its cached outputs were found gone, a fresh variant. */
+  private posted: ApiPrompt
+  private reranFresh = false
 
   constructor(
     private readonly deps: EngineDeps,
     private readonly input: ExecuteInput
   ) {
+    this.posted = input.prompt
     this.request = {
       runId: input.runId,
       prompt: input.prompt,
@@ -107,8 +114,10 @@ export class PromptExecution {
   private async execute(): Promise<ExecuteResult> {
     // Attempt 1 is the first time this prompt_id leaves the workflow: nothing to find yet.
     const found = this.ctx.info.attempt > 1 ? await this.cancellable(this.locate()) : null
-    if (found?.state === 'done') return await this.finish(found.serverId, found.address, found.entry)
-    if (found !== null && found !== undefined) {
+    if (found?.state === 'done') {
+      const done = await this.finishOrRerun(found.serverId, found.address, found.entry)
+      if (done !== null) return done
+    } else if (found !== null && found !== undefined) {
       this.lease = this.deps.pool.adopt(found.serverId, this.request, found.state)
       this.place(found.serverId, found.address)
       this.deps.log(
@@ -149,7 +158,7 @@ export class PromptExecution {
     if (lease === null) throw new Error('internal: no lease')
     switch (outcome.kind) {
       case 'done':
-        return await this.finish(lease.serverId, tracker.client.address, outcome.entry)
+        return await this.finishOrRerun(lease.serverId, tracker.client.address, outcome.entry)
       case 'moved':
         await this.submit()
         return null
@@ -219,7 +228,7 @@ export class PromptExecution {
     let answer
     try {
       answer = await tracker.client.postPrompt({
-        prompt: this.input.prompt,
+        prompt: this.posted,
         client_id: tracker.clientId,
         prompt_id: this.input.promptId,
         extra_data: this.input.extraPnginfo === undefined ? {} : { extra_pnginfo: this.input.extraPnginfo },
@@ -382,6 +391,32 @@ export class PromptExecution {
     this.request = { ...this.request, excludeServers: [...(this.request.excludeServers ?? []), from.serverId] }
     this.deps.log('info', `run ${this.input.runId}: moved off ${from.serverId}, which is being removed`)
     await this.placeAndSubmit()
+  }
+
+  /**
+   * finish(), but when the server no longer has the finished prompt's output files (ComfyUI answered from its
+   * cache with files since cleaned from disk) the prompt runs again once with the cache defeated, and null
+   * says to keep tracking it. See fresh-prompt.ts for why this and not a retry.
+   */
+  private async finishOrRerun(serverId: string, address: string, entry: HistoryEntry): Promise<ExecuteResult | null> {
+    try {
+      return await this.finish(serverId, address, entry)
+    } catch (error) {
+      if (!(error instanceof MissingOutputs)) throw error
+      if (this.reranFresh) throw missingOutputsFailure(error, this.deps.directory.get(serverId)?.name ?? serverId)
+      this.reranFresh = true
+      const fresh = freshPrompt(this.posted, error, this.input.promptId)
+      const client = this.clientOf(serverId, address)
+      // The stale entry goes first: a retry of this attempt must not find it and fetch the same 404s.
+      await client.deleteHistory([this.input.promptId])
+      if (fresh.needsFree) await client.free({ unloadModels: false, freeMemory: true })
+      this.posted = fresh.prompt
+      this.deps.log('info', `run ${this.input.runId}: ${error.message}; running it again with the cache defeated`)
+      this.progress.restart(Date.now(), { reason: 'cached outputs gone', serverId, missing: error.files })
+      if (this.lease === null) await this.placeAndSubmit()
+      else await this.submit()
+      return null
+    }
   }
 
   /** Turns a history entry into the result or the failure it describes. */

@@ -94,6 +94,13 @@ export function refusedOutputFailure(filename: string, reason: string): Applicat
   return ApplicationFailure.create({ message, type: FAILURE.outputRefused, nonRetryable: true, details: [info] })
 }
 
+/** The outputs were still gone after the prompt ran again with the cache defeated: say so, do not loop. */
+export function missingOutputsFailure(error: Error, serverName: string): ApplicationFailure {
+  const message = `Outputs missing on ${serverName} even after running the prompt again: ${error.message}`
+  const info: RunErrorInfo = { kind: 'execution', message }
+  return ApplicationFailure.create({ message, type: FAILURE.outputRefused, nonRetryable: true, details: [info] })
+}
+
 /** Retryable: the next attempt reattaches or fails over. */
 export function unavailableFailure(message: string): ApplicationFailure {
   const info: RunErrorInfo = { kind: 'unavailable', message }

@@ -9,7 +9,8 @@ import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import { imageSize } from '../../src-shared/comfy/png-size'
 import type { ImageRef, NodeOutput } from '../../src-shared/comfy/types'
 import type { BlobStore, StreamedBlob } from '../../src-shared/storage/blob-store'
-import { ComfyRefusedAnswer } from '../../src-shared/comfy/errors'
+import { ComfyHttpError, ComfyRefusedAnswer } from '../../src-shared/comfy/errors'
+import { MissingOutputs } from './fresh-prompt'
 import { refusedOutputFailure } from './failures'
 
 export async function storeOutputs(
@@ -18,9 +19,15 @@ export async function storeOutputs(
   outputs: Record<string, NodeOutput>
 ): Promise<OutputRef[]> {
   const refs: OutputRef[] = []
+  const missing: { nodeId: string; filename: string }[] = []
   for (const [nodeId, output] of Object.entries(outputs)) {
     for (const file of fileRefs(output)) {
-      const { hash, bytes, head, format } = await download(client, blobs, file)
+      const stored = await download(client, blobs, file)
+      if (stored === null) {
+        missing.push({ nodeId, filename: file.filename })
+        continue
+      }
+      const { hash, bytes, head, format } = stored
       const size = imageSize(head)
       refs.push({
         hash,
@@ -35,21 +42,26 @@ export async function storeOutputs(
       })
     }
   }
+  if (missing.length > 0) throw new MissingOutputs(missing)
   return refs
 }
 
-/** One file from /view into the store; a refused answer fails the run at once, naming the file. */
+/**
+ * One file from /view into the store; null when the server no longer has it (404). A refused answer fails
+ * the run at once, naming the file.
+ */
 async function download(
   client: ComfyHttpClient,
   blobs: BlobStore,
   file: ImageRef
-): Promise<StreamedBlob & { format: string }> {
+): Promise<(StreamedBlob & { format: string }) | null> {
   try {
     const { chunks, contentType } = await client.view(file)
     const format = extensionOf(file.filename, contentType)
     return { ...(await blobs.putStream(chunks, format)), format }
   } catch (error) {
     if (error instanceof ComfyRefusedAnswer) throw refusedOutputFailure(file.filename, error.message)
+    if (error instanceof ComfyHttpError && error.status === 404) return null
     throw error
   }
 }
