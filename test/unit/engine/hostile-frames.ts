@@ -35,7 +35,8 @@ function mutateValue(value: unknown, prng: Prng): unknown {
   const keys = Object.keys(record)
   if (keys.length === 0) return prng.pick(HOSTILE_VALUES)
   const key = prng.pick(keys)
-  const out: Record<string, unknown> = Array.isArray(value) ? ([...(value as unknown[])] as never) : { ...record }
+  // An array stays an array (indexed by string keys like any object), so its mutants are still lists.
+  const out = (Array.isArray(value) ? [...(value as unknown[])] : { ...record }) as Record<string, unknown>
   const roll = prng.next()
   if (roll < 0.25) delete out[key]
   else if (roll < 0.4) out[prng.pick(HOSTILE_IDS)] = record[key]
