@@ -97,12 +97,10 @@ async function readCapped(
   const chunks: Buffer[] = []
   let total = 0
   try {
+    // Leaving the loop early cancels the stream (the iterator's return()), so nothing more is read.
     for await (const chunk of response.body ?? []) {
       total += chunk.byteLength
-      if (total > maxBytes) {
-        await response.body?.cancel()
-        throw tooBig()
-      }
+      if (total > maxBytes) break
       chunks.push(Buffer.from(chunk))
     }
   } catch (error) {
@@ -112,6 +110,7 @@ async function readCapped(
     }
     throw new ProbeError('unreachable', `${address}${path} stopped answering: ${String(error)}.`)
   }
+  if (total > maxBytes) throw tooBig()
   return Buffer.concat(chunks)
 }
 

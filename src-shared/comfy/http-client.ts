@@ -23,6 +23,8 @@ export interface ComfyHttpOptions {
   idleTimeoutMs?: number
   /** The largest output file accepted from /view. */
   maxDownloadBytes?: number
+  /** The largest JSON answer (queue, history, errors) accepted; default {@link MAX_JSON_BYTES}. */
+  maxJsonBytes?: number
 }
 
 /** Output files larger than this are refused: a server cannot fill the disk with one answer. */
@@ -43,6 +45,7 @@ export class ComfyHttpClient {
   private readonly longTimeoutMs: number
   private readonly idleTimeoutMs: number
   private readonly maxDownloadBytes: number
+  private readonly maxJsonBytes: number
 
   constructor(address: string, options: ComfyHttpOptions = {}) {
     this.address = address.replace(/\/+$/, '')
@@ -50,12 +53,13 @@ export class ComfyHttpClient {
     this.longTimeoutMs = options.longTimeoutMs ?? 30_000
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
+    this.maxJsonBytes = options.maxJsonBytes ?? MAX_JSON_BYTES
   }
 
   /** POST /prompt. A 400 is a normal answer (validation failed), not an exception. */
   async postPrompt(body: PostPromptBody): Promise<PostPromptResult> {
     const res = await this.request('POST /prompt', '/prompt', { method: 'POST', body: JSON.stringify(body) })
-    const parsed = await readBody(res)
+    const parsed = await this.readBody(res, 'POST /prompt')
     if (res.ok) {
       const ok = parsed as { prompt_id?: string; number?: number }
       return { ok: true, promptId: ok.prompt_id ?? body.prompt_id, number: ok.number ?? 0 }
@@ -116,7 +120,7 @@ export class ComfyHttpClient {
     const res = await this.request('GET /view', `/view?${query.toString()}`, { signal: idle.signal })
     if (!res.ok) {
       idle.stop()
-      throw new ComfyHttpError(this.address, 'GET /view', res.status, await readBody(res))
+      throw new ComfyHttpError(this.address, 'GET /view', res.status, await this.readBody(res, 'GET /view'))
     }
     const declared = Number(res.headers.get('content-length') ?? NaN)
     if (declared > this.maxDownloadBytes) {
@@ -159,16 +163,37 @@ export class ComfyHttpClient {
     return new ComfyRefusedAnswer(this.address, 'GET /view', reason)
   }
 
+  /** A JSON answer (or its text), read up to the cap: a server cannot make the worker hold more. */
+  private async readBody(res: Response, operation: string): Promise<unknown> {
+    const chunks: Uint8Array[] = []
+    let total = 0
+    // Leaving the loop early cancels the stream (the iterator's return()), so nothing more is read.
+    for await (const chunk of res.body ?? []) {
+      total += chunk.byteLength
+      if (total > this.maxJsonBytes) break
+      chunks.push(chunk)
+    }
+    if (total > this.maxJsonBytes)
+      throw new ComfyRefusedAnswer(this.address, operation, `an answer of over ${this.maxJsonBytes} bytes`)
+    const text = Buffer.concat(chunks).toString('utf8')
+    if (text === '') return null
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      return text
+    }
+  }
+
   private async getJson(operation: string, path: string, timeoutMs?: number): Promise<unknown> {
     const res = await this.request(operation, path, {}, timeoutMs)
-    const body = await readBody(res)
+    const body = await this.readBody(res, operation)
     if (!res.ok) throw new ComfyHttpError(this.address, operation, res.status, body)
     return body
   }
 
   private async postJson(operation: string, path: string, payload: unknown): Promise<void> {
     const res = await this.request(operation, path, { method: 'POST', body: JSON.stringify(payload) })
-    const body = await readBody(res)
+    const body = await this.readBody(res, operation)
     if (!res.ok) throw new ComfyHttpError(this.address, operation, res.status, body)
   }
 
@@ -225,15 +250,11 @@ class IdleAbort {
   }
 }
 
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text()
-  if (text === '') return null
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
+/**
+ * JSON answers (queue, history, errors) are read up to this size: a prompt's history entry with thousands of
+ * outputs is well under 10 MB, and a server that sends more cannot make the worker hold it.
+ */
+export const MAX_JSON_BYTES = 64 * 1024 ** 2
 
 function describeFetchError(error: unknown): string {
   if (!(error instanceof Error)) return String(error)

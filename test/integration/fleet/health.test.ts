@@ -202,7 +202,8 @@ async function hostileServer(objectInfoBody: string): Promise<{ url: string; hit
       return res.end(JSON.stringify({ system, devices: [{ name: 'evil', type: 'cuda', vram_total: 1, vram_free: 1 }] }))
     }
     if (path === '/prompt') return res.end(JSON.stringify({ exec_info: { queue_remaining: 0 } }))
-    if (path === '/object_info') return res.end(objectInfoBody)
+    // Written, then ended: sent chunked, without a content-length, so only counting the bytes can stop it.
+    if (path === '/object_info') return res.write(objectInfoBody, () => res.end())
     res.statusCode = 404
     res.end('{}')
   })

@@ -116,4 +116,17 @@ describe('/view downloads', () => {
     expect(readdirSync(blobs.root)).toEqual([])
     await expect(client(address).getQueue()).rejects.toBeInstanceOf(ComfyRefusedAnswer)
   })
+
+  it('a JSON answer (queue, history) over the cap is refused, whatever its length header says', async () => {
+    const address = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write(`{"queue_running":[],"queue_pending":[],"pad":"${'x'.repeat(4096)}"}`, () => res.end())
+    })
+    const error = await client(address, { maxJsonBytes: 1024 })
+      .getQueue()
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ComfyRefusedAnswer)
+    expect((error as Error).message).toContain('GET /queue with an answer of over 1024 bytes')
+    await expect(client(address).getQueue()).resolves.toMatchObject({ queue_running: [] })
+  })
 })
