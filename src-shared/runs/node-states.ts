@@ -70,6 +70,17 @@ export function finishOthers(nodes: NodeMap, runningId: string, at: number): Nod
   return out
 }
 
+/**
+ * The same rule over bare states (the worker's fold of ComfyUI's `executing`): every node still running is
+ * done, and `id` runs when it is one of the prompt's nodes. Returns whether `id` is known. Mutates `states`.
+ */
+export function startNodeState(states: Record<string, NodeState>, id: string | null): boolean {
+  for (const [other, state] of Object.entries(states)) if (other !== id && state === 'running') states[other] = 'done'
+  if (id === null || !Object.hasOwn(states, id)) return false
+  states[id] = 'running'
+  return true
+}
+
 /** Folds one node's change into a new record (a starting node finishes the one before it). */
 export function applyNodeChange(nodes: NodeMap, id: string, change: NodeChange, now: number): NodeMap {
   const before = change.nodeState === 'running' ? finishOthers(nodes, id, own(nodes, id)?.started_at ?? now) : nodes

@@ -5,7 +5,14 @@
  */
 import type { ApiPrompt, NodeState, RunEvent } from '../../src-shared/contract/runs'
 import type { WsMessage } from '../../src-shared/comfy/types'
-import { completedState, finiteProgress, hasOwnKey, own, safeRecord } from '../../src-shared/runs/node-states'
+import {
+  completedState,
+  finiteProgress,
+  hasOwnKey,
+  own,
+  safeRecord,
+  startNodeState,
+} from '../../src-shared/runs/node-states'
 
 export class RunProgress {
   /** Null-prototype: a server's node id is only ever a key (see src-shared/runs/node-states). */
@@ -119,14 +126,10 @@ export class RunProgress {
   }
 
   private onExecuting(nodeId: string | null): void {
-    if (this.current !== null && this.nodes[this.current.id] === 'running') this.nodes[this.current.id] = 'done'
     this.nodeProgress = null
-    if (nodeId === null || !hasOwnKey(this.nodes, nodeId)) {
-      this.current = null
-    } else {
-      this.nodes[nodeId] = 'running'
-      this.current = { id: nodeId, class_type: own(this.prompt, nodeId)?.class_type ?? 'unknown' }
-    }
+    const known = startNodeState(this.nodes, nodeId)
+    this.current =
+      known && nodeId !== null ? { id: nodeId, class_type: own(this.prompt, nodeId)?.class_type ?? 'unknown' } : null
     this.urgent = true
   }
 

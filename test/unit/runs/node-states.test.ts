@@ -11,6 +11,7 @@ import {
   own,
   safeRecord,
   shownNodeState,
+  startNodeState,
 } from '../../../src-shared/runs/node-states'
 
 const change = (nodeState: NodeStatus['state'] | null, classType: string | null = null) => ({
@@ -40,6 +41,17 @@ describe('node-state fold', () => {
     expect(nodes['8']).toMatchObject({ state: 'running', started_at: 2_000 })
     const unchanged = safeRecord<NodeStatus>([['1', { state: 'done', class_type: 'X' }]])
     expect(finishOthers(unchanged, '2', 5)).toBe(unchanged)
+  })
+
+  it('over bare states, a starting node finishes the running one; an unknown id only finishes it', () => {
+    const states = safeRecord<NodeStatus['state']>([
+      ['3', 'running'],
+      ['8', 'pending'],
+    ])
+    expect(startNodeState(states, '8')).toBe(true)
+    expect({ ...states }).toEqual({ '3': 'done', '8': 'running' })
+    expect(startNodeState(states, 'constructor')).toBe(false)
+    expect({ ...states }).toEqual({ '3': 'done', '8': 'done' })
   })
 
   it('a snapshot of states changes known nodes only and ignores values that are not states', () => {
