@@ -183,7 +183,10 @@ async function drive(
         target = `${f.sim.name} for ${f.downMs} ms`
       }
     } else if (f.kind === 'hostile-frames') {
-      f.sim.sendHostileFrames()
+      // Frames carry the running prompt's id, so a server with a prompt running is the one that tests the fold.
+      const busy = sims.find((s) => !down.has(s) && s.stats().running !== null) ?? f.sim
+      busy.sendHostileFrames()
+      target = `${busy.name} (running ${busy.stats().running ?? 'nothing'})`
     } else {
       f.sim.dropWebSockets()
     }
