@@ -183,10 +183,12 @@ async function drive(
         target = `${f.sim.name} for ${f.downMs} ms`
       }
     } else if (f.kind === 'hostile-frames') {
-      // Frames carry the running prompt's id, so a server with a prompt running is the one that tests the fold.
-      const busy = sims.find((s) => !down.has(s) && s.stats().running !== null) ?? f.sim
-      busy.sendHostileFrames()
-      target = `${busy.name} (running ${busy.stats().running ?? 'nothing'})`
+      // Frames carry the running prompt's id, so a server with a prompt running is the one that tests the fold;
+      // with none running, every server sends them (to the worker's idle sockets).
+      const up = sims.filter((s) => !down.has(s))
+      const busy = up.find((s) => s.stats().running !== null)
+      for (const sim of busy ? [busy] : up) sim.sendHostileFrames()
+      target = busy ? `${busy.name} (running ${busy.stats().running})` : 'every server (none running)'
     } else {
       f.sim.dropWebSockets()
     }
