@@ -139,6 +139,7 @@ export const FAILURE = {
   oomRetry: 'ComfyOutOfMemoryRetry',
   unavailable: 'ComfyServerUnavailable',
   interrupted: 'ComfyInterrupted',
+  outputRefused: 'ComfyOutputRefused',
 } as const
 
 export const getStatusQuery = defineQuery<RunStatus>('get_status')

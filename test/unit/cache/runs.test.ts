@@ -176,4 +176,17 @@ describe('run repository', () => {
         .sort()
     ).toEqual(['mp4', 'png'])
   })
+
+  it('keeps a truncated PNG (header readable, pixels not) without a thumbnail, and records the end', async () => {
+    // bughunt/truncated-png-output-run-stuck-running: the metadata reads, the decode fails.
+    cache.runs.insertRun(newRun('cut'))
+    const whole = await pngBytes(256, 256, 200)
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6))
+    const output = { ...storeOutput(cache, Buffer.alloc(0)), hash: cache.images.blobs.put(cut, 'png') }
+    const done = await cache.finishRun('cut', { status: 'completed', finishedAt: 1, outputs: [output] })
+    expect(done).toMatchObject({ ok: true, value: { outputsCount: 1 } })
+    expect(cache.runs.getRun('cut')?.status).toBe('completed')
+    expect(cache.findThumbnail(output.hash)).toBeNull()
+    expect(cache.findImage(output.hash)?.format).toBe('png')
+  })
 })
