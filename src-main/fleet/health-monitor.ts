@@ -5,7 +5,9 @@
  * argv. Listeners hear about every change that matters (not about every latency sample).
  */
 import type { GpuDevice, HealthState, ServerCapabilities, ServerHealth } from '../../src-shared/contract/servers'
-import { ProbeError, getJson, parseObjectInfo, parseQueue, parseSystemStats, type SystemStats } from './comfy-probe'
+import { capabilitiesFromObjectInfo } from '../../src-shared/comfy/capabilities'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import type { SystemStats } from '../../src-shared/comfy/types'
 
 export interface HealthMonitorOptions {
   /** Time between checks of an answering server. */
@@ -186,11 +188,19 @@ export class HealthMonitor {
     return Math.min(delay, this.options.backoffMaxMs)
   }
 
+  private clientFor(address: string): ComfyHttpClient {
+    return new ComfyHttpClient(address, {
+      timeoutMs: this.options.timeoutMs,
+      longTimeoutMs: this.options.objectInfoTimeoutMs,
+    })
+  }
+
   private async probe(id: string, watched: Watched, generation: number): Promise<ServerHealth> {
     const started = this.options.now()
+    const client = this.clientFor(watched.address)
     let stats: SystemStats
     try {
-      stats = parseSystemStats(await getJson(watched.address, '/system_stats', this.options.timeoutMs))
+      stats = await client.systemStats()
     } catch (error) {
       if (watched.generation !== generation) return watched.health
       watched.failures++
@@ -207,14 +217,14 @@ export class HealthMonitor {
     const problems: string[] = []
     let queueRemaining: number | null = null
     try {
-      queueRemaining = parseQueue(await getJson(watched.address, '/prompt', this.options.timeoutMs))
+      queueRemaining = await client.queueRemaining()
     } catch (error) {
       problems.push(`queue unreadable: ${describe(error)}`)
     }
     if (watched.generation !== generation) return watched.health
     const identity = JSON.stringify([stats.comfyuiVersion, stats.argv])
     if (watched.needsCapabilities || identity !== watched.identity || !watched.capabilities) {
-      const fetched = await this.fetchCapabilities(id, watched, identity)
+      const fetched = await this.fetchCapabilities(id, watched, identity, client)
       if (watched.generation !== generation) return watched.health
       if (!fetched) problems.push('node list (/object_info) unreadable')
     }
@@ -232,10 +242,15 @@ export class HealthMonitor {
     })
   }
 
-  private async fetchCapabilities(id: string, watched: Watched, identity: string): Promise<boolean> {
+  private async fetchCapabilities(
+    id: string,
+    watched: Watched,
+    identity: string,
+    client: ComfyHttpClient
+  ): Promise<boolean> {
     try {
-      const json = await getJson(watched.address, '/object_info', this.options.objectInfoTimeoutMs)
-      const capabilities = parseObjectInfo(json, this.options.now())
+      const json = await client.objectInfo()
+      const capabilities = capabilitiesFromObjectInfo(json, this.options.now())
       this.options.onObjectInfo?.(id, json, capabilities.fetchedAt)
       watched.capabilities = capabilities
       watched.identity = identity
@@ -275,7 +290,7 @@ function significant(health: ServerHealth): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof ProbeError || error instanceof Error ? error.message : String(error)
+  return error instanceof Error ? error.message : String(error)
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

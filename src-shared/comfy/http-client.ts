@@ -1,8 +1,9 @@
 /**
- * HTTP client for one ComfyUI server. Every call has a timeout, and failures are split into
- * "did not answer" (ComfyUnreachableError) and "answered with an error" (ComfyHttpError), because the
- * engine fails over on the first and reports the second.
+ * The one HTTP client of a ComfyUI server, used by the fleet's health loop, "test connection", the
+ * worker's probe and the engine. Every call has a timeout, and failures follow one error model
+ * (errors.ts): "did not answer" (refused, or slow: `timedOut`), "answered with an error", "not ComfyUI".
  */
+import { parseObjectInfo, parseQueueRemaining, parseSystemStats } from './answers'
 import { ComfyHttpError, ComfyUnreachableError } from './errors'
 import type {
   HistoryEntry,
@@ -38,7 +39,7 @@ export class ComfyHttpClient {
   /** POST /prompt. A 400 is a normal answer (validation failed), not an exception. */
   async postPrompt(body: PostPromptBody): Promise<PostPromptResult> {
     const res = await this.request('POST /prompt', '/prompt', { method: 'POST', body: JSON.stringify(body) })
-    const parsed = await readBody(res)
+    const parsed = await readBody(res, this.address, 'POST /prompt')
     if (res.ok) {
       const ok = parsed as { prompt_id?: string; number?: number }
       return { ok: true, promptId: ok.prompt_id ?? body.prompt_id, number: ok.number ?? 0 }
@@ -75,12 +76,19 @@ export class ComfyHttpClient {
     await this.postJson('POST /history', '/history', { delete: promptIds })
   }
 
+  /** GET /system_stats, checked (device, version, argv). */
   async systemStats(): Promise<SystemStats> {
-    return (await this.getJson('GET /system_stats', '/system_stats')) as SystemStats
+    return parseSystemStats(await this.getJson('GET /system_stats', '/system_stats'), this.address)
   }
 
+  /** GET /prompt: how many prompts the server holds (queued + running). */
+  async queueRemaining(): Promise<number> {
+    return parseQueueRemaining(await this.getJson('GET /prompt', '/prompt'), this.address)
+  }
+
+  /** GET /object_info (large: the long timeout). */
   async objectInfo(): Promise<ObjectInfo> {
-    return (await this.getJson('GET /object_info', '/object_info', this.longTimeoutMs)) as ObjectInfo
+    return parseObjectInfo(await this.getJson('GET /object_info', '/object_info', this.longTimeoutMs), this.address)
   }
 
   /** GET /view of an output image: its bytes and content type. */
@@ -94,38 +102,58 @@ export class ComfyHttpClient {
 
   private async getJson(operation: string, path: string, timeoutMs?: number): Promise<unknown> {
     const res = await this.request(operation, path, {}, timeoutMs)
-    const body = await readBody(res)
+    const body = await readBody(res, this.address, operation)
     if (!res.ok) throw new ComfyHttpError(this.address, operation, res.status, body)
     return body
   }
 
   private async postJson(operation: string, path: string, payload: unknown): Promise<void> {
     const res = await this.request(operation, path, { method: 'POST', body: JSON.stringify(payload) })
-    const body = await readBody(res)
+    const body = await readBody(res, this.address, operation)
     if (!res.ok) throw new ComfyHttpError(this.address, operation, res.status, body)
   }
 
   private async request(operation: string, path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
+    const limit = timeoutMs ?? this.timeoutMs
     try {
       return await fetch(`${this.address}${path}`, {
         ...init,
         headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-        signal: AbortSignal.timeout(timeoutMs ?? this.timeoutMs),
+        signal: AbortSignal.timeout(limit),
       })
     } catch (error) {
-      throw new ComfyUnreachableError(this.address, operation, describeFetchError(error))
+      throw unreachable(this.address, operation, limit, error)
     }
   }
 }
 
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text()
+/** The body as JSON (or text); a body cut off by the timeout is a slow answer, not a broken one. */
+async function readBody(res: Response, address = '', operation = ''): Promise<unknown> {
+  let text: string
+  try {
+    text = await res.text()
+  } catch (error) {
+    throw unreachable(address || res.url, operation || 'a request', null, error)
+  }
   if (text === '') return null
   try {
     return JSON.parse(text) as unknown
   } catch {
     return text
   }
+}
+
+function unreachable(
+  address: string,
+  operation: string,
+  limitMs: number | null,
+  error: unknown
+): ComfyUnreachableError {
+  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+  if (timedOut) {
+    return new ComfyUnreachableError(address, operation, limitMs === null ? 'in time' : `within ${limitMs} ms`, true)
+  }
+  return new ComfyUnreachableError(address, operation, describeFetchError(error))
 }
 
 function describeFetchError(error: unknown): string {
