@@ -19,11 +19,15 @@ Usage: npm run sim -- [options]
   --load-ms N              ms for the first load of a model on a server (default 30)
   --previews               send binary preview frames during sampling
   --uuid-prompt-ids        newer-server behaviour: prompt_id must be a UUID, 409 on duplicates
+  --comfyui-version V      the version /system_stats reports (default 0.3.64)
+  --ignore-client-prompt-id  older servers (before 2025-07-14): POST /prompt makes its own prompt_id
+  --global-interrupt-only  older servers (before 2025-09-02): POST /interrupt ignores prompt_id
   --models FILE            JSON: {"0": {"checkpoints": [...], "loras": [...]}, "all": {...}} per server index
   --data-dir DIR           parent folder for each server's output/ input/ temp/ (default: temp dirs)
   --enable-cors-header [O] add CORS headers (origin O, default *) and skip the Host/Origin check
   --fault SPEC             inject a fault; repeatable. SPEC is <server|all>:<fault>, fault one of
                              hang | slow=MS | refuse | error=<ClassType or #nodeId>[:<ExceptionType>[:<message>]]
+                             | slow-queue=MS | slow-history=MS | late-history=MS | forget-history | spoof-history
                            e.g. --fault 1:hang --fault 0:error=KSampler:torch.OutOfMemoryError
   --help                   this text
 
@@ -41,6 +45,9 @@ export interface CliOptions {
   timing: { stepMs?: number; nodeMs?: number; loadMs?: number }
   previews: boolean
   uuidPromptIds: boolean
+  comfyuiVersion?: string
+  ignoreClientPromptId: boolean
+  globalInterruptOnly: boolean
   models: Record<string, Partial<Record<string, string[]>>>
   dataDir?: string
   cors?: string
@@ -63,6 +70,17 @@ export function parseFaultSpec(spec: string): { target: number | 'all'; fault: P
   if (body === 'hang') return { target, fault: { hang: true } }
   if (body === 'refuse') return { target, fault: { refusePrompt: true } }
   if (body.startsWith('slow=')) return { target, fault: { slowMs: num('--fault slow=', body.slice(5)) } }
+  if (body.startsWith('slow-queue=')) {
+    return { target, fault: { slowQueueMs: num('--fault slow-queue=', body.slice(11)) } }
+  }
+  if (body.startsWith('slow-history=')) {
+    return { target, fault: { slowHistoryMs: num('--fault slow-history=', body.slice(13)) } }
+  }
+  if (body.startsWith('late-history=')) {
+    return { target, fault: { historyDelayMs: num('--fault late-history=', body.slice(13)) } }
+  }
+  if (body === 'forget-history') return { target, fault: { forgetHistory: true } }
+  if (body === 'spoof-history') return { target, fault: { spoofHistory: true } }
   if (body.startsWith('error=')) {
     const [where = '', exceptionType = 'torch.OutOfMemoryError', ...rest] = body.slice(6).split(':')
     if (!where) throw new Error(`--fault "${spec}": error= needs a class type or #nodeId`)
@@ -70,7 +88,9 @@ export function parseFaultSpec(spec: string): { target: number | 'all'; fault: P
     const at = where.startsWith('#') ? { nodeId: where.slice(1) } : { classType: where }
     return { target, fault: { errorAtNode: { ...at, exceptionType, message } } }
   }
-  throw new Error(`--fault "${spec}": unknown fault "${body}" (hang, slow=MS, refuse, error=…)`)
+  throw new Error(
+    `--fault "${spec}": unknown fault "${body}" (hang, slow=MS, slow-queue=MS, slow-history=MS, late-history=MS, forget-history, spoof-history, refuse, error=…)`
+  )
 }
 
 /** Parse argv (without node and script). */
@@ -83,6 +103,8 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     timing: {},
     previews: false,
     uuidPromptIds: false,
+    ignoreClientPromptId: false,
+    globalInterruptOnly: false,
     models: {},
     faults: [],
   }
@@ -120,6 +142,16 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
       case '--uuid-prompt-ids':
         o.uuidPromptIds = true
         break
+      case '--comfyui-version':
+        o.comfyuiVersion = next()
+        if (!o.comfyuiVersion) throw new Error('--comfyui-version needs a version, e.g. 0.3.40')
+        break
+      case '--ignore-client-prompt-id':
+        o.ignoreClientPromptId = true
+        break
+      case '--global-interrupt-only':
+        o.globalInterruptOnly = true
+        break
       case '--models': {
         const file = next()
         if (!file) throw new Error('--models needs a JSON file')
@@ -154,6 +186,9 @@ function serverOptions(o: CliOptions, i: number): SimServerOptions {
     timing: o.timing,
     previews: o.previews,
     uuidPromptIds: o.uuidPromptIds,
+    ignoreClientPromptId: o.ignoreClientPromptId,
+    globalInterruptOnly: o.globalInterruptOnly,
+    ...(o.comfyuiVersion !== undefined ? { comfyuiVersion: o.comfyuiVersion } : {}),
     ...(models ? { models } : {}),
     ...(o.dataDir ? { dataDir: `${o.dataDir}/gpu-${i}` } : {}),
     ...(o.cors !== undefined ? { enableCorsHeader: o.cors } : {}),
