@@ -109,6 +109,8 @@ export interface PlacementRecord {
   address: string
   promptId: string
   clientId: string
+  /** Set when an old server (before ComfyUI PR #8189) ignored our prompt_id and made its own. */
+  serverPromptId?: string
 }
 
 /** Internal signal from the activity to its workflow: a full snapshot, so a lost one costs nothing. */

@@ -36,10 +36,16 @@ export type HealthChange =
   | { type: 'health'; serverId: string; health: ServerHealth }
   | { type: 'capabilities'; serverId: string; capabilities: ServerCapabilities }
 
+/**
+ * A busy real GPU server answers in seconds (/queue 4–8 s with a long queue; a POST /prompt timed out at
+ * 2.5 s on real ComfyUI): it is `degraded` above 4 s and `offline` only when /system_stats gets no answer
+ * in 10 s. Whether its runs move is not decided here but by the worker's liveness record
+ * (src-shared/comfy/liveness.ts), which waits much longer before calling a server gone.
+ */
 const DEFAULTS = {
   intervalMs: 2000,
-  timeoutMs: 3000,
-  slowMs: 1500,
+  timeoutMs: 10_000,
+  slowMs: 4_000,
   backoffInitialMs: 1000,
   backoffMaxMs: 30_000,
   objectInfoTimeoutMs: 20_000,

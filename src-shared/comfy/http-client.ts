@@ -15,11 +15,18 @@ import type {
   SystemStats,
 } from './types'
 
+/** Told about every request's fate (the server's liveness record, see liveness.ts). */
+export interface RequestObserver {
+  noteSign(): void
+  noteFailure(error: unknown): void
+}
+
 export interface ComfyHttpOptions {
   /** Per-request timeout for control calls (queue, history, prompt). */
   timeoutMs?: number
   /** Timeout for downloads and /object_info, which can be large. */
   longTimeoutMs?: number
+  observer?: RequestObserver
 }
 
 export type PostPromptResult =
@@ -29,11 +36,13 @@ export class ComfyHttpClient {
   readonly address: string
   private readonly timeoutMs: number
   private readonly longTimeoutMs: number
+  private readonly observer: RequestObserver | undefined
 
   constructor(address: string, options: ComfyHttpOptions = {}) {
     this.address = address.replace(/\/+$/, '')
     this.timeoutMs = options.timeoutMs ?? 5_000
     this.longTimeoutMs = options.longTimeoutMs ?? 30_000
+    this.observer = options.observer
   }
 
   /** POST /prompt. A 400 is a normal answer (validation failed), not an exception. */
@@ -54,6 +63,12 @@ export class ComfyHttpClient {
   }
 
   /** GET /history/{id}: the entry, or null when the server has no record of it. */
+  /** GET /history?max_items=N: the newest N entries (an old server's prompts are found by their marker). */
+  async getRecentHistory(maxItems: number): Promise<Record<string, HistoryEntry>> {
+    const all = await this.getJson('GET /history', `/history?max_items=${maxItems}`)
+    return typeof all === 'object' && all !== null ? (all as Record<string, HistoryEntry>) : {}
+  }
+
   async getHistory(promptId: string): Promise<HistoryEntry | null> {
     const all = (await this.getJson('GET /history', `/history/${encodeURIComponent(promptId)}`)) as Record<
       string,
@@ -116,13 +131,17 @@ export class ComfyHttpClient {
   private async request(operation: string, path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
     const limit = timeoutMs ?? this.timeoutMs
     try {
-      return await fetch(`${this.address}${path}`, {
+      const res = await fetch(`${this.address}${path}`, {
         ...init,
         headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
         signal: AbortSignal.timeout(limit),
       })
+      this.observer?.noteSign()
+      return res
     } catch (error) {
-      throw unreachable(this.address, operation, limit, error)
+      const failure = unreachable(this.address, operation, limit, error)
+      this.observer?.noteFailure(failure)
+      throw failure
     }
   }
 }
