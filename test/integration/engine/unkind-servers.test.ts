@@ -61,7 +61,8 @@ function simOf(serverId: string): SimServer {
 describe('a slow server is not a dead server', () => {
   it('GET /queue answering in 8 s: the run completes once with its image (bughunt/slow-queue-endpoint-loses-finished-run)', async () => {
     await farm([{ timing }])
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 100 }), options: { retry: fastRetry } })
+    // Long enough after the slowdown for several /queue polls to time out (the case's run takes 40 s).
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 500 }), options: { retry: fastRetry } })
     const { promptId } = await runningOn(workflowId)
     sims[0]?.setFaults({ slowQueueMs: 8_000 })
 
