@@ -1,6 +1,7 @@
 /**
  * The chaos suite, reduced for `npm test` (under 2 minutes): 20 runs over 4 simulated GPUs, 5 faults
- * (worker kill -9, Temporal restart, simulator crash, dropped WebSockets) at seeded random moments.
+ * (worker kill -9, Temporal restart, simulator crash, dropped WebSockets, slow or hostile spells) at
+ * seeded random moments.
  * Same guarantees as test/chaos: every run completes, none runs twice, no queue left, cache intact.
  */
 import { describe, expect, it } from 'vitest'
