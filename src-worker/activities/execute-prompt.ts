@@ -293,7 +293,8 @@ export class PromptExecution {
           }),
         onStarted: () => this.onStarted(),
       },
-      liveness
+      liveness,
+      (id) => this.followServerId(id)
     )
     this.tracker = tracker
     try {
@@ -322,8 +323,8 @@ export class PromptExecution {
   private serverGone(server: WorkerServer, error: unknown): Error {
     const reason = error instanceof Error ? error.message : String(error)
     if (!(error instanceof ComfyUnreachableError)) return unavailableFailure(reason)
-    // Refused or reset: a process that is not there holds nothing. Anything else: its liveness decides.
-    if (!error.timedOut) this.deps.directory.livenessOf(server.id).noteFailure(error)
+    // HTTP calls feed the liveness record themselves; a socket that could not open is told here.
+    if (error.operation === 'WebSocket /ws') this.deps.directory.livenessOf(server.id).noteFailure(error)
     if (this.deps.directory.livenessOf(server.id).verdict() === 'gone') this.deps.directory.markDown(server.id, reason)
     // The POST may have landed before the connection broke: clean it up when the server is back.
     this.deps.janitor.remember(server.id, this.input.promptId, this.input.runId)

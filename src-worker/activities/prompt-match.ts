@@ -40,6 +40,18 @@ function sameValue(a: unknown, b: unknown): boolean {
   return String(a) === String(b)
 }
 
+/** The id under which a server holds the prompt we marked with `ourId` (queue first, then history), or null. */
+export function idByMarker(
+  queue: { queue_running: unknown[][]; queue_pending: unknown[][] },
+  history: Record<string, { prompt?: unknown }>,
+  ourId: string
+): string | null {
+  const item = [...queue.queue_running, ...queue.queue_pending].find((i) => markerOf(i) === ourId)
+  if (item !== undefined && typeof item[1] === 'string') return item[1]
+  const found = Object.entries(history).find(([, entry]) => markerOf(entry.prompt) === ourId)
+  return found?.[0] ?? null
+}
+
 /** The marker an item's extra_data carries (queue item or history `prompt` tuple), if any. */
 export function markerOf(tuple: unknown): string | null {
   if (!Array.isArray(tuple)) return null

@@ -13,6 +13,7 @@ import type { ServerLiveness } from '../../src-shared/comfy/liveness'
 import type { HistoryEntry, PreviewFrame, WsMessage } from '../../src-shared/comfy/types'
 import { ComfySocket } from '../../src-shared/comfy/ws-client'
 import { queueState } from './locate'
+import { idByMarker } from './prompt-match'
 import { SocketRecord } from './socket-record'
 
 export type TrackOutcome =
@@ -54,14 +55,21 @@ export class PromptTracker {
   muted = false
   started = false
 
+  /** The prompt_id the workflow made (travels as the marker in extra_data). */
+  private readonly ourId: string
+
   constructor(
     readonly client: ComfyHttpClient,
     /** The id the server knows the prompt by (ours, or an old server's own: see {@link follow}). */
     public promptId: string,
     readonly clientId: string,
     private readonly hooks: TrackerHooks,
-    private readonly liveness: ServerLiveness
-  ) {}
+    private readonly liveness: ServerLiveness,
+    /** Called when the server turns out to hold the prompt under an id of its own. */
+    private readonly onServerId: (id: string) => void = () => undefined
+  ) {
+    this.ourId = promptId
+  }
 
   /**
    * An old server (before ComfyUI PR #8189) ignored our prompt_id and answered with its own: follow that.
@@ -207,6 +215,15 @@ export class PromptTracker {
     if (this.paused) return
     const rebuilt = this.seen.entry(this.promptId)
     if (rebuilt !== null) return this.end({ kind: 'done', entry: rebuilt })
+    // An old server whose POST answer never reached us holds it under its own id: find it by our marker.
+    if (this.promptId === this.ourId) {
+      const own = idByMarker(await this.client.getQueue(), await this.client.getRecentHistory(64), this.ourId)
+      if (own !== null && own !== this.ourId) {
+        this.follow(own)
+        this.onServerId(own)
+        return
+      }
+    }
     this.absentPolls += 1
     if (this.absentPolls >= ABSENT_POLLS_FOR_LOST) this.end({ kind: 'lost' })
   }
