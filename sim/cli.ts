@@ -27,7 +27,8 @@ Usage: npm run sim -- [options]
   --enable-cors-header [O] add CORS headers (origin O, default *) and skip the Host/Origin check
   --fault SPEC             inject a fault; repeatable. SPEC is <server|all>:<fault>, fault one of
                              hang | slow=MS | refuse | error=<ClassType or #nodeId>[:<ExceptionType>[:<message>]]
-                             | slow-queue=MS | slow-history=MS | late-history=MS | forget-history | spoof-history
+                             | slow-queue=MS | slow-history=MS | slow-post-prompt=MS | late-history=MS
+                             | forget-history | spoof-history
                            e.g. --fault 1:hang --fault 0:error=KSampler:torch.OutOfMemoryError
   --help                   this text
 
@@ -79,6 +80,9 @@ export function parseFaultSpec(spec: string): { target: number | 'all'; fault: P
   if (body.startsWith('late-history=')) {
     return { target, fault: { historyDelayMs: num('--fault late-history=', body.slice(13)) } }
   }
+  if (body.startsWith('slow-post-prompt=')) {
+    return { target, fault: { slowPostPromptMs: num('--fault slow-post-prompt=', body.slice(17)) } }
+  }
   if (body === 'forget-history') return { target, fault: { forgetHistory: true } }
   if (body === 'spoof-history') return { target, fault: { spoofHistory: true } }
   if (body.startsWith('error=')) {
@@ -89,7 +93,7 @@ export function parseFaultSpec(spec: string): { target: number | 'all'; fault: P
     return { target, fault: { errorAtNode: { ...at, exceptionType, message } } }
   }
   throw new Error(
-    `--fault "${spec}": unknown fault "${body}" (hang, slow=MS, slow-queue=MS, slow-history=MS, late-history=MS, forget-history, spoof-history, refuse, error=…)`
+    `--fault "${spec}": unknown fault "${body}" (hang, slow=MS, slow-queue=MS, slow-history=MS, slow-post-prompt=MS, late-history=MS, forget-history, spoof-history, refuse, error=…)`
   )
 }
 

@@ -248,6 +248,7 @@ export class SimServer {
 
   /** The per-route slowness faults (GET /queue, GET /history…). */
   private routeDelay(method: string | undefined, path: string): number {
+    if (method === 'POST' && path === '/prompt') return this.core.faults.slowPostPromptMs
     if (method !== 'GET') return 0
     if (path === '/queue') return this.core.faults.slowQueueMs
     if (path === '/history' || path.startsWith('/history/')) return this.core.faults.slowHistoryMs

@@ -60,6 +60,8 @@ export interface SimFaults {
   slowQueueMs: number
   /** Extra latency of GET /history and /history/{id} only. */
   slowHistoryMs: number
+  /** Extra latency of the answer to POST /prompt only (the prompt is queued at once, as on a busy server). */
+  slowPostPromptMs: number
   /**
    * The history entry is written this long after execution_success (the prompt stays in queue_running
    * meanwhile), as a loaded real server does: its task_done runs after the message is sent.
@@ -110,6 +112,7 @@ export function noFaults(): SimFaults {
     refusePrompt: false,
     slowQueueMs: 0,
     slowHistoryMs: 0,
+    slowPostPromptMs: 0,
     historyDelayMs: 0,
     forgetHistory: false,
     spoofHistory: false,

@@ -34,7 +34,13 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
     } else if (k === 'forgetHistory' || k === 'spoofHistory') {
       if (typeof x !== 'boolean') throw new Error(`fault "${k}" must be a boolean`)
       out[k] = x
-    } else if (k === 'slowMs' || k === 'slowQueueMs' || k === 'slowHistoryMs' || k === 'historyDelayMs') {
+    } else if (
+      k === 'slowMs' ||
+      k === 'slowQueueMs' ||
+      k === 'slowHistoryMs' ||
+      k === 'slowPostPromptMs' ||
+      k === 'historyDelayMs'
+    ) {
       if (typeof x !== 'number' || x < 0) throw new Error(`fault "${k}" must be a number >= 0`)
       out[k] = x
     } else if (k === 'errorAtNode') {
@@ -54,7 +60,7 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
       }
     } else {
       throw new Error(
-        `unknown fault "${k}" (known: hang, slowMs, slowQueueMs, slowHistoryMs, historyDelayMs, forgetHistory, spoofHistory, errorAtNode, refusePrompt)`
+        `unknown fault "${k}" (known: hang, slowMs, slowQueueMs, slowHistoryMs, slowPostPromptMs, historyDelayMs, forgetHistory, spoofHistory, errorAtNode, refusePrompt)`
       )
     }
   }

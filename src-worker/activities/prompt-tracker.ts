@@ -44,6 +44,7 @@ export class PromptTracker {
   private timer: NodeJS.Timeout | null = null
   private settle: ((outcome: TrackOutcome) => void) | null = null
   private absentPolls = 0
+  private outcome: TrackOutcome | null = null
   private polling = false
   private socketCounted = false
   /** What the socket told about the prompt's end, in case history never shows it. */
@@ -106,6 +107,8 @@ export class PromptTracker {
   /** Resolves when the prompt ended, vanished, moved, or its server is gone. */
   track(): Promise<TrackOutcome> {
     return new Promise<TrackOutcome>((resolve) => {
+      // It may have ended before tracking began (a short prompt finished while POST /prompt was answering).
+      if (this.outcome !== null) return resolve(this.outcome)
       this.settle = resolve
       this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS)
       void this.reconcile()
@@ -120,6 +123,7 @@ export class PromptTracker {
   end(outcome: TrackOutcome): void {
     if (this.ended) return
     this.ended = true
+    this.outcome = outcome
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
     this.socket?.close()

@@ -104,6 +104,16 @@ describe('a slow server is not a dead server', () => {
     expect(other?.stats().accepted).toBe(0)
   })
 
+  it('POST /prompt answered after the 15 s control timeout: the prompt is tracked, not sent again', async () => {
+    await farm([{ timing }, { timing }])
+    for (const sim of sims) sim.setFaults({ slowPostPromptMs: 17_000 })
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 20 }), options: { retry: fastRetry } })
+    const result = await rig.runs.result(workflowId)
+    expect(result.outputs).toHaveLength(1)
+    expect(sims.reduce((n, s) => n + s.stats().accepted, 0)).toBe(1)
+    expect(executions(sims, result.promptId)).toBe(1)
+  })
+
   it('history written 3 s after execution_success: completes once', async () => {
     await farm([{ timing }])
     sims[0]?.setFaults({ historyDelayMs: 3_000 })
@@ -156,6 +166,16 @@ describe('older ComfyUI versions', () => {
     const stats = sims[0]?.stats()
     expect(stats?.accepted).toBe(1)
     expect(stats?.completed).toBe(1)
+  })
+
+  it('an old server whose POST answer times out: the prompt is found by its marker and followed, run once', async () => {
+    await farm([{ timing, ignoreClientPromptId: true }])
+    sims[0]?.setFaults({ slowPostPromptMs: 17_000 })
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 20 }), options: { retry: fastRetry } })
+    const result = await rig.runs.result(workflowId)
+    expect(result.outputs).toHaveLength(1)
+    expect(sims[0]?.stats().accepted).toBe(1)
+    expect(sims[0]?.stats().completed).toBe(1)
   })
 
   it('an old server’s prompt is found again after a worker restart (by the marker in extra_data)', async () => {
