@@ -109,6 +109,11 @@ export class PromptExecution {
     // Attempt 1 is the first time this prompt_id leaves the workflow: nothing to find yet.
     const found = this.ctx.info.attempt > 1 ? await this.cancellable(this.locate()) : null
     if (found?.state === 'done') return await this.finish(found.serverId, found.address, found.entry)
+    const ended = this.record?.endedWithoutHistory as HistoryEntry | undefined
+    if (found === null && ended !== undefined && this.record !== null) {
+      // It ended on its server before a crash, and that server kept no history of it: that is the result.
+      return await this.finish(this.record.serverId, this.record.address, ended)
+    }
     if (found !== null && found !== undefined) {
       this.lease = this.deps.pool.adopt(found.serverId, this.request, found.state)
       this.place(found.serverId, found.address)
@@ -151,6 +156,7 @@ export class PromptExecution {
     if (lease === null) throw new Error('internal: no lease')
     switch (outcome.kind) {
       case 'done':
+        this.keepIfRebuilt(outcome.entry)
         return await this.finish(lease.serverId, tracker.client.address, outcome.entry)
       case 'moved':
         await this.submit()
@@ -200,6 +206,17 @@ export class PromptExecution {
     }
     const signal = this.ctx.cancellationSignal
     return locatePrompt(this.targets(), this.input.promptId, this.input.prompt, hooks, signal)
+  }
+
+  /** A result rebuilt from the WebSocket (no history entry) goes into the heartbeat: a retry must not rerun it. */
+  private keepIfRebuilt(entry: HistoryEntry): void {
+    if (this.record === null || entry.meta?.comfyfleet_rebuilt_from_websocket !== true) return
+    this.record = { ...this.record, endedWithoutHistory: entry }
+    this.heartbeat()
+    this.deps.log(
+      'info',
+      `run ${this.input.runId}: ${this.record.serverId} kept no history of prompt ${this.input.promptId}; its result comes from the WebSocket`
+    )
   }
 
   /** An old server made its own prompt_id: follow it, and record it so a later attempt finds it. */
