@@ -20,11 +20,16 @@ Usage: npm run sim -- [options]
   --load-ms N              ms for the first load of a model on a server (default 30)
   --previews               send binary preview frames during sampling
   --uuid-prompt-ids        newer-server behaviour: prompt_id must be a UUID, 409 on duplicates
+  --comfyui-version V      the version /system_stats reports (default 0.3.64)
+  --ignore-client-prompt-id  older servers (before 2025-07-14): POST /prompt makes its own prompt_id
+  --global-interrupt-only  older servers (before 2025-09-02): POST /interrupt ignores prompt_id
   --models FILE            JSON: {"0": {"checkpoints": [...], "loras": [...]}, "all": {...}} per server index
   --data-dir DIR           parent folder for each server's output/ input/ temp/ (default: temp dirs)
   --enable-cors-header [O] add CORS headers (origin O, default *) and skip the Host/Origin check
   --fault SPEC             inject a fault; repeatable. SPEC is <server|all>:<fault>, fault one of
                              hang | slow=MS | refuse | error=<ClassType or #nodeId>[:<ExceptionType>[:<message>]]
+                             | slow-queue=MS | slow-history=MS | slow-post-prompt=MS | late-history=MS
+                             | forget-history | spoof-history
                            e.g. --fault 1:hang --fault 0:error=KSampler:torch.OutOfMemoryError
   --help                   this text
 
@@ -42,6 +47,9 @@ export interface CliOptions {
   timing: { stepMs?: number; nodeMs?: number; loadMs?: number }
   previews: boolean
   uuidPromptIds: boolean
+  comfyuiVersion?: string
+  ignoreClientPromptId: boolean
+  globalInterruptOnly: boolean
   models: Record<string, Partial<Record<string, string[]>>>
   dataDir?: string
   cors?: string
@@ -64,6 +72,20 @@ export function parseFaultSpec(spec: string): { target: number | 'all'; fault: P
   if (body === 'hang') return { target, fault: { hang: true } }
   if (body === 'refuse') return { target, fault: { refusePrompt: true } }
   if (body.startsWith('slow=')) return { target, fault: { slowMs: num('--fault slow=', body.slice(5)) } }
+  if (body.startsWith('slow-queue=')) {
+    return { target, fault: { slowQueueMs: num('--fault slow-queue=', body.slice(11)) } }
+  }
+  if (body.startsWith('slow-history=')) {
+    return { target, fault: { slowHistoryMs: num('--fault slow-history=', body.slice(13)) } }
+  }
+  if (body.startsWith('late-history=')) {
+    return { target, fault: { historyDelayMs: num('--fault late-history=', body.slice(13)) } }
+  }
+  if (body.startsWith('slow-post-prompt=')) {
+    return { target, fault: { slowPostPromptMs: num('--fault slow-post-prompt=', body.slice(17)) } }
+  }
+  if (body === 'forget-history') return { target, fault: { forgetHistory: true } }
+  if (body === 'spoof-history') return { target, fault: { spoofHistory: true } }
   if (body.startsWith('error=')) {
     const [where = '', exceptionType = 'torch.OutOfMemoryError', ...rest] = body.slice(6).split(':')
     if (!where) throw new UsageError(`--fault "${spec}": error= needs a class type or #nodeId`)
@@ -71,7 +93,9 @@ export function parseFaultSpec(spec: string): { target: number | 'all'; fault: P
     const at = where.startsWith('#') ? { nodeId: where.slice(1) } : { classType: where }
     return { target, fault: { errorAtNode: { ...at, exceptionType, message } } }
   }
-  throw new UsageError(`--fault "${spec}": unknown fault "${body}" (hang, slow=MS, refuse, error=…)`)
+  throw new UsageError(
+    `--fault "${spec}": unknown fault "${body}" (hang, slow=MS, slow-queue=MS, slow-history=MS, slow-post-prompt=MS, late-history=MS, forget-history, spoof-history, refuse, error=…)`
+  )
 }
 
 const OPTIONS = {
@@ -85,6 +109,9 @@ const OPTIONS = {
   'load-ms': { type: 'string' },
   previews: { type: 'boolean' },
   'uuid-prompt-ids': { type: 'boolean' },
+  'comfyui-version': { type: 'string' },
+  'ignore-client-prompt-id': { type: 'boolean' },
+  'global-interrupt-only': { type: 'boolean' },
   models: { type: 'string' },
   'data-dir': { type: 'string' },
   'enable-cors-header': { type: 'string' },
@@ -117,6 +144,9 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     timing,
     previews: v.previews ?? false,
     uuidPromptIds: v['uuid-prompt-ids'] ?? false,
+    ignoreClientPromptId: v['ignore-client-prompt-id'] ?? false,
+    globalInterruptOnly: v['global-interrupt-only'] ?? false,
+    ...(v['comfyui-version'] !== undefined ? { comfyuiVersion: v['comfyui-version'] } : {}),
     models: v.models === undefined ? {} : (JSON.parse(readFileSync(v.models, 'utf8')) as CliOptions['models']),
     faults: (v.fault ?? []).map(parseFaultSpec),
     ...(v['data-dir'] !== undefined ? { dataDir: v['data-dir'] } : {}),
@@ -134,6 +164,9 @@ function serverOptions(o: CliOptions, i: number): SimServerOptions {
     timing: o.timing,
     previews: o.previews,
     uuidPromptIds: o.uuidPromptIds,
+    ignoreClientPromptId: o.ignoreClientPromptId,
+    globalInterruptOnly: o.globalInterruptOnly,
+    ...(o.comfyuiVersion !== undefined ? { comfyuiVersion: o.comfyuiVersion } : {}),
     ...(models ? { models } : {}),
     ...(o.dataDir ? { dataDir: `${o.dataDir}/gpu-${i}` } : {}),
     ...(o.cors !== undefined ? { enableCorsHeader: o.cors } : {}),

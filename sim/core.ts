@@ -13,7 +13,7 @@ import { WsHub } from './net/ws-hub'
 import { pyStr } from './py/py-json'
 import type { Dumpable, PyDict, PyValue } from './py/py-json'
 import { FileStore } from './state/file-store'
-import { itemTuple, PromptQueue } from './state/prompt-queue'
+import { itemTuple, PromptQueue, type HistoryEntry } from './state/prompt-queue'
 import type { QueueItem } from './state/prompt-queue'
 import { noFaults } from './types'
 import type { SimFaults, SimStats } from './types'
@@ -28,6 +28,10 @@ export interface CoreConfig {
   uuidPromptIds: boolean
   perConnectionWsCleanup: boolean
   dataDir: string
+  /** Reported by /system_stats; null = the baseline's version. */
+  comfyuiVersion: string | null
+  ignoreClientPromptId: boolean
+  globalInterruptOnly: boolean
 }
 
 function emptyStats(): SimStats {
@@ -138,7 +142,7 @@ export class SimCore {
 
   /** POST /interrupt. */
   interrupt(promptId: string | null): void {
-    if (promptId === null) {
+    if (promptId === null || this.config.globalInterruptOnly) {
       this.interruptFlag = true
       return
     }
@@ -258,12 +262,17 @@ export class SimCore {
     } else if (result.status === 'interrupted') s.interrupted++
     else s.failed++
     const ok = result.status === 'success'
-    this.queue.taskDone(taskId, {
+    // A loaded real server writes history (task_done) a while after execution_success was sent.
+    const lateMs = this.faults.historyDelayMs
+    if (lateMs > 0) await new Promise((r) => setTimeout(r, lateMs))
+    if (epoch !== this.epoch) return
+    const entry: HistoryEntry = {
       prompt: itemTuple(shown, true),
       outputs: result.outputs,
       status: { status_str: ok ? 'success' : 'error', completed: ok, messages: result.messages },
       meta: result.meta,
-    })
+    }
+    this.queue.taskDone(taskId, this.faults.forgetHistory ? null : entry)
     this.broadcastStatus()
     if (this.runningClient !== null) this.ws.send('executing', { node: null, prompt_id: id }, this.runningClient)
     this.runningClient = null

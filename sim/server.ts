@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { resolveModels } from './catalog/object-info'
 import { SimCore } from './core'
+import { noFaults } from './types'
 import { comfyRoutes } from './net/comfy-routes'
 import { hostileFrames } from './net/hostile-frames'
 import type { Route, RouteContext } from './net/comfy-routes'
@@ -77,6 +78,9 @@ export class SimServer {
       },
       uuidPromptIds: opts.uuidPromptIds ?? false,
       perConnectionWsCleanup: opts.perConnectionWsCleanup ?? false,
+      comfyuiVersion: opts.comfyuiVersion ?? null,
+      ignoreClientPromptId: opts.ignoreClientPromptId ?? false,
+      globalInterruptOnly: opts.globalInterruptOnly ?? false,
       dataDir: opts.dataDir ?? mkdtempSync(join(tmpdir(), `comfy-sim-${this.name}-`)),
     })
     this.routes = compile(comfyRoutes(this.core))
@@ -244,9 +248,18 @@ export class SimServer {
     } else {
       reply = await this.route(req, url, routes, path)
     }
-    const slow = isControl ? 0 : this.core.faults.slowMs
+    const slow = isControl ? 0 : this.core.faults.slowMs + this.routeDelay(req.method, path)
     if (slow > 0) await new Promise((r) => setTimeout(r, slow))
     this.send(res, reply)
+  }
+
+  /** The per-route slowness faults (GET /queue, GET /history…). */
+  private routeDelay(method: string | undefined, path: string): number {
+    if (method === 'POST' && path === '/prompt') return this.core.faults.slowPostPromptMs
+    if (method !== 'GET') return 0
+    if (path === '/queue') return this.core.faults.slowQueueMs
+    if (path === '/history' || path.startsWith('/history/')) return this.core.faults.slowHistoryMs
+    return 0
   }
 
   private async route(req: IncomingMessage, url: URL, routes: CompiledRoute[], path: string): Promise<Reply> {

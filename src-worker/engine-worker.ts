@@ -32,6 +32,8 @@ export interface EngineWorkerOptions {
   onSlots?: (usage: SlotUsage[]) => void
   /** False for one worker of a multi-worker cluster (default true: this worker owns every server). */
   ownsWholeFarm?: boolean
+  /** Silence after which a server that takes connections but answers nothing is gone (default 30 s). */
+  silenceForGoneMs?: number
 }
 
 export interface EngineWorker {
@@ -47,7 +49,7 @@ export interface EngineWorker {
 
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<EngineWorker> {
   const log: LogFn = options.log ?? (() => undefined)
-  const directory = new ServerDirectory()
+  const directory = new ServerDirectory(1_000, options.silenceForGoneMs)
   const pool = new SlotPool(directory)
   const janitor = new Janitor(directory, pool, (m) => log('info', m))
   const supplier = new ServerSlotSupplier(pool)

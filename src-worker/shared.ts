@@ -115,6 +115,13 @@ export interface PlacementRecord {
   address: string
   promptId: string
   clientId: string
+  /** Set when an old server (before ComfyUI PR #8189) ignored our prompt_id and made its own. */
+  serverPromptId?: string
+  /**
+   * The prompt's end as its WebSocket reported it, kept when the server has no history entry for it (a
+   * later attempt must not run a prompt that already succeeded). A history entry's shape (outputs, status).
+   */
+  endedWithoutHistory?: unknown
 }
 
 /** Internal signal from the activity to its workflow: a full snapshot, so a lost one costs nothing. */

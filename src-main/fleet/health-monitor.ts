@@ -5,16 +5,17 @@
  * argv. Listeners hear about every change that matters (not about every latency sample).
  */
 import type { GpuDevice, HealthState, ServerCapabilities, ServerHealth } from '../../src-shared/contract/servers'
-import {
-  MAX_OBJECT_INFO_BYTES,
-  ProbeError,
-  getDocument,
-  getJson,
-  parseObjectInfo,
-  parseQueue,
-  parseSystemStats,
-  type SystemStats,
-} from './comfy-probe'
+import { capabilitiesFromObjectInfo } from '../../src-shared/comfy/capabilities'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import type { SystemStats } from '../../src-shared/comfy/types'
+
+/** Control answers (/system_stats, /prompt) are small; anything bigger is not a ComfyUI answer. */
+export const MAX_CONTROL_BYTES = 1024 ** 2
+/**
+ * /object_info grows with custom nodes (a few MB is common, ~20 MB with hundreds of packs). A bigger one is
+ * refused: held and parsed in main, a 64 MB document took main to 1 GB and stalled the local API for seconds.
+ */
+export const MAX_OBJECT_INFO_BYTES = 40 * 1024 ** 2
 
 export interface HealthMonitorOptions {
   /** Time between checks of an answering server. */
@@ -50,10 +51,16 @@ export type HealthChange =
   | { type: 'health'; serverId: string; health: ServerHealth }
   | { type: 'capabilities'; serverId: string; capabilities: ServerCapabilities }
 
+/**
+ * A busy real GPU server answers in seconds (/queue 4–8 s with a long queue; a POST /prompt timed out at
+ * 2.5 s on real ComfyUI): it is `degraded` above 4 s and `offline` only when /system_stats gets no answer
+ * in 10 s. Whether its runs move is not decided here but by the worker's liveness record
+ * (src-shared/comfy/liveness.ts), which waits much longer before calling a server gone.
+ */
 const DEFAULTS = {
   intervalMs: 2000,
-  timeoutMs: 3000,
-  slowMs: 1500,
+  timeoutMs: 10_000,
+  slowMs: 4_000,
   backoffInitialMs: 1000,
   backoffMaxMs: 30_000,
   objectInfoTimeoutMs: 20_000,
@@ -212,11 +219,20 @@ export class HealthMonitor {
     return Math.min(delay, this.options.backoffMaxMs)
   }
 
+  private clientFor(address: string): ComfyHttpClient {
+    return new ComfyHttpClient(address, {
+      timeoutMs: this.options.timeoutMs,
+      longTimeoutMs: this.options.objectInfoTimeoutMs,
+      maxJsonBytes: MAX_CONTROL_BYTES,
+    })
+  }
+
   private async probe(id: string, watched: Watched, generation: number): Promise<ServerHealth> {
     const started = this.options.now()
+    const client = this.clientFor(watched.address)
     let stats: SystemStats
     try {
-      stats = parseSystemStats(await getJson(watched.address, '/system_stats', this.options.timeoutMs))
+      stats = await client.systemStats()
     } catch (error) {
       if (watched.generation !== generation) return watched.health
       watched.failures++
@@ -233,7 +249,7 @@ export class HealthMonitor {
     const problems: string[] = []
     let queueRemaining: number | null = null
     try {
-      queueRemaining = parseQueue(await getJson(watched.address, '/prompt', this.options.timeoutMs))
+      queueRemaining = await client.queueRemaining()
     } catch (error) {
       problems.push(`queue unreadable: ${describe(error)}`)
     }
@@ -247,7 +263,7 @@ export class HealthMonitor {
       watched.objectInfoAt === null ||
       this.options.now() - watched.objectInfoAt >= this.options.objectInfoMinGapMs
     if (stale && due) {
-      await this.fetchCapabilities(id, watched, identity)
+      await this.fetchCapabilities(id, watched, identity, client)
       if (watched.generation !== generation) return watched.health
     }
     if (watched.objectInfoError !== null)
@@ -267,20 +283,24 @@ export class HealthMonitor {
   }
 
   /** Reads /object_info once; a failure is kept (and reported) until the next read, which waits for the gap. */
-  private async fetchCapabilities(id: string, watched: Watched, identity: string): Promise<void> {
+  private async fetchCapabilities(
+    id: string,
+    watched: Watched,
+    identity: string,
+    client: ComfyHttpClient
+  ): Promise<void> {
     watched.objectInfoAt = this.options.now()
     watched.needsCapabilities = false
     watched.objectInfoError = null
     try {
-      const { objectInfoTimeoutMs, objectInfoMaxBytes } = this.options
-      const doc = await getDocument(watched.address, '/object_info', objectInfoTimeoutMs, objectInfoMaxBytes)
+      const doc = await client.objectInfoDocument(this.options.objectInfoMaxBytes)
       if (doc.sha256 === watched.objectInfoHash && watched.capabilities) {
         // The same document again (only the reported identity changed): nothing to parse, store or send.
         watched.identity = identity
         return
       }
-      const json = doc.json
-      const capabilities = parseObjectInfo(json, this.options.now())
+      const json = doc.objectInfo
+      const capabilities = capabilitiesFromObjectInfo(json, this.options.now())
       this.options.onObjectInfo?.(id, json, capabilities.fetchedAt)
       watched.capabilities = capabilities
       watched.identity = identity
@@ -319,7 +339,7 @@ function significant(health: ServerHealth): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof ProbeError || error instanceof Error ? error.message : String(error)
+  return error instanceof Error ? error.message : String(error)
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,8 +1,11 @@
 /**
- * HTTP client for one ComfyUI server. Every call has a timeout, and failures are split into
- * "did not answer" (ComfyUnreachableError) and "answered with an error" (ComfyHttpError), because the
- * engine fails over on the first and reports the second.
+ * The one HTTP client of a ComfyUI server, used by the fleet's health loop, "test connection", the
+ * worker's probe and the engine. Every call has a timeout, and failures follow one error model
+ * (errors.ts): "did not answer" (refused, or slow: `timedOut`), "answered with an error", "not ComfyUI",
+ * "answered in a way we refuse" (a redirect, an oversized body).
  */
+import { createHash } from 'node:crypto'
+import { parseObjectInfo, parseQueueRemaining, parseSystemStats } from './answers'
 import { ComfyHttpError, ComfyRefusedAnswer, ComfyUnreachableError } from './errors'
 import type {
   HistoryEntry,
@@ -13,6 +16,12 @@ import type {
   QueueResponse,
   SystemStats,
 } from './types'
+
+/** Told about every request's fate (the server's liveness record, see liveness.ts). */
+export interface RequestObserver {
+  noteSign(): void
+  noteFailure(error: unknown): void
+}
 
 export interface ComfyHttpOptions {
   /** Per-request timeout for control calls (queue, history, prompt). */
@@ -25,6 +34,7 @@ export interface ComfyHttpOptions {
   maxDownloadBytes?: number
   /** The largest JSON answer (queue, history, errors) accepted; default {@link MAX_JSON_BYTES}. */
   maxJsonBytes?: number
+  observer?: RequestObserver
 }
 
 /** Output files larger than this are refused: a server cannot fill the disk with one answer. */
@@ -46,6 +56,7 @@ export class ComfyHttpClient {
   private readonly idleTimeoutMs: number
   private readonly maxDownloadBytes: number
   private readonly maxJsonBytes: number
+  private readonly observer: RequestObserver | undefined
 
   constructor(address: string, options: ComfyHttpOptions = {}) {
     this.address = address.replace(/\/+$/, '')
@@ -54,6 +65,7 @@ export class ComfyHttpClient {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
     this.maxJsonBytes = options.maxJsonBytes ?? MAX_JSON_BYTES
+    this.observer = options.observer
   }
 
   /** POST /prompt. A 400 is a normal answer (validation failed), not an exception. */
@@ -82,6 +94,12 @@ export class ComfyHttpClient {
     return all[promptId] ?? null
   }
 
+  /** GET /history?max_items=N: the newest N entries (an old server's prompts are found by their marker). */
+  async getRecentHistory(maxItems: number): Promise<Record<string, HistoryEntry>> {
+    const all = await this.getJson('GET /history', `/history?max_items=${maxItems}`)
+    return typeof all === 'object' && all !== null ? (all as Record<string, HistoryEntry>) : {}
+  }
+
   /** Remove pending prompts (running ones are untouched: use interrupt). */
   async deleteFromQueue(promptIds: string[]): Promise<void> {
     await this.postJson('POST /queue', '/queue', { delete: promptIds })
@@ -101,12 +119,35 @@ export class ComfyHttpClient {
     await this.postJson('POST /history', '/history', { delete: promptIds })
   }
 
+  /** GET /system_stats, checked (device, version, argv). */
   async systemStats(): Promise<SystemStats> {
-    return (await this.getJson('GET /system_stats', '/system_stats')) as SystemStats
+    return parseSystemStats(await this.getJson('GET /system_stats', '/system_stats'), this.address)
   }
 
+  /** GET /prompt: how many prompts the server holds (queued + running). */
+  async queueRemaining(): Promise<number> {
+    return parseQueueRemaining(await this.getJson('GET /prompt', '/prompt'), this.address)
+  }
+
+  /** GET /object_info (large: the long timeout). */
   async objectInfo(): Promise<ObjectInfo> {
-    return (await this.getJson('GET /object_info', '/object_info', this.longTimeoutMs)) as ObjectInfo
+    return parseObjectInfo(await this.getJson('GET /object_info', '/object_info', this.longTimeoutMs), this.address)
+  }
+
+  /**
+   * GET /object_info of at most `maxBytes`, with the sha256 of its bytes: a reader that sees the same hash
+   * again need not parse, store or send it again (a 64 MB document held and parsed on every probe stalled main).
+   */
+  async objectInfoDocument(maxBytes: number): Promise<{ objectInfo: ObjectInfo; sha256: string }> {
+    const operation = 'GET /object_info'
+    const res = await this.request(operation, '/object_info', {}, this.longTimeoutMs)
+    const bytes = await this.readBytes(res, operation, maxBytes)
+    const body = parseText(bytes.toString('utf8'))
+    if (!res.ok) throw new ComfyHttpError(this.address, operation, res.status, body)
+    return {
+      objectInfo: parseObjectInfo(body, this.address),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    }
   }
 
   /**
@@ -165,23 +206,30 @@ export class ComfyHttpClient {
 
   /** A JSON answer (or its text), read up to the cap: a server cannot make the worker hold more. */
   private async readBody(res: Response, operation: string): Promise<unknown> {
+    return parseText((await this.readBytes(res, operation, this.maxJsonBytes)).toString('utf8'))
+  }
+
+  /** The body's bytes, refused as soon as they pass `maxBytes` (declared or counted): never more is held. */
+  private async readBytes(res: Response, operation: string, maxBytes: number): Promise<Buffer> {
+    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
+      await res.body?.cancel()
+      throw new ComfyRefusedAnswer(this.address, operation, `an answer of over ${maxBytes} bytes`)
+    }
     const chunks: Uint8Array[] = []
     let total = 0
-    // Leaving the loop early cancels the stream (the iterator's return()), so nothing more is read.
-    for await (const chunk of res.body ?? []) {
-      total += chunk.byteLength
-      if (total > this.maxJsonBytes) break
-      chunks.push(chunk)
-    }
-    if (total > this.maxJsonBytes)
-      throw new ComfyRefusedAnswer(this.address, operation, `an answer of over ${this.maxJsonBytes} bytes`)
-    const text = Buffer.concat(chunks).toString('utf8')
-    if (text === '') return null
     try {
-      return JSON.parse(text) as unknown
-    } catch {
-      return text
+      // Leaving the loop early cancels the stream (the iterator's return()), so nothing more is read.
+      for await (const chunk of res.body ?? []) {
+        total += chunk.byteLength
+        if (total > maxBytes) break
+        chunks.push(chunk)
+      }
+    } catch (error) {
+      // A body cut off by the timeout is a slow answer, not a broken one.
+      throw unreachable(this.address, operation, null, error)
     }
+    if (total > maxBytes) throw new ComfyRefusedAnswer(this.address, operation, `an answer of over ${maxBytes} bytes`)
+    return Buffer.concat(chunks)
   }
 
   private async getJson(operation: string, path: string, timeoutMs?: number): Promise<unknown> {
@@ -198,17 +246,21 @@ export class ComfyHttpClient {
   }
 
   private async request(operation: string, path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
+    const limit = timeoutMs ?? this.timeoutMs
     let res: Response
     try {
       res = await fetch(`${this.address}${path}`, {
         ...init,
         headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-        signal: init.signal ?? AbortSignal.timeout(timeoutMs ?? this.timeoutMs),
+        signal: init.signal ?? AbortSignal.timeout(limit),
         // A server may not send the worker to another host (blind SSRF; its answer would be stored).
         redirect: 'manual',
       })
+      this.observer?.noteSign()
     } catch (error) {
-      throw new ComfyUnreachableError(this.address, operation, describeFetchError(error))
+      const failure = unreachable(this.address, operation, limit, error)
+      this.observer?.noteFailure(failure)
+      throw failure
     }
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel()
@@ -255,6 +307,29 @@ class IdleAbort {
  * outputs is well under 10 MB, and a server that sends more cannot make the worker hold it.
  */
 export const MAX_JSON_BYTES = 64 * 1024 ** 2
+
+/** JSON when it parses, else the text itself (an HTML error page says more than a parse error). */
+function parseText(text: string): unknown {
+  if (text === '') return null
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function unreachable(
+  address: string,
+  operation: string,
+  limitMs: number | null,
+  error: unknown
+): ComfyUnreachableError {
+  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+  if (timedOut) {
+    return new ComfyUnreachableError(address, operation, limitMs === null ? 'in time' : `within ${limitMs} ms`, true)
+  }
+  return new ComfyUnreachableError(address, operation, describeFetchError(error))
+}
 
 function describeFetchError(error: unknown): string {
   if (!(error instanceof Error)) return String(error)

@@ -32,12 +32,13 @@ export class ComfySocket extends EventEmitter<ComfyWsEvents> {
     const socket = new WebSocket(url, { handshakeTimeout: timeoutMs })
     this.socket = socket
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error('no status frame')), timeoutMs)
-      const fail = (error: Error): void => {
+      const timer = setTimeout(() => fail(new Error(`no status frame within ${timeoutMs} ms`), true), timeoutMs)
+      const fail = (error: Error, timedOut = /timed out/i.test(error.message)): void => {
         clearTimeout(timer)
         socket.removeAllListeners('message')
         socket.terminate()
-        reject(new ComfyUnreachableError(this.address, 'WebSocket /ws', error.message))
+        // A server slow to greet is busy, not gone (see liveness.ts).
+        reject(new ComfyUnreachableError(this.address, 'WebSocket /ws', error.message, timedOut))
       }
       socket.once('error', fail)
       socket.once('open', () => {

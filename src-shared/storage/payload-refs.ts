@@ -8,6 +8,7 @@
  * The markers are in-band on purpose: workflow code and recorded histories keep their shapes, and an
  * input that carries no large value is byte for byte what it was.
  */
+import { createHash } from 'node:crypto'
 import type { ApiPrompt, OutputRef } from '../contract/runs'
 import { INLINE_EXTRA_BYTES, INLINE_OUTPUTS, INLINE_VALUE_BYTES } from '../contract/limits'
 import type { BlobStore } from './blob-store'
@@ -49,6 +50,17 @@ export function externalizeExtra(
   const json = JSON.stringify(extra)
   if (byteLength(json) <= INLINE_EXTRA_BYTES) return extra
   return { [REF_KEY]: store.put(Buffer.from(json, 'utf8'), 'json') }
+}
+
+/** The sha256 a prompt input's marker names, or null when the value is not a marker. */
+export function storedValueHash(value: unknown): string | null {
+  return typeof value === 'string' ? (MARKER_RE.exec(value)?.[1] ?? null) : null
+}
+
+/** Whether `value` is the string a marker stands for (same sha256 of its UTF-8 bytes). */
+export function matchesStoredValue(marker: string, value: unknown): boolean {
+  const hash = storedValueHash(marker)
+  return hash !== null && typeof value === 'string' && createHash('sha256').update(value, 'utf8').digest('hex') === hash
 }
 
 /** The prompt as the user sent it (every marker replaced by its stored string). */

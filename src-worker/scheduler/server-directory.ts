@@ -6,6 +6,14 @@
 import { EventEmitter } from 'node:events'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import { ServerLiveness } from '../../src-shared/comfy/liveness'
+
+/**
+ * Control calls (queue, history, prompt, interrupt) may take this long: a busy real GPU server answers
+ * /queue in 4–8 s and once timed out a POST /prompt at 2.5 s. Whether a server is gone is not decided by
+ * one timeout but by its liveness record (src-shared/comfy/liveness.ts).
+ */
+const CONTROL_TIMEOUT_MS = 15_000
 
 export interface DirectoryEvents {
   changed: []
@@ -19,9 +27,14 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   /** Servers being removed: their runs move elsewhere and they take no new ones. */
   private leaving = new Set<string>()
   private clients = new Map<string, ComfyHttpClient>()
+  private readonly liveness = new Map<string, ServerLiveness>()
   private probeTimer: NodeJS.Timeout | null = null
 
-  constructor(private readonly probeIntervalMs = 1_000) {
+  constructor(
+    private readonly probeIntervalMs = 1_000,
+    /** See SILENCE_FOR_GONE_MS; tests of a hung server shorten it. */
+    private readonly silenceForGoneMs?: number
+  ) {
     super()
   }
 
@@ -32,7 +45,10 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
     // A removal that did not go through (main un-drained the server): it may take runs again.
     for (const id of [...this.leaving]) if (this.servers.get(id)?.accepting !== false) this.leaving.delete(id)
     for (const [id, client] of this.clients) {
-      if (this.servers.get(id)?.address !== client.address) this.clients.delete(id)
+      if (this.servers.get(id)?.address !== client.address) {
+        this.clients.delete(id)
+        this.liveness.delete(id)
+      }
     }
     this.emit('changed')
   }
@@ -75,11 +91,20 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
     if (server === undefined) throw new Error(`Unknown server ${id}`)
     let client = this.clients.get(id)
     if (client === undefined) {
-      // Short control timeouts: a hung server is noticed in seconds; downloads get the long timeout.
-      client = new ComfyHttpClient(server.address, { timeoutMs: 2_500 })
+      client = new ComfyHttpClient(server.address, { timeoutMs: CONTROL_TIMEOUT_MS, observer: this.livenessOf(id) })
       this.clients.set(id, client)
     }
     return client
+  }
+
+  /** The server's liveness record: every request of its client and every frame of its sockets feed it. */
+  livenessOf(id: string): ServerLiveness {
+    let record = this.liveness.get(id)
+    if (record === undefined) {
+      record = new ServerLiveness({ silenceForGoneMs: this.silenceForGoneMs })
+      this.liveness.set(id, record)
+    }
+    return record
   }
 
   markDown(id: string, reason: string): void {

@@ -165,7 +165,7 @@ export function workerBundle(): Promise<string> {
 export async function startEngine(
   rig: Rig,
   servers: WorkerServer[],
-  options: { identity?: string; ownsWholeFarm?: boolean } = {}
+  options: { identity?: string; ownsWholeFarm?: boolean; silenceForGoneMs?: number } = {}
 ): Promise<RunningEngine> {
   const connection = await NativeConnection.connect({ address: rig.temporal.address })
   const sink = new MemorySink()
@@ -180,6 +180,7 @@ export async function startEngine(
     workflowBundlePath: await workerBundle(),
     identity: options.identity,
     ownsWholeFarm: options.ownsWholeFarm,
+    silenceForGoneMs: options.silenceForGoneMs,
     log: (level, message) => logs.push(`${level}: ${message}`),
   })
   const running = engine.run()

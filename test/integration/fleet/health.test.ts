@@ -134,7 +134,7 @@ describe('HealthMonitor against the simulator', () => {
     await until('online', stateIs(id, 'online'))
     sim.setFaults({ hang: true })
     await until('offline', stateIs(id, 'offline'))
-    expect(monitor.health(id).error).toMatch(/did not answer \/system_stats within 2000 ms/)
+    expect(monitor.health(id).error).toMatch(/did not answer GET \/system_stats within 2000 ms/)
     sim.setFaults({ hang: false })
     await until('online', stateIs(id, 'online'))
   })
