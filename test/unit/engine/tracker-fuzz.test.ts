@@ -11,6 +11,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Prng } from '../../../bench/lib/prng'
 import { SimServer } from '../../../sim'
+import { ServerLiveness } from '../../../src-shared/comfy/liveness'
 import { ComfyHttpClient } from '../../../src-shared/comfy/http-client'
 import { ComfySocket } from '../../../src-shared/comfy/ws-client'
 import type { ApiPrompt } from '../../../src-shared/contract/runs'
@@ -109,14 +110,20 @@ async function feed(promptId: string, frames: Frame[]): Promise<void> {
   // A closed port: the tracker's history fetch after a terminal frame fails fast, as for a gone server.
   const client = new ComfyHttpClient('http://127.0.0.1:9', { timeoutMs: 200 })
   const socket = new ComfySocket(client.address, 'fuzz')
-  const tracker = new PromptTracker(client, promptId, 'fuzz', {
-    onMessage: (m) => {
-      progress.apply(m, Date.now())
-      reporter.touched()
+  const tracker = new PromptTracker(
+    client,
+    promptId,
+    'fuzz',
+    {
+      onMessage: (m) => {
+        progress.apply(m, Date.now())
+        reporter.touched()
+      },
+      onPreview: (p) => void p.bytes.toString('base64'),
+      onStarted: () => undefined,
     },
-    onPreview: (p) => void p.bytes.toString('base64'),
-    onStarted: () => undefined,
-  })
+    new ServerLiveness()
+  )
   await tracker.connect(socket)
   for (const frame of frames) socket.receive(frame.data, frame.binary)
   progress.finish()
