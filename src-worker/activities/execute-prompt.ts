@@ -411,6 +411,7 @@ export class PromptExecution {
       promptId: this.input.promptId,
       serverId,
       serverName: name,
+      serverAddress: address,
       attempt: this.ctx.info.attempt,
       outputs,
       startedAt: this.progress.startedAt,
