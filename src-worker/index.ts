@@ -67,7 +67,7 @@ function attached(port: ParentPort): void {
     switch (message.type) {
       case 'boot':
         if (engine !== null) return
-        boot(message.config, portSink(port), log, servers, (m) => port.send(m))
+        boot(message.config, portSink(port), log, servers, (m) => port.send(m), message.config.ownsWholeFarm ?? true)
           .then((started) => {
             engine = started
             // Server lists that arrived while booting.

@@ -164,6 +164,7 @@ export class AppCore {
       dataDir: this.opts.dataDir,
       workflowBundlePath: this.opts.workflowBundlePath,
       previews: this.settings.get().previews,
+      ownsWholeFarm: this.settings.get().temporal.mode === 'embedded',
     }
   }
 

@@ -20,6 +20,11 @@ export interface WorkerBootConfig {
   /** Prebuilt workflow bundle (production) or null to bundle from source (development/tests). */
   workflowBundlePath: string | null
   previews: boolean
+  /**
+   * True when this is the farm's only worker (embedded Temporal). With a remote cluster other workers
+   * share the task queue: a run this worker cannot place on a healthy server now is given back at once.
+   */
+  ownsWholeFarm?: boolean
 }
 
 /** A server as the worker needs it for scheduling. */

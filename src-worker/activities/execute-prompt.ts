@@ -138,6 +138,14 @@ export class PromptExecution {
         `No server of this worker can run it (${capabilityFailure(impossible).message}); another worker may`
       )
     }
+    // Shared task queue: never hold a run for a server that is down, disabled or being removed; give it
+    // back at once (a retryable failure) so a worker with a healthy server takes it. The only worker of
+    // the farm has nowhere to give it to, so it waits for a server as before.
+    if (!this.deps.ownsWholeFarm && !this.deps.pool.runnableNow(this.request)) {
+      throw unavailableFailure(
+        `No healthy server of this worker can run it now (down, disabled or being removed); given back for another worker`
+      )
+    }
     this.lease = await this.deps.pool.acquire(this.request, this.ctx.cancellationSignal)
     await this.submit()
   }
