@@ -178,6 +178,10 @@ export class AppCore {
       if (m.type === 'run-progress') this.tracker.onProgress(m.event)
       else if (m.type === 'run-preview' && this.settings.get().previews) this.hub.emit('runs:preview', m.event)
       else if (m.type === 'slots') this.fleet.setSlotUsage(m.usage)
+      else if (m.type === 'server-health') {
+        this.log(`worker: server ${m.serverId} ${m.state}${m.reason === null ? '' : ` (${m.reason})`}`)
+        this.fleet.recheck(m.serverId)
+      }
     })
     this.hub.subscribe((channel, payload) => {
       if (channel !== 'runs:changed') return

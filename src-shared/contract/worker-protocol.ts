@@ -64,6 +64,8 @@ export type WorkerToMain =
   | { type: 'run-progress'; event: RunProgressEvent & { serverId: string | null } }
   | { type: 'run-preview'; event: RunPreviewEvent }
   | { type: 'slots'; usage: SlotUsage[] }
+  /** The worker saw a server's requests fail (down) or answer again (up); main re-checks it at once. */
+  | { type: 'server-health'; serverId: string; state: 'down' | 'up'; reason: string | null }
   /** Answer to `evacuate`: `moved` left the server; `remaining` were still on it when time ran out. */
   | { type: 'evacuated'; requestId: string; serverId: string; moved: string[]; remaining: string[] }
 

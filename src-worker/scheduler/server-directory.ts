@@ -7,8 +7,17 @@ import { EventEmitter } from 'node:events'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 
+/** The worker's own observation of a server: its requests failed (down) or it answers again (up). */
+export interface ServerHealthMark {
+  serverId: string
+  state: 'down' | 'up'
+  reason: string | null
+}
+
 export interface DirectoryEvents {
   changed: []
+  /** Reported to main (attached) or the log (standalone): the worker's marks reach every process. */
+  health: [ServerHealthMark]
   /** A server that was down answers again (the janitor cleans up there). */
   recovered: [string]
 }
@@ -85,11 +94,13 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   markDown(id: string, reason: string): void {
     if (this.down.has(id) || !this.servers.has(id)) return
     this.down.set(id, { since: Date.now(), reason })
+    this.emit('health', { serverId: id, state: 'down', reason })
     this.emit('changed')
   }
 
   markUp(id: string): void {
     if (!this.down.delete(id)) return
+    this.emit('health', { serverId: id, state: 'up', reason: null })
     this.emit('recovered', id)
     this.emit('changed')
   }
