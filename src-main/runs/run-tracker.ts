@@ -316,7 +316,9 @@ export class RunTracker {
         if (this.batches.size > 0) await this.discoverChildren(client)
         await this.finalizeClosed(client)
         await this.refreshStale(client)
-        await this.batches.refresh(client)
+        await this.batches.refresh(client, (id) => {
+          if (!this.live.has(id) && !this.deps.cache.runs.getSummary(id)) this.discoverChild(id)
+        })
       })
     } catch (e) {
       this.deps.log(`run tracker poll failed: ${(e as Error).message}`)
