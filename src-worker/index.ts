@@ -8,7 +8,7 @@ import type { LogFn } from './activities/deps'
 import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
 import { connectParentPort, type ParentPort } from './parent-port'
 import type { ProgressSink } from './progress-sink'
-import { runStandalone } from './standalone'
+import { runStandalone, workerIdentity } from './standalone'
 
 function portSink(port: ParentPort): ProgressSink {
   return {
@@ -37,6 +37,8 @@ async function boot(
     servers,
     onSlots: send === undefined ? undefined : (usage) => send({ type: 'slots', usage }),
     ownsWholeFarm,
+    // One of many workers (remote cluster): claim the servers main gave us, farm-wide.
+    claimOwner: ownsWholeFarm ? undefined : workerIdentity(config.dataDir),
   })
 }
 

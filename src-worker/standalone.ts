@@ -3,6 +3,7 @@
  * service: it waits for Temporal with backoff instead of exiting, logs each server going down or up,
  * re-probes its servers every `probeIntervalMs`, and stops cleanly on SIGTERM/SIGINT (systemd's stop).
  */
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { NativeConnection } from '@temporalio/worker'
 import { probeServer } from '../src-shared/comfy/probe'
@@ -14,6 +15,11 @@ import { readStandaloneConfig, type StandaloneConfig } from './standalone-config
 const CONNECT_BACKOFF = { initialMs: 1_000, maxMs: 30_000 }
 
 const log: LogFn = (level, message) => console.log(`${new Date().toISOString()} [${level}] ${message}`)
+
+/** Stable across restarts of this worker, different for every host and data dir (one owner per server). */
+export function workerIdentity(dataDir: string): string {
+  return `${hostname()}:${dataDir}`
+}
 
 /** Resolves when SIGTERM or SIGINT arrives (also while still connecting). */
 function stopSignal(): { stopped: Promise<string>; isStopped: () => boolean } {
@@ -91,6 +97,7 @@ export async function runStandalone(configPath: string): Promise<void> {
     workflowBundlePath: config.workflowBundlePath,
     servers,
     ownsWholeFarm: config.ownsWholeFarm,
+    claimOwner: workerIdentity(config.dataDir),
   })
   logEngineHealth(engine)
   let probing = false

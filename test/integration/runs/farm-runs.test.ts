@@ -6,7 +6,7 @@
  * Lean on purpose (2 cores shared): few steps, fast simulator timing.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -181,6 +181,34 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
     } finally {
       ws.close()
     }
+  }, 120_000)
+
+  it('gives each server one owner: a host server registered in the desktop too is not filled twice', async () => {
+    const hostB = hosts[1]!
+    await api.registerServer({ name: 'host-b seen from the desk', address: hostB.sim.url })
+    const workerLog = join(core.info().dataDir, 'logs', 'worker.log')
+    await until(
+      () => existsSync(workerLog) && readFileSync(workerLog, 'utf8').includes('is owned by worker'),
+      30_000,
+      'the desktop worker to find the server owned by host-b'
+    )
+    let most = 0
+    const sampler = setInterval(() => {
+      const s = hostB.sim.stats()
+      most = Math.max(most, s.queueLength + (s.running === null ? 0 : 1))
+    }, 10)
+    try {
+      const { batch_ids } = await api.submit(prompt('a kite over dunes', 30), { seeds: '1..8' })
+      await until(
+        async () => (await api.batches()).find((b) => b.id === batch_ids[0])?.completed === 8,
+        60_000,
+        '8 runs completed'
+      )
+    } finally {
+      clearInterval(sampler)
+    }
+    expect(most).toBeLessThanOrEqual(2)
+    expect(executions().every((n) => n === 1)).toBe(true)
   }, 120_000)
 
   it('keeps going on the other host when one host loses its worker and its ComfyUI', async () => {
