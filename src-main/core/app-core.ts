@@ -14,6 +14,7 @@ import type { FleetOptions } from '../fleet'
 import { createFleetService } from './fleet-adapter'
 import { Backoff, sleep } from '../process/backoff'
 import { RunClient } from '../runs/run-client'
+import { FarmServers } from '../fleet/farm-servers'
 import { RunService } from '../runs/run-service'
 import { isFinal } from '../runs/run-states'
 import { RunTracker } from '../runs/run-tracker'
@@ -70,6 +71,8 @@ export class AppCore {
   readonly token: string
   readonly tokenPath: string
   runClient: RunClient | null = null
+  /** The servers the farm's workers claim (remote Temporal): read-only, as their owners report them. */
+  readonly farm = new FarmServers(() => this.runClient?.client ?? null)
   private api: ApiServer | null = null
   private stopped = false
   private readonly finishedListeners = new Set<(s: RunSummary) => void>()
@@ -137,6 +140,7 @@ export class AppCore {
       cache: this.cache,
       settings: this.settings,
       onSettingsChanged: () => this.emitInfo(),
+      farmServers: () => this.farm.list(),
       openExternal:
         opts.openExternal ?? (() => Promise.resolve(err('app/not-supported', 'Open the link in your browser'))),
     })
@@ -210,6 +214,7 @@ export class AppCore {
             fleet: this.fleet,
             cache: this.cache,
             client: () => this.runClient,
+            farmServers: () => this.farm.list(),
           }),
       })
       await this.api.listen()

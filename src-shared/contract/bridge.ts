@@ -6,6 +6,7 @@
 import type { AppInfo, Settings } from './app'
 import type { Result } from './result'
 import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
+import type { FarmServer } from './farm'
 import type { ServerView } from './servers'
 
 /** A file as the renderer has it: name plus bytes (base64, so it survives JSON and IPC alike). */
@@ -154,6 +155,8 @@ export interface RequestMap {
   'servers:update': { params: { id: string; patch: ServerPatch }; result: Result<ServerView> }
   'servers:remove': { params: { id: string }; result: Result<ServerRemoval> }
   'servers:test': { params: { address: string }; result: Result<ServerTestResult> }
+  /** Servers of the farm's workers (remote Temporal), as their owners report them; read-only. */
+  'farm:servers': { params: void; result: FarmServer[] }
   'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
   'runs:list': { params: { limit?: number }; result: RunSummary[] }
   'runs:get': { params: { id: string }; result: Result<RunDetail> }
@@ -208,6 +211,7 @@ export const REQUEST_CHANNELS = [
   'servers:update',
   'servers:remove',
   'servers:test',
+  'farm:servers',
   'runs:submit',
   'runs:list',
   'runs:get',

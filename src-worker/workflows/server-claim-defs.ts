@@ -7,6 +7,7 @@
  * PUBLIC names: `get_server` query.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow'
+import type { FarmServerReport } from '../../src-shared/contract/farm'
 
 export const SERVER_CLAIM_WORKFLOW = 'comfyServerClaimWorkflow'
 /** The owner reports this often; a claim with no report for CLAIM_TTL_MS ends. */
@@ -14,25 +15,7 @@ export const CLAIM_REPORT_MS = 5_000
 export const CLAIM_TTL_MS = 20_000
 
 /** What the owning worker knows of a server, as every desktop shows it (read-only). */
-export interface ServerReport {
-  serverId: string
-  name: string
-  address: string
-  slots: number
-  /** Answers probes and the worker has not seen its requests fail. */
-  online: boolean
-  /** May take new runs (online and not disabled/removed by its owner). */
-  accepting: boolean
-  /** Why the owner marked it down, or null. */
-  downReason: string | null
-  gpu: string | null
-  vramFree: number | null
-  vramTotal: number | null
-  /** Runs of the owner on it now (prompts in its ComfyUI queue). */
-  inUse: number
-  runIds: string[]
-  at: number
-}
+export type ServerReport = FarmServerReport
 
 export interface ServerClaimInput {
   /** Stable identity of the owning worker (host + data dir), so a restarted worker keeps its claims. */
@@ -48,6 +31,7 @@ export interface ServerClaimState {
   claimedAt: number
   report: ServerReport | null
 }
+
 
 export const reportSignal = defineSignal<[owner: string, report: ServerReport]>('comfyfleet_server_report')
 export const releaseSignal = defineSignal<[owner: string]>('comfyfleet_server_release')

@@ -14,6 +14,7 @@ import WebSocket from 'ws'
 import { ComfyFleetClient } from '../../../sdk'
 import { SimServer } from '../../../sim'
 import type { AppCore } from '../../../src-main/core/app-core'
+import type { FarmServer } from '../../../src-shared/contract'
 import { ROOT, startCore, until } from '../../helpers/app'
 import { DevServer, quietRuntime } from '../engine/helpers'
 
@@ -109,6 +110,13 @@ afterAll(async () => {
   await temporal?.stop()
 })
 
+async function farmServers(): Promise<FarmServer[]> {
+  const res = await fetch(new URL('/farm/servers', core.info().localApi.url!), {
+    headers: { authorization: `Bearer ${core.token}` },
+  })
+  return (await res.json()) as FarmServer[]
+}
+
 /** How many times the farm's simulators completed each prompt. */
 function executions(): number[] {
   const all = new Map<string, number>()
@@ -185,6 +193,18 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
 
   it('gives each server one owner: a host server registered in the desktop too is not filled twice', async () => {
     const hostB = hosts[1]!
+    // The desktop sees the hosts' servers as their workers report them (GET /farm/servers).
+    await until(
+      async () => {
+        const farm = await farmServers()
+        return hosts.every((h) => farm.some((f) => f.owner.endsWith(h.dataDir) && f.report?.online === true))
+      },
+      30_000,
+      'both hosts reporting their servers'
+    )
+    const reported = (await farmServers()).find((f) => f.owner.endsWith(hostB.dataDir))!
+    expect(reported.report).toMatchObject({ name: 'host-b GPU 0', address: hostB.sim.url, slots: 2, accepting: true })
+    expect(reported.report?.gpu).toBeTruthy()
     await api.registerServer({ name: 'host-b seen from the desk', address: hostB.sim.url })
     const workerLog = join(core.info().dataDir, 'logs', 'worker.log')
     await until(
