@@ -77,6 +77,8 @@ export class AppCore {
   private stopped = false
   private readonly finishedListeners = new Set<(s: RunSummary) => void>()
   private readonly log: (m: string) => void
+  /** The Temporal settings this process runs with (changing them needs a restart). */
+  private readonly startedTemporal: string
 
   constructor(private readonly opts: AppCoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
@@ -93,6 +95,7 @@ export class AppCore {
       monitor: opts.fleetMonitor,
       evacuate: (serverId) => this.worker.evacuate(serverId),
     })
+    this.startedTemporal = JSON.stringify(this.temporalSettings())
     this.temporal = new TemporalRuntime({
       settings: this.temporalSettings(),
       dataDir: opts.dataDir,
@@ -155,6 +158,11 @@ export class AppCore {
       embeddedPort: o.temporalPort ?? t.embeddedPort,
       embeddedUiPort: o.temporalUiPort ?? t.embeddedUiPort,
     }
+  }
+
+  /** True once saved Temporal settings differ from those this process started with. */
+  private temporalChanged(): boolean {
+    return JSON.stringify(this.temporalSettings()) !== this.startedTemporal
   }
 
   private get taskQueue(): string {
@@ -255,7 +263,7 @@ export class AppCore {
       version: this.opts.version,
       mode: this.opts.mode,
       dataDir: this.opts.dataDir,
-      temporal: this.temporal.info,
+      temporal: { ...this.temporal.info, restartNeeded: this.temporalChanged() },
       worker: {
         state: this.worker.state,
         pid: this.worker.pid,
