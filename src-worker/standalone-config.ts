@@ -71,7 +71,8 @@ export class WorkerConfigError extends Error {
     readonly configPath: string,
     readonly problems: string[]
   ) {
-    super(`worker config ${configPath}:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    // One line per problem, each saying which file: what a service log (journalctl) shows first.
+    super(problems.map((p) => `worker config ${configPath}: ${p}`).join('\n'))
     this.name = 'WorkerConfigError'
   }
 }

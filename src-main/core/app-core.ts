@@ -124,6 +124,11 @@ export class AppCore {
       tracker: this.tracker,
       defaults: () => ({ retry: this.settings.get().retry }),
       temporalUrl: (id) => this.temporal.workflowUrl(id),
+      // Embedded Temporal has no other workers, hence no farm servers to ask.
+      farmObjectInfo: () =>
+        this.settings.get().temporal.mode === 'remote'
+          ? this.farm.objectInfo()
+          : Promise.resolve({ byServer: {}, names: {} }),
     })
     this.images = {
       resolve: (hash, kind) => {

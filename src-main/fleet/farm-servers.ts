@@ -4,14 +4,25 @@
  * desktop in remote mode sees GPU hosts it does not own: read-only, with health, GPU, VRAM and load.
  */
 import type { Client } from '@temporalio/client'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { FarmServer } from '../../src-shared/contract/farm'
+import type { ObjectInfo } from '../../src-shared/contract/intake'
 import { getServerQuery, SERVER_CLAIM_WORKFLOW } from '../../src-worker/workflows/server-claim-defs'
 
 /** One answer serves every UI and script asking within this window (each claim query is a worker task). */
 const CACHE_MS = 2_000
+/** A farm server's /object_info is fetched again after this long (models get added). */
+const OBJECT_INFO_MS = 60_000
+
+/** The /object_info of the farm's online servers, keyed `farm:<address>`, with their names. */
+export interface FarmObjectInfo {
+  byServer: Record<string, ObjectInfo>
+  names: Record<string, string>
+}
 
 export class FarmServers {
   private last: { at: number; value: Promise<FarmServer[]> } | null = null
+  private readonly infos = new Map<string, { at: number; info: ObjectInfo }>()
 
   constructor(private readonly client: () => Client | null) {}
 
@@ -21,6 +32,36 @@ export class FarmServers {
     const value = this.read().catch(() => [])
     this.last = { at: now, value }
     return value
+  }
+
+  /**
+   * What the farm's servers can run, read from each one's /object_info (the desktop reaches them for
+   * /view too), so a run no farm server accepts is refused at submit instead of failing minutes later.
+   */
+  async objectInfo(): Promise<FarmObjectInfo> {
+    const out: FarmObjectInfo = { byServer: {}, names: {} }
+    const reports = (await this.list()).flatMap((s) => (s.report?.online === true ? [s.report] : []))
+    await Promise.all(
+      reports.map(async (r) => {
+        const info = await this.objectInfoOf(r.address)
+        if (info === null) return
+        out.byServer[`farm:${r.address}`] = info
+        out.names[`farm:${r.address}`] = r.name
+      })
+    )
+    return out
+  }
+
+  private async objectInfoOf(address: string): Promise<ObjectInfo | null> {
+    const cached = this.infos.get(address)
+    if (cached !== undefined && Date.now() - cached.at < OBJECT_INFO_MS) return cached.info
+    try {
+      const info = (await new ComfyHttpClient(address).objectInfo()) as ObjectInfo
+      this.infos.set(address, { at: Date.now(), info })
+      return info
+    } catch {
+      return cached?.info ?? null
+    }
   }
 
   private async read(): Promise<FarmServer[]> {

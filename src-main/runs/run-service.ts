@@ -9,6 +9,7 @@ import type { RunOptions } from '../../src-shared/contract/runs'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import { checkInputValues, intakeFile } from '../intake'
+import type { FarmObjectInfo } from '../fleet/farm-servers'
 import type { FleetLookup } from './fleet-lookup'
 import type { RunClient } from './run-client'
 import { isFinal } from './run-states'
@@ -24,6 +25,8 @@ export interface RunServiceDeps {
   tracker: RunTracker
   defaults: () => Pick<RunOptions, 'retry'>
   temporalUrl: (workflowId: string) => string | null
+  /** Remote Temporal: what the farm's servers (owned by other workers) can run, for the submit check. */
+  farmObjectInfo?: () => Promise<FarmObjectInfo>
 }
 
 interface ParsedFile {
@@ -44,11 +47,12 @@ export class RunService {
     }
     // Every file is checked before anything starts: one bad file queues nothing.
     const parsed: ParsedFile[] = []
-    const intakeOptions = this.intakeOptions(req.serverId ?? null)
+    const farm = req.serverId ? null : ((await this.deps.farmObjectInfo?.()) ?? null)
+    const intakeOptions = this.intakeOptions(req.serverId ?? null, farm)
     for (const file of files.value) {
       const r = intakeFile(file, intakeOptions)
       if (!r.ok) return r
-      const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null)
+      const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null, farm)
       if (!values.ok) return values
       parsed.push({ name: file.name, intake: r.value })
     }
@@ -67,11 +71,14 @@ export class RunService {
     return ok(result)
   }
 
-  private intakeOptions(serverId: string | null): {
+  private intakeOptions(
+    serverId: string | null,
+    farm: FarmObjectInfo | null
+  ): {
     objectInfo: ObjectInfo | null
     objectInfoByServer: Record<string, ObjectInfo>
   } {
-    const byServer: Record<string, ObjectInfo> = {}
+    const byServer: Record<string, ObjectInfo> = { ...farm?.byServer }
     for (const s of this.deps.fleet.list()) {
       if (!s.enabled) continue
       const info = this.deps.fleet.objectInfo(s.id)
@@ -85,12 +92,13 @@ export class RunService {
   private checkValues(
     intake: IntakeResult,
     byServer: Record<string, ObjectInfo>,
-    serverId: string | null
+    serverId: string | null,
+    farm: FarmObjectInfo | null
   ): Result<string[]> {
     const ids = serverId ? [serverId] : (intake.capableServers ?? Object.keys(byServer))
     const infos: Record<string, ObjectInfo> = {}
     for (const id of ids) if (byServer[id]) infos[id] = byServer[id]
-    const names = Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
+    const names = { ...farm?.names, ...Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name])) }
     return checkInputValues(intake.prompt, infos, names)
   }
 

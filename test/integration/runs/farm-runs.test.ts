@@ -231,6 +231,16 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
     expect(executions().every((n) => n === 1)).toBe(true)
   }, 120_000)
 
+  it('refuses at submit a model no farm server has, naming it (field case dist/08)', async () => {
+    const bad = prompt('a missing model', 4)
+    ;(bad['4'] as { inputs: Record<string, unknown> }).inputs.ckpt_name = 'no-such-model.safetensors'
+    const r = await core.runService.submit({ text: JSON.stringify(bad) })
+    expect(r.ok ? null : r.error.code).toBe('intake/invalid-inputs')
+    expect(r.ok ? '' : r.error.message).toContain('no-such-model.safetensors')
+    const good = await core.runService.submit({ text: JSON.stringify(prompt('a model every host has', 4)) })
+    expect(good.ok).toBe(true)
+  }, 60_000)
+
   it('keeps going on the other host when one host loses its worker and its ComfyUI', async () => {
     const [dead, alive] = hosts as [Host, Host]
     dead.worker.kill('SIGKILL')
@@ -243,8 +253,13 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
       30_000,
       '4 runs completed on the host left'
     )
+    // Recorded in the desktop (images fetched from the host left) within the same 30 s.
+    await until(
+      async () => (await api.history({ text: 'moth' })).items.length === 4,
+      Math.max(0, 30_000 - (Date.now() - started)),
+      '4 runs in History'
+    )
     expect(Date.now() - started).toBeLessThan(30_000)
     expect(alive.sim.stats().completed - before).toBe(4)
-    expect((await api.history({ text: 'moth' })).items).toHaveLength(4)
   }, 60_000)
 })

@@ -75,7 +75,7 @@ describe('standalone worker config', () => {
   })
 
   it('names the field that is wrong', () => {
-    expect(() => readStandaloneConfig(write('{nope'))).toThrow(/worker config [^\n]*:\n  - is not JSON/)
+    expect(() => readStandaloneConfig(write('{nope'))).toThrow(/worker config [^\n]*: is not JSON/)
     expect(() => readStandaloneConfig(write({ servers: [] }))).toThrow(/temporal: /)
     expect(() => readStandaloneConfig(write({ temporal: { address: 'h:1' }, servers: [] }))).toThrow(/servers/)
     expect(() =>
