@@ -18,6 +18,7 @@ import { applyProgressEvent, applyStatusSnapshot, newLiveRun, type LiveRun } fro
 import { endOf, finalNodes, mergeNodes } from './run-outcome'
 import { isFinal } from './run-states'
 import { fetchMissingOutputs } from './output-fetch'
+import { FarmRunDiscovery } from './farm-run-discovery'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
 const MAX_WATCHERS = 64
@@ -63,6 +64,7 @@ export class RunTracker {
    */
   private readonly inFlight = new Set<AbortController>()
   private stopped = false
+  private readonly farmRuns = new FarmRunDiscovery()
 
   constructor(private readonly deps: RunTrackerDeps) {
     this.batchStore = new BatchStore(deps.cache.db)
@@ -309,10 +311,14 @@ export class RunTracker {
 
   private async poll(): Promise<void> {
     const client = this.deps.runs()
-    if (this.polling || !client || this.stopped || (this.live.size === 0 && this.batches.size === 0)) return
+    const remote = this.deps.localWorkersOnly?.() === false
+    const discover = remote && this.farmRuns.due()
+    if (this.polling || !client || this.stopped) return
+    if (!discover && this.live.size === 0 && this.batches.size === 0) return
     this.polling = true
     try {
       await this.call(client, async () => {
+        if (discover) await this.discoverFarmRuns(client)
         if (this.batches.size > 0) await this.discoverChildren(client)
         await this.finalizeClosed(client)
         await this.refreshStale(client)
@@ -382,6 +388,17 @@ export class RunTracker {
     if (!child) return false
     this.recordNewRun({ ...child, workflowId: child.id })
     return true
+  }
+
+  /** Remote Temporal: runs someone else started on the farm are recorded too (then tracked like ours). */
+  private async discoverFarmRuns(client: RunClient): Promise<void> {
+    const known = (id: string): boolean =>
+      this.live.has(id) || this.deps.cache.runs.getSummary(id) !== null || this.batches.childOf(id) !== null
+    for (const run of await this.farmRuns.discover(client, known)) {
+      if (known(run.id)) continue
+      // batchId null: its batch (if any) was started elsewhere and is not in this cache.
+      this.recordNewRun({ ...run, workflowId: run.id, batchId: null })
+    }
   }
 
   private async discoverChildren(client: RunClient): Promise<void> {

@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { Client, Connection } from '@temporalio/client'
 import { ComfyFleetClient } from '../../../sdk'
 import { SimServer } from '../../../sim'
 import type { AppCore } from '../../../src-main/core/app-core'
-import type { FarmServer } from '../../../src-shared/contract'
+import { RunClient } from '../../../src-main/runs/run-client'
+import type { ApiPrompt, FarmServer } from '../../../src-shared/contract'
 import { ROOT, startCore, until } from '../../helpers/app'
 import { DevServer, quietRuntime } from '../engine/helpers'
 
@@ -34,7 +36,7 @@ let core: AppCore
 let api: ComfyFleetClient
 const hosts: Host[] = []
 
-function prompt(text: string, steps: number): Record<string, unknown> {
+function prompt(text: string, steps: number): ApiPrompt {
   return {
     '3': {
       class_type: 'KSampler',
@@ -239,6 +241,27 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
     expect(r.ok ? '' : r.error.message).toContain('no-such-model.safetensors')
     const good = await core.runService.submit({ text: JSON.stringify(prompt('a model every host has', 4)) })
     expect(good.ok).toBe(true)
+  }, 60_000)
+
+  it('records a run someone else started on the farm (a script, another desktop), with its image', async () => {
+    const connection = await Connection.connect({ address: temporal.address })
+    try {
+      const elsewhere = new RunClient(new Client({ connection }), TASK_QUEUE)
+      const { runId } = await elsewhere.startRun({
+        prompt: prompt('a run started elsewhere', 4),
+        name: 'from a script',
+      })
+      await until(
+        async () => (await api.history({ text: 'started elsewhere' })).items.some((i) => i.runId === runId),
+        30_000,
+        'the run in History'
+      )
+      const item = (await api.history({ text: 'started elsewhere' })).items[0]!
+      expect(core.cache.findThumbnail(item.hash)).not.toBeNull()
+      expect((await api.runs(50)).find((r) => r.id === runId)?.name).toBe('from a script')
+    } finally {
+      await connection.close()
+    }
   }, 60_000)
 
   it('keeps going on the other host when one host loses its worker and its ComfyUI', async () => {
