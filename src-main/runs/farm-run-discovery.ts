@@ -34,7 +34,9 @@ export class FarmRunDiscovery {
   async discover(client: RunClient, known: (runId: string) => boolean): Promise<FarmRun[]> {
     const now = Date.now()
     this.lastAt = now
-    const query = `WorkflowType = '${RUN_WORKFLOW}' AND StartTime > '${new Date(this.since - OVERLAP_MS).toISOString()}'`
+    // Only this farm's task queue: another app may share the namespace with its own farm.
+    const start = new Date(this.since - OVERLAP_MS).toISOString()
+    const query = `WorkflowType = '${RUN_WORKFLOW}' AND TaskQueue = '${client.taskQueue}' AND StartTime > '${start}'`
     const ids: string[] = []
     for await (const info of client.client.workflow.list({ query }))
       if (!known(info.workflowId)) ids.push(info.workflowId)
