@@ -32,7 +32,6 @@ export interface ServerClaimState {
   report: ServerReport | null
 }
 
-
 export const reportSignal = defineSignal<[owner: string, report: ServerReport]>('comfyfleet_server_report')
 export const releaseSignal = defineSignal<[owner: string]>('comfyfleet_server_release')
 export const getServerQuery = defineQuery<ServerClaimState>('get_server')
