@@ -37,6 +37,8 @@ export class ServerClaims {
   /** Claim workflow ids this worker holds, by server id. */
   private readonly held = new Map<string, string>()
   private readonly warned = new Map<string, string>()
+  /** Last claim error per server: logged when it changes, not every 5 s through a Temporal outage. */
+  private readonly failing = new Map<string, string>()
   private timer: NodeJS.Timeout | null = null
   private ticking: Promise<void> | null = null
 
@@ -77,9 +79,12 @@ export class ServerClaims {
     for (const server of servers) {
       try {
         await this.claimOrReport(server)
+        this.failing.delete(server.id)
       } catch (error) {
         // Temporal unreachable: keep what we know; the worker's own polls say the rest.
-        this.o.log('warn', `claim of ${server.name}: ${(error as Error).message}`)
+        const message = (error as Error).message
+        if (this.failing.get(server.id) !== message) this.o.log('warn', `claim of ${server.name}: ${message}`)
+        this.failing.set(server.id, message)
       }
     }
   }
