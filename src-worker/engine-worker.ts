@@ -11,6 +11,7 @@ import { createActivities } from './activities'
 import type { EngineDeps, LogFn } from './activities/deps'
 import type { ProgressSink } from './progress-sink'
 import { Janitor } from './scheduler/janitor'
+import { ServerClaims } from './scheduler/server-claims'
 import { ServerDirectory } from './scheduler/server-directory'
 import { SlotPool } from './scheduler/slot-pool'
 import { ServerSlotSupplier } from './scheduler/slot-supplier'
@@ -34,6 +35,11 @@ export interface EngineWorkerOptions {
   ownsWholeFarm?: boolean
   /** Silence after which a server that takes connections but answers nothing is gone (default 30 s). */
   silenceForGoneMs?: number
+  /**
+   * Shared task queue: this worker's stable identity (host + data dir). Its servers are then claimed
+   * farm-wide through Temporal and used only once the claim is ours (one owner per server).
+   */
+  claimOwner?: string
 }
 
 export interface EngineWorker {
@@ -86,6 +92,19 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
     },
   })
+  const claims =
+    options.claimOwner === undefined
+      ? null
+      : new ServerClaims({
+          connection: options.connection,
+          namespace: options.namespace,
+          taskQueue: options.taskQueue,
+          owner: options.claimOwner,
+          directory,
+          pool,
+          log,
+        })
+  claims?.start()
   directory.start()
   pool.start()
   janitor.start()
@@ -106,6 +125,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
         await worker.run()
       } finally {
         stopTimers()
+        await claims?.stop()
       }
     },
     shutdown() {

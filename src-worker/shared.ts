@@ -49,6 +49,11 @@ export interface RunResult {
   promptId: string
   serverId: string
   serverName: string
+  /**
+   * The ComfyUI server's base URL: a desktop on another host fetches the output files from its /view
+   * (no shared disk). Absent in results of older versions.
+   */
+  serverAddress?: string
   attempt: number
   /** Every output, or the first INLINE_OUTPUTS when `outputsRef` is set. */
   outputs: OutputRef[]
@@ -83,6 +88,7 @@ export interface ExecuteResult {
   promptId: string
   serverId: string
   serverName: string
+  serverAddress: string
   attempt: number
   outputs: OutputRef[]
   outputCount?: number

@@ -21,6 +21,7 @@ import { InvalidHistoryQueryError } from '../cache'
 import type { FleetService } from '../core/fleet-service'
 import { parseParams } from '../core/params'
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../intake/json-text'
+import type { FarmServer } from '../../src-shared/contract/farm'
 import type { RunClient } from '../runs/run-client'
 import type { RunService } from '../runs/run-service'
 import { isFinal } from '../runs/run-states'
@@ -33,6 +34,7 @@ export interface RestDeps {
   fleet: FleetService
   cache: Cache
   client: () => RunClient | null
+  farmServers: () => Promise<FarmServer[]>
 }
 
 const BODY_LIMIT = 80 * 1024 * 1024
@@ -52,6 +54,7 @@ export function registerRestRoutes(router: Router, d: RestDeps): void {
       sendResult(res, await d.fleet.update(p.id!, await body(req, ServerPatchSchema)))
     )
     .add('DELETE', '/servers/:id', async (_q, res, p) => sendResult(res, await d.fleet.remove(p.id!)))
+    .add('GET', '/farm/servers', async (_q, res) => json(res, 200, await d.farmServers()))
     .add('POST', '/workflow/execute', (req, res) => execute(d, req, res))
     .add('GET', '/workflow/status/:id', async (_q, res, p) => json(res, 200, await status(d, p.id!)))
     .add('GET', '/workflow/result/:id', async (_q, res, p, url) => json(res, 200, await waitedResult(d, p.id!, url)))

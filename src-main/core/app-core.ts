@@ -16,6 +16,7 @@ import type { FleetOptions } from '../fleet'
 import { createFleetService } from './fleet-adapter'
 import { Backoff, sleep } from '../process/backoff'
 import { RunClient } from '../runs/run-client'
+import { FarmServers } from '../fleet/farm-servers'
 import { RunService } from '../runs/run-service'
 import { isFinal } from '../runs/run-states'
 import { RunTracker } from '../runs/run-tracker'
@@ -72,6 +73,8 @@ export class AppCore {
   readonly token: string
   readonly tokenPath: string
   runClient: RunClient | null = null
+  /** The servers the farm's workers claim (remote Temporal): read-only, as their owners report them. */
+  readonly farm = new FarmServers(() => this.runClient?.client ?? null)
   private api: ApiServer | null = null
   private stopped = false
   private readonly lock: DataDirLock
@@ -79,6 +82,8 @@ export class AppCore {
   private readonly startupNotices: string[]
   private readonly finishedListeners = new Set<(s: RunSummary) => void>()
   private readonly log: (m: string) => void
+  /** The Temporal settings this process runs with (changing them needs a restart). */
+  private readonly startedTemporal: string
 
   constructor(private readonly opts: AppCoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
@@ -104,6 +109,7 @@ export class AppCore {
       monitor: opts.fleetMonitor,
       evacuate: (serverId) => this.worker.evacuate(serverId),
     })
+    this.startedTemporal = JSON.stringify(this.temporalSettings())
     this.temporal = new TemporalRuntime({
       settings: this.temporalSettings(),
       dataDir: opts.dataDir,
@@ -132,6 +138,11 @@ export class AppCore {
       tracker: this.tracker,
       defaults: () => ({ retry: this.settings.get().retry }),
       temporalUrl: (id) => this.temporal.workflowUrl(id),
+      // Embedded Temporal has no other workers, hence no farm servers to ask.
+      farmObjectInfo: () =>
+        this.settings.get().temporal.mode === 'remote'
+          ? this.farm.objectInfo()
+          : Promise.resolve({ byServer: {}, names: {} }),
     })
     this.images = {
       resolve: (hash, kind) => {
@@ -151,6 +162,7 @@ export class AppCore {
       cache: this.cache,
       settings: this.settings,
       onSettingsChanged: () => this.emitInfo(),
+      farmServers: () => this.farm.list(),
       openExternal:
         opts.openExternal ?? (() => Promise.resolve(err('app/not-supported', 'Open the link in your browser'))),
     })
@@ -167,6 +179,11 @@ export class AppCore {
     }
   }
 
+  /** True once saved Temporal settings differ from those this process started with. */
+  private temporalChanged(): boolean {
+    return JSON.stringify(this.temporalSettings()) !== this.startedTemporal
+  }
+
   private get taskQueue(): string {
     return this.opts.overrides?.taskQueue ?? TASK_QUEUE
   }
@@ -178,6 +195,7 @@ export class AppCore {
       dataDir: this.opts.dataDir,
       workflowBundlePath: this.opts.workflowBundlePath,
       previews: this.settings.get().previews,
+      ownsWholeFarm: this.settings.get().temporal.mode === 'embedded',
     }
   }
 
@@ -191,6 +209,10 @@ export class AppCore {
       if (m.type === 'run-progress') this.tracker.onProgress(m.event)
       else if (m.type === 'run-preview' && this.settings.get().previews) this.hub.emit('runs:preview', m.event)
       else if (m.type === 'slots') this.fleet.setSlotUsage(m.usage)
+      else if (m.type === 'server-health') {
+        this.log(`worker: server ${m.serverId} ${m.state}${m.reason === null ? '' : ` (${m.reason})`}`)
+        this.fleet.recheck(m.serverId)
+      }
     })
     this.hub.subscribe((channel, payload) => {
       if (channel !== 'runs:changed') return
@@ -224,6 +246,7 @@ export class AppCore {
             fleet: this.fleet,
             cache: this.cache,
             client: () => this.runClient,
+            farmServers: () => this.farm.list(),
           }),
       })
       await this.api.listen()
@@ -268,7 +291,7 @@ export class AppCore {
       version: this.opts.version,
       mode: this.opts.mode,
       dataDir: this.opts.dataDir,
-      temporal: this.temporal.info,
+      temporal: { ...this.temporal.info, restartNeeded: this.temporalChanged() },
       worker: {
         state: this.worker.state,
         pid: this.worker.pid,

@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../src-shared/contract/app'
+import type { FarmServer } from '../../src-shared/contract/farm'
 import type { HistoryQuery } from '../../src-shared/contract/bridge'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import { HttpError } from '../api/http-util'
@@ -21,6 +22,8 @@ export interface HandlerDeps {
   settings: SettingsStore
   onSettingsChanged: () => void
   openExternal: (url: string) => Promise<Result<null>>
+  /** Servers of the farm's other workers (remote Temporal), as their owners report them. */
+  farmServers: () => Promise<FarmServer[]>
 }
 
 /**
@@ -36,6 +39,7 @@ export function createHandlers(d: HandlerDeps): BridgeHandlers {
     'servers:update': (p) => d.fleet.update(p.id, p.patch),
     'servers:remove': (p) => d.fleet.remove(p.id),
     'servers:test': (p) => d.fleet.test(p.address),
+    'farm:servers': () => d.farmServers(),
     'runs:submit': (p) => d.runs.submit(p),
     'runs:list': (p) => Promise.resolve(d.runs.list(p.limit)),
     'runs:get': (p) => d.runs.get(p.id),

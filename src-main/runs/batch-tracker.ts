@@ -80,8 +80,13 @@ export class BatchTracker {
     return ids
   }
 
-  /** Counts from each open batch's get_status; stored and pushed when they change. */
-  async refresh(client: RunClient): Promise<void> {
+  /**
+   * Counts from each open batch's get_status; stored and pushed when they change. A batch that ended
+   * with every child run names each child to `discover` first: children started on a remote worker are
+   * found by listing, which can miss the last few (visibility lag, a batch done within one poll), and
+   * once the batch is closed nobody would record them.
+   */
+  async refresh(client: RunClient, discover: (runId: string) => void = () => undefined): Promise<void> {
     for (const b of [...this.open.values()]) {
       let s: BatchStatus
       try {
@@ -110,6 +115,9 @@ export class BatchTracker {
         b.last = summary
         this.store.update(summary)
         this.hub.emit('batches:changed', summary)
+      }
+      if (s.status === 'completed' || s.status === 'failed') {
+        for (let i = 0; i < s.total; i++) discover(`run-${b.id.replace(/^batch-/, '')}-${i}`)
       }
       if (isFinal(s.status)) this.open.delete(b.id)
     }

@@ -19,6 +19,10 @@ export interface LiveRun {
   lastWriteAt: number
   watched: boolean
   finalizing: boolean
+  /** Ended in Temporal; only its end is still to be recorded (e.g. its output files to fetch). */
+  closed: boolean
+  /** The server's name as the run reported it (a remote worker's server is not in our fleet). */
+  serverName: string | null
 }
 
 export function newLiveRun(workflowId: string, status: RunState, serverId: string | null): LiveRun {
@@ -34,6 +38,8 @@ export function newLiveRun(workflowId: string, status: RunState, serverId: strin
     lastWriteAt: 0,
     watched: false,
     finalizing: false,
+    closed: false,
+    serverName: null,
   }
 }
 
@@ -67,6 +73,7 @@ export function applyStatusSnapshot(live: LiveRun, s: RunStatus): boolean {
   const changed = live.status !== s.status || live.serverId !== (s.server?.id ?? null)
   live.status = s.status
   live.serverId = s.server?.id ?? null
+  live.serverName = s.server?.name ?? null
   live.progress = finiteProgress(s.progress)
   live.currentNode = s.current_node ? { id: s.current_node.id, classType: s.current_node.class_type } : null
   live.nodeProgress = s.node_progress

@@ -10,6 +10,7 @@ import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import { checkInputValues, intakeFile } from '../intake'
+import type { FarmObjectInfo } from '../fleet/farm-servers'
 import type { FleetLookup } from './fleet-lookup'
 import type { RunClient } from './run-client'
 import { RunInputTooLargeError } from './run-input-size'
@@ -26,6 +27,8 @@ export interface RunServiceDeps {
   tracker: RunTracker
   defaults: () => Pick<RunOptions, 'retry'>
   temporalUrl: (workflowId: string) => string | null
+  /** Remote Temporal: what the farm's servers (owned by other workers) can run, for the submit check. */
+  farmObjectInfo?: () => Promise<FarmObjectInfo>
 }
 
 interface ParsedFile {
@@ -46,11 +49,12 @@ export class RunService {
     }
     // Every file is checked before anything starts: one bad file queues nothing.
     const parsed: ParsedFile[] = []
-    const intakeOptions = this.intakeOptions(req.serverId ?? null)
+    const farm = req.serverId ? null : ((await this.deps.farmObjectInfo?.()) ?? null)
+    const intakeOptions = this.intakeOptions(req.serverId ?? null, farm)
     for (const file of files.value) {
       const r = intakeFile(file, intakeOptions)
       if (!r.ok) return r
-      const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null)
+      const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null, farm)
       if (!values.ok) return values
       const seeded = sweep.value ? sweepHasSeed(r.value.prompt, sweep.value, file.name) : ok(null)
       if (!seeded.ok) return seeded
@@ -77,36 +81,40 @@ export class RunService {
     return ok(result)
   }
 
-  private intakeOptions(serverId: string | null): {
+  private intakeOptions(
+    serverId: string | null,
+    farm: FarmObjectInfo | null
+  ): {
     objectInfo: ObjectInfo | null
     objectInfoByServer: Record<string, ObjectInfo>
     serverNames: Record<string, string>
   } {
-    const byServer: Record<string, ObjectInfo> = {}
+    const byServer: Record<string, ObjectInfo> = { ...farm?.byServer }
     for (const s of this.deps.fleet.list()) {
       if (!s.enabled) continue
       const info = this.deps.fleet.objectInfo(s.id)
       if (info) byServer[s.id] = info
     }
     const target = serverId ? (byServer[serverId] ?? null) : (Object.values(byServer)[0] ?? null)
-    return { objectInfo: target, objectInfoByServer: byServer, serverNames: this.serverNames() }
+    return { objectInfo: target, objectInfoByServer: byServer, serverNames: this.serverNames(farm) }
   }
 
   /** Input values against the /object_info of the servers that could run it (the chosen one, if any). */
   private checkValues(
     intake: IntakeResult,
     byServer: Record<string, ObjectInfo>,
-    serverId: string | null
+    serverId: string | null,
+    farm: FarmObjectInfo | null
   ): Result<string[]> {
     const ids = serverId ? [serverId] : (intake.capableServers ?? Object.keys(byServer))
     const infos: Record<string, ObjectInfo> = {}
     for (const id of ids) if (byServer[id]) infos[id] = byServer[id]
-    return checkInputValues(intake.prompt, infos, this.serverNames())
+    return checkInputValues(intake.prompt, infos, this.serverNames(farm))
   }
 
-  /** Server id → the name the user gave it: intake's messages name servers by it. */
-  private serverNames(): Record<string, string> {
-    return Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
+  /** Server id → the name the user gave it (or its owner reported): intake's messages name servers by it. */
+  private serverNames(farm: FarmObjectInfo | null): Record<string, string> {
+    return { ...farm?.names, ...Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name])) }
   }
 
   private options(req: SubmitRequest): RunOptions {

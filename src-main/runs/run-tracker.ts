@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import type { BatchSummary, RunProgressEvent, RunSummary } from '../../src-shared/contract/bridge'
-import type { ApiPrompt, NodeStatus, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
+import type { ApiPrompt, NodeStatus, OutputRef, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import type { EventHub } from '../core/event-hub'
@@ -18,6 +18,8 @@ import { applyProgressEvent, applyStatusSnapshot, newLiveRun, type LiveRun } fro
 import { finalNodes, mergeNodes } from '../../src-shared/runs/node-states'
 import { endOf } from './run-outcome'
 import { isFinal } from './run-states'
+import { fetchMissingOutputs } from './output-fetch'
+import { FarmRunDiscovery } from './farm-run-discovery'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
 const MAX_WATCHERS = 64
@@ -30,6 +32,8 @@ const POLL_MS = 1000
 const STALE_MS = { remote: 3_000, local: 30_000 }
 const MAX_STATUS_QUERIES_PER_TICK = 16
 const PROGRESS_WRITE_GAP_MS = 1000
+/** A finished run whose output files could not be fetched yet (its server is down) is tried again this often. */
+const OUTPUT_RETRY_MS = 5000
 
 /** A closed run's final node states and ComfyUI events. */
 interface ClosedState {
@@ -65,6 +69,7 @@ export class RunTracker {
   private readonly trailingWrites = new Map<string, NodeJS.Timeout>()
   /** Runs whose end is being recorded: no progress row may be written over it. */
   private readonly closing = new Set<string>()
+  private readonly farmRuns = new FarmRunDiscovery()
 
   constructor(private readonly deps: RunTrackerDeps) {
     this.batchStore = new BatchStore(deps.cache.db)
@@ -240,6 +245,7 @@ export class RunTracker {
     try {
       const r = await this.call(client, () => client.result(live.workflowId))
       const server = this.deps.fleet.list().find((s) => s.id === r.serverId)
+      if (!(await this.bringOutputs(runId, r.serverAddress ?? server?.address ?? null, r.outputs))) return
       const closed = r.nodes && r.events ? { nodes: r.nodes, events: r.events } : undefined
       await this.finish(
         runId,
@@ -269,6 +275,28 @@ export class RunTracker {
         live.finalizing = false
       }
     }
+  }
+
+  /**
+   * A run executed by a worker on another host left its files there: fetch them from its server. When
+   * that fails (server down) the run stays tracked and is tried again later, also after a restart.
+   */
+  private async bringOutputs(runId: string, address: string | null, outputs: OutputRef[]): Promise<boolean> {
+    const fetched = await fetchMissingOutputs(this.deps.cache.images, address, outputs)
+    if (fetched.ok) return true
+    const closed = this.live.get(runId)
+    if (closed) closed.closed = true
+    this.deps.log(
+      `outputs of ${runId} not fetched yet (retrying in ${OUTPUT_RETRY_MS / 1000} s): ${fetched.error.message}`
+    )
+    // Stays `finalizing` until the retry, so neither the watch loop nor the poll spins on it meanwhile.
+    setTimeout(() => {
+      const live = this.live.get(runId)
+      if (!live || this.stopped) return
+      live.finalizing = false
+      this.watch(runId)
+    }, OUTPUT_RETRY_MS).unref()
+    return false
   }
 
   /** Records a run's end; `known` is its final state when the result carried it (otherwise it is queried). */
@@ -303,14 +331,20 @@ export class RunTracker {
 
   private async poll(): Promise<void> {
     const client = this.deps.runs()
-    if (this.polling || !client || this.stopped || (this.live.size === 0 && this.batches.size === 0)) return
+    const remote = this.deps.localWorkersOnly?.() === false
+    const discover = remote && this.farmRuns.due()
+    if (this.polling || !client || this.stopped) return
+    if (!discover && this.live.size === 0 && this.batches.size === 0) return
     this.polling = true
     try {
       await this.call(client, async () => {
+        if (discover) await this.discoverFarmRuns(client)
         if (this.batches.size > 0) await this.discoverChildren(client)
         await this.finalizeClosed(client)
         await this.refreshStale(client)
-        await this.batches.refresh(client)
+        await this.batches.refresh(client, (id) => {
+          if (!this.live.has(id) && !this.deps.cache.runs.getSummary(id)) this.discoverChild(id)
+        })
       })
     } catch (e) {
       this.deps.log(`run tracker poll failed: ${(e as Error).message}`)
@@ -334,8 +368,12 @@ export class RunTracker {
   /** Runs with no live events (remote worker, or still queued): ask the workflow. */
   private async refreshStale(client: RunClient): Promise<void> {
     const now = Date.now()
-    const staleMs = this.deps.localWorkersOnly?.() === true ? STALE_MS.local : STALE_MS.remote
-    const stale = [...this.live.entries()].filter(([, l]) => !l.finalizing && now - l.lastEventAt > staleMs)
+    const local = this.deps.localWorkersOnly?.() === true
+    const staleMs = local ? STALE_MS.local : STALE_MS.remote
+    // A remote run awaits its result the whole time it runs: query it anyway, or its live state is never seen.
+    const stale = [...this.live.entries()].filter(
+      ([, l]) => !l.closed && (!local || !l.finalizing) && now - l.lastEventAt > staleMs
+    )
     for (const [runId, live] of stale.slice(0, MAX_STATUS_QUERIES_PER_TICK)) {
       live.lastEventAt = now
       try {
@@ -346,10 +384,16 @@ export class RunTracker {
     }
   }
 
+  /** A `get_status` snapshot (remote worker): cached, and sent on the same live channel as our worker's events. */
   private applyStatus(runId: string, live: LiveRun, s: RunStatus): void {
-    if (!applyStatusSnapshot(live, s)) return
-    this.writeStatus(runId, live)
-    this.emitSummary(runId)
+    const before = progressKey(live)
+    const statusChanged = applyStatusSnapshot(live, s)
+    if (statusChanged) this.writeStatus(runId, live)
+    if (progressKey(live) !== before) {
+      this.writeProgress(runId, live, Date.now())
+      this.deps.hub.emit('runs:progress', snapshotEvent(runId, live))
+    }
+    if (statusChanged) this.emitSummary(runId)
   }
 
   /** A batch's child run seen for the first time: record it with the prompt the batch gave it. */
@@ -364,6 +408,17 @@ export class RunTracker {
     if (!child) return false
     this.recordNewRun({ ...child, workflowId: child.id })
     return true
+  }
+
+  /** Remote Temporal: runs someone else started on the farm are recorded too (then tracked like ours). */
+  private async discoverFarmRuns(client: RunClient): Promise<void> {
+    const known = (id: string): boolean =>
+      this.live.has(id) || this.deps.cache.runs.getSummary(id) !== null || this.batches.childOf(id) !== null
+    for (const run of await this.farmRuns.discover(client, known)) {
+      if (known(run.id)) continue
+      // batchId null: its batch (if any) was started elsewhere and is not in this cache.
+      this.recordNewRun({ ...run, workflowId: run.id, batchId: null })
+    }
   }
 
   private async discoverChildren(client: RunClient): Promise<void> {
@@ -381,7 +436,7 @@ export class RunTracker {
     this.deps.cache.runs.updateRunStatus(runId, {
       status: live.status,
       serverId: live.serverId,
-      serverName: server?.name ?? null,
+      serverName: server?.name ?? live.serverName,
       gpu: server?.health.device?.name ?? null,
       ...(live.status === 'running' ? { startedAt: Date.now() } : {}),
     })
@@ -415,5 +470,23 @@ export class RunTracker {
   private emitSummary(runId: string): void {
     const row = this.deps.cache.runs.getSummary(runId)
     if (row) this.deps.hub.emit('runs:changed', this.withLive(row))
+  }
+}
+
+function progressKey(live: LiveRun): string {
+  return JSON.stringify([live.status, live.serverId, live.currentNode, live.nodeProgress, live.progress])
+}
+
+/** The live-channel event a status snapshot amounts to (what our own worker would have sent). */
+function snapshotEvent(runId: string, live: LiveRun): RunProgressEvent & { serverId: string | null } {
+  return {
+    runId,
+    serverId: live.serverId,
+    nodeId: live.currentNode?.id ?? null,
+    classType: live.currentNode?.classType ?? null,
+    nodeState: live.currentNode ? 'running' : null,
+    value: live.nodeProgress?.value ?? null,
+    max: live.nodeProgress?.max ?? null,
+    progress: live.progress,
   }
 }

@@ -8,6 +8,11 @@ export interface TemporalInfo {
   /** Base URL of the Temporal Web UI, when there is one we know of. */
   uiUrl: string | null
   error: string | null
+  /**
+   * The saved Temporal settings differ from the ones the app is running with: they apply at the next
+   * start (the worker, the run tracker and the API all hold the connection).
+   */
+  restartNeeded?: boolean
 }
 
 export interface WorkerInfo {

@@ -7,6 +7,7 @@ import type { AppInfo, Settings, SettingsPatch } from './app'
 import type { Result } from './result'
 import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
 import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from './requests'
+import type { FarmServer } from './farm'
 import type { ServerView } from './servers'
 
 export type { ExecuteBody, HistoryQuery, IntakeFile, ServerInput, ServerPatch, SubmitRequest } from './requests'
@@ -106,6 +107,8 @@ export interface RequestMap {
   'servers:update': { params: { id: string; patch: ServerPatch }; result: Result<ServerView> }
   'servers:remove': { params: { id: string }; result: Result<ServerRemoval> }
   'servers:test': { params: { address: string }; result: Result<ServerTestResult> }
+  /** Servers of the farm's workers (remote Temporal), as their owners report them; read-only. */
+  'farm:servers': { params: void; result: FarmServer[] }
   'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
   'runs:list': { params: { limit?: number }; result: RunSummary[] }
   'runs:get': { params: { id: string }; result: Result<RunDetail> }
@@ -160,6 +163,7 @@ export const REQUEST_CHANNELS = [
   'servers:update',
   'servers:remove',
   'servers:test',
+  'farm:servers',
   'runs:submit',
   'runs:list',
   'runs:get',

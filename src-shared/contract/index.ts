@@ -11,3 +11,4 @@ export * from './worker-protocol'
 // The intake's own IntakeFile (raw bytes) differs from the bridge's (base64): import it from './intake'.
 export { INTAKE_ERRORS, INTAKE_MAX_BYTES } from './intake'
 export type { IntakeKind, IntakeOptions, IntakeResult, ObjectInfo, ObjectInfoNode, RunMetadata } from './intake'
+export * from './farm'

@@ -158,6 +158,14 @@ export class PromptExecution {
         `No server of this worker can run it (${capabilityFailure(impossible).message}); another worker may`
       )
     }
+    // Shared task queue: never hold a run for a server that is down, disabled or being removed; give it
+    // back at once (a retryable failure) so a worker with a healthy server takes it. The only worker of
+    // the farm has nowhere to give it to, so it waits for a server as before.
+    if (!this.deps.ownsWholeFarm && !this.deps.pool.runnableNow(this.request)) {
+      throw unavailableFailure(
+        `No healthy server of this worker can run it now (down, disabled or being removed); given back for another worker`
+      )
+    }
     this.lease = await this.deps.pool.acquire(this.request, this.ctx.cancellationSignal)
     await this.submit()
   }
@@ -513,6 +521,7 @@ export class PromptExecution {
       promptId: this.input.promptId,
       serverId,
       serverName: name,
+      serverAddress: address,
       attempt: this.ctx.info.attempt,
       ...boundOutputs(outputs, this.deps.payloads),
       startedAt: this.progress.startedAt,

@@ -80,14 +80,27 @@ export function expectedFinish(request: PlacementRequest, load: ServerLoad, fall
   return ms
 }
 
+/**
+ * The farm-wide placement rule, in its one home: a server may take this run when it is healthy and
+ * accepting (usable), the run's constraints allow it, and it has the nodes and models. A worker with
+ * no such server gives the run back at once (see {@link runnableNow}) so another worker takes it.
+ */
+export function eligible(request: PlacementRequest, load: Pick<ServerLoad, 'server' | 'usable'>): boolean {
+  return load.usable && allowed(request, load.server) && capable(request, load.server)
+}
+
+/** True when some server here could run the request now (a slot may still have to free up). */
+export function runnableNow(request: PlacementRequest, loads: Pick<ServerLoad, 'server' | 'usable'>[]): boolean {
+  return loads.some((load) => eligible(request, load))
+}
+
 /** The best server with a free slot, or null when none can take it now. */
 export function chooseServer(request: PlacementRequest, loads: ServerLoad[]): ServerLoad | null {
   const fallback = fallbackRate(loads)
   let best: ServerLoad | null = null
   let bestMs = Infinity
   for (const load of loads) {
-    if (!load.usable || load.inUse >= load.server.slots) continue
-    if (!allowed(request, load.server) || !capable(request, load.server)) continue
+    if (load.inUse >= load.server.slots || !eligible(request, load)) continue
     const ms = expectedFinish(request, load, fallback)
     if (ms < bestMs) {
       best = load

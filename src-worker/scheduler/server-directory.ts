@@ -15,8 +15,17 @@ import { ServerLiveness } from '../../src-shared/comfy/liveness'
  */
 const CONTROL_TIMEOUT_MS = 15_000
 
+/** The worker's own observation of a server: its requests failed (down) or it answers again (up). */
+export interface ServerHealthMark {
+  serverId: string
+  state: 'down' | 'up'
+  reason: string | null
+}
+
 export interface DirectoryEvents {
   changed: []
+  /** Reported to main (attached) or the log (standalone): the worker's marks reach every process. */
+  health: [ServerHealthMark]
   /** A server that was down answers again (the janitor cleans up there). */
   recovered: [string]
 }
@@ -28,6 +37,11 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   private leaving = new Set<string>()
   private clients = new Map<string, ComfyHttpClient>()
   private readonly liveness = new Map<string, ServerLiveness>()
+  /**
+   * Farm-wide ownership (shared task queue only; null: this worker is the only one). Per server id:
+   * absent = not known yet, null = ours, a string = the other worker that owns it. Only ours is usable.
+   */
+  private claims: Map<string, string | null> | null = null
   private probeTimer: NodeJS.Timeout | null = null
 
   constructor(
@@ -68,7 +82,32 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   /** May take new runs: main says accepting, and the worker has not seen it fail since. */
   isUsable(id: string): boolean {
     const server = this.servers.get(id)
+    if (this.claims !== null && this.claims.get(id) !== null) return false
     return server !== undefined && server.accepting && server.online && !this.down.has(id) && !this.leaving.has(id)
+  }
+
+  /** From now on a server is usable only once this worker holds its farm-wide claim. */
+  requireClaims(): void {
+    if (this.claims !== null) return
+    this.claims = new Map()
+    this.emit('changed')
+  }
+
+  /** Records who owns a server: null for this worker, else the other owner's identity. */
+  setClaim(id: string, otherOwner: string | null): void {
+    if (this.claims === null || (this.claims.has(id) && this.claims.get(id) === otherOwner)) return
+    this.claims.set(id, otherOwner)
+    this.emit('changed')
+  }
+
+  /** The other worker that owns this server, or null (ours, unknown yet, or claims not in use). */
+  ownedElsewhere(id: string): string | null {
+    return this.claims?.get(id) ?? null
+  }
+
+  /** Why this worker marked the server down, or null when it has not. */
+  downReason(id: string): string | null {
+    return this.down.get(id)?.reason ?? null
   }
 
   /** Runs on it must move: it is being removed, or it is no longer in the list at all. */
@@ -110,11 +149,13 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
   markDown(id: string, reason: string): void {
     if (this.down.has(id) || !this.servers.has(id)) return
     this.down.set(id, { since: Date.now(), reason })
+    this.emit('health', { serverId: id, state: 'down', reason })
     this.emit('changed')
   }
 
   markUp(id: string): void {
     if (!this.down.delete(id)) return
+    this.emit('health', { serverId: id, state: 'up', reason: null })
     this.emit('recovered', id)
     this.emit('changed')
   }

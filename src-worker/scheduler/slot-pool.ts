@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type { SlotUsage } from '../../src-shared/contract/worker-protocol'
-import { allowed, capable, chooseServer, type PlacementRequest, type ServerLoad } from './placement'
+import { allowed, capable, chooseServer, runnableNow, type PlacementRequest, type ServerLoad } from './placement'
 import type { ServerDirectory } from './server-directory'
 
 export type LeaseState = 'placing' | 'queued' | 'running'
@@ -79,6 +79,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       total += this.directory.isUsable(server.id) ? Math.max(server.slots, inUse) : inUse
     }
     return total
+  }
+
+  /** True when a healthy, accepting server of this worker can run `request` (now or once a slot frees). */
+  runnableNow(request: PlacementRequest): boolean {
+    return runnableNow(request, this.loads())
   }
 
   /** Waits for a slot on the best server that can run `request`. */

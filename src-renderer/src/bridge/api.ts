@@ -21,6 +21,7 @@ export function createApi(t: BridgeTransport) {
       update: (id: string, patch: ServerPatch) => t.invoke('servers:update', { id, patch }),
       remove: (id: string) => t.invoke('servers:remove', { id }),
       test: (address: string) => t.invoke('servers:test', { address }),
+      farm: () => t.invoke('farm:servers', undefined),
     },
     runs: {
       submit: (req: SubmitRequest) => t.invoke('runs:submit', req),

@@ -285,6 +285,7 @@ export function createDevTransport(): Bridge {
     'app:info': () => appInfo(),
     'app:open-external': () => ok(null),
     'servers:list': () => sim.servers,
+    'farm:servers': () => [],
     'servers:add': (input) => {
       const v: ServerView = {
         ...initialServers()[0]!,

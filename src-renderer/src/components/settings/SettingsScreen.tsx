@@ -42,6 +42,7 @@ const EMPTY_TLS = { certPath: '', keyPath: '', caPath: null, serverName: null }
 
 function SettingsForm({ initial }: { initial: Settings }) {
   const dataDir = useStore((s) => s.appInfo?.dataDir ?? '—')
+  const restartNeeded = useStore((s) => s.appInfo?.temporal.restartNeeded === true)
   const [draft, setDraft] = useState<Settings>(initial)
   const [errors, setErrors] = useState<FieldErrors>({ fields: {}, general: null })
   const [busy, setBusy] = useState(false)
@@ -68,6 +69,11 @@ function SettingsForm({ initial }: { initial: Settings }) {
     <form className="settings-form" onSubmit={submit} noValidate>
       <fieldset>
         <legend>Temporal</legend>
+        {restartNeeded && (
+          <p className="field-error" role="status" data-testid="settings-temporal-restart">
+            Saved. The new Temporal settings apply when ComfyFleet is restarted.
+          </p>
+        )}
         <div className="field-row" role="radiogroup" aria-label="Temporal mode">
           {(['embedded', 'remote'] as const).map((m) => (
             <label key={m} className="radio">
