@@ -34,6 +34,7 @@ export function createHandlers(d: HandlerDeps): BridgeHandlers {
     'servers:remove': (p) => d.fleet.remove(requireString(p, 'id')),
     'servers:test': (p) => d.fleet.test(requireString(p, 'address')),
     'runs:submit': (p) => d.runs.submit(requireObject(p, 'A submit request')),
+    'runs:inspect': (p) => Promise.resolve(d.runs.inspect(requireObject(p, 'An inspect request'))),
     'runs:list': (p) => Promise.resolve(d.runs.list(optionalNumber(p, 'limit'))),
     'runs:get': (p) => d.runs.get(requireString(p, 'id')),
     'runs:cancel': (p) => d.runs.cancel(requireString(p, 'id')),

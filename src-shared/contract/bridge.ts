@@ -7,6 +7,8 @@ import type { AppInfo, Settings } from './app'
 import type { Result } from './result'
 import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
 import type { ServerView } from './servers'
+import type { InputAxis, InputEdit } from '../comfy/input-edits'
+import type { InspectRequest, InspectResult } from './run-sheet'
 
 /** A file as the renderer has it: name plus bytes (base64, so it survives JSON and IPC alike). */
 export interface IntakeFile {
@@ -27,6 +29,10 @@ export interface SubmitRequest {
   seeds?: { from: number; to: number }
   priority?: number
   name?: string
+  /** Inputs set before the run starts (the run sheet's form); an error's `details` names the field. */
+  edits?: InputEdit[]
+  /** "Vary any input": one run per combination of these axes' values (a grid batch, last axis fastest). */
+  vary?: InputAxis[]
 }
 
 export interface SubmitResult {
@@ -155,6 +161,7 @@ export interface RequestMap {
   'servers:remove': { params: { id: string }; result: Result<ServerRemoval> }
   'servers:test': { params: { address: string }; result: Result<ServerTestResult> }
   'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
+  'runs:inspect': { params: InspectRequest; result: Result<InspectResult> }
   'runs:list': { params: { limit?: number }; result: RunSummary[] }
   'runs:get': { params: { id: string }; result: Result<RunDetail> }
   'runs:cancel': { params: { id: string }; result: Result<null> }
@@ -209,6 +216,7 @@ export const REQUEST_CHANNELS = [
   'servers:remove',
   'servers:test',
   'runs:submit',
+  'runs:inspect',
   'runs:list',
   'runs:get',
   'runs:cancel',

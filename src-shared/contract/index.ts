@@ -3,6 +3,7 @@ export * from './bridge'
 export * from './cache'
 export * from './result'
 export * from './runs'
+export * from './run-sheet'
 export * from './servers'
 export * from './worker-protocol'
 // The intake's own IntakeFile (raw bytes) differs from the bridge's (base64): import it from './intake'.
