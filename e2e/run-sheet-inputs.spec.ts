@@ -41,7 +41,9 @@ test('a checkpoint the server lacks is named at its field; picking one it has an
     const loader = workflow.nodes.find((n) => n.id === 4)!
     loader.widgets_values = ['sd_xl_base_1.0.safetensors']
     const word = uniqueWord('edited')
-    await app.drop([jsonFile(`${word}.json`, workflow)], { shiftKey: true })
+    // A plain drop cannot run it; instead of a dead end, the run sheet opens where it can be fixed.
+    await app.drop([jsonFile(`${word}.json`, workflow)])
+    await expect(app.toast('error')).toContainText('Change it in the run sheet')
 
     const sheet = new RunSheetPage(page)
     await sheet.expectInputsLoaded()

@@ -11,17 +11,6 @@ const toastError = (title: string, message: string): void => {
 }
 
 /**
- * Submits runs; intake errors are shown as a toast naming the file, nothing is queued. Returns how
- * many runs were queued (null on failure); `quiet` leaves the success message to the caller.
- */
-export async function submitRuns(req: SubmitRequest, label: string, quiet = false): Promise<number | null> {
-  const res = await trySubmit(req, label, quiet)
-  if (res.ok) return res.value
-  toastError(`Could not start ${label}`, res.error.message)
-  return null
-}
-
-/**
  * Submits runs and hands an error back instead of toasting it, for a form that shows it beside the
  * field it names (the run sheet's inputs).
  */
