@@ -176,6 +176,8 @@ export interface RequestMap {
 
 export interface RunProgressEvent {
   runId: string
+  /** The engine's state of the run: a prompt waiting in a ComfyUI queue is `queued`, not running. */
+  runState?: 'queued' | 'running'
   nodeId: string | null
   classType: string | null
   nodeState: NodeStatus['state'] | null

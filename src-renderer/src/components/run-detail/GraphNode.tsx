@@ -1,7 +1,7 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { memo } from 'react'
 import { NodeStateLine } from './NodeStateLine'
-import { useNodeState } from './use-node-state'
+import { useNodeDisplay } from './use-node-display'
 
 /** Data carried by each graph node; the live state is read from the store, not from here. */
 export type ComfyNodeData = { runId: string; nodeId: string; title: string; classType: string }
@@ -9,7 +9,7 @@ export type ComfyFlowNode = Node<ComfyNodeData, 'comfy'>
 
 /** A workflow node card; subscribes to exactly its own status so a tick re-renders one node. */
 export const GraphNode = memo(function GraphNode({ data }: NodeProps<ComfyFlowNode>) {
-  const state = useNodeState(data.runId, data.nodeId)
+  const state = useNodeDisplay(data.runId, data.nodeId)
   return (
     <div
       className={`gnode ns-${state}`}

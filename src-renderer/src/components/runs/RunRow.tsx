@@ -1,11 +1,12 @@
 import { memo } from 'react'
 import { bridge } from '../../bridge/bridge-context'
 import { formatDuration, formatPercent, splitGpuName } from '../../lib/format'
+import { isUserCancel } from '../../lib/display-state'
 import { isActive } from '../../lib/run-groups'
 import { useStore } from '../../store'
 import { Ago, Elapsed } from '../common/Elapsed'
 import { ProgressBar } from '../common/ProgressBar'
-import { StatusBadge } from '../common/StatusBadge'
+import { RunBadge } from '../common/RunBadge'
 import { RunActions } from './RunActions'
 
 function NodeStep({ id }: { id: string }) {
@@ -78,12 +79,12 @@ export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?
           {run.name}
         </a>
         <div className="run-sub">
-          <StatusBadge status={run.status} testId="run-status" />
+          <RunBadge runId={id} testId="run-status" />
           {isActive(run.status) ? (
             <NodeStep id={id} />
           ) : run.error ? (
-            <span className={run.error.kind === 'cancelled' ? 'muted' : 'err-text'} title={run.error.message}>
-              {run.error.message}
+            <span className={isUserCancel(run.error) ? 'muted' : 'err-text'} title={run.error.message}>
+              {isUserCancel(run.error) ? 'Cancelled' : run.error.message}
             </span>
           ) : (
             <span className="muted">
