@@ -100,17 +100,25 @@ export interface HistoryQuery {
   to?: number
   batchId?: string
   sort?: 'newest' | 'oldest'
+  /**
+   * Also list runs that ended without an image (failed, cancelled) as items with `hash: null`, so a
+   * gallery's failed/cancelled filters find them. Off by default: API clients that expect images get images.
+   */
+  withImageless?: boolean
   cursor?: string | null
   limit?: number
 }
 
+/** An image in the history, or (hash null) a run that ended without one: failed or cancelled. */
 export interface HistoryItem {
   runId: string
-  hash: string
-  nodeId: string
+  hash: string | null
+  nodeId: string | null
   width: number | null
   height: number | null
-  format: string
+  format: string | null
+  /** Why a run failed (runs without an image only). */
+  errorMessage: string | null
   createdAt: number
   status: RunState
   positive: string | null
@@ -122,6 +130,8 @@ export interface HistoryItem {
 export interface HistoryPage {
   items: HistoryItem[]
   nextCursor: string | null
+  /** Exactly how many items the query matches (first page only; null on later pages). */
+  total: number | null
 }
 
 export interface ServerInput {

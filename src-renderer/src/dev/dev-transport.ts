@@ -273,6 +273,7 @@ export function createDevTransport(): Bridge {
         width: 1024,
         height: 1024,
         format: 'png',
+        errorMessage: null,
         createdAt: r.finishedAt ?? 0,
         status: r.status,
         positive: r.positive,
@@ -396,7 +397,7 @@ export function createDevTransport(): Bridge {
       const all = history().filter((h) => !q.text || (h.positive ?? '').includes(q.text))
       const start = Number(q.cursor ?? 0)
       const end = start + (q.limit ?? 50)
-      return { items: all.slice(start, end), nextCursor: end < all.length ? String(end) : null }
+      return { items: all.slice(start, end), total: null, nextCursor: end < all.length ? String(end) : null }
     },
     'history:delete': ({ runId }) => {
       sim.runs.delete(runId)
