@@ -54,6 +54,22 @@ function RunProgress({ id }: { id: string }) {
   )
 }
 
+/** The run's checkbox for bulk cancel/retry. */
+function SelectBox({ id, name }: { id: string; name: string }) {
+  const selected = useStore((s) => s.selectedRuns[id] === true)
+  const toggle = useStore((s) => s.toggleRunSelected)
+  return (
+    <input
+      type="checkbox"
+      className="run-select"
+      checked={selected}
+      onChange={() => toggle(id)}
+      aria-label={`Select ${name}`}
+      data-testid="run-select"
+    />
+  )
+}
+
 /** One run in the home list; memoised by id and subscribed only to its own summary and progress. */
 export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?: boolean }) {
   const run = useStore((s) => s.runsById[id])
@@ -68,6 +84,7 @@ export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?
       role="listitem"
     >
       <div className="cell-thumb">
+        <SelectBox id={id} name={run.name} />
         {run.thumbHash ? (
           <img src={bridge().imageUrl(run.thumbHash, 'thumb')} alt="" loading="lazy" decoding="async" />
         ) : (
