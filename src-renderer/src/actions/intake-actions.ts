@@ -47,6 +47,14 @@ async function submitOne(req: SubmitRequest, label: string, quiet: boolean): Pro
 
 /** Runs the intake right away, or opens the run sheet to choose options first. */
 export function startIntake(intake: PendingIntake, withSheet: boolean): void {
+  const s = useStore.getState()
+  // Say so at once: with no server a run can only wait, and a UI workflow cannot even be read.
+  if (s.serversLoaded && s.serverIds.length === 0)
+    s.pushToast({
+      kind: 'info',
+      title: 'The farm is empty',
+      message: 'Add a ComfyUI server in Servers (Alt+2); runs wait until one can take them.',
+    })
   if (withSheet) useStore.getState().openIntake(intake)
   else void submitIntake(intake)
 }
