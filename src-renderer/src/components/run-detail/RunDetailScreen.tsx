@@ -103,7 +103,13 @@ export function RunDetailScreen({ runId }: { runId: string }) {
       <div className="detail-body">
         <div className="detail-main">
           {shown === 'graph' ? (
-            <WorkflowGraph runId={runId} prompt={detail.prompt} workflow={detail.workflow} titles={detail.nodeTitles} />
+            <WorkflowGraph
+              runId={runId}
+              prompt={detail.prompt}
+              workflow={detail.workflow}
+              titles={detail.nodeTitles}
+              outputs={detail.outputs}
+            />
           ) : (
             <NodeList runId={runId} prompt={detail.prompt} titles={detail.nodeTitles} />
           )}
