@@ -79,3 +79,37 @@ test('a server that dies mid-run: the run shows moving, then completes on anothe
     await fast.stop()
   }
 })
+
+test('nodes ComfyUI serves from its cache show as cached while the run is still going, not pending', async ({
+  page,
+}) => {
+  const name = uniqueWord('cache-gpu-')
+  const sim = await startSim({ name, gpu: 'NVIDIA GeForce RTX 3060', stepMs: 50 })
+  try {
+    const app = new AppPage(page)
+    await app.open()
+    const servers = new ServersPage(app)
+    await servers.add(name, sim.url, 'RTX 3060')
+    await servers.expectState(name, 'online')
+    await app.nav('runs')
+    const first = uniqueWord('warm')
+    await app.drop([jsonFile(`${first}.json`, apiPrompt('a shared prompt', 1, 4))])
+    await app.expectRunStatus(first, 'completed')
+    // Same model and prompts, another seed and a long sampler: the loader and text encoders come from the cache.
+    const second = uniqueWord('reuse')
+    await app.drop([jsonFile(`${second}.json`, apiPrompt('a shared prompt', 2, 400))])
+    await app.expectRunStatus(second, 'running')
+    await app.openRun(second)
+    const sampler = app.graphNodes().and(page.locator('[data-node-id="3"]'))
+    await expect(sampler).toHaveAttribute('data-state', 'running')
+    // Within a few detail refreshes, while the sampler still has most of its 20 s to go.
+    const loader = app.graphNodes().and(page.locator('[data-node-id="4"]'))
+    await expect(loader).toHaveAttribute('data-state', 'cached', { timeout: 10_000 })
+    await expect(page.getByTestId('detail-status')).toHaveAttribute('data-status', 'running')
+    await page.getByTestId('screen-run').getByTestId('run-cancel').click()
+    await expect(page.getByTestId('detail-status')).toHaveAttribute('data-status', 'cancelled')
+    app.expectNoConsoleErrors()
+  } finally {
+    await sim.stop()
+  }
+})
