@@ -12,12 +12,14 @@ import type { Duplex } from 'node:stream'
 import { resolveModels } from './catalog/object-info'
 import { SimCore } from './core'
 import { comfyRoutes } from './net/comfy-routes'
+import { hostileFrames } from './net/hostile-frames'
 import type { Route, RouteContext } from './net/comfy-routes'
 import { controlRoutes } from './net/control-routes'
 import { BodyTooLarge, empty, internalError, readBody, text } from './net/http-util'
 import type { Reply } from './net/http-util'
 import { originRejected } from './net/origin-check'
 import type { SimFaults, SimServerOptions, SimStats } from './types'
+import { noFaults } from './types'
 
 const MAX_UPLOAD = 100 * 1024 * 1024
 
@@ -147,7 +149,7 @@ export class SimServer {
   }
 
   clearFaults(): void {
-    this.setFaults({ hang: false, slowMs: 0, errorAtNode: null, refusePrompt: false })
+    this.setFaults(noFaults())
   }
 
   /** Current faults (copy). */
@@ -158,6 +160,11 @@ export class SimServer {
   /** Close all WS connections (server keeps running). */
   dropWebSockets(): void {
     this.core.ws.dropAll()
+  }
+
+  /** Sends every open socket a burst of malformed frames (see net/hostile-frames.ts); the server keeps running. */
+  sendHostileFrames(): void {
+    for (const frame of hostileFrames(this.core.stats().running)) this.core.ws.sendRaw(frame, null)
   }
 
   stats(): SimStats {

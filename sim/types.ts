@@ -44,6 +44,11 @@ export interface SimFaults {
   errorAtNode: { classType?: string; nodeId?: string; exceptionType: string; message: string } | null
   /** POST /prompt answers 503. */
   refusePrompt: boolean
+  /**
+   * Save nodes also return a UI `text` of this many characters (0: none), in their `executed` message
+   * and history output, as text, caption and "Preview Any" nodes do: an oversized event.
+   */
+  uiTextChars: number
 }
 
 /** Counters a test or benchmark reads. */
@@ -78,5 +83,5 @@ export interface SimFarmOptions {
 
 /** The default fault set (no faults). */
 export function noFaults(): SimFaults {
-  return { hang: false, slowMs: 0, errorAtNode: null, refusePrompt: false }
+  return { hang: false, slowMs: 0, errorAtNode: null, refusePrompt: false, uiTextChars: 0 }
 }

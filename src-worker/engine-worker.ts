@@ -3,7 +3,7 @@
  * activity, with activity slots supplied by the server slot pool (activity concurrency == free server
  * slots), plus the server directory, janitor and blob store the activities use.
  */
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker'
 import type { TemporalConnectionConfig, WorkerServer } from '../src-shared/contract/worker-protocol'
 import { BlobStore } from '../src-shared/storage/blob-store'
@@ -59,6 +59,8 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     pool,
     janitor,
     blobs: new BlobStore(options.imagesDir),
+    // Beside images/ in the same data dir, where main stores what it sends by reference.
+    payloads: new BlobStore(join(dirname(options.imagesDir), 'payloads')),
     sink: options.sink,
     log,
     ownsWholeFarm: options.ownsWholeFarm ?? true,

@@ -5,6 +5,7 @@
 import { join } from 'node:path'
 import type { MainToWorker, WorkerBootConfig, WorkerServer, WorkerToMain } from '../src-shared/contract/worker-protocol'
 import { probeServer } from '../src-shared/comfy/probe'
+import { parseStrict } from '../src-shared/cli/strict-args'
 import type { LogFn } from './activities/deps'
 import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
 import { connectParentPort, type ParentPort } from './parent-port'
@@ -131,9 +132,23 @@ async function standalone(configPath: string): Promise<void> {
   await engine.run()
 }
 
+const USAGE = 'Usage: node out/main/worker.js --config <worker.json>   (standalone; the app starts it without flags)'
+
+/** The standalone worker's one flag; anything else (a typo such as --confg) exits 2 naming it. */
+function configFlag(argv: readonly string[]): string | undefined {
+  try {
+    return parseStrict(argv, { config: { type: 'string' } }, false).values.config
+  } catch (e) {
+    console.error(`ComfyFleet worker: ${(e as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
+}
+
 function main(): void {
-  const index = process.argv.indexOf('--config')
-  const configPath = index >= 0 ? process.argv[index + 1] : undefined
+  // Electron's utilityProcess may carry its own switches in argv; the app never passes flags, so only
+  // a worker started by hand or by fork has its command line checked.
+  const electronChild = (process as NodeJS.Process & { parentPort?: unknown }).parentPort !== undefined
+  const configPath = electronChild ? undefined : configFlag(process.argv.slice(2))
   if (configPath !== undefined) {
     standalone(configPath).catch((error: unknown) => {
       console.error(error instanceof Error ? error.message : error)

@@ -51,7 +51,11 @@ export interface RunResult {
   serverId: string
   serverName: string
   attempt: number
+  /** Every output, or the first INLINE_OUTPUTS when `outputsRef` is set. */
   outputs: OutputRef[]
+  /** Set when the list was too long to carry: the full count, and the payload store hash of the list. */
+  outputCount?: number
+  outputsRef?: string
   startedAt: number | null
   finishedAt: number
   /**
@@ -82,6 +86,8 @@ export interface ExecuteResult {
   serverName: string
   attempt: number
   outputs: OutputRef[]
+  outputCount?: number
+  outputsRef?: string
   startedAt: number | null
   finishedAt: number
   /** Events not yet signalled (the end of the run), so success costs no extra signal. */
@@ -134,6 +140,7 @@ export const FAILURE = {
   oomRetry: 'ComfyOutOfMemoryRetry',
   unavailable: 'ComfyServerUnavailable',
   interrupted: 'ComfyInterrupted',
+  outputRefused: 'ComfyOutputRefused',
 } as const
 
 export const getStatusQuery = defineQuery<RunStatus>('get_status')

@@ -4,9 +4,11 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { BlobStore } from '../../src-shared/storage/blob-store'
 import type { AppInfo, RunSummary, WorkerBootConfig } from '../../src-shared/contract'
 import { err, type Result } from '../../src-shared/contract/result'
 import { ApiServer, type ImageFiles } from '../api/http-server'
+import { lockDataDir, type DataDirLock } from '../settings/data-dir-lock'
 import { loadOrCreateToken } from '../api/auth'
 import { registerRestRoutes } from '../api/rest-routes'
 import { openCache, type Cache } from '../cache'
@@ -72,15 +74,27 @@ export class AppCore {
   runClient: RunClient | null = null
   private api: ApiServer | null = null
   private stopped = false
+  private readonly lock: DataDirLock
+  /** Said once in the log and kept in app:info, so the UI can say it too. */
+  private readonly startupNotices: string[]
   private readonly finishedListeners = new Set<(s: RunSummary) => void>()
   private readonly log: (m: string) => void
 
   constructor(private readonly opts: AppCoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
+    // First: nothing in the data dir is opened while another ComfyFleet uses it.
+    this.lock = lockDataDir(opts.dataDir)
     this.log = opts.log ?? ((m) => console.log(`[comfyfleet] ${m}`))
-    this.settings = new SettingsStore(opts.dataDir)
-    if (this.settings.loadError) this.log(this.settings.loadError)
-    this.cache = openCache(opts.dataDir)
+    try {
+      this.settings = new SettingsStore(opts.dataDir)
+      this.cache = openCache(opts.dataDir)
+    } catch (e) {
+      // A data dir we refuse to open (e.g. an unusable database) is not kept locked.
+      this.lock.release()
+      throw e
+    }
+    this.startupNotices = [this.settings.loadError, this.cache.startupNotice].filter((n): n is string => n !== null)
+    for (const notice of this.startupNotices) this.log(notice)
     this.tokenPath = join(opts.dataDir, 'api-token')
     this.token = loadOrCreateToken(opts.dataDir)
     this.fleet = createFleetService({
@@ -185,6 +199,11 @@ export class AppCore {
     })
   }
 
+  /** A one-time link that signs a browser in to the served UI; null when no API is served. */
+  loginUrl(): string | null {
+    return this.api?.loginUrl() ?? null
+  }
+
   /** Serve the API and history at once; Temporal and the worker come up behind (retried until they do). */
   async start(): Promise<void> {
     this.fleet.start()
@@ -233,7 +252,11 @@ export class AppCore {
         if (this.stopped) return
       }
     }
-    this.runClient = new RunClient(this.temporal.client!, this.taskQueue)
+    this.runClient = new RunClient(
+      this.temporal.client!,
+      this.taskQueue,
+      new BlobStore(join(this.opts.dataDir, 'payloads'))
+    )
     this.worker.setServers(this.fleet.workerServers())
     await this.worker.start().catch((e: Error) => this.log(`worker: ${e.message} (it will be restarted)`))
     this.tracker.start()
@@ -253,6 +276,7 @@ export class AppCore {
         lastError: this.worker.lastError,
       },
       localApi: { enabled: this.api !== null, url: this.api?.url ?? null },
+      startupNotices: this.startupNotices,
     }
   }
 
@@ -273,6 +297,7 @@ export class AppCore {
     await this.temporal.stop()
     await this.fleet.stop()
     this.cache.close()
+    this.lock.release()
   }
 }
 

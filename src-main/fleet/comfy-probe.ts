@@ -2,6 +2,7 @@
  * The few HTTP reads the fleet makes of a ComfyUI server (GET /system_stats, /prompt, /object_info),
  * each under a timeout, with the answers checked before anything trusts them.
  */
+import { createHash } from 'node:crypto'
 import { capabilitiesFromObjectInfo } from '../../src-shared/comfy/capabilities'
 import type { ObjectInfo } from '../../src-shared/comfy/types'
 import type { GpuDevice, ServerCapabilities } from '../../src-shared/contract/servers'
@@ -24,15 +25,43 @@ export interface SystemStats {
   argv: string[]
 }
 
-/** GET a JSON document; throws {@link ProbeError}. */
-export async function getJson(address: string, path: string, timeoutMs: number): Promise<unknown> {
+/** Control answers (/system_stats, /prompt) are small; anything bigger is not a ComfyUI answer. */
+export const MAX_CONTROL_BYTES = 1024 ** 2
+/**
+ * /object_info grows with custom nodes (a few MB is common, ~20 MB with hundreds of packs). A bigger one is
+ * refused: held and parsed in main, a 64 MB document took main to 1 GB and stalled the local API for seconds.
+ */
+export const MAX_OBJECT_INFO_BYTES = 40 * 1024 ** 2
+
+/** A JSON document and the sha256 of its bytes (an unchanged document need not be parsed twice). */
+export interface JsonDocument {
+  json: unknown
+  sha256: string
+}
+
+/** GET a JSON document of at most `maxBytes`; throws {@link ProbeError}. */
+export async function getJson(
+  address: string,
+  path: string,
+  timeoutMs: number,
+  maxBytes = MAX_CONTROL_BYTES
+): Promise<unknown> {
+  return (await getDocument(address, path, timeoutMs, maxBytes)).json
+}
+
+/** GET a JSON document of at most `maxBytes`, with its hash; throws {@link ProbeError}. */
+export async function getDocument(
+  address: string,
+  path: string,
+  timeoutMs: number,
+  maxBytes: number
+): Promise<JsonDocument> {
   let response: Response
   try {
-    response = await fetch(`${address}${path}`, { signal: AbortSignal.timeout(timeoutMs) })
+    // Never follow a redirect: a server must not send the app to another host.
+    response = await fetch(`${address}${path}`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' })
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      throw new ProbeError('timeout', `${address} did not answer ${path} within ${timeoutMs} ms.`)
-    }
+    if (isTimeout(error)) throw new ProbeError('timeout', `${address} did not answer ${path} within ${timeoutMs} ms.`)
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)
     throw new ProbeError('unreachable', `Cannot reach ${address}: ${cause}.`)
   }
@@ -40,15 +69,56 @@ export async function getJson(address: string, path: string, timeoutMs: number):
     await response.body?.cancel()
     throw new ProbeError('http', `${address}${path} answered HTTP ${response.status}.`)
   }
+  const bytes = await readCapped(response, address, path, timeoutMs, maxBytes)
   try {
-    return (await response.json()) as unknown
-  } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      throw new ProbeError('timeout', `${address} did not finish answering ${path} within ${timeoutMs} ms.`)
+    return {
+      json: JSON.parse(bytes.toString('utf8')) as unknown,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
     }
+  } catch {
     throw new ProbeError('not-comfyui', `${address}${path} did not answer JSON; is this a ComfyUI server?`)
   }
 }
+
+/** The body, or a ProbeError as soon as it passes `maxBytes` (declared or counted): never more is held. */
+async function readCapped(
+  response: Response,
+  address: string,
+  path: string,
+  timeoutMs: number,
+  maxBytes: number
+): Promise<Buffer> {
+  const tooBig = (): ProbeError =>
+    new ProbeError('http', `${address}${path} is larger than the ${sizeText(maxBytes)} accepted.`)
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel()
+    throw tooBig()
+  }
+  const chunks: Buffer[] = []
+  let total = 0
+  try {
+    // Leaving the loop early cancels the stream (the iterator's return()), so nothing more is read.
+    for await (const chunk of response.body ?? []) {
+      total += chunk.byteLength
+      if (total > maxBytes) break
+      chunks.push(Buffer.from(chunk))
+    }
+  } catch (error) {
+    if (error instanceof ProbeError) throw error
+    if (isTimeout(error)) {
+      throw new ProbeError('timeout', `${address} did not finish answering ${path} within ${timeoutMs} ms.`)
+    }
+    throw new ProbeError('unreachable', `${address}${path} stopped answering: ${String(error)}.`)
+  }
+  if (total > maxBytes) throw tooBig()
+  return Buffer.concat(chunks)
+}
+
+const sizeText = (n: number): string =>
+  n < 1024 ** 2 ? `${Math.round(n / 1024)} KB` : `${Math.round(n / 1024 ** 2)} MB`
+
+const isTimeout = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 

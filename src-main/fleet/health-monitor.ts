@@ -5,7 +5,16 @@
  * argv. Listeners hear about every change that matters (not about every latency sample).
  */
 import type { GpuDevice, HealthState, ServerCapabilities, ServerHealth } from '../../src-shared/contract/servers'
-import { ProbeError, getJson, parseObjectInfo, parseQueue, parseSystemStats, type SystemStats } from './comfy-probe'
+import {
+  MAX_OBJECT_INFO_BYTES,
+  ProbeError,
+  getDocument,
+  getJson,
+  parseObjectInfo,
+  parseQueue,
+  parseSystemStats,
+  type SystemStats,
+} from './comfy-probe'
 
 export interface HealthMonitorOptions {
   /** Time between checks of an answering server. */
@@ -21,6 +30,13 @@ export interface HealthMonitorOptions {
   onObjectInfo?: (serverId: string, objectInfo: unknown, fetchedAt: number) => void
   /** /object_info is large (megabytes with many custom nodes): it gets its own, longer timeout. */
   objectInfoTimeoutMs?: number
+  /** The largest /object_info accepted (default {@link MAX_OBJECT_INFO_BYTES}). */
+  objectInfoMaxBytes?: number
+  /**
+   * Least time between two reads of one server's /object_info after the first. A server whose reported
+   * identity changes on every probe would otherwise be re-read every few seconds.
+   */
+  objectInfoMinGapMs?: number
   now?: () => number
 }
 
@@ -41,6 +57,8 @@ const DEFAULTS = {
   backoffInitialMs: 1000,
   backoffMaxMs: 30_000,
   objectInfoTimeoutMs: 20_000,
+  objectInfoMaxBytes: MAX_OBJECT_INFO_BYTES,
+  objectInfoMinGapMs: 60_000,
 }
 
 interface Watched {
@@ -50,6 +68,11 @@ interface Watched {
   identity: string | null
   /** Set when (re)contacted: /object_info must be read before we trust the cached copy. */
   needsCapabilities: boolean
+  /** When /object_info was last asked for (read or not), and the hash of the last one read. */
+  objectInfoAt: number | null
+  objectInfoHash: string | null
+  /** Why the last /object_info read failed; null when it did not. */
+  objectInfoError: string | null
   failures: number
   /** Delay before the next scheduled check (for the UI's "retrying in …" and for tests). */
   nextDelayMs: number | null
@@ -96,6 +119,9 @@ export class HealthMonitor {
       capabilities: cached?.capabilities ?? null,
       identity: cached?.identity ?? null,
       needsCapabilities: true,
+      objectInfoAt: sameAddress && previous ? previous.objectInfoAt : null,
+      objectInfoHash: sameAddress && previous ? previous.objectInfoHash : null,
+      objectInfoError: null,
       failures: 0,
       nextDelayMs: null,
       timer: null,
@@ -213,11 +239,19 @@ export class HealthMonitor {
     }
     if (watched.generation !== generation) return watched.health
     const identity = JSON.stringify([stats.comfyuiVersion, stats.argv])
-    if (watched.needsCapabilities || identity !== watched.identity || !watched.capabilities) {
-      const fetched = await this.fetchCapabilities(id, watched, identity)
+    const stale = watched.needsCapabilities || identity !== watched.identity || !watched.capabilities
+    // A server (re)contacted after being offline may have restarted with other nodes: read it at once. An
+    // identity that merely changed while it stayed up is re-read at most once per gap.
+    const due =
+      watched.needsCapabilities ||
+      watched.objectInfoAt === null ||
+      this.options.now() - watched.objectInfoAt >= this.options.objectInfoMinGapMs
+    if (stale && due) {
+      await this.fetchCapabilities(id, watched, identity)
       if (watched.generation !== generation) return watched.health
-      if (!fetched) problems.push('node list (/object_info) unreadable')
     }
+    if (watched.objectInfoError !== null)
+      problems.push(`node list (/object_info) unreadable: ${watched.objectInfoError}`)
     if (latencyMs > this.options.slowMs) problems.push(`slow: answers take over ${this.options.slowMs} ms`)
     watched.failures = 0
     const state: HealthState = problems.length ? 'degraded' : 'online'
@@ -232,19 +266,29 @@ export class HealthMonitor {
     })
   }
 
-  private async fetchCapabilities(id: string, watched: Watched, identity: string): Promise<boolean> {
+  /** Reads /object_info once; a failure is kept (and reported) until the next read, which waits for the gap. */
+  private async fetchCapabilities(id: string, watched: Watched, identity: string): Promise<void> {
+    watched.objectInfoAt = this.options.now()
+    watched.needsCapabilities = false
+    watched.objectInfoError = null
     try {
-      const json = await getJson(watched.address, '/object_info', this.options.objectInfoTimeoutMs)
+      const { objectInfoTimeoutMs, objectInfoMaxBytes } = this.options
+      const doc = await getDocument(watched.address, '/object_info', objectInfoTimeoutMs, objectInfoMaxBytes)
+      if (doc.sha256 === watched.objectInfoHash && watched.capabilities) {
+        // The same document again (only the reported identity changed): nothing to parse, store or send.
+        watched.identity = identity
+        return
+      }
+      const json = doc.json
       const capabilities = parseObjectInfo(json, this.options.now())
       this.options.onObjectInfo?.(id, json, capabilities.fetchedAt)
       watched.capabilities = capabilities
       watched.identity = identity
-      watched.needsCapabilities = false
+      watched.objectInfoHash = doc.sha256
       this.store.saveCapabilities(id, capabilities, identity)
       this.emit({ type: 'capabilities', serverId: id, capabilities })
-      return true
-    } catch {
-      return false
+    } catch (error) {
+      watched.objectInfoError = describe(error)
     }
   }
 

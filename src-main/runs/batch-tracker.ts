@@ -15,7 +15,12 @@ import { isFinal } from './run-states'
 
 interface ActiveBatch extends BatchSpec {
   last: BatchSummary | null
+  /** When Temporal was last asked whether the batch workflow is still open. */
+  describedAt?: number
 }
+
+/** A running batch's workflow state is checked this often (get_status is read every second). */
+const DESCRIBE_EVERY_MS = 10_000
 
 /** A child run as the batch defines it: its name and prompt. */
 export interface ChildRun {
@@ -82,7 +87,13 @@ export class BatchTracker {
       try {
         s = await client.getBatchStatus(b.id)
       } catch {
-        continue
+        const closed = await closedOutside(client, b)
+        if (closed === null) continue
+        s = closed
+      }
+      if (!isFinal(s.status) && Date.now() - (b.describedAt ?? 0) >= DESCRIBE_EVERY_MS) {
+        b.describedAt = Date.now()
+        s = (await closedOutside(client, b, s)) ?? s
       }
       const summary: BatchSummary = {
         id: b.id,
@@ -107,5 +118,37 @@ export class BatchTracker {
   /** Recent batches from the cache, with the live counts of open ones. */
   summaries(): BatchSummary[] {
     return this.store.recent().map((b) => this.open.get(b.id)?.last ?? b)
+  }
+}
+
+/**
+ * A batch workflow that Temporal closed without its code seeing the end (terminated, timed out, or
+ * cancelled while its workflow tasks kept failing) answers get_status with its last in-flight counts,
+ * or not at all: it would be listed as running forever. Its closed state decides; runs it never reported
+ * count as cancelled (or failed, when it did not end by cancellation).
+ */
+async function closedOutside(client: RunClient, b: ActiveBatch, last?: BatchStatus): Promise<BatchStatus | null> {
+  let state: string
+  try {
+    state = (await client.client.workflow.getHandle(b.id).describe()).status.name
+  } catch {
+    return null
+  }
+  if (state !== 'CANCELLED' && state !== 'TERMINATED' && state !== 'FAILED' && state !== 'TIMED_OUT') return null
+  const total = last?.total ?? b.last?.total ?? sweepSize(b.sweep)
+  const completed = last?.completed ?? b.last?.completed ?? 0
+  const failed = last?.failed ?? b.last?.failed ?? 0
+  const unreported = Math.max(0, total - completed - failed - (last?.cancelled ?? b.last?.cancelled ?? 0))
+  const cancelled = (last?.cancelled ?? b.last?.cancelled ?? 0) + (state === 'CANCELLED' ? unreported : 0)
+  return {
+    batch_id: b.id,
+    status: state === 'CANCELLED' ? 'cancelled' : 'failed',
+    total,
+    completed,
+    failed: failed + (state === 'CANCELLED' ? 0 : unreported),
+    cancelled,
+    running: 0,
+    pending: 0,
+    progress: 1,
   }
 }

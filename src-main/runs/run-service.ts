@@ -9,11 +9,13 @@ import type { InspectRequest, InspectResult } from '../../src-shared/contract/ru
 import type { IntakeResult, ObjectInfo } from '../../src-shared/contract/intake'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { ApiPrompt, RunOptions } from '../../src-shared/contract/runs'
+import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import { checkInputValues, intakeFile } from '../intake'
 import type { FleetLookup } from './fleet-lookup'
 import type { RunClient } from './run-client'
+import { RunInputTooLargeError } from './run-input-size'
 import { isFinal } from './run-states'
 import type { RunTracker } from './run-tracker'
 import { editedPrompt, gridSweep, readEdits } from './run-edits'
@@ -64,6 +66,8 @@ export class RunService {
         this.checkValues({ ...r.value, prompt }, intakeOptions.objectInfoByServer, req.serverId ?? null)
       const prompt = editedPrompt(r.value.prompt, edits, check)
       if (!prompt.ok) return prompt
+      const seeded = sweep.value ? sweepHasSeed(prompt.value, sweep.value, file.name) : ok(null)
+      if (!seeded.ok) return seeded
       const grid = gridSweep(prompt.value, axes, check, MAX_BATCH)
       if (!grid.ok) return grid
       parsed.push({ name: file.name, intake: { ...r.value, prompt: prompt.value }, sweep: grid.value ?? sweep.value })
@@ -77,8 +81,14 @@ export class RunService {
     const result: SubmitResult = { runIds: [], batchIds: [] }
     for (const p of parsed) {
       const options = this.options(req)
-      if (p.sweep) result.batchIds.push(await this.startBatch(client, p, p.sweep, options, req.name))
-      else result.runIds.push(await this.startOne(client, p, options, req.name))
+      try {
+        if (p.sweep) result.batchIds.push(await this.startBatch(client, p, p.sweep, options, req.name))
+        else result.runIds.push(await this.startOne(client, p, options, req.name))
+      } catch (e) {
+        // The limit is named (413), not Temporal's "Failed to start Workflow" (500).
+        if (e instanceof RunInputTooLargeError) return err('runs/too-large', `${p.name}: ${e.message}`)
+        throw e
+      }
     }
     return ok(result)
   }
@@ -109,6 +119,7 @@ export class RunService {
   private intakeOptions(serverId: string | null): {
     objectInfo: ObjectInfo | null
     objectInfoByServer: Record<string, ObjectInfo>
+    serverNames: Record<string, string>
   } {
     const byServer: Record<string, ObjectInfo> = {}
     for (const s of this.deps.fleet.list()) {
@@ -117,7 +128,7 @@ export class RunService {
       if (info) byServer[s.id] = info
     }
     const target = serverId ? (byServer[serverId] ?? null) : (Object.values(byServer)[0] ?? null)
-    return { objectInfo: target, objectInfoByServer: byServer }
+    return { objectInfo: target, objectInfoByServer: byServer, serverNames: this.serverNames() }
   }
 
   /** Input values against the /object_info of the servers that could run it (the chosen one, if any). */
@@ -129,8 +140,12 @@ export class RunService {
     const ids = serverId ? [serverId] : (intake.capableServers ?? Object.keys(byServer))
     const infos: Record<string, ObjectInfo> = {}
     for (const id of ids) if (byServer[id]) infos[id] = byServer[id]
-    const names = Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
-    return checkInputValues(intake.prompt, infos, names)
+    return checkInputValues(intake.prompt, infos, this.serverNames())
+  }
+
+  /** Server id → the name the user gave it: intake's messages name servers by it. */
+  private serverNames(): Record<string, string> {
+    return Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
   }
 
   private options(req: SubmitRequest): RunOptions {
@@ -279,6 +294,16 @@ function collectFiles(req: Pick<SubmitRequest, 'files' | 'text'>): Result<{ name
     files.push({ name: 'pasted workflow', bytes: Buffer.from(req.text, 'utf8') })
   if (files.length === 0) return err('runs/nothing-to-run', 'Nothing to run: send a workflow file or pasted JSON text')
   return ok(files)
+}
+
+/** A seed or count sweep over a prompt without any seed would queue the same prompt N times: refuse it. */
+function sweepHasSeed(prompt: ApiPrompt, sweep: BatchSweep, name: string): Result<null> {
+  if (sweep.kind !== 'seeds' && sweep.kind !== 'count') return ok(null)
+  if (setPromptSeeds(prompt, 0).changed > 0) return ok(null)
+  return err(
+    'runs/no-seed',
+    `${name} has no seed or noise_seed input (literal or linked to a seed node), so every run of the batch would be the same.`
+  )
 }
 
 function sweepOf(req: SubmitRequest): Result<BatchSweep | null> {

@@ -15,7 +15,8 @@ import { BatchStore } from './batch-store'
 import { BatchTracker } from './batch-tracker'
 import { RUN_WORKFLOW, type RunClient } from './run-client'
 import { applyProgressEvent, applyStatusSnapshot, newLiveRun, type LiveRun } from './live-run'
-import { endOf, finalNodes, mergeNodes } from './run-outcome'
+import { finalNodes, mergeNodes } from '../../src-shared/runs/node-states'
+import { endOf } from './run-outcome'
 import { isFinal } from './run-states'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
@@ -60,6 +61,10 @@ export class RunTracker {
    */
   private readonly inFlight = new Set<AbortController>()
   private stopped = false
+  /** A progress write held back by the gap goes out at its end (the last step must reach the cache too). */
+  private readonly trailingWrites = new Map<string, NodeJS.Timeout>()
+  /** Runs whose end is being recorded: no progress row may be written over it. */
+  private readonly closing = new Set<string>()
 
   constructor(private readonly deps: RunTrackerDeps) {
     this.batchStore = new BatchStore(deps.cache.db)
@@ -78,6 +83,8 @@ export class RunTracker {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.stopped = true
+    for (const t of this.trailingWrites.values()) clearTimeout(t)
+    this.trailingWrites.clear()
     for (const c of this.inFlight) c.abort()
     this.inFlight.clear()
   }
@@ -141,6 +148,7 @@ export class RunTracker {
     if (statusChanged) this.writeStatus(e.runId, live)
     if (statusChanged || nodeChanged || now - live.lastWriteAt > PROGRESS_WRITE_GAP_MS)
       this.writeProgress(e.runId, live, now)
+    else this.writeLater(e.runId, live.lastWriteAt + PROGRESS_WRITE_GAP_MS - now)
     if (statusChanged || nodeChanged) this.emitSummary(e.runId)
   }
 
@@ -244,6 +252,8 @@ export class RunTracker {
           serverName: r.serverName,
           gpu: server?.health.device?.name ?? null,
           error: null,
+          promptId: r.promptId,
+          attempt: r.attempt,
         },
         closed
       )
@@ -251,19 +261,29 @@ export class RunTracker {
       const ended = endOf(e)
       if (ended)
         await this.finish(runId, { status: ended.status, finishedAt: Date.now(), outputs: [], error: ended.error })
-      else live.finalizing = false
+      else {
+        // Not a closed workflow: the connection was lost, or recording the end failed. Either way the run is
+        // tried again, but a failure to record is said, not swallowed (a run stuck 'running' with no word).
+        if (!(e instanceof Error && /connect|unavailable|deadline/i.test(e.message)))
+          this.deps.log(`could not record the end of ${runId} yet: ${e instanceof Error ? e.message : String(e)}`)
+        live.finalizing = false
+      }
     }
   }
 
   /** Records a run's end; `known` is its final state when the result carried it (otherwise it is queried). */
   private async finish(runId: string, f: Parameters<Cache['finishRun']>[1], known?: ClosedState): Promise<void> {
     const live = this.live.get(runId)
+    this.closing.add(runId)
+    clearTimeout(this.trailingWrites.get(runId))
+    this.trailingWrites.delete(runId)
     const closed = known ?? (live ? await this.closedState(live.workflowId) : null)
     const nodes = live ? finalNodes(mergeNodes(live.nodes, closed?.nodes ?? {}), f.status) : undefined
     if (closed) this.batchStore.saveRunEvents(runId, closed.events)
     const r = await this.deps.cache.finishRun(runId, { ...f, nodes })
     if (!r.ok) this.deps.log(`could not record the end of ${runId}: ${r.error.message}`)
     this.live.delete(runId)
+    this.closing.delete(runId)
     this.emitSummary(runId)
   }
 
@@ -367,7 +387,22 @@ export class RunTracker {
     })
   }
 
+  private writeLater(runId: string, delayMs: number): void {
+    if (this.trailingWrites.has(runId) || this.stopped || this.closing.has(runId)) return
+    const timer = setTimeout(() => {
+      this.trailingWrites.delete(runId)
+      const live = this.live.get(runId)
+      // Only while the run is open: a late progress row must not undo the end finish() records.
+      if (live && !this.closing.has(runId)) this.writeProgress(runId, live, Date.now())
+    }, delayMs)
+    timer.unref()
+    this.trailingWrites.set(runId, timer)
+  }
+
   private writeProgress(runId: string, live: LiveRun, now: number): void {
+    const trailing = this.trailingWrites.get(runId)
+    if (trailing) clearTimeout(trailing)
+    this.trailingWrites.delete(runId)
     live.lastWriteAt = now
     this.deps.cache.runs.updateRunProgress(runId, {
       progress: live.progress,

@@ -25,6 +25,21 @@ export class ComfyHttpError extends Error {
   }
 }
 
+/**
+ * The server answered in a way the client does not accept: a redirect (never followed: a server must not
+ * make the worker fetch from another host), or a body larger than the cap. Not retried: it answers the same.
+ */
+export class ComfyRefusedAnswer extends Error {
+  constructor(
+    readonly address: string,
+    readonly operation: string,
+    readonly reason: string
+  ) {
+    super(`ComfyUI at ${address} answered ${operation} with ${reason}`)
+    this.name = 'ComfyRefusedAnswer'
+  }
+}
+
 function summarise(body: unknown): string {
   const text = typeof body === 'string' ? body : JSON.stringify(body)
   return text.length > 300 ? `${text.slice(0, 300)}…` : text

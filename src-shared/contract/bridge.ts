@@ -3,37 +3,14 @@
  * bridge). Request channels are invoked with a single params object and answer with a value;
  * event channels are pushed by the core. Channel names are `domain:verb`.
  */
-import type { AppInfo, Settings } from './app'
+import type { AppInfo, Settings, SettingsPatch } from './app'
 import type { Result } from './result'
 import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
+import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from './requests'
 import type { ServerView } from './servers'
-import type { InputAxis, InputEdit } from '../comfy/input-edits'
 import type { InspectRequest, InspectResult } from './run-sheet'
 
-/** A file as the renderer has it: name plus bytes (base64, so it survives JSON and IPC alike). */
-export interface IntakeFile {
-  name: string
-  dataBase64: string
-}
-
-export interface SubmitRequest {
-  /** Dropped/opened files; each becomes one run (or one batch when seeds/count are set). */
-  files?: IntakeFile[]
-  /** Pasted text (API or UI JSON). */
-  text?: string
-  /** null/undefined: the scheduler picks. */
-  serverId?: string | null
-  /** Run the same workflow N times with fresh seeds. */
-  count?: number
-  /** Run once per seed in [from, to] (inclusive). */
-  seeds?: { from: number; to: number }
-  priority?: number
-  name?: string
-  /** Inputs set before the run starts (the run sheet's form); an error's `details` names the field. */
-  edits?: InputEdit[]
-  /** "Vary any input": one run per combination of these axes' values (a grid batch, last axis fastest). */
-  vary?: InputAxis[]
-}
+export type { ExecuteBody, HistoryQuery, IntakeFile, ServerInput, ServerPatch, SubmitRequest } from './requests'
 
 export interface SubmitResult {
   runIds: string[]
@@ -90,25 +67,6 @@ export interface BatchSummary {
   createdAt: number
 }
 
-export interface HistoryQuery {
-  text?: string
-  status?: RunState[]
-  serverId?: string
-  model?: string
-  /** Epoch ms, inclusive. */
-  from?: number
-  to?: number
-  batchId?: string
-  sort?: 'newest' | 'oldest'
-  /**
-   * Also list runs that ended without an image (failed, cancelled) as items with `hash: null`, so a
-   * gallery's failed/cancelled filters find them. Off by default: API clients that expect images get images.
-   */
-  withImageless?: boolean
-  cursor?: string | null
-  limit?: number
-}
-
 /** An image in the history, or (hash null) a run that ended without one: failed or cancelled. */
 export interface HistoryItem {
   runId: string
@@ -132,22 +90,6 @@ export interface HistoryPage {
   nextCursor: string | null
   /** Exactly how many items the query matches (first page only; null on later pages). */
   total: number | null
-}
-
-export interface ServerInput {
-  name: string
-  address: string
-  slots?: number
-  tags?: string[]
-}
-
-export interface ServerPatch {
-  name?: string
-  address?: string
-  slots?: number
-  tags?: string[]
-  enabled?: boolean
-  draining?: boolean
 }
 
 export interface ServerTestResult {
@@ -181,7 +123,7 @@ export interface RequestMap {
   'history:search': { params: HistoryQuery; result: HistoryPage }
   'history:delete': { params: { runId: string }; result: Result<null> }
   'settings:get': { params: void; result: Settings }
-  'settings:update': { params: DeepPartial<Settings>; result: Result<Settings> }
+  'settings:update': { params: SettingsPatch; result: Result<Settings> }
 }
 
 export interface RunProgressEvent {

@@ -1,10 +1,13 @@
 export * from './app'
 export * from './bridge'
 export * from './cache'
+export * from './requests'
 export * from './result'
 export * from './runs'
 export * from './run-sheet'
 export * from './servers'
+export * from './settings'
+export * from './validation'
 export * from './worker-protocol'
 // The intake's own IntakeFile (raw bytes) differs from the bridge's (base64): import it from './intake'.
 export { INTAKE_ERRORS, INTAKE_MAX_BYTES } from './intake'

@@ -24,12 +24,8 @@ export interface EditableField {
   common: boolean
 }
 
-/** `runs:inspect`: one workflow (a file or pasted text), and the server the user picked (null: any). */
-export interface InspectRequest {
-  file?: { name: string; dataBase64: string }
-  text?: string
-  serverId?: string | null
-}
+/** `runs:inspect` params: one workflow (a file or pasted text), and the server the user picked (null: any). */
+export type { InspectRequest } from './requests'
 
 export interface InspectResult {
   /** The name a run would get. */

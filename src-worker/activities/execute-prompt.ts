@@ -15,8 +15,11 @@ import { modelsUsed } from '../../src-shared/comfy/capabilities'
 import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
 import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { ComfySocket } from '../../src-shared/comfy/ws-client'
+import { parseExecutionError } from '../../src-shared/comfy/ws-messages'
 import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
+import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
+import { boundOutputs } from '../../src-shared/storage/payload-refs'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
 import type { Lease } from '../scheduler/slot-pool'
 import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../shared'
@@ -25,12 +28,15 @@ import {
   capabilityFailure,
   executionFailure,
   interruptedFailure,
+  missingOutputsFailure,
   isOutOfMemory,
   unavailableFailure,
   validationFailure,
 } from './failures'
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
+import { freshPrompt, MissingOutputs } from './fresh-prompt'
 import { storeOutputs } from './outputs'
+import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
 import { PromptTracker, type TrackOutcome } from './prompt-tracker'
@@ -50,11 +56,15 @@ export class PromptExecution {
   private tracker: PromptTracker | null = null
   private heartbeatTimer: NodeJS.Timeout | null = null
   private startedLocal: number | null = null
+  /** What is posted: the input's prompt, or, after its cached outputs were found gone, a fresh variant. */
+  private posted: ApiPrompt
+  private reranFresh = false
 
   constructor(
     private readonly deps: EngineDeps,
     private readonly input: ExecuteInput
   ) {
+    this.posted = input.prompt
     this.request = {
       runId: input.runId,
       prompt: input.prompt,
@@ -64,7 +74,7 @@ export class PromptExecution {
       excludeServers: input.excludeServers,
       minVramFree: input.minVramFree,
     }
-    this.progress = new RunProgress(input.prompt)
+    this.progress = new RunProgress(input.prompt, (json) => deps.payloads.put(Buffer.from(json, 'utf8'), 'json'))
     const info = this.ctx.info
     const send =
       deps.sendProgress ??
@@ -108,8 +118,10 @@ export class PromptExecution {
   private async execute(): Promise<ExecuteResult> {
     // Attempt 1 is the first time this prompt_id leaves the workflow: nothing to find yet.
     const found = this.ctx.info.attempt > 1 ? await this.cancellable(this.locate()) : null
-    if (found?.state === 'done') return await this.finish(found.serverId, found.address, found.entry)
-    if (found !== null && found !== undefined) {
+    if (found?.state === 'done') {
+      const done = await this.finishOrRerun(found.serverId, found.address, found.entry)
+      if (done !== null) return done
+    } else if (found !== null && found !== undefined) {
       this.lease = this.deps.pool.adopt(found.serverId, this.request, found.state)
       this.place(found.serverId, found.address)
       this.deps.log(
@@ -150,7 +162,7 @@ export class PromptExecution {
     if (lease === null) throw new Error('internal: no lease')
     switch (outcome.kind) {
       case 'done':
-        return await this.finish(lease.serverId, tracker.client.address, outcome.entry)
+        return await this.finishOrRerun(lease.serverId, tracker.client.address, outcome.entry)
       case 'moved':
         await this.submit()
         return null
@@ -220,10 +232,10 @@ export class PromptExecution {
     let answer
     try {
       answer = await tracker.client.postPrompt({
-        prompt: this.input.prompt,
+        // this.posted may be a fresh variant (outputs found gone); its references resolve the same way.
+        ...postedPrompt({ ...this.input, prompt: this.posted }, this.deps.payloads),
         client_id: tracker.clientId,
         prompt_id: this.input.promptId,
-        extra_data: this.input.extraPnginfo === undefined ? {} : { extra_pnginfo: this.input.extraPnginfo },
       })
     } catch (error) {
       throw this.serverGone(server, error)
@@ -385,13 +397,42 @@ export class PromptExecution {
     await this.placeAndSubmit()
   }
 
+  /**
+   * finish(), but when the server no longer has the finished prompt's output files (ComfyUI answered from its
+   * cache with files since cleaned from disk) the prompt runs again once with the cache defeated, and null
+   * says to keep tracking it. See fresh-prompt.ts for why this and not a retry.
+   */
+  private async finishOrRerun(serverId: string, address: string, entry: HistoryEntry): Promise<ExecuteResult | null> {
+    try {
+      return await this.finish(serverId, address, entry)
+    } catch (error) {
+      if (!(error instanceof MissingOutputs)) throw error
+      if (this.reranFresh) throw missingOutputsFailure(error, this.deps.directory.get(serverId)?.name ?? serverId)
+      this.reranFresh = true
+      const fresh = freshPrompt(this.posted, error, this.input.promptId)
+      const client = this.clientOf(serverId, address)
+      // The stale entry goes first: a retry of this attempt must not find it and fetch the same 404s.
+      await client.deleteHistory([this.input.promptId])
+      if (fresh.needsFree) await client.free({ unloadModels: false, freeMemory: true })
+      this.posted = fresh.prompt
+      this.deps.log('info', `run ${this.input.runId}: ${error.message}; running it again with the cache defeated`)
+      this.progress.restart(Date.now(), { reason: 'cached outputs gone', serverId, missing: error.files })
+      if (this.lease === null) await this.placeAndSubmit()
+      else await this.submit()
+      return null
+    }
+  }
+
   /** Turns a history entry into the result or the failure it describes. */
   private async finish(serverId: string, address: string, entry: HistoryEntry): Promise<ExecuteResult> {
     const server = this.deps.directory.get(serverId)
     const name = server?.name ?? serverId
     const messages = entry.status.messages
-    const error = messages.find(([event]) => event === 'execution_error')?.[1] as ExecutionErrorData | undefined
-    if (error !== undefined) {
+    const found = messages.find(([event]) => event === 'execution_error')
+    // The server's own record, so not trusted: missing fields get defaults, a shapeless one a placeholder.
+    const error =
+      found && (parseExecutionError(found[1]) ?? parseExecutionError({ prompt_id: this.record?.promptId ?? '' }))
+    if (error) {
       this.progress.apply({ type: 'execution_error', data: error }, Date.now())
       await this.reporter.flush()
       throw executionFailure(error, name, this.oomRetryFor(serverId, error))
@@ -414,7 +455,7 @@ export class PromptExecution {
       serverId,
       serverName: name,
       attempt: this.ctx.info.attempt,
-      outputs,
+      ...boundOutputs(outputs, this.deps.payloads),
       startedAt: this.progress.startedAt,
       finishedAt,
       events: this.progress.takeEvents(),

@@ -3,7 +3,8 @@
  * (test/integration/chaos-lite): ComfyFleet (the real AppCore: embedded Temporal dev server, supervised
  * worker process, API) runs N txt2img runs over 4 simulated GPUs (speeds 1, 1, 0.5, 2) while a driver, at
  * F moments drawn from a seeded PRNG, kill -9s the worker, restarts the Temporal dev server (same db file),
- * crashes a simulator server and restarts it (queue and history lost), or drops its WebSockets.
+ * crashes a simulator server and restarts it (queue and history lost), drops its WebSockets, or has it send a
+ * burst of malformed frames (a hostile server: no process may crash on them).
  * It returns what it saw; the tests assert on it.
  */
 import { createHash } from 'node:crypto'
@@ -16,7 +17,7 @@ import { Prng } from '../../bench/lib/prng'
 import { txt2img } from '../../bench/lib/prompts'
 import { FarmWatch, type Completion } from './farm-watch'
 
-export type FaultKind = 'worker-kill' | 'temporal-restart' | 'sim-crash' | 'drop-ws'
+export type FaultKind = 'worker-kill' | 'temporal-restart' | 'sim-crash' | 'drop-ws' | 'hostile-frames'
 
 export interface ChaosOptions {
   runs: number
@@ -46,13 +47,15 @@ export interface ChaosReport {
   cacheFiles: number
   missingImages: string[]
   workerRestarts: number
+  /** Worker crashes (uncaught exceptions it reported before dying): none is ever expected. */
+  workerFatals: string[]
   temporalRestarts: number
   logTail: string
   durationMs: number
 }
 
 const SPEEDS = [1, 1, 0.5, 2]
-const KINDS: FaultKind[] = ['worker-kill', 'temporal-restart', 'sim-crash', 'drop-ws']
+const KINDS: FaultKind[] = ['worker-kill', 'temporal-restart', 'sim-crash', 'drop-ws', 'hostile-frames']
 const FINAL = new Set(['completed', 'failed', 'cancelled'])
 
 /** The chaos seed: $CHAOS_SEED to replay one, else a fresh one (printed by the caller). */
@@ -117,6 +120,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       cacheFiles: cache.files,
       missingImages,
       workerRestarts: fleet.core.worker.restarts,
+      workerFatals: fatals(fleet.dataDir),
       temporalRestarts: fleet.core.temporal.devServer?.restarts ?? 0,
       logTail: logTail(fleet.dataDir),
       durationMs: Date.now() - t0,
@@ -178,6 +182,13 @@ async function drive(
         )
         target = `${f.sim.name} for ${f.downMs} ms`
       }
+    } else if (f.kind === 'hostile-frames') {
+      // Frames carry the running prompt's id, so a server with a prompt running is the one that tests the fold;
+      // with none running, every server sends them (to the worker's idle sockets).
+      const up = sims.filter((s) => !down.has(s))
+      const busy = up.find((s) => s.stats().running !== null)
+      for (const sim of busy ? [busy] : up) sim.sendHostileFrames()
+      target = busy ? `${busy.name} (running ${busy.stats().running})` : 'every server (none running)'
     } else {
       f.sim.dropWebSockets()
     }
@@ -240,6 +251,17 @@ function checkCacheFiles(dir: string): { files: number; bad: string[] } {
   return { files, bad }
 }
 
+/** The worker's `[fatal]` lines (its uncaught exceptions); a kill -9 leaves none. */
+function fatals(dataDir: string): string[] {
+  try {
+    return readFileSync(join(dataDir, 'logs', 'worker.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('[fatal]'))
+  } catch {
+    return []
+  }
+}
+
 function logTail(dataDir: string): string {
   const tail = (f: string): string => {
     try {
@@ -273,5 +295,6 @@ export function problems(r: ChaosReport): string[] {
   if (r.completedWithoutOutputs.length > 0) p.push(`completed without outputs: ${r.completedWithoutOutputs.join(', ')}`)
   if (r.badCacheFiles.length > 0) p.push(`cache files not matching their hash: ${r.badCacheFiles.join(', ')}`)
   if (r.missingImages.length > 0) p.push(`outputs missing from the cache: ${r.missingImages.join(', ')}`)
+  if (r.workerFatals.length > 0) p.push(`the worker crashed: ${r.workerFatals.join(' | ')}`)
   return p
 }

@@ -408,7 +408,7 @@ export function createDevTransport(): Bridge {
       const slots = patch.defaultSlots
       if (slots !== undefined && (slots < 1 || slots > 8))
         return err('settings/invalid', 'defaultSlots must be an integer from 1 to 8', {
-          problems: ['defaultSlots must be an integer from 1 to 8'],
+          issues: [{ path: 'defaultSlots', message: 'must be an integer from 1 to 8' }],
         })
       sim.settings = { ...sim.settings, ...(patch as Partial<Settings>) }
       return ok(sim.settings)

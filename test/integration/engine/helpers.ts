@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { BlobStore } from '../../../src-shared/storage/blob-store'
 import { Client, Connection } from '@temporalio/client'
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -114,7 +115,7 @@ export async function startRig(): Promise<Rig> {
   return {
     temporal,
     client,
-    runs: new RunClient(client, taskQueue),
+    runs: new RunClient(client, taskQueue, new BlobStore(join(dataDir, 'payloads'))),
     taskQueue,
     dataDir,
     async close() {

@@ -35,7 +35,7 @@ const FIELD_PATHS = new Set([
 function orphanErrors(errors: FieldErrors): string[] {
   const out = Object.entries(errors.fields)
     .filter(([path]) => !FIELD_PATHS.has(path))
-    .map(([, m]) => m)
+    .map(([path, m]) => `${path} ${m}`)
   return errors.general ? [errors.general, ...out] : out
 }
 
