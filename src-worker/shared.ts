@@ -4,6 +4,7 @@
  * No Node built-ins here: workflows import this file.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow'
+import type { InputAxis } from '../src-shared/comfy/input-edits'
 import type {
   ApiPrompt,
   NodeState,
@@ -167,6 +168,8 @@ export type BatchSweep =
   | { kind: 'seeds'; from: number; to: number; nodeId?: string; inputName?: string }
   | { kind: 'values'; nodeId: string; inputName: string; values: unknown[] }
   | { kind: 'prompts'; prompts: ApiPrompt[] }
+  /** "Vary any input": one run per combination of the axes' values (small: the values, not the prompts). */
+  | { kind: 'grid'; axes: InputAxis[] }
 
 export interface BatchWorkflowInput {
   batchId: string

@@ -213,7 +213,8 @@ export class RunRepository {
 
   /** The newest runs of any state. */
   listRecent(limit = 100): RunSummary[] {
-    const n = Math.max(1, Math.min(1000, Math.floor(limit)))
+    // 5,000: the Runs screen lists that many (virtualized); older ones are in History.
+    const n = Math.max(1, Math.min(5000, Math.floor(limit)))
     return this.stmt<[number], RunRow>(
       `SELECT ${RUN_SUMMARY_COLUMNS} FROM runs ORDER BY created_at DESC, seq DESC LIMIT ?`
     )

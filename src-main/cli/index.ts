@@ -178,7 +178,7 @@ async function history(fleet: ComfyFleetClient, args: Args, out: Out): Promise<n
       : page.items
           .map(
             (i) =>
-              `${new Date(i.createdAt).toISOString()}\t${i.runId}\t${i.status}\t${i.hash.slice(0, 12)}\t${(i.positive ?? '').slice(0, 60)}`
+              `${new Date(i.createdAt).toISOString()}\t${i.runId}\t${i.status}\t${(i.hash ?? '-').slice(0, 12)}\t${(i.positive ?? '').slice(0, 60)}`
           )
           .join('\n')
   )

@@ -41,6 +41,7 @@ export function createHandlers(d: HandlerDeps): BridgeHandlers {
     'servers:test': (p) => d.fleet.test(p.address),
     'farm:servers': () => d.farmServers(),
     'runs:submit': (p) => d.runs.submit(p),
+    'runs:inspect': (p) => d.runs.inspect(p),
     'runs:list': (p) => Promise.resolve(d.runs.list(p.limit)),
     'runs:get': (p) => d.runs.get(p.id),
     'runs:cancel': (p) => d.runs.cancel(p.id),

@@ -56,9 +56,11 @@ export function applyProgressEvent(
   now: number
 ): LiveChange {
   const nodeChanged = e.nodeId !== null && own(live.nodes, e.nodeId)?.state !== e.nodeState
-  const statusChanged = live.status !== 'running' || live.serverId !== e.serverId
+  // The engine says whether the prompt runs or waits in the server's queue (older workers: running).
+  const status = e.runState ?? 'running'
+  const statusChanged = live.status !== status || live.serverId !== e.serverId
   live.lastEventAt = now
-  live.status = 'running'
+  live.status = status
   live.serverId = e.serverId
   live.progress = finiteProgress(e.progress)
   live.currentNode = e.nodeId && e.classType ? { id: e.nodeId, classType: e.classType } : live.currentNode

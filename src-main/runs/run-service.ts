@@ -2,7 +2,10 @@
  * Everything a user does with runs, whatever door they come through (UI, local API, CLI): turn
  * files into runs (intake), start them on the engine, cancel, re-run, read them back from the cache.
  */
+import { editableFields } from '../../src-shared/comfy/editable-inputs'
+import type { InputEditProblem } from '../../src-shared/comfy/input-edits'
 import type { RunDetail, RunSummary, SubmitRequest, SubmitResult } from '../../src-shared/contract/bridge'
+import type { InspectRequest, InspectResult } from '../../src-shared/contract/run-sheet'
 import type { IntakeResult, ObjectInfo } from '../../src-shared/contract/intake'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { ApiPrompt, RunOptions } from '../../src-shared/contract/runs'
@@ -16,6 +19,7 @@ import type { RunClient } from './run-client'
 import { RunInputTooLargeError } from './run-input-size'
 import { isFinal } from './run-states'
 import type { RunTracker } from './run-tracker'
+import { editedPrompt, gridSweep, readEdits } from './run-edits'
 
 /** The most runs one request may fan out to; larger sweeps are still one batch workflow. */
 const MAX_BATCH = 100_000
@@ -34,6 +38,7 @@ export interface RunServiceDeps {
 interface ParsedFile {
   name: string
   intake: IntakeResult
+  sweep: BatchSweep | null
 }
 
 export class RunService {
@@ -42,8 +47,15 @@ export class RunService {
   async submit(req: SubmitRequest): Promise<Result<SubmitResult>> {
     const files = collectFiles(req)
     if (!files.ok) return files
+    const fieldEdits = readEdits(req)
+    if (!fieldEdits.ok) return fieldEdits
+    const { edits, axes } = fieldEdits.value
     const sweep = sweepOf(req)
     if (!sweep.ok) return sweep
+    if ((edits.length > 0 || axes.length > 0) && files.value.length !== 1)
+      return err('runs/edits-need-one-workflow', 'Inputs can be edited or varied for one workflow at a time')
+    if (axes.length > 0 && sweep.value)
+      return err('runs/bad-vary', 'Use either varied inputs or a seed range / count, not both')
     if (req.serverId && !this.deps.fleet.list().some((s) => s.id === req.serverId)) {
       return err('runs/unknown-server', `No server with id ${req.serverId}`)
     }
@@ -54,11 +66,15 @@ export class RunService {
     for (const file of files.value) {
       const r = intakeFile(file, intakeOptions)
       if (!r.ok) return r
-      const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null, farm)
-      if (!values.ok) return values
-      const seeded = sweep.value ? sweepHasSeed(r.value.prompt, sweep.value, file.name) : ok(null)
+      const check = (prompt: ApiPrompt): Result<string[]> =>
+        this.checkValues({ ...r.value, prompt }, intakeOptions.objectInfoByServer, req.serverId ?? null, farm)
+      const prompt = editedPrompt(r.value.prompt, edits, check)
+      if (!prompt.ok) return prompt
+      const seeded = sweep.value ? sweepHasSeed(prompt.value, sweep.value, file.name) : ok(null)
       if (!seeded.ok) return seeded
-      parsed.push({ name: file.name, intake: r.value })
+      const grid = gridSweep(prompt.value, axes, check, MAX_BATCH)
+      if (!grid.ok) return grid
+      parsed.push({ name: file.name, intake: { ...r.value, prompt: prompt.value }, sweep: grid.value ?? sweep.value })
     }
     const client = this.deps.runs()
     if (!client)
@@ -70,7 +86,7 @@ export class RunService {
     for (const p of parsed) {
       const options = this.options(req)
       try {
-        if (sweep.value) result.batchIds.push(await this.startBatch(client, p, sweep.value, options, req.name))
+        if (p.sweep) result.batchIds.push(await this.startBatch(client, p, p.sweep, options, req.name))
         else result.runIds.push(await this.startOne(client, p, options, req.name))
       } catch (e) {
         // The limit is named (413), not Temporal's "Failed to start Workflow" (500).
@@ -79,6 +95,30 @@ export class RunService {
       }
     }
     return ok(result)
+  }
+
+  /**
+   * The run sheet's form for one workflow: its editable inputs typed by the target servers' /object_info
+   * (the chosen one, else those that can run it), and the values they would refuse as they stand.
+   */
+  async inspect(req: InspectRequest): Promise<Result<InspectResult>> {
+    const files = collectFiles({ ...(req.file ? { files: [req.file] } : {}), ...(req.text ? { text: req.text } : {}) })
+    if (!files.ok) return files
+    if (req.serverId && !this.deps.fleet.list().some((s) => s.id === req.serverId))
+      return err('runs/unknown-server', `No server with id ${req.serverId}`)
+    const farm = req.serverId ? null : ((await this.deps.farmObjectInfo?.()) ?? null)
+    const options = this.intakeOptions(req.serverId ?? null, farm)
+    const file = files.value[0]!
+    const r = intakeFile(file, options)
+    if (!r.ok) return r
+    const ids = req.serverId ? [req.serverId] : (r.value.capableServers ?? Object.keys(options.objectInfoByServer))
+    const infos = ids.map((id) => options.objectInfoByServer[id]).filter((i): i is ObjectInfo => i !== undefined)
+    const values = this.checkValues(r.value, options.objectInfoByServer, req.serverId ?? null, farm)
+    return ok({
+      name: r.value.meta.workflowName ?? file.name,
+      fields: editableFields(r.value.prompt, infos),
+      problems: values.ok ? [] : problemsOf(values.error.details),
+    })
   }
 
   private intakeOptions(
@@ -244,7 +284,14 @@ export class RunService {
   }
 }
 
-function collectFiles(req: SubmitRequest): Result<{ name: string; bytes: Uint8Array }[]> {
+/** The per-field problems of an `intake/invalid-inputs` error's details. */
+function problemsOf(details: unknown): InputEditProblem[] {
+  const problems = (details as { problems?: unknown } | undefined)?.problems
+  if (!Array.isArray(problems)) return []
+  return problems.map((p: InputEditProblem) => ({ nodeId: p.nodeId, input: p.input, message: p.message }))
+}
+
+function collectFiles(req: Pick<SubmitRequest, 'files' | 'text'>): Result<{ name: string; bytes: Uint8Array }[]> {
   const files: { name: string; bytes: Uint8Array }[] = []
   for (const f of req.files ?? []) {
     if (typeof f?.name !== 'string' || typeof f.dataBase64 !== 'string') {

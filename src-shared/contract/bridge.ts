@@ -9,6 +9,7 @@ import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState
 import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from './requests'
 import type { FarmServer } from './farm'
 import type { ServerView } from './servers'
+import type { InspectRequest, InspectResult } from './run-sheet'
 
 export type { ExecuteBody, HistoryQuery, IntakeFile, ServerInput, ServerPatch, SubmitRequest } from './requests'
 
@@ -67,13 +68,16 @@ export interface BatchSummary {
   createdAt: number
 }
 
+/** An image in the history, or (hash null) a run that ended without one: failed or cancelled. */
 export interface HistoryItem {
   runId: string
-  hash: string
-  nodeId: string
+  hash: string | null
+  nodeId: string | null
   width: number | null
   height: number | null
-  format: string
+  format: string | null
+  /** Why a run failed (runs without an image only). */
+  errorMessage: string | null
   createdAt: number
   status: RunState
   positive: string | null
@@ -85,6 +89,8 @@ export interface HistoryItem {
 export interface HistoryPage {
   items: HistoryItem[]
   nextCursor: string | null
+  /** Exactly how many items the query matches (first page only; null on later pages). */
+  total: number | null
 }
 
 export interface ServerTestResult {
@@ -110,6 +116,7 @@ export interface RequestMap {
   /** Servers of the farm's workers (remote Temporal), as their owners report them; read-only. */
   'farm:servers': { params: void; result: FarmServer[] }
   'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
+  'runs:inspect': { params: InspectRequest; result: Result<InspectResult> }
   'runs:list': { params: { limit?: number }; result: RunSummary[] }
   'runs:get': { params: { id: string }; result: Result<RunDetail> }
   'runs:cancel': { params: { id: string }; result: Result<null> }
@@ -124,6 +131,8 @@ export interface RequestMap {
 
 export interface RunProgressEvent {
   runId: string
+  /** The engine's state of the run: a prompt waiting in a ComfyUI queue is `queued`, not running. */
+  runState?: 'queued' | 'running'
   nodeId: string | null
   classType: string | null
   nodeState: NodeStatus['state'] | null
@@ -165,6 +174,7 @@ export const REQUEST_CHANNELS = [
   'servers:test',
   'farm:servers',
   'runs:submit',
+  'runs:inspect',
   'runs:list',
   'runs:get',
   'runs:cancel',

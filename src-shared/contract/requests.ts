@@ -37,6 +37,20 @@ export const SeedRangeSchema = z.strictObject({
   to: z.number({ error: 'must be a number' }),
 })
 
+/** "Set input K of node N to V" (the run sheet's form, or any API client). */
+export const InputEditSchema = z.strictObject({
+  nodeId: id,
+  input: text('an input name'),
+  value: z.unknown(),
+})
+
+/** One axis of a "vary any input" grid. */
+export const InputAxisSchema = z.strictObject({
+  nodeId: id,
+  input: text('an input name'),
+  values: z.array(z.unknown(), { error: 'must be a list of values' }).min(1, { error: 'must list at least one value' }),
+})
+
 export const SubmitRequestSchema = z.strictObject({
   /** Dropped/opened files; each becomes one run (or one batch when seeds/count are set). */
   files: z.array(IntakeFileSchema, { error: 'must be a list of files' }).optional(),
@@ -50,6 +64,17 @@ export const SubmitRequestSchema = z.strictObject({
   seeds: SeedRangeSchema.optional(),
   priority: z.number({ error: 'must be a number' }).optional(),
   name: z.string({ error: 'must be a string' }).optional(),
+  /** Inputs set before the run starts; an error's `details` names the field. */
+  edits: z.array(InputEditSchema, { error: 'must be a list of {nodeId, input, value}' }).optional(),
+  /** "Vary any input": one run per combination of these axes' values (a grid batch, last axis fastest). */
+  vary: z.array(InputAxisSchema, { error: 'must be a list of {nodeId, input, values}' }).optional(),
+})
+
+/** `runs:inspect`: one workflow (a file or pasted text) and the server the user picked (null: any). */
+export const InspectRequestSchema = z.strictObject({
+  file: IntakeFileSchema.optional(),
+  text: z.string({ error: 'must be the workflow JSON as text' }).optional(),
+  serverId: z.string({ error: 'must be a server id or null' }).nullable().optional(),
 })
 
 export const HistoryQuerySchema = z.strictObject({
@@ -66,6 +91,11 @@ export const HistoryQuerySchema = z.strictObject({
   to: z.number().optional(),
   batchId: z.string().optional(),
   sort: z.enum(['newest', 'oldest'], { error: 'must be "newest" or "oldest"' }).optional(),
+  /**
+   * Also list runs that ended without an image (failed, cancelled) as items with `hash: null`, so a
+   * gallery's failed/cancelled filters find them. Off by default: API clients that expect images get images.
+   */
+  withImageless: z.boolean({ error: 'must be true or false' }).optional(),
   cursor: z.string().nullable().optional(),
   limit: z.number().optional(),
 })
@@ -78,6 +108,7 @@ export const RequestParamSchemas = {
   'servers:remove': z.strictObject({ id }),
   'servers:test': z.strictObject({ address: text('the server address') }),
   'runs:submit': SubmitRequestSchema,
+  'runs:inspect': InspectRequestSchema,
   'runs:list': z.strictObject({ limit: z.number({ error: 'must be a number' }).optional() }),
   'runs:get': z.strictObject({ id }),
   'runs:cancel': z.strictObject({ id }),
@@ -121,3 +152,4 @@ export type ServerPatch = z.infer<typeof ServerPatchSchema>
 export type SubmitRequest = z.infer<typeof SubmitRequestSchema>
 export type ExecuteBody = z.infer<typeof ExecuteBodySchema>
 export type HistoryQuery = z.infer<typeof HistoryQuerySchema>
+export type InspectRequest = z.infer<typeof InspectRequestSchema>

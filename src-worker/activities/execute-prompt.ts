@@ -91,6 +91,8 @@ export class PromptExecution {
     this.reporter.promptId = input.promptId
     const previous = info.heartbeatDetails as PlacementRecord | undefined
     this.record = previous?.promptId === input.promptId ? previous : null
+    if (info.attempt > 1)
+      this.progress.retry(Date.now(), { attempt: info.attempt, previous_server: previous?.serverId ?? null })
   }
 
   async run(): Promise<ExecuteResult> {

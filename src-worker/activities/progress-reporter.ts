@@ -78,6 +78,7 @@ export class ProgressReporter {
     const node = this.progress.current
     this.sink.progress({
       runId: this.runId,
+      runState: this.state,
       serverId: this.server?.id ?? null,
       nodeId: node?.id ?? null,
       classType: node?.class_type ?? null,

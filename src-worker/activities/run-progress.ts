@@ -112,6 +112,12 @@ export class RunProgress {
     }
   }
 
+  /** A new attempt of the run (the last one failed or its server was lost): an event, so the log explains the gap. */
+  retry(now: number, data: Record<string, unknown>): void {
+    this.pendingEvents.push({ type: 'comfyfleet_retry', time: now, data })
+    this.urgent = true
+  }
+
   /** The prompt starts over on another server: every node is pending again; the move is an event. */
   restart(now: number, data: Record<string, unknown>): void {
     for (const id of Object.keys(this.nodes)) this.nodes[id] = 'pending'

@@ -1,5 +1,6 @@
 /** Expands a batch sweep into the prompt of its i-th run (pure, deterministic: workflows call it). */
 import type { ApiPrompt } from '../../src-shared/contract/runs'
+import { applyUnchecked, gridEditsAt, gridSize } from '../../src-shared/comfy/input-edits'
 import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
 import type { BatchSweep } from '../shared'
 
@@ -13,6 +14,8 @@ export function sweepSize(sweep: BatchSweep): number {
       return sweep.values.length
     case 'prompts':
       return sweep.prompts.length
+    case 'grid':
+      return gridSize(sweep.axes)
   }
 }
 
@@ -30,6 +33,8 @@ export function promptAt(base: ApiPrompt, sweep: BatchSweep, index: number, batc
     }
     case 'count':
       return setSeeds(base, hashSeed(`${batchId}:${index}`))
+    case 'grid':
+      return applyUnchecked(base, gridEditsAt(sweep.axes, index))
   }
 }
 

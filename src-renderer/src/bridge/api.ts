@@ -2,6 +2,7 @@ import type {
   BridgeTransport,
   DeepPartial,
   HistoryQuery,
+  InspectRequest,
   ServerInput,
   ServerPatch,
   Settings,
@@ -25,6 +26,7 @@ export function createApi(t: BridgeTransport) {
     },
     runs: {
       submit: (req: SubmitRequest) => t.invoke('runs:submit', req),
+      inspect: (req: InspectRequest) => t.invoke('runs:inspect', req),
       list: (limit?: number) => t.invoke('runs:list', limit === undefined ? {} : { limit }),
       get: (id: string) => t.invoke('runs:get', { id }),
       cancel: (id: string) => t.invoke('runs:cancel', { id }),

@@ -269,7 +269,7 @@ describe('CLI end to end', () => {
     expect(h.stdout).toContain('a cat on a windowsill')
     const page = await fleet.history({ text: 'lighthouse' })
     expect(page.items).toHaveLength(1)
-    const img = await fleet.image(page.items[0]!.hash)
+    const img = await fleet.image(page.items[0]!.hash!)
     expect(img.subarray(1, 4).toString()).toBe('PNG')
   })
 })

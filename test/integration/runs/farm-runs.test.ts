@@ -144,8 +144,9 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
     const items = (await api.history({ text: 'lighthouse', limit: 100 })).items
     expect(new Set(items.map((i) => i.seed))).toEqual(new Set(Array.from({ length: 24 }, (_, i) => i + 1)))
     for (const item of items) {
-      expect(core.cache.findImage(item.hash)).not.toBeNull()
-      expect(core.cache.findThumbnail(item.hash)).not.toBeNull()
+      expect(item.hash).not.toBeNull()
+      expect(core.cache.findImage(item.hash!)).not.toBeNull()
+      expect(core.cache.findThumbnail(item.hash!)).not.toBeNull()
     }
     // Both hosts worked, and none of the desktop's images came from a shared disk.
     expect(hosts.every((h) => h.sim.stats().completed > 0)).toBe(true)
@@ -259,7 +260,8 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
         'the run in History'
       )
       const item = (await api.history({ text: 'started elsewhere' })).items[0]!
-      expect(core.cache.findThumbnail(item.hash)).not.toBeNull()
+      expect(item.hash).not.toBeNull()
+      expect(core.cache.findThumbnail(item.hash!)).not.toBeNull()
       expect((await api.runs(50)).find((r) => r.id === runId)?.name).toBe('from a script')
     } finally {
       await connection.close()

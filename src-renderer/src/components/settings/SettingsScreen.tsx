@@ -5,6 +5,7 @@ import { saveSettings } from '../../actions/settings-actions'
 import { getPath, setPath } from '../../lib/deep-set'
 import type { FieldErrors } from '../../lib/field-errors'
 import { useStore } from '../../store'
+import { PortsInUse } from './PortsInUse'
 import { CheckField, NumberField, TextField } from './SettingsFields'
 
 /** Every path the form shows an input for; errors on other paths are listed above the buttons. */
@@ -181,6 +182,7 @@ export function SettingsScreen() {
         <h1>Settings</h1>
         <span className="muted small">Temporal changes take effect when the core reconnects.</span>
       </header>
+      <PortsInUse />
       {settings ? (
         <SettingsForm key={JSON.stringify(settings)} initial={settings} />
       ) : (
