@@ -213,7 +213,7 @@ export class ComfyHttpClient {
   private async readBytes(res: Response, operation: string, maxBytes: number): Promise<Buffer> {
     if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
       await res.body?.cancel()
-      throw new ComfyRefusedAnswer(this.address, operation, `an answer of over ${maxBytes} bytes`)
+      throw new ComfyRefusedAnswer(this.address, operation, answerTooLarge(maxBytes))
     }
     const chunks: Uint8Array[] = []
     let total = 0
@@ -228,7 +228,7 @@ export class ComfyHttpClient {
       // A body cut off by the timeout is a slow answer, not a broken one.
       throw unreachable(this.address, operation, null, error)
     }
-    if (total > maxBytes) throw new ComfyRefusedAnswer(this.address, operation, `an answer of over ${maxBytes} bytes`)
+    if (total > maxBytes) throw new ComfyRefusedAnswer(this.address, operation, answerTooLarge(maxBytes))
     return Buffer.concat(chunks)
   }
 
@@ -307,6 +307,12 @@ class IdleAbort {
  * outputs is well under 10 MB, and a server that sends more cannot make the worker hold it.
  */
 export const MAX_JSON_BYTES = 64 * 1024 ** 2
+
+/** Names the cap both ways: exact bytes for a script, a readable size for a person. */
+function answerTooLarge(maxBytes: number): string {
+  const readable = maxBytes < 1024 ** 2 ? `${Math.round(maxBytes / 1024)} KB` : `${Math.round(maxBytes / 1024 ** 2)} MB`
+  return `an answer of over ${maxBytes} bytes (larger than the ${readable} accepted)`
+}
 
 /** JSON when it parses, else the text itself (an HTML error page says more than a parse error). */
 function parseText(text: string): unknown {
