@@ -4,7 +4,7 @@
  * `@temporalio/client` Client, so the SDK and CLI can use the same calls.
  */
 import { randomBytes } from 'node:crypto'
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client'
+import { WorkflowNotFoundError, type Client } from '@temporalio/client'
 import type { ApiPrompt, RunEvent, RunOptions, RunStatus } from '../../src-shared/contract/runs'
 import type { BlobStore } from '../../src-shared/storage/blob-store'
 import { externalizeExtra, externalizePrompt, resolveOutputs } from '../../src-shared/storage/payload-refs'
@@ -156,16 +156,5 @@ export class RunClient {
 
   async batchResult(batchId: string): Promise<BatchStatus> {
     return await this.client.workflow.getHandle<ComfyBatchWorkflow>(batchId).result()
-  }
-
-  /** Open (running) runs on this namespace, newest first. */
-  async listOpenRuns(limit = 1_000): Promise<WorkflowExecutionInfo[]> {
-    const found: WorkflowExecutionInfo[] = []
-    const query = `WorkflowType = '${RUN_WORKFLOW}' AND ExecutionStatus = 'Running'`
-    for await (const info of this.client.workflow.list({ query })) {
-      found.push(info)
-      if (found.length >= limit) break
-    }
-    return found
   }
 }
