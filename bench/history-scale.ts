@@ -99,22 +99,22 @@ async function makeThumbnailImages(cache: Cache): Promise<OutputRef[]> {
     })
       .png()
       .toBuffer()
-    const image = await cache.importImageBytes(png)
-    if (!image.ok) throw new Error(image.error.message)
-    const { hash, format, width, height, bytes } = image.value
+    // As the app does: the worker stores the bytes, main records the output (thumbnail, size).
     refs.push({
-      hash,
+      hash: cache.images.blobs.put(png, 'png'),
       nodeId: '9',
       filename: `ComfyUI_${i}_.png`,
       subfolder: '',
       type: 'output',
-      format,
-      width,
-      height,
-      bytes,
+      format: 'png',
+      width: null,
+      height: null,
+      bytes: png.byteLength,
     })
   }
-  return refs
+  const recorded = await cache.recordOutputs(refs)
+  if (!recorded.ok) throw new Error(recorded.error.message)
+  return recorded.value
 }
 
 function loadRealRefs(cache: Cache): OutputRef[] {

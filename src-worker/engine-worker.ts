@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker'
 import type { TemporalConnectionConfig, WorkerServer } from '../src-shared/contract/worker-protocol'
 import { BlobStore } from '../src-shared/storage/blob-store'
+import { temporalConnectOptions } from '../src-shared/temporal/connection'
 import { createActivities } from './activities'
 import type { EngineDeps, LogFn } from './activities/deps'
 import type { ProgressSink } from './progress-sink'
@@ -141,19 +142,5 @@ function workflowSource(bundlePath: string | null): Pick<WorkerOptions, 'workflo
 
 /** Connects to Temporal with the app's connection settings (TLS / API key for remote clusters). */
 export async function connectTemporal(config: TemporalConnectionConfig): Promise<NativeConnection> {
-  const { readFileSync } = await import('node:fs')
-  return await NativeConnection.connect({
-    address: config.address,
-    apiKey: config.apiKey ?? undefined,
-    tls:
-      config.tls === null
-        ? config.apiKey === null
-          ? undefined
-          : true
-        : {
-            serverNameOverride: config.tls.serverName ?? undefined,
-            serverRootCACertificate: config.tls.caPath === null ? undefined : readFileSync(config.tls.caPath),
-            clientCertPair: { crt: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) },
-          },
-  })
+  return await NativeConnection.connect(temporalConnectOptions(config))
 }

@@ -4,13 +4,13 @@
  * server and the Temporal server unreachable.
  */
 import type { HistoryPage, HistoryQuery, RunSummary } from '../../src-shared/contract/bridge'
-import type { CachedImage, RunFinish } from '../../src-shared/contract/cache'
+import type { RunFinish } from '../../src-shared/contract/cache'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { OutputRef } from '../../src-shared/contract/runs'
 import { existsSync } from 'node:fs'
 import { checkDatabaseFile } from './database-file-check'
 import { closeDatabase, DB_FILENAME, openDatabase, type CacheDatabase } from './db'
-import { listModels, searchHistory } from './history-search'
+import { searchHistory } from './history-search'
 import { ImageError, ImageStore } from './image-store'
 import { RunRepository } from './run-repository'
 
@@ -24,7 +24,6 @@ export interface Cache {
   readonly images: ImageStore
   /** One page of the history gallery. @throws InvalidHistoryQueryError on a malformed query. */
   searchHistory(query: HistoryQuery): HistoryPage
-  listModels(): { model: string; runs: number }[]
   /**
    * Check that each output's file is in the image store, make its thumbnail, fill a missing
    * width/height from the file, and return the outputs as they will be stored.
@@ -32,8 +31,6 @@ export interface Cache {
   recordOutputs(outputs: OutputRef[]): Promise<Result<OutputRef[]>>
   /** Record the end of a run and its outputs (see {@link recordOutputs}); returns the new summary. */
   finishRun(runId: string, finish: RunFinish): Promise<Result<RunSummary>>
-  /** Store image bytes by content hash and make their thumbnail. */
-  importImageBytes(bytes: Uint8Array): Promise<Result<CachedImage>>
   /** Delete a run; its image and thumbnail files go only when no other output references them. */
   deleteRun(runId: string): Result<null>
   /** Path of a cached image by hash (format looked up), or null when unknown. */
@@ -100,7 +97,6 @@ export function openCache(dataDir: string): Cache {
     images,
     startupNotice,
     searchHistory: (query) => searchHistory(db, query),
-    listModels: () => listModels(db),
     recordOutputs,
     async finishRun(runId, finish) {
       const outputs = await recordOutputs(finish.outputs)
@@ -110,14 +106,6 @@ export function openCache(dataDir: string): Cache {
       }
       const summary = runs.getSummary(runId)
       return summary ? ok(summary) : err('cache/unknown-run', `Run ${runId} is not in the cache.`)
-    },
-    async importImageBytes(bytes) {
-      try {
-        return ok(await images.importImageBytes(bytes))
-      } catch (error) {
-        if (error instanceof ImageError) return err(error.code, error.message)
-        throw error
-      }
     },
     deleteRun(runId) {
       const orphans = runs.deleteRun(runId)

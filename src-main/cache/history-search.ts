@@ -286,12 +286,3 @@ function toHistoryItem(row: HistoryRow): HistoryItem {
     seed: row.seed,
   }
 }
-
-/** Model names seen in the cache with how many runs used each, for the model filter's choices. */
-export function listModels(db: CacheDatabase): { model: string; runs: number }[] {
-  return db
-    .prepare<[], { model: string; runs: number }>(
-      'SELECT model, count(*) AS runs FROM run_models GROUP BY model ORDER BY model'
-    )
-    .all()
-}

@@ -6,7 +6,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp, { type Metadata, type Sharp } from 'sharp'
-import type { CachedImage } from '../../src-shared/contract/cache'
 import { BlobStore } from '../../src-shared/storage/blob-store'
 
 /** Longest side of a thumbnail: enough for a dense grid on a HiDPI screen, a few KB per file. */
@@ -77,25 +76,6 @@ export class ImageStore {
     return { width: meta.width ?? null, height: meta.height ?? null }
   }
 
-  /**
-   * Store image bytes (a dropped PNG, an output fetched during reconciliation) by content hash and
-   * make its thumbnail. The format is read from the bytes, not from any file name.
-   *
-   * @throws ImageError when the bytes are not an image.
-   */
-  async importImageBytes(bytes: Uint8Array): Promise<CachedImage> {
-    let meta: Metadata
-    try {
-      meta = await sharp(bytes, { failOn: 'error' }).metadata()
-    } catch (error) {
-      throw new ImageError('cache/not-an-image', `These bytes are not an image sharp can read: ${String(error)}`)
-    }
-    const format = normaliseFormat(meta.format)
-    const hash = this.blobs.put(bytes, format)
-    const size = await this.ensureThumbnail(hash, format)
-    return { hash, format, width: size.width, height: size.height, bytes: bytes.byteLength }
-  }
-
   /** Bytes of a stored image, from its file. */
   fileSize(hash: string, format: string): number {
     return statSync(this.imagePath(hash, format)).size
@@ -113,13 +93,6 @@ function checkShape(hash: string, format: string): void {
   if (!FORMAT_RE.test(format)) {
     throw new ImageError('cache/bad-format', `Not an image format/extension: ${JSON.stringify(format)}.`)
   }
-}
-
-function normaliseFormat(format: string | undefined): string {
-  if (format === 'jpeg') return 'jpg'
-  if (format === 'heif') return 'avif'
-  if (!format || !FORMAT_RE.test(format)) throw new ImageError('cache/not-an-image', 'Unknown image format.')
-  return format
 }
 
 async function writeThumbnail(image: Sharp, dest: string): Promise<void> {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client'
 import type { Settings, TemporalConnectionConfig, TemporalInfo } from '../../src-shared/contract'
+import { temporalConnectOptions } from '../../src-shared/temporal/connection'
 import { TemporalDevServer } from '../temporal/dev-server'
 import { sleep } from '../process/backoff'
 
@@ -74,7 +74,8 @@ export class TemporalRuntime {
         },
       }),
     ]
-    this.connection = await Connection.connect({ ...connectOptions(this.connectionConfig()), interceptors })
+    const options = temporalConnectOptions(this.connectionConfig())
+    this.connection = await Connection.connect({ ...options, connectTimeout: 10_000, interceptors })
     this.client = new Client({ connection: this.connection, namespace: this.opts.settings.namespace })
     this.set({ state: 'up', error: null })
     this.healthTimer = setInterval(() => void this.checkHealth(), TemporalRuntime.HEALTH_INTERVAL_MS)
@@ -142,20 +143,6 @@ export class TemporalRuntime {
     this.client = null
     await this.devServer?.stop()
   }
-}
-
-/** gRPC connection options from our settings shape (mTLS files or an API key). */
-export function connectOptions(c: TemporalConnectionConfig): Parameters<typeof Connection.connect>[0] {
-  const tls = c.tls
-    ? {
-        serverNameOverride: c.tls.serverName ?? undefined,
-        serverRootCACertificate: c.tls.caPath ? readFileSync(c.tls.caPath) : undefined,
-        clientCertPair: { crt: readFileSync(c.tls.certPath), key: readFileSync(c.tls.keyPath) },
-      }
-    : c.apiKey
-      ? true
-      : undefined
-  return { address: c.address, tls, apiKey: c.apiKey ?? undefined, connectTimeout: 10_000 }
 }
 
 /** Temporal Cloud's UI is cloud.temporal.io; for self-hosted clusters we do not know it. */

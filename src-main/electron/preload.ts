@@ -2,7 +2,7 @@
  * The sandboxed preload: exposes `window.comfyfleet`, a BridgeTransport limited to the contract's
  * channels. No raw ipcRenderer reaches the page; every subscription returns its unsubscribe.
  */
-import { contextBridge, ipcRenderer, webUtils } from 'electron'
+import { contextBridge, ipcRenderer } from 'electron'
 import type { BridgeTransport, EventChannel, EventMap } from '../../src-shared/contract'
 import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../src-shared/contract'
 
@@ -10,7 +10,7 @@ const requests: ReadonlySet<string> = new Set(REQUEST_CHANNELS)
 const events: ReadonlySet<string> = new Set(EVENT_CHANNELS)
 const HASH_RE = /^[0-9a-f]{64}$/
 
-const transport: BridgeTransport & { pathForFile(file: File): string } = {
+const transport: BridgeTransport = {
   invoke(channel, params) {
     if (!requests.has(channel)) return Promise.reject(new Error(`Unknown channel ${String(channel)}`))
     return ipcRenderer.invoke(channel, params) as never
@@ -27,10 +27,6 @@ const transport: BridgeTransport & { pathForFile(file: File): string } = {
   imageUrl(hash, kind) {
     if (!HASH_RE.test(hash)) return ''
     return `comfyfleet://${kind === 'thumb' ? 'thumbs' : 'images'}/${hash}`
-  },
-  /** OS path of a dropped file (Electron ≥32 removed File.path). */
-  pathForFile(file) {
-    return webUtils.getPathForFile(file)
   },
 }
 

@@ -1,13 +1,14 @@
 /**
  * The farm's servers as their owning workers report them: every open server claim on the namespace
- * (see src-worker/workflows/server-claim-defs.ts), read with its `get_server` query. This is how a
+ * (see src-shared/temporal/server-claim.ts), read with its `get_server` query. This is how a
  * desktop in remote mode sees GPU hosts it does not own: read-only, with health, GPU, VRAM and load.
  */
 import type { Client } from '@temporalio/client'
 import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { FarmServer } from '../../src-shared/contract/farm'
 import type { ObjectInfo } from '../../src-shared/contract/intake'
-import { getServerQuery, SERVER_CLAIM_WORKFLOW } from '../../src-worker/workflows/server-claim-defs'
+import { getServerQuery } from '../../src-shared/temporal/messages'
+import { SERVER_CLAIM_WORKFLOW } from '../../src-shared/temporal/server-claim'
 
 /** One answer serves every UI and script asking within this window (each claim query is a worker task). */
 const CACHE_MS = 2_000

@@ -4,7 +4,7 @@
  */
 import type { BatchSummary } from '../../src-shared/contract/bridge'
 import type { ApiPrompt, RunEvent, RunState } from '../../src-shared/contract/runs'
-import type { BatchSweep } from '../../src-worker/shared'
+import type { BatchSweep } from '../../src-shared/temporal/contract'
 import type { CacheDatabase } from '../cache'
 
 export interface BatchSpec {

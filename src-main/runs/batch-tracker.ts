@@ -5,12 +5,12 @@
  */
 import type { BatchSummary } from '../../src-shared/contract/bridge'
 import type { ApiPrompt } from '../../src-shared/contract/runs'
-import { promptAt, sweepSize } from '../../src-worker/workflows/batch-sweep'
-import type { BatchStatus, BatchSweep } from '../../src-worker/shared'
+import { promptAt, sweepSize } from '../../src-shared/runs/batch-sweep'
+import { RUN_WORKFLOW, type BatchStatus, type BatchSweep } from '../../src-shared/temporal/contract'
 import type { Cache } from '../cache'
 import type { EventHub } from '../core/event-hub'
 import type { BatchSpec, BatchStore } from './batch-store'
-import { RUN_WORKFLOW, type RunClient } from './run-client'
+import type { RunClient } from './run-client'
 import { isFinal } from './run-states'
 
 interface ActiveBatch extends BatchSpec {

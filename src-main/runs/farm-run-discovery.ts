@@ -5,8 +5,8 @@
  */
 import { defaultPayloadConverter } from '@temporalio/common'
 import type { ApiPrompt } from '../../src-shared/contract/runs'
-import type { RunWorkflowInput } from '../../src-worker/shared'
-import { RUN_WORKFLOW, type RunClient } from './run-client'
+import { RUN_WORKFLOW, type RunWorkflowInput } from '../../src-shared/temporal/contract'
+import type { RunClient } from './run-client'
 
 /** How often the namespace is listed for new runs, and how far back a fresh start looks. */
 export const FARM_DISCOVERY_MS = 5_000

@@ -4,25 +4,23 @@
  * `@temporalio/client` Client, so the SDK and CLI can use the same calls.
  */
 import { randomBytes } from 'node:crypto'
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client'
+import { WorkflowNotFoundError, type Client } from '@temporalio/client'
 import type { ApiPrompt, RunEvent, RunOptions, RunStatus } from '../../src-shared/contract/runs'
 import type { BlobStore } from '../../src-shared/storage/blob-store'
 import { externalizeExtra, externalizePrompt, resolveOutputs } from '../../src-shared/storage/payload-refs'
 import {
-  batchStatusQuery,
-  cancelSignal,
-  getEventsQuery,
-  getStatusQuery,
+  BATCH_WORKFLOW,
+  RUN_WORKFLOW,
   type BatchStatus,
   type BatchSweep,
   type BatchWorkflowInput,
+  type ComfyBatchWorkflow,
+  type ComfyRunWorkflow,
   type RunResult,
   type RunWorkflowInput,
-} from '../../src-worker/shared'
+} from '../../src-shared/temporal/contract'
+import { batchStatusQuery, cancelSignal, getEventsQuery, getStatusQuery } from '../../src-shared/temporal/messages'
 import { checkRunInputSize, childInputBytes, windowFor } from './run-input-size'
-
-export const RUN_WORKFLOW = 'comfyRunWorkflow'
-export const BATCH_WORKFLOW = 'comfyBatchWorkflow'
 
 export interface StartRunInput {
   prompt: ApiPrompt
@@ -70,7 +68,7 @@ export class RunClient {
       batchId: null,
     }
     checkRunInputSize('The workflow', args)
-    await this.client.workflow.start(RUN_WORKFLOW, {
+    await this.client.workflow.start<ComfyRunWorkflow>(RUN_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId: runId,
       args: [args],
@@ -100,7 +98,7 @@ export class RunClient {
       historyBudget: input.historyBudget,
     }
     checkRunInputSize('The batch', args)
-    await this.client.workflow.start(BATCH_WORKFLOW, {
+    await this.client.workflow.start<ComfyBatchWorkflow>(BATCH_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId: batchId,
       args: [args],
@@ -140,7 +138,7 @@ export class RunClient {
 
   /** Waits for a run's result; rejects with WorkflowFailedError when it failed or was cancelled. */
   async result(workflowId: string): Promise<RunResult> {
-    const r = (await this.client.workflow.getHandle(workflowId).result()) as RunResult
+    const r = await this.client.workflow.getHandle<ComfyRunWorkflow>(workflowId).result()
     return r.outputsRef === undefined ? r : { ...r, outputs: this.fullOutputs(r.outputsRef, r.outputs) }
   }
 
@@ -157,17 +155,6 @@ export class RunClient {
   }
 
   async batchResult(batchId: string): Promise<BatchStatus> {
-    return (await this.client.workflow.getHandle(batchId).result()) as BatchStatus
-  }
-
-  /** Open (running) runs on this namespace, newest first. */
-  async listOpenRuns(limit = 1_000): Promise<WorkflowExecutionInfo[]> {
-    const found: WorkflowExecutionInfo[] = []
-    const query = `WorkflowType = '${RUN_WORKFLOW}' AND ExecutionStatus = 'Running'`
-    for await (const info of this.client.workflow.list({ query })) {
-      found.push(info)
-      if (found.length >= limit) break
-    }
-    return found
+    return await this.client.workflow.getHandle<ComfyBatchWorkflow>(batchId).result()
   }
 }

@@ -14,7 +14,7 @@ import {
 import type { SubmitRequest } from '../../src-shared/contract/bridge'
 import { ok, type Result } from '../../src-shared/contract/result'
 import type { ApiPrompt } from '../../src-shared/contract/runs'
-import type { BatchSweep } from '../../src-worker/shared'
+import type { BatchSweep } from '../../src-shared/temporal/contract'
 
 /** Checks one (edited) prompt against the target servers; the intake's invalid-inputs error names fields. */
 export type ValueCheck = (prompt: ApiPrompt) => Result<unknown>

@@ -6,10 +6,7 @@
  */
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import { BATCH_TASK_BYTES, RUN_INPUT_MAX_BYTES } from '../../src-shared/contract/limits'
-import type { BatchSweep } from '../../src-worker/shared'
-
-/** The default window of the batch workflow (src-worker/workflows/batch-workflow.ts). */
-const DEFAULT_WINDOW = 64
+import { DEFAULT_BATCH_WINDOW, type BatchSweep } from '../../src-shared/temporal/contract'
 
 export class RunInputTooLargeError extends Error {
   override name = 'RunInputTooLargeError'
@@ -38,5 +35,5 @@ export function childInputBytes(prompt: ApiPrompt, sweep: BatchSweep, extra: unk
 /** The window to start the batch with: as asked (or the default), but never more than fits in one task. */
 export function windowFor(childBytes: number, asked: number | undefined): number {
   const fits = Math.max(1, Math.floor(BATCH_TASK_BYTES / Math.max(1, childBytes)))
-  return Math.min(asked ?? DEFAULT_WINDOW, fits)
+  return Math.min(asked ?? DEFAULT_BATCH_WINDOW, fits)
 }

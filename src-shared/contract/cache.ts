@@ -78,12 +78,3 @@ export interface CachedRun extends RunSummary {
   /** Known once the run finished (null for runs recorded before that was kept). */
   promptId: string | null
 }
-
-/** An image stored in the cache by content hash. */
-export interface CachedImage {
-  hash: string
-  format: string
-  width: number | null
-  height: number | null
-  bytes: number
-}

@@ -87,12 +87,6 @@ export class BlobStore {
     return readFileSync(this.pathOf(hash, ext))
   }
 
-  /** True when the stored bytes still hash to their name. */
-  verify(hash: string, ext: string): boolean {
-    if (!this.has(hash, ext)) return false
-    return createHash('sha256').update(this.read(hash, ext)).digest('hex') === hash
-  }
-
   remove(hash: string, ext: string): void {
     rmSync(this.pathOf(hash, ext), { force: true })
   }

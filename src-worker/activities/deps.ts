@@ -3,7 +3,7 @@ import type { ProgressSink } from '../progress-sink'
 import type { Janitor } from '../scheduler/janitor'
 import type { ServerDirectory } from '../scheduler/server-directory'
 import type { SlotPool } from '../scheduler/slot-pool'
-import type { ProgressUpdate } from '../shared'
+import type { ProgressUpdate } from '../../src-shared/temporal/contract'
 import type { SpareSockets } from './spare-sockets'
 
 export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void

@@ -23,7 +23,7 @@ import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { boundOutputs } from '../../src-shared/storage/payload-refs'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
 import type { Lease } from '../scheduler/slot-pool'
-import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../shared'
+import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../../src-shared/temporal/contract'
 import type { EngineDeps } from './deps'
 import {
   capabilityFailure,

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common'
 import type { RunErrorInfo } from '../../src-shared/contract/runs'
 import type { CapabilityProblem } from '../../src-shared/comfy/capabilities'
 import type { ExecutionErrorData, PromptErrorBody } from '../../src-shared/comfy/types'
-import { FAILURE, type OomDetails } from '../shared'
+import { FAILURE, type OomDetails } from '../../src-shared/temporal/contract'
 
 /** A 400 from POST /prompt: per-node details (node id, class_type, messages). */
 export function validationFailure(body: PromptErrorBody, serverName: string): ApplicationFailure {

@@ -1,6 +1,6 @@
 /** Activity factory: the worker injects its server directory, slot pool, blob store and progress sink. */
 import { Context } from '@temporalio/activity'
-import type { EngineActivities } from '../shared'
+import type { EngineActivities } from '../../src-shared/temporal/contract'
 import type { EngineDeps } from './deps'
 import { PromptExecution } from './execute-prompt'
 

@@ -5,7 +5,7 @@
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { BlobStore } from '../../src-shared/storage/blob-store'
 import { PayloadMissingError, resolveExtra, resolvePrompt } from '../../src-shared/storage/payload-refs'
-import type { ExecuteInput } from '../shared'
+import type { ExecuteInput } from '../../src-shared/temporal/contract'
 import { unavailableFailure } from './failures'
 
 export interface PostedPrompt {

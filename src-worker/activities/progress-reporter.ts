@@ -6,7 +6,7 @@
  */
 import { own } from '../../src-shared/runs/node-states'
 import type { ProgressSink } from '../progress-sink'
-import type { ProgressUpdate } from '../shared'
+import type { ProgressUpdate } from '../../src-shared/temporal/contract'
 import type { RunProgress } from './run-progress'
 
 const URGENT_GAP_MS = 500

@@ -1,5 +1,5 @@
 /**
- * This worker's side of "one owner per server" (see workflows/server-claim-defs.ts): it claims each
+ * This worker's side of "one owner per server" (see src-shared/temporal/server-claim.ts): it claims each
  * of its servers through Temporal, reports their health to the claim every few seconds, marks a
  * server another worker owns as not usable here (with that owner named in the log), and releases its
  * claims on shutdown so another worker may take the servers at once.
@@ -8,16 +8,15 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } f
 import type { NativeConnection } from '@temporalio/worker'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import type { LogFn } from '../activities/deps'
+import { getServerQuery, releaseSignal, reportSignal } from '../../src-shared/temporal/messages'
 import {
   CLAIM_REPORT_MS,
   claimWorkflowId,
-  getServerQuery,
-  releaseSignal,
-  reportSignal,
   SERVER_CLAIM_WORKFLOW,
+  type ComfyServerClaimWorkflow,
   type ServerClaimInput,
   type ServerReport,
-} from '../workflows/server-claim-defs'
+} from '../../src-shared/temporal/server-claim'
 import type { ServerDirectory } from './server-directory'
 import type { SlotPool } from './slot-pool'
 
@@ -107,7 +106,7 @@ export class ServerClaims {
       claimedAt: Date.now(),
     }
     try {
-      await this.client.workflow.start(SERVER_CLAIM_WORKFLOW, {
+      await this.client.workflow.start<ComfyServerClaimWorkflow>(SERVER_CLAIM_WORKFLOW, {
         workflowId: wid,
         taskQueue: this.o.taskQueue,
         args: [input],

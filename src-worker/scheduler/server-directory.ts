@@ -75,10 +75,6 @@ export class ServerDirectory extends EventEmitter<DirectoryEvents> {
     return this.servers.get(id)
   }
 
-  findByAddress(address: string): WorkerServer | undefined {
-    return this.list().find((s) => s.address === address)
-  }
-
   /** May take new runs: main says accepting, and the worker has not seen it fail since. */
   isUsable(id: string): boolean {
     const server = this.servers.get(id)

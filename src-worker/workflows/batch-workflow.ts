@@ -18,20 +18,19 @@ import {
 } from '@temporalio/workflow'
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common'
 import {
-  batchStatusQuery,
-  cancelSignal,
-  childDoneSignal,
   childWorkflowId,
   type BatchCarry,
+  DEFAULT_BATCH_WINDOW,
+  type ComfyBatchWorkflow,
   type BatchStatus,
   type BatchWorkflowInput,
   type RunWorkflowInput,
-} from '../shared'
-import { promptAt, sweepSize } from './batch-sweep'
+} from '../../src-shared/temporal/contract'
+import { batchStatusQuery, cancelSignal, childDoneSignal } from '../../src-shared/temporal/messages'
+import { promptAt, sweepSize } from '../../src-shared/runs/batch-sweep'
 import { comfyRunWorkflow } from './run-workflow'
 import { endAsCancelled } from './self-cancel'
 
-const DEFAULT_WINDOW = 64
 /**
  * Continue-as-new after this many events. A worker that restarts replays the whole history in one workflow task,
  * which must finish within Temporal's 10 s task timeout or it is retried forever: 3,768 events took 3.5 s to
@@ -43,9 +42,11 @@ const FIRST_HISTORY_BUDGET = 6_000
 /** After a cancel, how long to wait for children to report that they stopped. */
 const CANCEL_DRAIN_MS = 60_000
 
-export async function comfyBatchWorkflow(input: BatchWorkflowInput): Promise<BatchStatus> {
+export const comfyBatchWorkflow: ComfyBatchWorkflow = async function comfyBatchWorkflow(
+  input: BatchWorkflowInput
+): Promise<BatchStatus> {
   const total = sweepSize(input.sweep)
-  const window = Math.max(1, input.window ?? DEFAULT_WINDOW)
+  const window = Math.max(1, input.window ?? DEFAULT_BATCH_WINDOW)
   const carry: BatchCarry = input.carry ?? {
     nextIndex: 0,
     completed: 0,

@@ -1,7 +1,7 @@
 /** The `get_status` / `get_events` state of one run, and the pure updates the workflow applies to it. */
 import type { ApiPrompt, NodeStatus, RunEvent, RunStatus } from '../../src-shared/contract/runs'
 import { applyNodeStates, finalNodes, finiteProgress, own, safeRecord } from '../../src-shared/runs/node-states'
-import type { ProgressUpdate } from '../shared'
+import type { ProgressUpdate } from '../../src-shared/temporal/contract'
 
 /** get_events keeps the last this-many events, so a long run's state stays small. */
 export const MAX_EVENTS = 500

@@ -19,28 +19,33 @@ import {
 } from '@temporalio/workflow'
 import type { RunErrorInfo, RunEvent } from '../../src-shared/contract/runs'
 import {
-  cancelSignal,
-  childDoneSignal,
   DEFAULT_RETRY,
   FAILURE,
-  getEventsQuery,
-  getStatusQuery,
   HEARTBEAT_TIMEOUT_MS,
-  progressSignal,
+  type ComfyRunWorkflow,
   type EngineActivities,
   type ExecuteInput,
   type ExecuteResult,
   type OomDetails,
   type RunResult,
   type RunWorkflowInput,
-} from '../shared'
+} from '../../src-shared/temporal/contract'
+import {
+  cancelSignal,
+  childDoneSignal,
+  getEventsQuery,
+  getStatusQuery,
+  progressSignal,
+} from '../../src-shared/temporal/messages'
 import { appendEvents, applyProgress, completeNodes, initialStatus } from './run-state'
 import { endAsCancelled } from './self-cancel'
 
 /** Patch id: the server memo may be set in the completing workflow task (histories before it never do). */
 const SERVER_MEMO_AT_END = 'server-memo-at-end'
 
-export async function comfyRunWorkflow(input: RunWorkflowInput): Promise<RunResult> {
+export const comfyRunWorkflow: ComfyRunWorkflow = async function comfyRunWorkflow(
+  input: RunWorkflowInput
+): Promise<RunResult> {
   const status = initialStatus(input.runId, input.prompt)
   const events: RunEvent[] = []
   const seen = { attempt: 0, seq: -1 }

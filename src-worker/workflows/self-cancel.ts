@@ -1,5 +1,5 @@
 import { CancellationScope, condition, proxyLocalActivities, workflowInfo } from '@temporalio/workflow'
-import type { EngineActivities } from '../shared'
+import type { EngineActivities } from '../../src-shared/temporal/contract'
 
 const { requestCancel } = proxyLocalActivities<EngineActivities>({ startToCloseTimeout: '30 seconds' })
 

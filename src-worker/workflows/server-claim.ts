@@ -1,21 +1,22 @@
 /**
  * `comfyServerClaimWorkflow`: a server's ownership and its latest health report (see
- * server-claim-defs.ts). Lives while its owner reports; continues as new to keep its history short.
+ * src-shared/temporal/server-claim.ts). Lives while its owner reports; continues as new to keep its history short.
  */
 import { condition, continueAsNew, setHandler } from '@temporalio/workflow'
+import { getServerQuery, releaseSignal, reportSignal } from '../../src-shared/temporal/messages'
 import {
   CLAIM_TTL_MS,
-  getServerQuery,
-  releaseSignal,
-  reportSignal,
+  type ComfyServerClaimWorkflow,
   type ServerClaimInput,
   type ServerClaimState,
-} from './server-claim-defs'
+} from '../../src-shared/temporal/server-claim'
 
 /** Reports per run before continuing as new: ~4 history events each, well under Temporal's limits. */
 const REPORTS_PER_RUN = 300
 
-export async function comfyServerClaimWorkflow(input: ServerClaimInput): Promise<void> {
+export const comfyServerClaimWorkflow: ComfyServerClaimWorkflow = async function comfyServerClaimWorkflow(
+  input: ServerClaimInput
+): Promise<void> {
   const state: ServerClaimState = {
     owner: input.owner,
     address: input.address,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SimServer } from '../../../sim'
-import { childWorkflowId } from '../../../src-worker/shared'
+import { childWorkflowId } from '../../../src-shared/temporal/contract'
 import {
   executions,
   txt2img,

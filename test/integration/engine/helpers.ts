@@ -132,6 +132,13 @@ export interface RunningEngine {
   stop(): Promise<void>
 }
 
+/** Every file under `dir`, recursively. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+}
+
 let bundlePath: Promise<string> | null = null
 /**
  * Bundles src-worker/workflows once (webpack takes seconds), as production does. The bundle is cached
@@ -140,10 +147,10 @@ let bundlePath: Promise<string> | null = null
 export function workerBundle(): Promise<string> {
   bundlePath ??= (async () => {
     const root = join(__dirname, '../../..')
+    // Everything the workflow code may import: its own folder and the shared contract and rules.
     const sources = [
-      ...readdirSync(join(root, 'src-worker/workflows')).map((f) => join(root, 'src-worker/workflows', f)),
-      join(root, 'src-worker/shared.ts'),
-      join(root, 'src-shared/contract/runs.ts'),
+      ...sourceFiles(join(root, 'src-worker/workflows')),
+      ...sourceFiles(join(root, 'src-shared')),
     ].sort()
     const hash = createHash('sha256')
     for (const file of sources) hash.update(file).update(readFileSync(file))

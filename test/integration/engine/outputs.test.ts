@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SimServer } from '../../../sim'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
+import { storedIntact } from '../../helpers/blob-integrity'
 import { executions, txt2img, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup } from './helpers'
 
 let rig: Rig
@@ -38,7 +39,7 @@ describe('outputs', () => {
     // Only the save node ran again, under a name of this run's own; its file is on the server and stored here.
     expect(output?.filename).not.toBe(first.outputs[0]?.filename)
     expect(readdirSync(outputDir)).toContain(output?.filename)
-    expect(new BlobStore(join(rig.dataDir, 'images')).verify(output?.hash ?? '', 'png')).toBe(true)
+    expect(storedIntact(new BlobStore(join(rig.dataDir, 'images')), output?.hash ?? '', 'png')).toBe(true)
     // Twice under its prompt_id: the cached answer (whose file was gone), then the fresh run.
     expect(executions(sims, again.promptId)).toBe(2)
     const events = await rig.runs.getEvents(workflowId)

@@ -10,7 +10,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils'
 import { Worker } from '@temporalio/worker'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SimServer } from '../../../sim'
-import { childWorkflowId } from '../../../src-worker/shared'
+import { childWorkflowId } from '../../../src-shared/temporal/contract'
 import {
   startEngine,
   startRig,

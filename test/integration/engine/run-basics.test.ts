@@ -1,6 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
+import { storedIntact } from '../../helpers/blob-integrity'
 import type { RunStatus } from '../../../src-shared/contract/runs'
 import type { SimServer } from '../../../sim'
 import {
@@ -57,7 +58,7 @@ describe('a run', () => {
     const [output] = result.outputs
     expect(output).toMatchObject({ nodeId: '9', type: 'output', format: 'png', width: 64, height: 48 })
     const blobs = new BlobStore(join(rig.dataDir, 'images'))
-    expect(blobs.verify(output?.hash ?? '', 'png')).toBe(true)
+    expect(storedIntact(blobs, output?.hash ?? '', 'png')).toBe(true)
     expect(executions(sims, result.promptId)).toBe(1)
 
     const status = await rig.runs.getStatus(workflowId)

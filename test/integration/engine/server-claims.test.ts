@@ -9,7 +9,8 @@ import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
 import { ServerClaims } from '../../../src-worker/scheduler/server-claims'
 import { ServerDirectory } from '../../../src-worker/scheduler/server-directory'
 import { SlotPool } from '../../../src-worker/scheduler/slot-pool'
-import { claimWorkflowId, getServerQuery } from '../../../src-worker/workflows/server-claim-defs'
+import { getServerQuery } from '../../../src-shared/temporal/messages'
+import { claimWorkflowId } from '../../../src-shared/temporal/server-claim'
 import { startEngine, startRig, waitFor, type Rig, type RunningEngine } from './helpers'
 
 let rig: Rig

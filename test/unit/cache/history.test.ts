@@ -122,13 +122,6 @@ describe('searchHistory', () => {
     expect(() => cache.searchHistory({ from: Number.NaN })).toThrow(/'from'/)
   })
 
-  it('lists models with run counts', () => {
-    expect(cache.listModels()).toEqual([
-      { model: 'flux1-dev.safetensors', runs: 10 },
-      { model: 'sd_xl_base_1.0.safetensors', runs: 10 },
-    ])
-  })
-
   it('stays exact for date filters once a run is recorded out of creation order', async () => {
     expect(cache.db.prepare("SELECT value FROM cache_flags WHERE name = 'runs_out_of_order'").get()).toEqual({
       value: 0,

@@ -138,20 +138,6 @@ describe('run repository', () => {
     expect(cache.deleteRun('r2')).toMatchObject({ ok: false, error: { code: 'cache/unknown-run' } })
   })
 
-  it('imports dropped image bytes by content, with a thumbnail, and rejects non-images', async () => {
-    const bytes = await pngBytes(300, 600, 5)
-    const imported = await cache.importImageBytes(bytes)
-    expect(imported).toMatchObject({ ok: true, value: { format: 'png', width: 300, height: 600, bytes: bytes.length } })
-    if (!imported.ok) return
-    expect(cache.findImage(imported.value.hash)?.format).toBe('png')
-    const thumb = cache.findThumbnail(imported.value.hash)
-    expect(thumb).not.toBeNull()
-    const again = await cache.importImageBytes(bytes)
-    expect(again.ok && again.value.hash).toBe(imported.value.hash)
-    const bad = await cache.importImageBytes(Buffer.from('not an image at all'))
-    expect(bad).toMatchObject({ ok: false, error: { code: 'cache/not-an-image' } })
-  })
-
   it('keeps video and undecodable outputs, listed without a thumbnail', async () => {
     cache.runs.insertRun(newRun('vid'))
     const videoBytes = Buffer.from('....ftypisom fake mp4 payload')

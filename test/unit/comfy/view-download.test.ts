@@ -15,6 +15,7 @@ import { ComfyRefusedAnswer, ComfyUnreachableError } from '../../../src-shared/c
 import { ComfyHttpClient, type ComfyHttpOptions } from '../../../src-shared/comfy/http-client'
 import type { NodeOutput } from '../../../src-shared/comfy/types'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
+import { storedIntact } from '../../helpers/blob-integrity'
 import { storeOutputs } from '../../../src-worker/activities/outputs'
 
 const servers: Server[] = []
@@ -67,7 +68,7 @@ describe('/view downloads', () => {
     const expected = createHash('sha256')
     for (let i = 0; i < 30; i++) expected.update(Buffer.alloc(4096, i))
     expect(refs).toMatchObject([{ hash: expected.digest('hex'), bytes: 30 * 4096, format: 'mp4' }])
-    expect(blobs.verify(refs[0]!.hash, 'mp4')).toBe(true)
+    expect(storedIntact(blobs, refs[0]!.hash, 'mp4')).toBe(true)
   })
 
   it('a download that goes silent fails as unreachable (the output fetch is retried) and leaves no file', async () => {

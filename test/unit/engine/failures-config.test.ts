@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { executionFailure, validationFailure } from '../../../src-worker/activities/failures'
-import { FAILURE } from '../../../src-worker/shared'
+import { FAILURE } from '../../../src-shared/temporal/contract'
 import { readStandaloneConfig } from '../../../src-worker/standalone-config'
 
 describe('failures', () => {

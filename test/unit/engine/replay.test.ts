@@ -2,6 +2,11 @@
  * Recorded histories (src-worker/test/history_files, made by test/integration/engine/record-histories
  * with RECORD_HISTORIES=1) must replay with the current workflow code: a change that would break
  * determinism for runs already in flight fails here.
+ *
+ * Why package.json lists protobufjs though no code imports it: without a direct `protobufjs@^8`
+ * npm hoists @grpc/proto-loader's protobufjs 7 and gives @temporalio/common, proto and worker a
+ * private copy of 8 each; historyFromJSON then fails with "type must be a Type". The direct
+ * dependency makes npm dedupe them (`npm ls protobufjs` shows 8.x deduped). Do not remove it.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'

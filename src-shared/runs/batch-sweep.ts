@@ -1,8 +1,8 @@
 /** Expands a batch sweep into the prompt of its i-th run (pure, deterministic: workflows call it). */
-import type { ApiPrompt } from '../../src-shared/contract/runs'
-import { applyUnchecked, gridEditsAt, gridSize } from '../../src-shared/comfy/input-edits'
-import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
-import type { BatchSweep } from '../shared'
+import type { ApiPrompt } from '../contract/runs'
+import { applyUnchecked, gridEditsAt, gridSize } from '../comfy/input-edits'
+import { setPromptSeeds } from '../comfy/seed-edit'
+import type { BatchSweep } from '../temporal/contract'
 
 export function sweepSize(sweep: BatchSweep): number {
   switch (sweep.kind) {

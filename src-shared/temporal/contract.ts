@@ -1,10 +1,10 @@
 /**
- * Names and payload shapes shared by the workflows, the activities and the clients (main process,
- * SDK, Python scripts). The query and signal names are PUBLIC: get_status, get_events, cancel.
- * No Node built-ins here: workflows import this file.
+ * The Temporal contract of the run engine: workflow type names and function types, payload shapes,
+ * task queue and retry defaults, shared by the workflows, the activities and every client (main
+ * process, SDK, CLI, Python scripts). Signal and query definitions are in ./messages.ts.
+ * No Node built-ins and no runtime imports: the workflow sandbox imports this file.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow'
-import type { InputAxis } from '../src-shared/comfy/input-edits'
+import type { InputAxis } from '../comfy/input-edits'
 import type {
   ApiPrompt,
   NodeState,
@@ -15,10 +15,23 @@ import type {
   RunEvent,
   RunOptions,
   RunState,
-  RunStatus,
-} from '../src-shared/contract/runs'
+} from '../contract/runs'
 
 export const DEFAULT_TASK_QUEUE = 'comfyfleet'
+
+/**
+ * Workflow type names: the export names in src-worker/workflows/index.ts. Recorded histories and
+ * visibility queries (`WorkflowType = '...'`) name them, so they never change.
+ */
+export const RUN_WORKFLOW = 'comfyRunWorkflow'
+export const BATCH_WORKFLOW = 'comfyBatchWorkflow'
+
+/**
+ * The workflow functions' types: clients start and await by these (`workflow.start<ComfyRunWorkflow>`)
+ * without importing the implementation, which is annotated with them, so drift is a compile error.
+ */
+export type ComfyRunWorkflow = (input: RunWorkflowInput) => Promise<RunResult>
+export type ComfyBatchWorkflow = (input: BatchWorkflowInput) => Promise<BatchStatus>
 
 /** Run options the engine fills in when a run does not say. */
 export const DEFAULT_RETRY: Required<RetryPolicyInput> = {
@@ -156,11 +169,6 @@ export const FAILURE = {
   outputRefused: 'ComfyOutputRefused',
 } as const
 
-export const getStatusQuery = defineQuery<RunStatus>('get_status')
-export const getEventsQuery = defineQuery<RunEvent[]>('get_events')
-export const cancelSignal = defineSignal<[reason?: string]>('cancel')
-export const progressSignal = defineSignal<[ProgressUpdate]>('comfyfleet_progress')
-
 /* ---------- batches ---------- */
 
 export type BatchSweep =
@@ -170,6 +178,9 @@ export type BatchSweep =
   | { kind: 'prompts'; prompts: ApiPrompt[] }
   /** "Vary any input": one run per combination of the axes' values (small: the values, not the prompts). */
   | { kind: 'grid'; axes: InputAxis[] }
+
+/** How many child runs a batch keeps open when its input does not say. */
+export const DEFAULT_BATCH_WINDOW = 64
 
 export interface BatchWorkflowInput {
   batchId: string
@@ -213,9 +224,6 @@ export interface ChildDone {
   index: number
   status: Extract<RunState, 'completed' | 'failed' | 'cancelled'>
 }
-
-export const batchStatusQuery = defineQuery<BatchStatus>('get_status')
-export const childDoneSignal = defineSignal<[ChildDone]>('comfyfleet_child_done')
 
 /** Workflow id of a batch's child run: stable, so a replayed or continued batch never starts a run twice. */
 export function childWorkflowId(batchId: string, index: number): string {

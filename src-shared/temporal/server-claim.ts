@@ -4,11 +4,11 @@
  * itself refuses a second claim while the first is alive. The owner reports the server's health
  * every few seconds (the same workflow is how every desktop sees the farm's servers); a claim whose
  * owner stops reporting ends, and the server can be claimed again.
- * PUBLIC names: `get_server` query.
+ * PUBLIC names: the `get_server` query (./messages.ts). No runtime imports: the workflow sandbox imports this.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow'
-import type { FarmServerReport } from '../../src-shared/contract/farm'
+import type { FarmServerReport } from '../contract/farm'
 
+/** Workflow type name (never changes: claims in flight and recorded histories name it). */
 export const SERVER_CLAIM_WORKFLOW = 'comfyServerClaimWorkflow'
 /** The owner reports this often; a claim with no report for CLAIM_TTL_MS ends. */
 export const CLAIM_REPORT_MS = 5_000
@@ -32,9 +32,8 @@ export interface ServerClaimState {
   report: ServerReport | null
 }
 
-export const reportSignal = defineSignal<[owner: string, report: ServerReport]>('comfyfleet_server_report')
-export const releaseSignal = defineSignal<[owner: string]>('comfyfleet_server_release')
-export const getServerQuery = defineQuery<ServerClaimState>('get_server')
+/** The claim workflow's type: the claimer starts it by this, the implementation is annotated with it. */
+export type ComfyServerClaimWorkflow = (input: ServerClaimInput) => Promise<void>
 
 /** The one spelling of a server address: scheme and host lower-case, no trailing slash. */
 export function normalizeAddress(address: string): string {
