@@ -73,6 +73,7 @@ export class SimServer {
         vramTotal,
         vramFree: opts.device?.vramFree ?? Math.round(vramTotal * 0.92),
       },
+      vram: opts.vram ?? null,
       uuidPromptIds: opts.uuidPromptIds ?? false,
       perConnectionWsCleanup: opts.perConnectionWsCleanup ?? false,
       dataDir: opts.dataDir ?? mkdtempSync(join(tmpdir(), `comfy-sim-${this.name}-`)),
