@@ -18,6 +18,7 @@ import type { ComfySocket } from '../../src-shared/comfy/ws-client'
 import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
+import { isUrgent } from '../scheduler/run-order'
 import type { Lease } from '../scheduler/slot-pool'
 import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../shared'
 import type { EngineDeps } from './deps'
@@ -63,6 +64,7 @@ export class PromptExecution {
       servers: input.servers,
       excludeServers: input.excludeServers,
       minVramFree: input.minVramFree,
+      priority: this.ctx.info.priority?.priorityKey,
     }
     this.progress = new RunProgress(input.prompt)
     const info = this.ctx.info
@@ -222,6 +224,8 @@ export class PromptExecution {
         client_id: tracker.clientId,
         prompt_id: this.input.promptId,
         extra_data: this.input.extraPnginfo === undefined ? {} : { extra_pnginfo: this.input.extraPnginfo },
+        // An urgent run takes the pre-queued slot's turn (never the running prompt's): ComfyUI's `front`.
+        ...(isUrgent(this.request) ? { front: true } : {}),
       })
     } catch (error) {
       throw this.serverGone(server, error)

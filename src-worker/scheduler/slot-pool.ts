@@ -7,6 +7,8 @@
 import { EventEmitter } from 'node:events'
 import type { SlotUsage } from '../../src-shared/contract/worker-protocol'
 import { allowed, capable, chooseServer, type PlacementRequest, type ServerLoad } from './placement'
+import { compareWaiting } from './run-order'
+import { ServerEstimates } from './server-estimates'
 import type { ServerDirectory } from './server-directory'
 
 export type LeaseState = 'placing' | 'queued' | 'running'
@@ -42,7 +44,6 @@ interface Waiter {
   signal: AbortSignal
 }
 
-const RATE_SMOOTHING = 0.4
 /** A prompt whose move failed is not tried again at once (it may have just started). */
 const STEAL_COOLDOWN_MS = 1_000
 /**
@@ -60,8 +61,7 @@ export interface PoolEvents {
 
 export class SlotPool extends EventEmitter<PoolEvents> {
   private leases = new Map<string, Set<Lease>>()
-  private rates = new Map<string, number>()
-  private loadedModels = new Map<string, Set<string>>()
+  private readonly estimates = new ServerEstimates()
   private waiters: Waiter[] = []
   private readonly idleSince = new Map<string, number>()
   private rebalanceTimer: NodeJS.Timeout | null = null
@@ -79,6 +79,16 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       total += this.directory.isUsable(server.id) ? Math.max(server.slots, inUse) : inUse
     }
     return total
+  }
+
+  /**
+   * Activity permits to grant: the capacity plus one run per usable server waiting here, so the pool
+   * chooses among several runs (urgent first, then the longest) instead of taking them in arrival order,
+   * and a run waiting for a faster server does not leave a free slot without a run to fill it.
+   */
+  permitLimit(): number {
+    const usable = this.directory.list().filter((s) => this.directory.isUsable(s.id)).length
+    return this.capacity() + usable
   }
 
   /** Waits for a slot on the best server that can run `request`. */
@@ -122,12 +132,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   /** Records how fast a server ran a prompt of `cost` units, and which models are now loaded there. */
   recordRun(serverId: string, cost: number, durationMs: number, models: string[]): void {
-    if (durationMs > 0) {
-      const sample = cost / durationMs
-      const old = this.rates.get(serverId)
-      this.rates.set(serverId, old === undefined ? sample : old + RATE_SMOOTHING * (sample - old))
-    }
-    if (models.length > 0) this.loadedModels.set(serverId, new Set(models))
+    this.estimates.record(serverId, cost, durationMs, models)
   }
 
   vramFree(serverId: string): number | null {
@@ -141,7 +146,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         serverId: s.id,
         inUse: leases.length,
         runIds: leases.map((l) => l.request.runId),
-        rate: this.rates.get(s.id) ?? null,
+        rate: this.estimates.rate(s.id),
       }
     })
   }
@@ -233,15 +238,20 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         usable: this.directory.isUsable(server.id),
         inUse: leases.length,
         remainingCost: leases.reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
-        rate: this.rates.get(server.id) ?? null,
-        loadedModels: this.loadedModels.get(server.id) ?? new Set<string>(),
+        runningCost: leases
+          .filter((l) => l.state === 'running')
+          .reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
+        rate: this.estimates.rate(server.id),
+        loadedModels: this.estimates.resident(server.id),
+        reloadMs: this.estimates.loadMs(server.id),
       }
     })
   }
 
-  /** Hands free slots to waiting activities, first come first served. */
+  /** Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts). */
   private pump(): void {
-    for (const waiter of [...this.waiters]) {
+    const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
+    for (const waiter of order) {
       const choice = chooseServer(waiter.request, this.loads())
       if (choice === null) continue
       this.waiters = this.waiters.filter((w) => w !== waiter)
@@ -304,6 +314,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         if (!allowed(lease.request, idle.server) || !capable(lease.request, idle.server)) continue
         // The longer it would still wait where it is, the more moving it helps.
         const wait = load.remainingCost / (load.rate ?? 1) + 1
+        // Never onto a server that would finish it later than where it waits (a long run on a slow GPU).
+        if (idle.rate !== null && lease.request.cost / idle.rate > wait) continue
         if (wait > worstWait) {
           worstWait = wait
           victim = lease
