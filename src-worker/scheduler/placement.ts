@@ -111,9 +111,9 @@ function slotsFor(request: PlacementRequest, load: ServerLoad): number {
  * The best server with a free slot, or null when none can take it now — or when a busy server is
  * expected to finish it clearly sooner than any free one (a long run is not bound to a slow GPU while
  * a fast one will be free sooner; model affinity: it waits where its model is loaded unless waiting
- * costs more than a reload).
+ * costs more than a reload). With `mayWait` false it takes the best free server whatever the others.
  */
-export function chooseServer(request: PlacementRequest, loads: ServerLoad[]): ServerLoad | null {
+export function chooseServer(request: PlacementRequest, loads: ServerLoad[], mayWait = true): ServerLoad | null {
   const fallback = fallbackRate(loads)
   let best: ServerLoad | null = null
   let bestMs = Infinity
@@ -127,7 +127,7 @@ export function chooseServer(request: PlacementRequest, loads: ServerLoad[]): Se
       bestMs = ms
     }
   }
-  return bestBusyMs < bestMs * WAIT_GAIN ? null : best
+  return mayWait && bestBusyMs < bestMs * WAIT_GAIN ? null : best
 }
 
 /** Median measured rate, so an unmeasured server is assumed average rather than infinitely fast. */

@@ -248,15 +248,25 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     })
   }
 
-  /** Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts). */
+  /**
+   * Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts),
+   * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
+   * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while several runs
+   * wait is a sure loss, so only the last waiting run may wait for a faster server.
+   */
   private pump(): void {
     const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
-    for (const waiter of order) {
-      const choice = chooseServer(waiter.request, this.loads())
-      if (choice === null) continue
-      this.waiters = this.waiters.filter((w) => w !== waiter)
-      waiter.resolve(this.add(choice.server.id, waiter.request))
+    for (const waiter of order) this.place(waiter, chooseServer(waiter.request, this.loads()))
+    for (const waiter of [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request)).reverse()) {
+      if (this.waiters.length < 2) return
+      this.place(waiter, chooseServer(waiter.request, this.loads(), false))
     }
+  }
+
+  private place(waiter: Waiter, choice: ServerLoad | null): void {
+    if (choice === null) return
+    this.waiters = this.waiters.filter((w) => w !== waiter)
+    waiter.resolve(this.add(choice.server.id, waiter.request))
   }
 
   /** Idle usable server + a prompt of ours queued but not started elsewhere → move it (one at a time per prompt). */

@@ -75,6 +75,34 @@ describe('no long run bound to a slow GPU while a fast one will be free sooner',
   })
 })
 
+describe('the pool stays work-conserving', () => {
+  it('a long run waits for the fast GPU, but the slow one takes a shorter waiting run instead of idling', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('fast', { slots: 1 }), workerServer('slow', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    pool.recordRun('fast', 100, 50, []) // rate 2
+    pool.recordRun('slow', 100, 200, []) // rate 0.5
+    const never = new AbortController().signal
+    const busy = await pool.acquire(run('busy', 10), never)
+    expect(busy.serverId).toBe('fast')
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // long (1000): fast = (10 + 1000) / 2 = 505 ms, slow = 2000 ms → it waits for fast.
+    const long = track(run('long', 1000))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.size).toBe(0)
+    // short (20) would rather wait too (fast 15 ms < 0.8 × 40 ms), but two runs waiting beside an idle
+    // GPU is a sure loss: the shortest of them takes it.
+    await track(run('short', 20))
+    expect(where.get('short')).toBe('slow')
+    expect(where.has('long')).toBe(false)
+    pool.release(busy)
+    await long
+    expect(where.get('long')).toBe('fast')
+  })
+})
+
 describe('an urgent run takes the pre-queued slot, not the running prompt', () => {
   // One GPU, rate 1: 100 units left of the running prompt, 300 queued behind it; both slots taken.
   const busy = load('g', { inUse: 2, remainingCost: 400, runningCost: 100 })
