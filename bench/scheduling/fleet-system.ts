@@ -70,7 +70,7 @@ export async function comfyFleet(fleet: FleetHandle, sc: Scenario, farm: RemoteF
     const failed = all.filter((id) => finished.at.get(id)!.status !== 'completed')
     if (failed.length > 0) throw new Error(`${failed.length} ComfyFleet runs did not complete in ${sc.id}`)
     result.makespanMs = Math.max(...ids.map((id) => finished.at.get(id)!.at)) - t0
-    if (urgentRun.id !== null) result.urgentPromptPrefix = (await fleet.client.status(await urgentRun.id)).prompt_id
+    if (urgentRun.id !== null) result.urgentPromptPrefix = await promptIdOf(fleet, await urgentRun.id)
     return result
   } finally {
     finished.close()
@@ -101,4 +101,11 @@ async function warm(
     warmIds.push(...r.run_ids)
   }
   await finished.all(warmIds, 120_000)
+}
+
+/** The ComfyUI prompt_id a finished run used, from its recorded ComfyUI events (the status no longer has it). */
+async function promptIdOf(fleet: FleetHandle, runId: string): Promise<string | null> {
+  const events = await fleet.client.events(runId)
+  const id = events.map((e) => e.data.prompt_id).find((p) => typeof p === 'string')
+  return typeof id === 'string' ? id : null
 }

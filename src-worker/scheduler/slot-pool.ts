@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events'
 import type { SlotUsage } from '../../src-shared/contract/worker-protocol'
-import { allowed, capable, chooseServer, type PlacementRequest, type ServerLoad } from './placement'
+import { allowed, capable, chooseServer, fallbackRate, type PlacementRequest, type ServerLoad } from './placement'
 import { compareWaiting } from './run-order'
 import { ServerEstimates } from './server-estimates'
 import type { ServerDirectory } from './server-directory'
@@ -325,7 +325,9 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         // The longer it would still wait where it is, the more moving it helps.
         const wait = load.remainingCost / (load.rate ?? 1) + 1
         // Never onto a server that would finish it later than where it waits (a long run on a slow GPU).
-        if (idle.rate !== null && lease.request.cost / idle.rate > wait) continue
+        // An unmeasured server counts as average, in the same units (cost per ms) as the idle one.
+        const finishThere = load.remainingCost / (load.rate ?? fallbackRate(loads))
+        if (idle.rate !== null && lease.request.cost / idle.rate > finishThere) continue
         if (wait > worstWait) {
           worstWait = wait
           victim = lease
