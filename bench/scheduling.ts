@@ -50,7 +50,7 @@ async function onFreshFarm(sc: Scenario, go: (farm: RemoteFarm) => Promise<Syste
   const farm = await farmOf(sc)
   try {
     const run = await go(farm)
-    return measure(sc, run, await farm.stats(), sc.runs[0]?.ckpt ?? CKPTS[0])
+    return measure(sc, run, await farm.stats(run.lastStats), sc.runs[0]?.ckpt ?? CKPTS[0])
   } finally {
     await farm.stop()
   }

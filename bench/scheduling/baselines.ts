@@ -7,6 +7,7 @@
  * A run on a GPU that dies is placed again (both schedulers would see the failure and retry).
  */
 import { randomUUID } from 'node:crypto'
+import { crashServer } from './crash'
 import { Lane } from './lane'
 import { Milestones } from './milestones'
 import { modelsOf, promptOf } from './prompts'
@@ -48,14 +49,14 @@ async function drive(
     events: [],
     urgentPromptPrefix: null,
     urgentSubmitEpoch: null,
+    lastStats: new Map(),
   }
   const sched = make(all, present, () => milestones.done())
   if (sc.churn) {
     const { die, dieAt, join, joinAt } = sc.churn
     milestones.at(dieAt, () => {
       present.delete(die)
-      result.events.push({ kind: 'died', server: die, at: Date.now() })
-      void fetch(`${all[die]!.url}/__sim/crash`, { method: 'POST' })
+      void crashServer(result, die, all[die]!.url)
     })
     milestones.at(joinAt, () => {
       present.add(join)

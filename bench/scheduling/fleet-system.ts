@@ -5,6 +5,7 @@
 import { FinishedRuns } from '../lib/finished'
 import { registerServers, type FleetHandle } from '../lib/fleet-core'
 import type { RemoteFarm } from '../lib/remote-farm'
+import { crashServer } from './crash'
 import { Milestones } from './milestones'
 import { promptOf } from './prompts'
 import type { RunSpec, Scenario } from './scenarios'
@@ -35,6 +36,7 @@ export async function comfyFleet(fleet: FleetHandle, sc: Scenario, farm: RemoteF
       events: [],
       urgentPromptPrefix: null,
       urgentSubmitEpoch: null,
+      lastStats: new Map(),
     }
     const ids: string[] = []
     const extra: Array<Promise<string>> = []
@@ -44,8 +46,7 @@ export async function comfyFleet(fleet: FleetHandle, sc: Scenario, farm: RemoteF
     if (sc.churn) {
       const { die, dieAt, join, joinAt } = sc.churn
       milestones.at(dieAt, () => {
-        result.events.push({ kind: 'died', server: die, at: Date.now() })
-        void fetch(`${servers[die]!.url}/__sim/crash`, { method: 'POST' })
+        void crashServer(result, die, servers[die]!.url)
       })
       milestones.at(joinAt, () => {
         result.events.push({ kind: 'joined', server: join, at: Date.now() })

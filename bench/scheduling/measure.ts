@@ -48,7 +48,10 @@ export function measure(sc: Scenario, run: SystemRun, stats: SimStats[], preload
       title: `${sc.id} ${sc.title}: ${run.system}`,
       makespanMs: run.makespanMs,
       lowerBoundMs: lb,
-      events: run.events.map((e) => ({ label: `gpu-${e.server} ${e.kind}`, at: e.at - t0 })),
+      events: [
+        ...run.events.map((e) => ({ label: `gpu-${e.server} ${e.kind}`, at: e.at - t0 })),
+        ...(run.urgentSubmitEpoch === null ? [] : [{ label: 'urgent run submitted', at: run.urgentSubmitEpoch - t0 }]),
+      ],
       lanes: timelines.map((t, i) => ({
         name: `gpu-${i}`,
         speed: sc.speeds[i]!,
