@@ -6,7 +6,7 @@
  * Writes bench/results/scheduling.json and one Gantt chart per scenario and system in
  * bench/results/scheduling/.
  *
- * Run: `npx tsx bench/scheduling.ts [--time-scale 0.1] [--count-scale 0.2] [--seed 7] [--scenarios S2,S3]`,
+ * Run: `npx tsx bench/scheduling.ts [--time-scale 0.25] [--count-scale 0.2] [--seed 7] [--scenarios S2,S3]`,
  * or `--full` for the issue's counts and real durations (a quiet machine and about an hour and a half).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -25,7 +25,7 @@ import type { SystemRun } from './scheduling/system-run'
 const FULL = process.argv.includes('--full')
 const SCALE: Scale = {
   seed: numArg('seed', 7),
-  timeScale: numArg('time-scale', FULL ? 1 : 0.1),
+  timeScale: numArg('time-scale', FULL ? 1 : 0.25),
   countScale: numArg('count-scale', FULL ? 1 : 0.2),
 }
 const ONLY = process.argv
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       const models = [...new Set(outcomes.flatMap((o) => o.chart.lanes.flatMap((l) => l.spans.map((s) => s.model))))]
       for (const o of outcomes) {
         const file = `${sc.id}-${o.system.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.svg`
+        mkdirSync(CHARTS, { recursive: true })
         writeFileSync(join(CHARTS, file), ganttSvg(o.chart, models.sort()))
       }
       console.log(`\n${sc.id} ${sc.title} (${sc.runs.length} runs)`)
