@@ -130,6 +130,19 @@ export function chooseServer(request: PlacementRequest, loads: ServerLoad[], may
   return mayWait && bestBusyMs < bestMs * WAIT_GAIN ? null : best
 }
 
+/**
+ * When the work we can see (our prompts on the usable servers plus the runs waiting here) would end if it
+ * were spread perfectly over those servers, in ms: a run that would finish on a free server by then does
+ * not stretch the batch, even on a slow GPU.
+ */
+export function balancedHorizon(loads: ServerLoad[], waiting: PlacementRequest[]): number {
+  const fallback = fallbackRate(loads)
+  const usable = loads.filter((l) => l.usable)
+  const work = usable.reduce((a, l) => a + l.remainingCost, 0) + waiting.reduce((a, r) => a + r.cost, 0)
+  const speed = usable.reduce((a, l) => a + (l.rate ?? fallback), 0)
+  return speed > 0 ? work / speed : Infinity
+}
+
 /** Median measured rate, so an unmeasured server is assumed average rather than infinitely fast. */
 export function fallbackRate(loads: ServerLoad[]): number {
   const rates = loads

@@ -6,7 +6,16 @@
  */
 import { EventEmitter } from 'node:events'
 import type { SlotUsage } from '../../src-shared/contract/worker-protocol'
-import { allowed, capable, chooseServer, fallbackRate, type PlacementRequest, type ServerLoad } from './placement'
+import {
+  allowed,
+  balancedHorizon,
+  capable,
+  chooseServer,
+  expectedFinish,
+  fallbackRate,
+  type PlacementRequest,
+  type ServerLoad,
+} from './placement'
 import { compareWaiting } from './run-order'
 import { ServerEstimates } from './server-estimates'
 import type { ServerDirectory } from './server-directory'
@@ -251,15 +260,24 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   /**
    * Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts),
    * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
-   * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while several runs
-   * wait is a sure loss, so only the last waiting run may wait for a faster server.
+   * a slot nobody chose goes to the shortest waiting run that would finish there within the farm's
+   * horizon (placement.ts balancedHorizon): a GPU idle while runs wait is a loss, unless the run it would
+   * take ends after all the other work (a long run on a slow GPU at the end of a batch).
    */
   private pump(): void {
     const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
     for (const waiter of order) this.place(waiter, chooseServer(waiter.request, this.loads()))
     for (const waiter of [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request)).reverse()) {
       if (this.waiters.length < 2) return
-      this.place(waiter, chooseServer(waiter.request, this.loads(), false))
+      const loads = this.loads()
+      const choice = chooseServer(waiter.request, loads, false)
+      const horizon = balancedHorizon(
+        loads,
+        this.waiters.map((w) => w.request)
+      )
+      if (choice !== null && expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon) {
+        this.place(waiter, choice)
+      }
     }
   }
 

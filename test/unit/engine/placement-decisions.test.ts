@@ -103,6 +103,34 @@ describe('the pool stays work-conserving', () => {
   })
 })
 
+describe('at the end of a batch', () => {
+  it('leaves the slow GPU idle rather than give it a long run that would end after everything else', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('fast', { slots: 1 }), workerServer('slow', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    pool.recordRun('fast', 100, 50, []) // rate 2
+    pool.recordRun('slow', 100, 200, []) // rate 0.5
+    const never = new AbortController().signal
+    const busy = await pool.acquire(run('busy', 10), never)
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // Two long runs wait. Horizon: (10 + 1000 + 900) units / (2 + 0.5) per ms = 764 ms; the shorter one
+    // on the slow GPU would end at 900 / 0.5 = 1800 ms, so the slow GPU stays idle.
+    const a = track(run('long-a', 1000))
+    const b = track(run('long-b', 900))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.size).toBe(0)
+    pool.release(busy)
+    await a
+    expect(where.get('long-a')).toBe('fast')
+    // With one run waiting it may wait for the fast GPU: (1000 + 900) / 2 = 950 ms there < 0.8 × 1800 ms.
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.has('long-b')).toBe(false)
+    void b
+  })
+})
+
 describe('an urgent run takes the pre-queued slot, not the running prompt', () => {
   // One GPU, rate 1: 100 units left of the running prompt, 300 queued behind it; both slots taken.
   const busy = load('g', { inUse: 2, remainingCost: 400, runningCost: 100 })
