@@ -260,9 +260,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   /**
    * Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts),
    * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
-   * a slot nobody chose goes to the shortest waiting run that would finish there within the farm's
-   * horizon (placement.ts balancedHorizon): a GPU idle while runs wait is a loss, unless the run it would
-   * take ends after all the other work (a long run on a slow GPU at the end of a batch).
+   * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
+   * loss. Near the end of a batch (fewer runs waiting than the look-ahead holds, so Temporal has no more
+   * for us) it goes only to a run that would finish there within the farm's horizon (placement.ts
+   * balancedHorizon), so the last long run is not stretched out on a slow GPU. Mid-batch the horizon
+   * would ignore Temporal's backlog and starve the slow GPUs (seen in the scaled S3 run).
    */
   private pump(): void {
     const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
@@ -275,7 +277,9 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         loads,
         this.waiters.map((w) => w.request)
       )
-      if (choice !== null && expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon) {
+      const endOfBatch = this.waiters.length < loads.filter((l) => l.usable).length
+      const withinHorizon = choice !== null && expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon
+      if (choice !== null && (!endOfBatch || withinHorizon)) {
         this.place(waiter, choice)
       }
     }

@@ -106,17 +106,22 @@ describe('the pool stays work-conserving', () => {
 describe('at the end of a batch', () => {
   it('leaves the slow GPU idle rather than give it a long run that would end after everything else', async () => {
     const directory = new ServerDirectory()
-    directory.update([workerServer('fast', { slots: 1 }), workerServer('slow', { slots: 1 })])
+    const servers = ['fast', 'mid', 'slow'].map((id) => workerServer(id, { slots: 1 }))
+    directory.update(servers)
     const pool = new SlotPool(directory)
     pool.recordRun('fast', 100, 50, []) // rate 2
+    pool.recordRun('mid', 100, 100, []) // rate 1
     pool.recordRun('slow', 100, 200, []) // rate 0.5
     const never = new AbortController().signal
     const busy = await pool.acquire(run('busy', 10), never)
+    expect(busy.serverId).toBe('fast')
+    expect((await pool.acquire(run('busy-mid', 10), never)).serverId).toBe('mid')
     const where = new Map<string, string>()
     const track = (r: PlacementRequest): Promise<void> =>
       pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
-    // Two long runs wait. Horizon: (10 + 1000 + 900) units / (2 + 0.5) per ms = 764 ms; the shorter one
-    // on the slow GPU would end at 900 / 0.5 = 1800 ms, so the slow GPU stays idle.
+    // Two long runs wait, fewer than the three the look-ahead holds: the end of the batch. Horizon:
+    // (10 + 10 + 1000 + 900) units / (2 + 1 + 0.5) per ms = 549 ms; the shorter one on the slow GPU would
+    // end at 900 / 0.5 = 1800 ms, so the slow GPU stays idle.
     const a = track(run('long-a', 1000))
     const b = track(run('long-b', 900))
     await new Promise((r) => setTimeout(r, 5))
