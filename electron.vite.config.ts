@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import { cspMetaTag } from './src-shared/security/content-security-policy'
 
 // Main-process code has three entries built together: the Electron shell (index), the same core
 // without Electron (headless), and the Temporal worker that main forks (worker). `dependencies`
@@ -32,6 +33,7 @@ export default defineConfig({
     base: './',
     resolve: { alias: { '@shared': resolve(__dirname, 'src-shared') } },
     build: { rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } } },
-    plugins: [react()],
+    // The packaged app loads index.html from file://: its CSP must be in the file itself.
+    plugins: [react(), cspMetaTag()],
   },
 })

@@ -13,11 +13,13 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import sharp from 'sharp'
 import { openCache, type Cache } from '../src-main/cache'
+import { benchArgs } from './lib/args'
 import type { HistoryQuery } from '../src-shared/contract/bridge'
 import type { RunFinish } from '../src-shared/contract/cache'
 import type { OutputRef } from '../src-shared/contract/runs'
 
-const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 100_000
+const ARGS = benchArgs({ runs: 100_000 }, { strings: ['dir'] })
+const RUNS = ARGS.num.runs
 const THUMB_FILES = 2000
 const SERVERS = 8
 const WORDS = `cat dog fox owl wolf tiger dragon robot knight wizard witch castle forest river mountain ocean desert
@@ -217,7 +219,7 @@ function follow(cache: Cache, query: HistoryQuery, pages: number): number {
 }
 
 /** `--dir <path>` keeps the generated data there and reuses it on the next run (for tuning). */
-const KEEP_DIR = process.argv.includes('--dir') ? process.argv[process.argv.indexOf('--dir') + 1] : undefined
+const KEEP_DIR = ARGS.str('dir')
 
 async function main(): Promise<void> {
   const reuse = KEEP_DIR !== undefined && existsSync(join(KEEP_DIR, 'comfyfleet.db'))

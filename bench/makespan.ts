@@ -12,7 +12,7 @@
  *
  * Run: `npx tsx bench/makespan.ts [--runs 200] [--step-ms 30] [--seed 7]`. Writes bench/results/makespan.json.
  */
-import { numArg } from './lib/args'
+import { benchArgs } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
 import { FinishedRuns } from './lib/finished'
 import { RemoteFarm } from './lib/remote-farm'
@@ -21,9 +21,10 @@ import { Prng } from './lib/prng'
 import { txt2img } from './lib/prompts'
 import { printTargets, round, target, writeResult } from './lib/report'
 
-const RUNS = numArg('runs', 200)
-const STEP_MS = numArg('step-ms', 30)
-const SEED = numArg('seed', 7)
+const ARGS = benchArgs({ runs: 200, 'step-ms': 30, seed: 7 }, { booleans: ['fleet-only'] })
+const RUNS = ARGS.num.runs
+const STEP_MS = ARGS.num['step-ms']
+const SEED = ARGS.num.seed
 const SPEEDS = [1, 1, 0.5, 2]
 
 interface Outcome {
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
   } finally {
     await fleet.stop()
   }
-  if (process.argv.includes('--fleet-only')) {
+  if (ARGS.has('fleet-only')) {
     console.table(results[0]?.idle)
     console.log(results[0])
     return

@@ -11,7 +11,7 @@
  *
  * Run: `npx tsx bench/overhead.ts [--runs 200] [--warmup 5]`. Writes bench/results/overhead.json.
  */
-import { numArg } from './lib/args'
+import { benchArgs } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
 import { registerServers, startFleet, type FleetHandle } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
@@ -19,8 +19,9 @@ import { startTemporalFloor } from './lib/temporal-floor'
 import { RemoteFarm } from './lib/remote-farm'
 import { median, printTargets, quantile, round, target, writeResult, type Target } from './lib/report'
 
-const RUNS = numArg('runs', 200)
-const WARMUP = numArg('warmup', 5)
+const ARGS = benchArgs({ runs: 200, warmup: 5 })
+const RUNS = ARGS.num.runs
+const WARMUP = ARGS.num.warmup
 const STEPS = 10
 
 interface Phase {

@@ -3,13 +3,13 @@
  * the median time between the run's Temporal history events and the SDK call's start and end.
  * Run: `npx tsx bench/profile-run.ts [--runs 30]`.
  */
-import { numArg } from './lib/args'
+import { benchArgs } from './lib/args'
 import { registerServers, startFleet } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
 import { RemoteFarm } from './lib/remote-farm'
 import { median, round } from './lib/report'
 
-const RUNS = numArg('runs', 30)
+const RUNS = benchArgs({ runs: 30 }).num.runs
 
 async function main(): Promise<void> {
   const fleet = await startFleet()

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { numArg } from './lib/args'
+import { benchArgs } from './lib/args'
 import { startFleet } from './lib/fleet-core'
 import { RemoteFarm } from './lib/remote-farm'
 import { printTargets, round, target, writeResult, type Target } from './lib/report'
@@ -22,16 +22,15 @@ import { measure, type Outcome } from './scheduling/measure'
 import { CKPTS, scenarios, stepMs, type Scale, type Scenario } from './scheduling/scenarios'
 import type { SystemRun } from './scheduling/system-run'
 
-const FULL = process.argv.includes('--full')
+// 0 = not given: the default depends on --full.
+const ARGS = benchArgs({ seed: 7, 'time-scale': 0, 'count-scale': 0 }, { booleans: ['full'], strings: ['scenarios'] })
+const FULL = ARGS.has('full')
 const SCALE: Scale = {
-  seed: numArg('seed', 7),
-  timeScale: numArg('time-scale', FULL ? 1 : 0.25),
-  countScale: numArg('count-scale', FULL ? 1 : 0.2),
+  seed: ARGS.num.seed,
+  timeScale: ARGS.num['time-scale'] || (FULL ? 1 : 0.25),
+  countScale: ARGS.num['count-scale'] || (FULL ? 1 : 0.2),
 }
-const ONLY = process.argv
-  .find((a) => a.startsWith('--scenarios='))
-  ?.slice('--scenarios='.length)
-  .split(',')
+const ONLY = ARGS.str('scenarios')?.split(',')
 const CHARTS = join(__dirname, 'results', 'scheduling')
 
 function farmOf(sc: Scenario): Promise<RemoteFarm> {
@@ -71,7 +70,13 @@ function targetsOf(sc: Scenario, [cf, sw]: Outcome[]): Target[] {
 }
 
 async function main(): Promise<void> {
-  const list = scenarios(SCALE).filter((s) => !ONLY || ONLY.includes(s.id))
+  const all = scenarios(SCALE)
+  const unknown = (ONLY ?? []).filter((id) => !all.some((s) => s.id === id))
+  if (unknown.length > 0) {
+    console.error(`bench: unknown scenario ${unknown.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`)
+    process.exit(2)
+  }
+  const list = all.filter((s) => !ONLY || ONLY.includes(s.id))
   console.log(
     `scheduling: ${list.map((s) => s.id).join(' ')}; step ${stepMs(SCALE)} ms (time scale ${SCALE.timeScale}), counts × ${SCALE.countScale}, seed ${SCALE.seed}`
   )

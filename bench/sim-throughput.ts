@@ -20,8 +20,9 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import WebSocket from 'ws'
+import { benchArgs } from './lib/args'
 
-const PROMPTS = Number(process.argv[process.argv.indexOf('--prompts') + 1]) || 2000
+const PROMPTS = benchArgs({ prompts: 2000 }).num.prompts
 const TARGET = 200
 const agent = new Agent({ keepAlive: true, maxSockets: 16 })
 

@@ -14,14 +14,15 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ComfyFleetClient } from '../sdk'
-import { numArg } from './lib/args'
+import { benchArgs } from './lib/args'
 import { assertBuilt, PROJECT_ROOT, registerServers, sleep } from './lib/fleet-core'
 import { median, printTargets, round, target, writeResult } from './lib/report'
 import { RemoteFarm } from './lib/remote-farm'
 import { txt2img } from './lib/prompts'
 
-const RUNS = numArg('runs', 1000)
-const STARTS = numArg('starts', 3)
+const ARGS = benchArgs({ runs: 1000, starts: 3 })
+const RUNS = ARGS.num.runs
+const STARTS = ARGS.num.starts
 const SAMPLE_MS = 500
 
 interface Headless {
@@ -52,7 +53,8 @@ async function startHeadless(): Promise<Headless> {
       const m = /ComfyFleet is ready: open (\S+)/.exec(out)
       if (m) {
         clearTimeout(timer)
-        resolve(m[1]!)
+        // The printed link carries a one-time sign-in code; scripts use the origin and the token.
+        resolve(new URL(m[1]!).origin)
       }
     })
     proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))

@@ -11,7 +11,7 @@
  *
  * Run: `npx tsx bench/throughput.ts [--runs 400]`. Writes bench/results/throughput.json.
  */
-import { numArg } from './lib/args'
+import { benchArgs } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
 import { FinishedRuns } from './lib/finished'
 import { registerServers, startFleet } from './lib/fleet-core'
@@ -20,7 +20,7 @@ import { RemoteFarm } from './lib/remote-farm'
 import { startTemporalFloor } from './lib/temporal-floor'
 import { printTargets, round, target, writeResult } from './lib/report'
 
-const RUNS = numArg('runs', 400)
+const RUNS = benchArgs({ runs: 400 }).num.runs
 const SERVERS = 8
 const SUBMITTERS = 8
 

@@ -15,6 +15,8 @@ const ROOT = resolve(__dirname, '..')
 
 export interface AppHandle {
   url: string
+  /** The one-time sign-in link the app printed (AppPage.open uses it, as a user would). */
+  loginUrl: string
   dataDir: string
   /** Stop the Temporal server the app uses (only with temporal: 'external'). */
   stopTemporal(): Promise<void>
@@ -24,7 +26,7 @@ interface Options {
   temporal: 'embedded' | 'external'
 }
 
-async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildProcess; url: string }> {
+async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildProcess; loginUrl: string }> {
   const child = spawn(
     process.execPath,
     [join(ROOT, 'out/main/headless.js'), '--data-dir', dataDir, '--port', '0', '--temporal-port', '0'],
@@ -33,7 +35,7 @@ async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildP
       stdio: ['ignore', 'pipe', 'pipe'],
     }
   )
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const loginUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`headless app did not start in 60 s:\n${log.join('')}`)), 60_000)
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8')
@@ -48,7 +50,7 @@ async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildP
     child.stderr.on('data', (c: Buffer) => log.push(c.toString('utf8')))
     child.once('exit', (code) => reject(new Error(`headless app exited with ${code}:\n${log.join('')}`)))
   })
-  return { child, url }
+  return { child, loginUrl }
 }
 
 export const test = base.extend<Options & { app: AppHandle }>({
@@ -73,10 +75,13 @@ export const test = base.extend<Options & { app: AppHandle }>({
         )
       }
       const log: string[] = []
-      const { child, url } = await startApp(dataDir, log)
+      const { child, loginUrl } = await startApp(dataDir, log)
+      const url = new URL(loginUrl).origin
       process.env.COMFYFLEET_URL = url
+      process.env.COMFYFLEET_LOGIN_URL = loginUrl
       await use({
         url,
+        loginUrl,
         dataDir,
         stopTemporal: async () => {
           if (!external) throw new Error("stopTemporal needs test.use({ temporal: 'external' })")

@@ -9,13 +9,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const quick = process.argv.includes('--quick')
-const only = process.argv
-  .find((a) => a.startsWith('--only='))
-  ?.slice('--only='.length)
-  .split(',')
 
 /** name: result file and script; args: full and quick; budget: minutes before it is stopped. */
 const BENCHES = [
@@ -28,6 +24,36 @@ const BENCHES = [
   // At its default scale (durations × 0.25, counts × 0.2); `npx tsx bench/scheduling.ts --full` is the issue's.
   { name: 'scheduling', args: [], quickArgs: ['--count-scale', '0.1'], budget: 20 },
 ]
+
+const { quick, only } = benchSelection(process.argv.slice(2))
+
+/**
+ * `--quick` and `--only=a,b`, strictly: a misspelled flag or bench name would otherwise run every bench
+ * (about half an hour) or none, and still print a summary. Exits 2 naming what is wrong.
+ */
+function benchSelection(argv) {
+  let values
+  try {
+    values = parseArgs({
+      args: argv,
+      options: { quick: { type: 'boolean' }, only: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values
+  } catch (e) {
+    console.error(`bench: ${e.message}`)
+    process.exit(2)
+  }
+  const only = values.only?.split(',').map((n) => n.trim())
+  const unknown = (only ?? []).filter((n) => !BENCHES.some((b) => b.name === n))
+  if (unknown.length > 0) {
+    console.error(
+      `bench: unknown bench ${unknown.join(', ')} in --only (known: ${BENCHES.map((b) => b.name).join(', ')})`
+    )
+    process.exit(2)
+  }
+  return { quick: values.quick === true, only }
+}
 
 for (const f of ['out/main/worker.js', 'resources/workflow-bundle.js']) {
   if (!existsSync(join(root, f))) {

@@ -13,6 +13,7 @@ import WebSocket from 'ws'
 import type {
   BatchSummary,
   EventChannel,
+  ExecuteBody,
   EventMap,
   HistoryPage,
   HistoryQuery,
@@ -82,6 +83,21 @@ export class ComfyFleetError extends Error {
 /** A workflow as a script has it: a file path, parsed JSON (API/UI/envelope), or raw bytes with a name. */
 export type WorkflowInput = string | Record<string, unknown> | { name: string; bytes: Uint8Array }
 
+/**
+ * The longest one request is held open while waiting. Node's fetch gives up on a response whose headers
+ * take over 300 s (undici's headersTimeout, not settable without the undici package), so a long wait is a
+ * chain of shorter ones.
+ */
+const WAIT_CHUNK_S = 240
+const FINAL: ReadonlySet<RunState> = new Set(['completed', 'failed', 'cancelled'])
+const BATCH_POLL_MS = 1_000
+
+/** Seconds the next wait may last: a chunk, or what is left before the deadline. */
+function chunkS(deadline: number): number {
+  const left = Math.ceil((deadline - Date.now()) / 1000)
+  return Math.max(1, Math.min(WAIT_CHUNK_S, left))
+}
+
 export class ComfyFleetClient {
   readonly url: string
   private readonly token: string
@@ -111,15 +127,22 @@ export class ComfyFleetClient {
     return this.call('POST', '/servers/test', { address })
   }
 
-  /** Run a workflow; with `wait` (the default for one run) resolves when it has finished. */
+  /**
+   * Run a workflow; with `wait` (the default for one run) resolves when it has finished, however long
+   * that takes (a 2-hour video run), or after `timeoutS` with the run's current state.
+   */
   async executeWorkflow(workflow: WorkflowInput, opts: ExecuteOptions = {}): Promise<RunResult> {
+    const wait = opts.wait ?? true
+    const deadline = opts.timeoutS ? Date.now() + opts.timeoutS * 1000 : Number.POSITIVE_INFINITY
     const r = await this.call<RunResult | (Submitted & { message?: string })>('POST', '/workflow/execute', {
       ...workflowBody(workflow),
-      ...executeFields(opts),
-      wait: opts.wait ?? true,
+      ...executeFields({ ...opts, timeoutS: undefined }),
+      wait,
+      ...(wait ? { timeout_s: chunkS(deadline) } : {}),
     })
     if ('images' in r) return r
     const id = r.run_ids[0] ?? r.batch_ids[0] ?? ''
+    if (wait && r.run_ids.length === 1) return await this.waitForRun(id, opts.timeoutS)
     const status = await this.status(id).catch(() => null)
     return { run_id: id, status: status?.status ?? 'pending', error: status?.error ?? null, images: [] }
   }
@@ -127,6 +150,32 @@ export class ComfyFleetClient {
   /** Start runs (or batches) without waiting. */
   submit(workflow: WorkflowInput, opts: Omit<ExecuteOptions, 'wait'> = {}): Promise<Submitted> {
     return this.call('POST', '/workflow/execute', { ...workflowBody(workflow), ...executeFields(opts), wait: false })
+  }
+
+  /** A one-time link that signs a browser in to the UI (for the CLI's `open`, or a script). */
+  async loginUrl(): Promise<string> {
+    return (await this.call<{ url: string }>('POST', '/auth/login-link')).url
+  }
+
+  /** Resolves when the run has finished (or after `timeoutS`, with its state then). */
+  async waitForRun(id: string, timeoutS?: number): Promise<RunResult> {
+    const deadline = timeoutS ? Date.now() + timeoutS * 1000 : Number.POSITIVE_INFINITY
+    for (;;) {
+      const path = `/workflow/result/${encodeURIComponent(id)}?wait_s=${chunkS(deadline)}`
+      const r = await this.call<RunResult>('GET', path)
+      if (FINAL.has(r.status) || Date.now() >= deadline) return r
+    }
+  }
+
+  /** Resolves when every run of the batch has finished (or after `timeoutS`, with its state then). */
+  async waitForBatch(id: string, timeoutS?: number): Promise<BatchSummary> {
+    const deadline = timeoutS ? Date.now() + timeoutS * 1000 : Number.POSITIVE_INFINITY
+    for (;;) {
+      const batch = (await this.batches()).find((b) => b.id === id)
+      if (!batch) throw new ComfyFleetError(`No batch ${id}`, 'runs/unknown', 404)
+      if (FINAL.has(batch.status) || Date.now() >= deadline) return batch
+      await new Promise((r) => setTimeout(r, BATCH_POLL_MS))
+    }
   }
 
   status(id: string): Promise<RunStatus> {
@@ -233,7 +282,8 @@ function readToken(dataDir?: string): string {
   }
 }
 
-function workflowBody(w: WorkflowInput): Record<string, unknown> {
+/** The request bodies are typed by the same contract schemas the server validates them with. */
+function workflowBody(w: WorkflowInput): ExecuteBody {
   if (typeof w === 'string') return { file: { name: basename(w), dataBase64: readFileSync(w).toString('base64') } }
   if ('bytes' in w && w.bytes instanceof Uint8Array && typeof w.name === 'string') {
     return { file: { name: w.name, dataBase64: Buffer.from(w.bytes).toString('base64') } }
@@ -241,7 +291,7 @@ function workflowBody(w: WorkflowInput): Record<string, unknown> {
   return { workflow: w }
 }
 
-function executeFields(o: Omit<ExecuteOptions, 'wait'>): Record<string, unknown> {
+function executeFields(o: Omit<ExecuteOptions, 'wait'>): ExecuteBody {
   return {
     ...(o.server ? { server: o.server } : {}),
     ...(o.seeds ? { seeds: o.seeds } : {}),

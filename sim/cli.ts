@@ -3,6 +3,7 @@
  * Starts a farm of simulated ComfyUI servers on 127.0.0.1 and keeps them running until Ctrl-C.
  */
 import { readFileSync } from 'node:fs'
+import { parseStrict, UsageError } from '../src-shared/cli/strict-args'
 import { SimServer } from './server'
 import type { SimFaults, SimServerOptions } from './types'
 
@@ -19,11 +20,16 @@ Usage: npm run sim -- [options]
   --load-ms N              ms for the first load of a model on a server (default 30)
   --previews               send binary preview frames during sampling
   --uuid-prompt-ids        newer-server behaviour: prompt_id must be a UUID, 409 on duplicates
+  --comfyui-version V      the version /system_stats reports (default 0.3.64)
+  --ignore-client-prompt-id  older servers (before 2025-07-14): POST /prompt makes its own prompt_id
+  --global-interrupt-only  older servers (before 2025-09-02): POST /interrupt ignores prompt_id
   --models FILE            JSON: {"0": {"checkpoints": [...], "loras": [...]}, "all": {...}} per server index
   --data-dir DIR           parent folder for each server's output/ input/ temp/ (default: temp dirs)
   --enable-cors-header [O] add CORS headers (origin O, default *) and skip the Host/Origin check
   --fault SPEC             inject a fault; repeatable. SPEC is <server|all>:<fault>, fault one of
                              hang | slow=MS | refuse | error=<ClassType or #nodeId>[:<ExceptionType>[:<message>]]
+                             | slow-queue=MS | slow-history=MS | slow-post-prompt=MS | late-history=MS
+                             | forget-history | spoof-history
                            e.g. --fault 1:hang --fault 0:error=KSampler:torch.OutOfMemoryError
   --help                   this text
 
@@ -41,6 +47,9 @@ export interface CliOptions {
   timing: { stepMs?: number; nodeMs?: number; loadMs?: number }
   previews: boolean
   uuidPromptIds: boolean
+  comfyuiVersion?: string
+  ignoreClientPromptId: boolean
+  globalInterruptOnly: boolean
   models: Record<string, Partial<Record<string, string[]>>>
   dataDir?: string
   cors?: string
@@ -50,98 +59,99 @@ export interface CliOptions {
 function num(flag: string, v: string | undefined, min = 0): number {
   const n = Number(v)
   if (v === undefined || !Number.isFinite(n) || n < min)
-    throw new Error(`${flag} needs a number >= ${min}, got "${v ?? ''}"`)
+    throw new UsageError(`${flag} needs a number >= ${min}, got "${v ?? ''}"`)
   return n
 }
 
 /** Parse one --fault spec. */
 export function parseFaultSpec(spec: string): { target: number | 'all'; fault: Partial<SimFaults> } {
   const m = /^(all|\d+):(.+)$/.exec(spec)
-  if (!m) throw new Error(`--fault "${spec}": expected <server|all>:<fault>`)
+  if (!m) throw new UsageError(`--fault "${spec}": expected <server|all>:<fault>`)
   const target = m[1] === 'all' ? 'all' : Number(m[1])
   const body = m[2] ?? ''
   if (body === 'hang') return { target, fault: { hang: true } }
   if (body === 'refuse') return { target, fault: { refusePrompt: true } }
   if (body.startsWith('slow=')) return { target, fault: { slowMs: num('--fault slow=', body.slice(5)) } }
+  if (body.startsWith('slow-queue=')) {
+    return { target, fault: { slowQueueMs: num('--fault slow-queue=', body.slice(11)) } }
+  }
+  if (body.startsWith('slow-history=')) {
+    return { target, fault: { slowHistoryMs: num('--fault slow-history=', body.slice(13)) } }
+  }
+  if (body.startsWith('late-history=')) {
+    return { target, fault: { historyDelayMs: num('--fault late-history=', body.slice(13)) } }
+  }
+  if (body.startsWith('slow-post-prompt=')) {
+    return { target, fault: { slowPostPromptMs: num('--fault slow-post-prompt=', body.slice(17)) } }
+  }
+  if (body === 'forget-history') return { target, fault: { forgetHistory: true } }
+  if (body === 'spoof-history') return { target, fault: { spoofHistory: true } }
   if (body.startsWith('error=')) {
     const [where = '', exceptionType = 'torch.OutOfMemoryError', ...rest] = body.slice(6).split(':')
-    if (!where) throw new Error(`--fault "${spec}": error= needs a class type or #nodeId`)
+    if (!where) throw new UsageError(`--fault "${spec}": error= needs a class type or #nodeId`)
     const message = rest.length > 0 ? rest.join(':') : 'Allocation on device '
     const at = where.startsWith('#') ? { nodeId: where.slice(1) } : { classType: where }
     return { target, fault: { errorAtNode: { ...at, exceptionType, message } } }
   }
-  throw new Error(`--fault "${spec}": unknown fault "${body}" (hang, slow=MS, refuse, error=…)`)
+  throw new UsageError(
+    `--fault "${spec}": unknown fault "${body}" (hang, slow=MS, slow-queue=MS, slow-history=MS, slow-post-prompt=MS, late-history=MS, forget-history, spoof-history, refuse, error=…)`
+  )
 }
 
-/** Parse argv (without node and script). */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  servers: { type: 'string' },
+  'base-port': { type: 'string' },
+  host: { type: 'string' },
+  speeds: { type: 'string' },
+  'step-ms': { type: 'string' },
+  'node-ms': { type: 'string' },
+  'load-ms': { type: 'string' },
+  previews: { type: 'boolean' },
+  'uuid-prompt-ids': { type: 'boolean' },
+  'comfyui-version': { type: 'string' },
+  'ignore-client-prompt-id': { type: 'boolean' },
+  'global-interrupt-only': { type: 'boolean' },
+  models: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'enable-cors-header': { type: 'string' },
+  fault: { type: 'string', multiple: true },
+} as const
+
+/**
+ * `--enable-cors-header` takes an optional origin, like ComfyUI's flag; node's parser has no optional
+ * values, so a bare flag is spelled out as its default before parsing.
+ */
+function withCorsDefault(argv: readonly string[]): string[] {
+  return argv.map((a, i) =>
+    a === '--enable-cors-header' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('-')) ? `${a}=*` : a
+  )
+}
+
+/** Parse argv (without node and script); an unknown flag is a UsageError naming it. */
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
-  const o: CliOptions = {
-    servers: 1,
-    basePort: 8188,
-    host: '127.0.0.1',
-    speeds: [],
-    timing: {},
-    previews: false,
-    uuidPromptIds: false,
-    models: {},
-    faults: [],
+  const v = parseStrict(withCorsDefault(argv), OPTIONS, false).values
+  if (v.help) return 'help'
+  const timing: CliOptions['timing'] = {}
+  if (v['step-ms'] !== undefined) timing.stepMs = num('--step-ms', v['step-ms'])
+  if (v['node-ms'] !== undefined) timing.nodeMs = num('--node-ms', v['node-ms'])
+  if (v['load-ms'] !== undefined) timing.loadMs = num('--load-ms', v['load-ms'])
+  return {
+    servers: v.servers === undefined ? 1 : num('--servers', v.servers, 1),
+    basePort: v['base-port'] === undefined ? 8188 : num('--base-port', v['base-port']),
+    host: v.host ?? '127.0.0.1',
+    speeds: v.speeds === undefined ? [] : v.speeds.split(',').map((s) => num('--speeds', s.trim(), Number.MIN_VALUE)),
+    timing,
+    previews: v.previews ?? false,
+    uuidPromptIds: v['uuid-prompt-ids'] ?? false,
+    ignoreClientPromptId: v['ignore-client-prompt-id'] ?? false,
+    globalInterruptOnly: v['global-interrupt-only'] ?? false,
+    ...(v['comfyui-version'] !== undefined ? { comfyuiVersion: v['comfyui-version'] } : {}),
+    models: v.models === undefined ? {} : (JSON.parse(readFileSync(v.models, 'utf8')) as CliOptions['models']),
+    faults: (v.fault ?? []).map(parseFaultSpec),
+    ...(v['data-dir'] !== undefined ? { dataDir: v['data-dir'] } : {}),
+    ...(v['enable-cors-header'] !== undefined ? { cors: v['enable-cors-header'] } : {}),
   }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? ''
-    const next = (): string | undefined => argv[++i]
-    switch (a) {
-      case '--help':
-      case '-h':
-        return 'help'
-      case '--servers':
-        o.servers = num(a, next(), 1)
-        break
-      case '--base-port':
-        o.basePort = num(a, next())
-        break
-      case '--host':
-        o.host = next() ?? o.host
-        break
-      case '--speeds':
-        o.speeds = (next() ?? '').split(',').map((s) => num('--speeds', s.trim(), Number.MIN_VALUE))
-        break
-      case '--step-ms':
-        o.timing.stepMs = num(a, next())
-        break
-      case '--node-ms':
-        o.timing.nodeMs = num(a, next())
-        break
-      case '--load-ms':
-        o.timing.loadMs = num(a, next())
-        break
-      case '--previews':
-        o.previews = true
-        break
-      case '--uuid-prompt-ids':
-        o.uuidPromptIds = true
-        break
-      case '--models': {
-        const file = next()
-        if (!file) throw new Error('--models needs a JSON file')
-        o.models = JSON.parse(readFileSync(file, 'utf8')) as CliOptions['models']
-        break
-      }
-      case '--data-dir':
-        o.dataDir = next()
-        break
-      case '--enable-cors-header': {
-        const v = argv[i + 1]
-        o.cors = v !== undefined && !v.startsWith('--') ? (i++, v) : '*'
-        break
-      }
-      case '--fault':
-        o.faults.push(parseFaultSpec(next() ?? ''))
-        break
-      default:
-        throw new Error(`unknown option "${a}" (see --help)`)
-    }
-  }
-  return o
 }
 
 function serverOptions(o: CliOptions, i: number): SimServerOptions {
@@ -154,6 +164,9 @@ function serverOptions(o: CliOptions, i: number): SimServerOptions {
     timing: o.timing,
     previews: o.previews,
     uuidPromptIds: o.uuidPromptIds,
+    ignoreClientPromptId: o.ignoreClientPromptId,
+    globalInterruptOnly: o.globalInterruptOnly,
+    ...(o.comfyuiVersion !== undefined ? { comfyuiVersion: o.comfyuiVersion } : {}),
     ...(models ? { models } : {}),
     ...(o.dataDir ? { dataDir: `${o.dataDir}/gpu-${i}` } : {}),
     ...(o.cors !== undefined ? { enableCorsHeader: o.cors } : {}),
@@ -186,6 +199,7 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((ex: unknown) => {
     process.stderr.write(`sim: ${ex instanceof Error ? ex.message : String(ex)}\n`)
-    process.exit(1)
+    // A bad command line is the caller's mistake (2), not the simulator failing (1), as in the app's CLI.
+    process.exit(ex instanceof UsageError ? 2 : 1)
   })
 }

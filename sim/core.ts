@@ -14,7 +14,7 @@ import { WsHub } from './net/ws-hub'
 import { pyStr } from './py/py-json'
 import type { Dumpable, PyDict, PyValue } from './py/py-json'
 import { FileStore } from './state/file-store'
-import { itemTuple, PromptQueue } from './state/prompt-queue'
+import { itemTuple, PromptQueue, type HistoryEntry } from './state/prompt-queue'
 import type { QueueItem } from './state/prompt-queue'
 import { noFaults } from './types'
 import type { SimFaults, SimRunSpan, SimStats } from './types'
@@ -30,6 +30,10 @@ export interface CoreConfig {
   uuidPromptIds: boolean
   perConnectionWsCleanup: boolean
   dataDir: string
+  /** Reported by /system_stats; null = the baseline's version. */
+  comfyuiVersion: string | null
+  ignoreClientPromptId: boolean
+  globalInterruptOnly: boolean
 }
 
 function emptyStats(): SimStats {
@@ -142,7 +146,7 @@ export class SimCore {
 
   /** POST /interrupt. */
   interrupt(promptId: string | null): void {
-    if (promptId === null) {
+    if (promptId === null || this.config.globalInterruptOnly) {
       this.interruptFlag = true
       return
     }
@@ -266,12 +270,17 @@ export class SimCore {
     } else if (result.status === 'interrupted') s.interrupted++
     else s.failed++
     const ok = result.status === 'success'
-    this.queue.taskDone(taskId, {
+    // A loaded real server writes history (task_done) a while after execution_success was sent.
+    const lateMs = this.faults.historyDelayMs
+    if (lateMs > 0) await new Promise((r) => setTimeout(r, lateMs))
+    if (epoch !== this.epoch) return
+    const entry: HistoryEntry = {
       prompt: itemTuple(shown, true),
       outputs: result.outputs,
       status: { status_str: ok ? 'success' : 'error', completed: ok, messages: result.messages },
       meta: result.meta,
-    })
+    }
+    this.queue.taskDone(taskId, this.faults.forgetHistory ? null : entry)
     this.broadcastStatus()
     if (this.runningClient !== null) this.ws.send('executing', { node: null, prompt_id: id }, this.runningClient)
     this.runningClient = null

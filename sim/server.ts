@@ -12,12 +12,14 @@ import type { Duplex } from 'node:stream'
 import { resolveModels } from './catalog/object-info'
 import { SimCore } from './core'
 import { comfyRoutes } from './net/comfy-routes'
+import { hostileFrames } from './net/hostile-frames'
 import type { Route, RouteContext } from './net/comfy-routes'
 import { controlRoutes } from './net/control-routes'
 import { BodyTooLarge, empty, internalError, readBody, text } from './net/http-util'
 import type { Reply } from './net/http-util'
 import { originRejected } from './net/origin-check'
 import type { SimFaults, SimServerOptions, SimStats } from './types'
+import { noFaults } from './types'
 
 const MAX_UPLOAD = 100 * 1024 * 1024
 
@@ -76,6 +78,9 @@ export class SimServer {
       vram: opts.vram ?? null,
       uuidPromptIds: opts.uuidPromptIds ?? false,
       perConnectionWsCleanup: opts.perConnectionWsCleanup ?? false,
+      comfyuiVersion: opts.comfyuiVersion ?? null,
+      ignoreClientPromptId: opts.ignoreClientPromptId ?? false,
+      globalInterruptOnly: opts.globalInterruptOnly ?? false,
       dataDir: opts.dataDir ?? mkdtempSync(join(tmpdir(), `comfy-sim-${this.name}-`)),
     })
     this.routes = compile(comfyRoutes(this.core))
@@ -148,7 +153,7 @@ export class SimServer {
   }
 
   clearFaults(): void {
-    this.setFaults({ hang: false, slowMs: 0, errorAtNode: null, refusePrompt: false })
+    this.setFaults(noFaults())
   }
 
   /** Current faults (copy). */
@@ -159,6 +164,11 @@ export class SimServer {
   /** Close all WS connections (server keeps running). */
   dropWebSockets(): void {
     this.core.ws.dropAll()
+  }
+
+  /** Sends every open socket a burst of malformed frames (see net/hostile-frames.ts); the server keeps running. */
+  sendHostileFrames(): void {
+    for (const frame of hostileFrames(this.core.stats().running)) this.core.ws.sendRaw(frame, null)
   }
 
   stats(): SimStats {
@@ -238,9 +248,18 @@ export class SimServer {
     } else {
       reply = await this.route(req, url, routes, path)
     }
-    const slow = isControl ? 0 : this.core.faults.slowMs
+    const slow = isControl ? 0 : this.core.faults.slowMs + this.routeDelay(req.method, path)
     if (slow > 0) await new Promise((r) => setTimeout(r, slow))
     this.send(res, reply)
+  }
+
+  /** The per-route slowness faults (GET /queue, GET /history…). */
+  private routeDelay(method: string | undefined, path: string): number {
+    if (method === 'POST' && path === '/prompt') return this.core.faults.slowPostPromptMs
+    if (method !== 'GET') return 0
+    if (path === '/queue') return this.core.faults.slowQueueMs
+    if (path === '/history' || path.startsWith('/history/')) return this.core.faults.slowHistoryMs
+    return 0
   }
 
   private async route(req: IncomingMessage, url: URL, routes: CompiledRoute[], path: string): Promise<Reply> {

@@ -40,6 +40,18 @@ export interface SimServerOptions {
    * unregisters the new one (which then receives nothing).
    */
   perConnectionWsCleanup?: boolean
+  /** The `comfyui_version` /system_stats reports (default the baseline's, 0.3.64). */
+  comfyuiVersion?: string
+  /**
+   * Older servers (before 2025-07-14, ComfyUI PR #8189): the `prompt_id` of POST /prompt is ignored and the
+   * server makes its own, which it answers with.
+   */
+  ignoreClientPromptId?: boolean
+  /**
+   * Older servers (before 2025-09-02, ComfyUI PR #9607): POST /interrupt ignores its body and interrupts
+   * whatever is running.
+   */
+  globalInterruptOnly?: boolean
 }
 
 /** Faults a test can inject. */
@@ -52,6 +64,26 @@ export interface SimFaults {
   errorAtNode: { classType?: string; nodeId?: string; exceptionType: string; message: string } | null
   /** POST /prompt answers 503. */
   refusePrompt: boolean
+  /**
+   * Save nodes also return a UI `text` of this many characters (0: none), in their `executed` message
+   * and history output, as text, caption and "Preview Any" nodes do: an oversized event.
+   */
+  uiTextChars: number
+  /** Extra latency of GET /queue only (a server with a long queue deep-copies it under a lock per request). */
+  slowQueueMs: number
+  /** Extra latency of GET /history and /history/{id} only. */
+  slowHistoryMs: number
+  /** Extra latency of the answer to POST /prompt only (the prompt is queued at once, as on a busy server). */
+  slowPostPromptMs: number
+  /**
+   * The history entry is written this long after execution_success (the prompt stays in queue_running
+   * meanwhile), as a loaded real server does: its task_done runs after the message is sent.
+   */
+  historyDelayMs: number
+  /** Finished prompts get no history entry (cleared by another user, evicted, lost in a restart). */
+  forgetHistory: boolean
+  /** Hostile: GET /history/{id} answers a successful entry for ANY prompt id, with an image it never made. */
+  spoofHistory: boolean
 }
 
 /** Counters a test or benchmark reads. */
@@ -104,5 +136,17 @@ export interface SimFarmOptions {
 
 /** The default fault set (no faults). */
 export function noFaults(): SimFaults {
-  return { hang: false, slowMs: 0, errorAtNode: null, refusePrompt: false }
+  return {
+    hang: false,
+    slowMs: 0,
+    errorAtNode: null,
+    refusePrompt: false,
+    uiTextChars: 0,
+    slowQueueMs: 0,
+    slowHistoryMs: 0,
+    slowPostPromptMs: 0,
+    historyDelayMs: 0,
+    forgetHistory: false,
+    spoofHistory: false,
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * Headless mode: the same core as the desktop app, without Electron. It serves the renderer and
- * the local API on 127.0.0.1 (port 8001 by default) and prints the URL to open.
+ * the local API on 127.0.0.1 (port 8001 by default) and prints a one-time sign-in link to open.
  */
 import { join } from 'node:path'
 import { AppCore } from './core/app-core'
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
     `[comfyfleet] Temporal (${info.temporal.mode}): ${info.temporal.address}${info.temporal.uiUrl ? `, UI ${info.temporal.uiUrl}` : ''}`
   )
   console.log(`[comfyfleet] API token: ${core.tokenPath}`)
-  console.log(`ComfyFleet is ready: open ${info.localApi.url}`)
+  // The link carries a one-time code: it signs this browser in once, then opens nothing.
+  console.log(`ComfyFleet is ready: open ${core.loginUrl() ?? info.localApi.url}`)
 }
 
 function parsePort(text: string, flag: string): number {

@@ -4,9 +4,10 @@
  */
 import { join } from 'node:path'
 import type { BrowserWindow } from 'electron'
-import { app, dialog, Notification, shell } from 'electron'
+import { app, dialog, Notification, session, shell } from 'electron'
 import { AppCore } from './core/app-core'
 import { createMainWindow, isExternalUrlAllowed } from './electron/main-window'
+import { denyPermissionsByDefault } from './electron/permissions'
 import { handleImageProtocol, registerImageScheme } from './electron/image-protocol'
 import { registerBridgeHandlers, sendEvent } from './electron/strict-ipc'
 import { utilityForker } from './electron/utility-forker'
@@ -54,7 +55,8 @@ if (!app.requestSingleInstanceLock()) {
       })
       registerBridgeHandlers(core.handlers)
       handleImageProtocol(core.images)
-      win = createMainWindow(temporalUi)
+      denyPermissionsByDefault(session.defaultSession)
+      win = createMainWindow(temporalUi, app.isPackaged)
       const target = win
       core.hub.subscribe((channel, payload) => {
         if ((EVENT_CHANNELS as readonly string[]).includes(channel)) sendEvent(target.webContents, channel, payload)

@@ -3,7 +3,7 @@
  * activity, with activity slots supplied by the server slot pool (activity concurrency == free server
  * slots), plus the server directory, janitor and blob store the activities use.
  */
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker'
 import type { TemporalConnectionConfig, WorkerServer } from '../src-shared/contract/worker-protocol'
 import { BlobStore } from '../src-shared/storage/blob-store'
@@ -11,6 +11,7 @@ import { createActivities } from './activities'
 import type { EngineDeps, LogFn } from './activities/deps'
 import type { ProgressSink } from './progress-sink'
 import { Janitor } from './scheduler/janitor'
+import { ServerClaims } from './scheduler/server-claims'
 import { ServerDirectory } from './scheduler/server-directory'
 import { SlotPool } from './scheduler/slot-pool'
 import { ServerSlotSupplier } from './scheduler/slot-supplier'
@@ -32,6 +33,13 @@ export interface EngineWorkerOptions {
   onSlots?: (usage: SlotUsage[]) => void
   /** False for one worker of a multi-worker cluster (default true: this worker owns every server). */
   ownsWholeFarm?: boolean
+  /** Silence after which a server that takes connections but answers nothing is gone (default 30 s). */
+  silenceForGoneMs?: number
+  /**
+   * Shared task queue: this worker's stable identity (host + data dir). Its servers are then claimed
+   * farm-wide through Temporal and used only once the claim is ours (one owner per server).
+   */
+  claimOwner?: string
 }
 
 export interface EngineWorker {
@@ -47,7 +55,7 @@ export interface EngineWorker {
 
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<EngineWorker> {
   const log: LogFn = options.log ?? (() => undefined)
-  const directory = new ServerDirectory()
+  const directory = new ServerDirectory(1_000, options.silenceForGoneMs)
   const pool = new SlotPool(directory)
   const janitor = new Janitor(directory, pool, (m) => log('info', m))
   const supplier = new ServerSlotSupplier(pool)
@@ -59,6 +67,8 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     pool,
     janitor,
     blobs: new BlobStore(options.imagesDir),
+    // Beside images/ in the same data dir, where main stores what it sends by reference.
+    payloads: new BlobStore(join(dirname(options.imagesDir), 'payloads')),
     sink: options.sink,
     log,
     ownsWholeFarm: options.ownsWholeFarm ?? true,
@@ -82,6 +92,19 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
     },
   })
+  const claims =
+    options.claimOwner === undefined
+      ? null
+      : new ServerClaims({
+          connection: options.connection,
+          namespace: options.namespace,
+          taskQueue: options.taskQueue,
+          owner: options.claimOwner,
+          directory,
+          pool,
+          log,
+        })
+  claims?.start()
   directory.start()
   pool.start()
   janitor.start()
@@ -102,6 +125,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
         await worker.run()
       } finally {
         stopTimers()
+        await claims?.stop()
       }
     },
     shutdown() {

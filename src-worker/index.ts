@@ -4,12 +4,12 @@
  */
 import { join } from 'node:path'
 import type { MainToWorker, WorkerBootConfig, WorkerServer, WorkerToMain } from '../src-shared/contract/worker-protocol'
-import { probeServer } from '../src-shared/comfy/probe'
+import { parseStrict } from '../src-shared/cli/strict-args'
 import type { LogFn } from './activities/deps'
 import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
 import { connectParentPort, type ParentPort } from './parent-port'
 import type { ProgressSink } from './progress-sink'
-import { readStandaloneConfig } from './standalone-config'
+import { runStandalone, workerIdentity } from './standalone'
 
 function portSink(port: ParentPort): ProgressSink {
   return {
@@ -38,6 +38,8 @@ async function boot(
     servers,
     onSlots: send === undefined ? undefined : (usage) => send({ type: 'slots', usage }),
     ownsWholeFarm,
+    // One of many workers (remote cluster): claim the servers main gave us, farm-wide.
+    claimOwner: ownsWholeFarm ? undefined : workerIdentity(config.dataDir),
   })
 }
 
@@ -67,9 +69,11 @@ function attached(port: ParentPort): void {
     switch (message.type) {
       case 'boot':
         if (engine !== null) return
-        boot(message.config, portSink(port), log, servers, (m) => port.send(m))
+        boot(message.config, portSink(port), log, servers, (m) => port.send(m), message.config.ownsWholeFarm ?? true)
           .then((started) => {
             engine = started
+            // The worker's own up/down marks reach main, whose health monitor re-checks the server at once.
+            started.directory.on('health', (mark) => port.send({ type: 'server-health', ...mark }))
             // Server lists that arrived while booting.
             started.directory.update(servers)
             const running = started.run()
@@ -103,42 +107,31 @@ function attached(port: ParentPort): void {
   })
 }
 
-/** Standalone: probe our servers, keep probing, run until SIGINT/SIGTERM. */
-async function standalone(configPath: string): Promise<void> {
-  const config = readStandaloneConfig(configPath)
-  const log: LogFn = (level, message) => console.log(`[${level}] ${message}`)
-  const probe = (): Promise<WorkerServer[]> => Promise.all(config.servers.map((s) => probeServer(s)))
-  const servers = await probe()
-  for (const s of servers)
-    log('info', `${s.name} ${s.address}: ${s.online ? `online (${s.gpu ?? 'no GPU info'})` : 'offline'}`)
-  const engine = await boot(
-    {
-      temporal: config.temporal,
-      taskQueue: config.taskQueue,
-      dataDir: config.dataDir,
-      workflowBundlePath: config.workflowBundlePath,
-      previews: false,
-    },
-    { progress: () => undefined, preview: () => undefined },
-    log,
-    servers,
-    undefined,
-    config.ownsWholeFarm
-  )
-  const timer = setInterval(() => void probe().then((s) => engine.directory.update(s)), config.probeIntervalMs)
-  timer.unref()
-  log('info', `worker running on task queue ${config.taskQueue} at ${config.temporal.address}`)
-  await engine.run()
+const USAGE = 'Usage: node out/main/worker.js --config <worker.json>   (standalone; the app starts it without flags)'
+
+/** The standalone worker's one flag; anything else (a typo such as --confg) exits 2 naming it. */
+function configFlag(argv: readonly string[]): string | undefined {
+  try {
+    return parseStrict(argv, { config: { type: 'string' } }, false).values.config
+  } catch (e) {
+    console.error(`ComfyFleet worker: ${(e as Error).message}\n${USAGE}`)
+    process.exit(2)
+  }
 }
 
 function main(): void {
-  const index = process.argv.indexOf('--config')
-  const configPath = index >= 0 ? process.argv[index + 1] : undefined
+  // Electron's utilityProcess may carry its own switches in argv; the app never passes flags, so only
+  // a worker started by hand or by fork has its command line checked.
+  const electronChild = (process as NodeJS.Process & { parentPort?: unknown }).parentPort !== undefined
+  const configPath = electronChild ? undefined : configFlag(process.argv.slice(2))
   if (configPath !== undefined) {
-    standalone(configPath).catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : error)
-      process.exit(1)
-    })
+    runStandalone(configPath)
+      // Exit even if a socket is still open: the service manager restarts us if it should.
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error(error instanceof Error ? error.message : error)
+        process.exit(1)
+      })
     return
   }
   const port = connectParentPort()

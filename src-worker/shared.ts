@@ -4,6 +4,7 @@
  * No Node built-ins here: workflows import this file.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow'
+import type { InputAxis } from '../src-shared/comfy/input-edits'
 import type {
   ApiPrompt,
   NodeState,
@@ -49,8 +50,17 @@ export interface RunResult {
   promptId: string
   serverId: string
   serverName: string
+  /**
+   * The ComfyUI server's base URL: a desktop on another host fetches the output files from its /view
+   * (no shared disk). Absent in results of older versions.
+   */
+  serverAddress?: string
   attempt: number
+  /** Every output, or the first INLINE_OUTPUTS when `outputsRef` is set. */
   outputs: OutputRef[]
+  /** Set when the list was too long to carry: the full count, and the payload store hash of the list. */
+  outputCount?: number
+  outputsRef?: string
   startedAt: number | null
   finishedAt: number
   /**
@@ -79,8 +89,11 @@ export interface ExecuteResult {
   promptId: string
   serverId: string
   serverName: string
+  serverAddress: string
   attempt: number
   outputs: OutputRef[]
+  outputCount?: number
+  outputsRef?: string
   startedAt: number | null
   finishedAt: number
   /** Events not yet signalled (the end of the run), so success costs no extra signal. */
@@ -109,6 +122,13 @@ export interface PlacementRecord {
   address: string
   promptId: string
   clientId: string
+  /** Set when an old server (before ComfyUI PR #8189) ignored our prompt_id and made its own. */
+  serverPromptId?: string
+  /**
+   * The prompt's end as its WebSocket reported it, kept when the server has no history entry for it (a
+   * later attempt must not run a prompt that already succeeded). A history entry's shape (outputs, status).
+   */
+  endedWithoutHistory?: unknown
 }
 
 /** Internal signal from the activity to its workflow: a full snapshot, so a lost one costs nothing. */
@@ -133,6 +153,7 @@ export const FAILURE = {
   oomRetry: 'ComfyOutOfMemoryRetry',
   unavailable: 'ComfyServerUnavailable',
   interrupted: 'ComfyInterrupted',
+  outputRefused: 'ComfyOutputRefused',
 } as const
 
 export const getStatusQuery = defineQuery<RunStatus>('get_status')
@@ -147,6 +168,8 @@ export type BatchSweep =
   | { kind: 'seeds'; from: number; to: number; nodeId?: string; inputName?: string }
   | { kind: 'values'; nodeId: string; inputName: string; values: unknown[] }
   | { kind: 'prompts'; prompts: ApiPrompt[] }
+  /** "Vary any input": one run per combination of the axes' values (small: the values, not the prompts). */
+  | { kind: 'grid'; axes: InputAxis[] }
 
 export interface BatchWorkflowInput {
   batchId: string

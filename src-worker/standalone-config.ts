@@ -2,11 +2,58 @@
  * Standalone worker for a remote cluster (`node out/main/worker.js --config worker.json`): one worker
  * per GPU host, each owning its own servers, all on one task queue. The file names Temporal (address,
  * namespace, TLS or API key), the task queue, a data dir for output images, and the servers.
+ *
+ * The file is checked completely before anything starts: types, ranges, unknown keys (a typo such as
+ * `probeIntervalMS` would otherwise be ignored silently), and that the files it names exist. Every
+ * problem is reported at once, each with its field path.
  */
-import { readFileSync } from 'node:fs'
-import { isAbsolute, resolve, dirname } from 'node:path'
-import type { TemporalConnectionConfig } from '../src-shared/contract/worker-protocol'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { z } from 'zod'
 import type { ServerSpec } from '../src-shared/comfy/probe'
+import type { TemporalConnectionConfig } from '../src-shared/contract/worker-protocol'
+
+/** Below this a probe loop floods the servers (a negative value once meant one probe per millisecond). */
+export const MIN_PROBE_INTERVAL_MS = 1_000
+const MAX_PROBE_INTERVAL_MS = 3_600_000
+
+const path = z.string().trim().min(1, 'must name a file')
+
+const tlsSchema = z.strictObject({
+  certPath: path,
+  keyPath: path,
+  /** Absent or null: the system's CA store. */
+  caPath: path.nullable().default(null),
+  serverName: z.string().trim().min(1).nullable().default(null),
+})
+
+const temporalSchema = z.strictObject({
+  address: z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'must be "host:port" (e.g. temporal.example.com:7233)'),
+  namespace: z.string().trim().min(1).default('default'),
+  tls: tlsSchema.nullable().default(null),
+  apiKey: z.string().trim().min(1).nullable().default(null),
+})
+
+const serverSchema = z.strictObject({
+  id: z.string().trim().min(1).optional(),
+  name: z.string().trim().min(1).optional(),
+  address: z.string().regex(/^https?:\/\/[^\s/]+/, 'must be an http(s):// URL'),
+  slots: z.int().min(1).max(64).optional(),
+})
+
+const configSchema = z.strictObject({
+  temporal: temporalSchema,
+  taskQueue: z.string().trim().min(1).default('comfyfleet'),
+  dataDir: path.default('./comfyfleet-data'),
+  workflowBundlePath: path.nullable().default(null),
+  probeIntervalMs: z.int().min(MIN_PROBE_INTERVAL_MS).max(MAX_PROBE_INTERVAL_MS).default(10_000),
+  /**
+   * False (default) when other workers with other servers share the task queue: a prompt this
+   * worker's servers cannot run is given back (another worker may take it) instead of failing.
+   */
+  ownsWholeFarm: z.boolean().default(false),
+  servers: z.array(serverSchema).min(1, 'must list at least one server'),
+})
 
 export interface StandaloneConfig {
   temporal: TemporalConnectionConfig
@@ -16,54 +63,103 @@ export interface StandaloneConfig {
   workflowBundlePath: string | null
   /** How often servers are probed again (capabilities, VRAM, online). */
   probeIntervalMs: number
-  /**
-   * False (default) when other workers with other servers share the task queue: a prompt this
-   * worker's servers cannot run is retried (another worker may take it) instead of failing.
-   */
   ownsWholeFarm: boolean
 }
 
-/** Reads and checks the config file; every error names the field that was wrong. */
-export function readStandaloneConfig(path: string): StandaloneConfig {
+export class WorkerConfigError extends Error {
+  constructor(
+    readonly configPath: string,
+    readonly problems: string[]
+  ) {
+    // One line per problem, each saying which file: what a service log (journalctl) shows first.
+    super(problems.map((p) => `worker config ${configPath}: ${p}`).join('\n'))
+    this.name = 'WorkerConfigError'
+  }
+}
+
+/** Reads and checks the config file. @throws WorkerConfigError listing every problem, each with its field. */
+export function readStandaloneConfig(configPath: string): StandaloneConfig {
+  let text: string
+  try {
+    text = readFileSync(configPath, 'utf8')
+  } catch (error) {
+    throw new WorkerConfigError(configPath, [`cannot be read: ${(error as Error).message}`])
+  }
   let raw: unknown
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'))
+    raw = JSON.parse(text)
   } catch (error) {
-    throw new Error(`Cannot read worker config ${path}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    })
+    throw new WorkerConfigError(configPath, [`is not JSON: ${(error as Error).message}`])
   }
-  const c = raw as Partial<Record<string, unknown>>
-  const where = (field: string): string => `worker config ${path}: ${field}`
-  const temporal = (c.temporal ?? {}) as Partial<TemporalConnectionConfig>
-  if (typeof temporal.address !== 'string' || temporal.address === '')
-    throw new Error(`${where('temporal.address')} must be "host:port"`)
-  if (!Array.isArray(c.servers) || c.servers.length === 0)
-    throw new Error(`${where('servers')} must list at least one server`)
-  const servers = c.servers.map((s: unknown, i: number): ServerSpec => {
-    const spec = s as Partial<ServerSpec>
-    if (typeof spec.address !== 'string' || !/^https?:\/\//.test(spec.address)) {
-      throw new Error(`${where(`servers[${i}].address`)} must be an http(s):// URL`)
-    }
-    if (spec.slots !== undefined && (!Number.isInteger(spec.slots) || spec.slots < 1)) {
-      throw new Error(`${where(`servers[${i}].slots`)} must be a positive integer`)
-    }
-    return { id: spec.id ?? `${i}-${spec.address}`, name: spec.name, address: spec.address, slots: spec.slots }
+  return parseStandaloneConfig(raw, dirname(resolve(configPath)), configPath)
+}
+
+/** Checks a parsed config; relative paths resolve from `baseDir` (the config file's folder). */
+export function parseStandaloneConfig(raw: unknown, baseDir: string, configPath = 'worker.json'): StandaloneConfig {
+  const parsed = configSchema.safeParse(raw)
+  if (!parsed.success) throw new WorkerConfigError(configPath, parsed.error.issues.map(describeIssue))
+  const c = parsed.data
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p))
+  const tls =
+    c.temporal.tls === null
+      ? null
+      : {
+          certPath: abs(c.temporal.tls.certPath),
+          keyPath: abs(c.temporal.tls.keyPath),
+          caPath: c.temporal.tls.caPath === null ? null : abs(c.temporal.tls.caPath),
+          serverName: c.temporal.tls.serverName,
+        }
+  const config: StandaloneConfig = {
+    temporal: { address: c.temporal.address, namespace: c.temporal.namespace, tls, apiKey: c.temporal.apiKey },
+    taskQueue: c.taskQueue,
+    dataDir: abs(c.dataDir),
+    servers: c.servers.map((s, i) => ({
+      id: s.id ?? `${i}-${s.address}`,
+      name: s.name,
+      address: s.address,
+      slots: s.slots,
+    })),
+    workflowBundlePath: c.workflowBundlePath === null ? null : abs(c.workflowBundlePath),
+    probeIntervalMs: c.probeIntervalMs,
+    ownsWholeFarm: c.ownsWholeFarm,
+  }
+  const problems = [...missingFiles(config), ...duplicates(config.servers)]
+  if (problems.length > 0) throw new WorkerConfigError(configPath, problems)
+  return config
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const at = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('')
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => `${at === '' ? k : `${at}.${k}`}: unknown key`).join('; ')
+  }
+  return `${at === '' ? '(file)' : at}: ${issue.message}`
+}
+
+/** The files the config names must exist now, not fail later with ENOENT deep inside a connect. */
+function missingFiles(c: StandaloneConfig): string[] {
+  const files: [string, string | null][] = [
+    ['temporal.tls.certPath', c.temporal.tls?.certPath ?? null],
+    ['temporal.tls.keyPath', c.temporal.tls?.keyPath ?? null],
+    ['temporal.tls.caPath', c.temporal.tls?.caPath ?? null],
+    ['workflowBundlePath', c.workflowBundlePath],
+  ]
+  return files
+    .filter((f): f is [string, string] => f[1] !== null && !existsSync(f[1]))
+    .map(([field, file]) => `${field}: file not found: ${file} (relative paths are from the config file's folder)`)
+}
+
+/** A server listed twice would be filled twice over (two slot sets for one GPU). */
+function duplicates(servers: ServerSpec[]): string[] {
+  const problems: string[] = []
+  const seenIds = new Set<string>()
+  const seenAddresses = new Set<string>()
+  servers.forEach((s, i) => {
+    const address = s.address.replace(/\/+$/, '')
+    if (seenIds.has(s.id)) problems.push(`servers[${i}].id: ${JSON.stringify(s.id)} is listed twice`)
+    if (seenAddresses.has(address)) problems.push(`servers[${i}].address: ${address} is listed twice`)
+    seenIds.add(s.id)
+    seenAddresses.add(address)
   })
-  const base = dirname(resolve(path))
-  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(base, p))
-  return {
-    temporal: {
-      address: temporal.address,
-      namespace: temporal.namespace ?? 'default',
-      tls: temporal.tls ?? null,
-      apiKey: temporal.apiKey ?? null,
-    },
-    taskQueue: typeof c.taskQueue === 'string' ? c.taskQueue : 'comfyfleet',
-    dataDir: abs(typeof c.dataDir === 'string' ? c.dataDir : './comfyfleet-data'),
-    servers,
-    workflowBundlePath: typeof c.workflowBundlePath === 'string' ? abs(c.workflowBundlePath) : null,
-    probeIntervalMs: typeof c.probeIntervalMs === 'number' ? c.probeIntervalMs : 10_000,
-    ownsWholeFarm: c.ownsWholeFarm === true,
-  }
+  return problems
 }

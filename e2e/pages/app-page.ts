@@ -19,6 +19,13 @@ export function appUrl(): string {
   return url
 }
 
+/** The one-time sign-in link the app printed at start (the fixture exports it). */
+function loginUrl(): string {
+  const url = process.env.COMFYFLEET_LOGIN_URL
+  if (!url) throw new Error('COMFYFLEET_LOGIN_URL is not set: start the headless app and export the link it printed')
+  return url
+}
+
 /**
  * Page object for the whole renderer: navigation, the drop target, and locators built on the
  * `data-testid` hooks. Collects console errors so every spec can assert there were none.
@@ -33,8 +40,13 @@ export class AppPage {
     page.on('pageerror', (e) => this.consoleErrors.push(`pageerror: ${e.message}`))
   }
 
-  /** Opens the app (which also gets the session cookie) and waits for the first `app:info`. */
+  /**
+   * Opens the app and waits for the first `app:info`. The first time, it signs in as a user does:
+   * through the one-time link the app printed, which sets the session cookie and opens the UI.
+   */
   async open(hash = '#/runs'): Promise<void> {
+    const cookies = await this.page.context().cookies(appUrl())
+    if (!cookies.some((c) => c.name === 'comfyfleet_session')) await this.page.goto(loginUrl())
     await this.page.goto(`${appUrl()}/${hash}`)
     await expect(this.page.getByTestId('app')).toHaveAttribute('data-app-state', 'ready')
   }

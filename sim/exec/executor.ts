@@ -202,7 +202,9 @@ export class PromptRun {
     let ui: CacheEntry['ui'] = null
     if (def.behaviour?.kind === 'save') {
       const images = this.saveImages(def, inputs)
-      ui = { output: { images }, meta: { node_id: id, display_node: id, parent_node: null, real_node_id: id } }
+      const textChars = this.host.faults().uiTextChars
+      const text = textChars > 0 ? { text: ['t'.repeat(textChars)] } : {}
+      ui = { output: { images, ...text }, meta: { node_id: id, display_node: id, parent_node: null, real_node_id: id } }
       this.toClient('executed', { node: id, display_node: id, output: ui.output, prompt_id: this.promptId })
     }
     this.host.cache.set(sig, { outputs, ui })

@@ -117,7 +117,7 @@ function systemStats(core: SimCore, port: number): Dumpable {
       os: 'posix',
       ram_total: totalmem(),
       ram_free: freemem(),
-      comfyui_version: COMFYUI_VERSION,
+      comfyui_version: core.config.comfyuiVersion ?? COMFYUI_VERSION,
       required_frontend_version: '1.27.10',
       installed_templates_version: '0.1.95',
       required_templates_version: '0.1.95',
@@ -181,6 +181,9 @@ async function postPrompt(core: SimCore, ctx: RouteContext): Promise<Reply> {
       return json({ error, node_errors: {} }, 400)
     }
     if (knownPromptId(core, promptId)) return json({ error: 'prompt_id already exists' }, 409)
+  } else if (core.config.ignoreClientPromptId) {
+    // Before ComfyUI PR #8189 the body's prompt_id was not read at all.
+    promptId = randomUUID()
   } else {
     promptId = idValue === undefined ? randomUUID() : promptIdString(idValue)
   }
@@ -257,7 +260,27 @@ function getHistory(core: SimCore, url: URL): Reply {
 
 function getHistoryOne(core: SimCore, id: string): Reply {
   const e = core.queue.history.get(id)
+  if (e === undefined && core.faults.spoofHistory) return json(new Map([[id, spoofedEntry(id)]]))
   return json(e ? new Map([[id, historyEntry(e)]]) : {})
+}
+
+/** The hostile fault: "success" for a prompt this server never received, with an image it never made. */
+function spoofedEntry(id: string): Dumpable {
+  const image = { filename: `SPOOF_${id.slice(0, 8)}.png`, subfolder: '', type: 'output' }
+  const now = Date.now()
+  return {
+    prompt: [0, id, { '9': { class_type: 'SaveImage', inputs: {} } }, {}, ['9']],
+    outputs: { '9': { images: [image] } },
+    status: {
+      status_str: 'success',
+      completed: true,
+      messages: [
+        ['execution_start', { prompt_id: id, timestamp: now }],
+        ['execution_success', { prompt_id: id, timestamp: now }],
+      ],
+    },
+    meta: {},
+  }
 }
 
 async function postHistory(core: SimCore, ctx: RouteContext): Promise<Reply> {

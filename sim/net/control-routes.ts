@@ -31,9 +31,19 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
     if (k === 'hang' || k === 'refusePrompt') {
       if (typeof x !== 'boolean') throw new Error(`fault "${k}" must be a boolean`)
       out[k] = x
-    } else if (k === 'slowMs') {
-      if (typeof x !== 'number' || x < 0) throw new Error('fault "slowMs" must be a number >= 0')
-      out.slowMs = x
+    } else if (k === 'forgetHistory' || k === 'spoofHistory') {
+      if (typeof x !== 'boolean') throw new Error(`fault "${k}" must be a boolean`)
+      out[k] = x
+    } else if (
+      k === 'slowMs' ||
+      k === 'uiTextChars' ||
+      k === 'slowQueueMs' ||
+      k === 'slowHistoryMs' ||
+      k === 'slowPostPromptMs' ||
+      k === 'historyDelayMs'
+    ) {
+      if (typeof x !== 'number' || x < 0) throw new Error(`fault "${k}" must be a number >= 0`)
+      out[k] = x
     } else if (k === 'errorAtNode') {
       if (x === null) out.errorAtNode = null
       else {
@@ -49,7 +59,11 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
           ...(typeof e.nodeId === 'string' ? { nodeId: e.nodeId } : {}),
         }
       }
-    } else throw new Error(`unknown fault "${k}" (known: hang, slowMs, errorAtNode, refusePrompt)`)
+    } else {
+      throw new Error(
+        `unknown fault "${k}" (known: hang, slowMs, slowQueueMs, slowHistoryMs, slowPostPromptMs, historyDelayMs, forgetHistory, spoofHistory, errorAtNode, refusePrompt, uiTextChars)`
+      )
+    }
   }
   return out
 }

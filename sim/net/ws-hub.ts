@@ -95,6 +95,11 @@ export class WsHub {
     this.deliver(sid, text)
   }
 
+  /** Send a frame exactly as given, text or binary, to sid (null broadcasts): fault injection. */
+  sendRaw(payload: string | Buffer, sid: string | null): void {
+    this.deliver(sid, payload)
+  }
+
   /** Send a binary frame to sid (null broadcasts). */
   sendBinary(frame: Buffer, sid: string | null): void {
     this.deliver(sid, frame)

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseArgs, parseFaultSpec } from '../cli'
 import { CORE_NODES, NODE_CATALOG, objectInfo } from '../index'
@@ -58,9 +60,19 @@ describe('sim CLI arguments', () => {
   it('names what is wrong in bad input', () => {
     expect(() => parseArgs(['--servers', '0'])).toThrow('--servers needs a number >= 1, got "0"')
     expect(() => parseArgs(['--speeds', '1,fast'])).toThrow('--speeds needs a number')
-    expect(() => parseArgs(['--what'])).toThrow('unknown option "--what"')
+    expect(() => parseArgs(['--what'])).toThrow('unknown option --what')
     expect(() => parseFaultSpec('hang')).toThrow('expected <server|all>:<fault>')
     expect(() => parseFaultSpec('0:explode')).toThrow('unknown fault "explode"')
+  })
+
+  it('exits 2 naming a misspelled flag (npm run sim -- --sevrers 2), before starting any server', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'cli.ts'), '--sevrers', '2'], {
+      encoding: 'utf8',
+      timeout: 15_000,
+    })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('unknown option --sevrers')
+    expect(r.stdout).not.toContain('ready')
   })
 })
 

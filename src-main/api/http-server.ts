@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { RequestChannel } from '../../src-shared/contract'
@@ -32,6 +32,28 @@ export interface ApiServerOptions {
 const BRIDGE_BODY_LIMIT = 80 * 1024 * 1024
 const HASH_RE = /^[0-9a-f]{64}$/
 const CHANNELS: ReadonlySet<string> = new Set(REQUEST_CHANNELS)
+export const LOGIN_PATH = '/login'
+
+const page = (title: string, body: string): string =>
+  `<!doctype html><meta charset="utf-8"><title>ComfyFleet: ${title}</title><h1>${title}</h1><p>${body}</p>`
+/** How to get a session, with this server's own address in the command (data dir: the token's home). */
+const howToSignIn = (url: string): string =>
+  'Open the one-time link ComfyFleet printed when it started (<code>ComfyFleet is ready: open …/login?code=…</code>), ' +
+  'or ask for a new one with the API token: <code>curl -X POST -H "Authorization: Bearer $(cat &lt;data dir&gt;/api-token)" ' +
+  `${url}/auth/login-link</code>.`
+const signInPage = (url: string): string => page('Sign in to ComfyFleet', howToSignIn(url))
+const usedLinkPage = (url: string): string =>
+  page('This sign-in link is not valid', `Each link works once. ${howToSignIn(url)}`)
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'",
+  })
+  res.end(html)
+}
 
 /**
  * The local HTTP server of headless mode (and of the desktop app when the local API is on):
@@ -54,6 +76,11 @@ export class ApiServer {
     this.router.add('POST', '/api/bridge/:channel', (req, res, p) => this.bridge(req, res, p.channel!))
     this.router.add('GET', '/api/images/:hash', (_req, res, p) => this.image(res, p.hash!, 'full'))
     this.router.add('GET', '/api/thumbs/:hash', (_req, res, p) => this.image(res, p.hash!, 'thumb'))
+    // A token holder (the CLI, a script) asks for a browser login link: single use, like the printed one.
+    this.router.add('POST', '/auth/login-link', (_req, res) => {
+      sendJson(res, 201, { url: this.loginUrl() })
+      return Promise.resolve()
+    })
     opts.routes?.(this.router)
     this.server = createServer((req, res) => void this.handle(req, res))
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head))
@@ -74,13 +101,19 @@ export class ApiServer {
     return this.url
   }
 
+  /** A one-time link that signs a browser in (headless prints one at start). */
+  loginUrl(): string {
+    return `${this.url}${LOGIN_PATH}?code=${this.auth.mintLoginCode()}`
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       assertSameOrigin(req, this.allowedHosts)
       const url = new URL(req.url ?? '/', this.url)
+      if (url.pathname === LOGIN_PATH && req.method === 'GET') return this.login(res, url)
       const route = this.router.match(req.method ?? 'GET', url.pathname)
       if (route) {
-        this.auth.assertAuthorized(req, url)
+        this.auth.assertAuthorized(req, url, { allowQueryToken: false })
         await route.handler(req, res, route.params, url)
         return
       }
@@ -89,12 +122,26 @@ export class ApiServer {
       if (!this.statics || (req.method !== 'GET' && req.method !== 'HEAD')) {
         throw new HttpError(404, 'request/not-found', `Nothing at ${url.pathname}`)
       }
-      // Serving the UI hands it its session: the cookie is HttpOnly and SameSite=Strict.
-      this.statics.serve(url.pathname, res, { 'set-cookie': this.auth.sessionCookieHeader() })
+      this.serveUi(req, res, url)
     } catch (e) {
       if (!res.headersSent) sendError(res, e)
       else res.destroy()
     }
+  }
+
+  /** The UI's code is public; its page is only served to a signed-in browser (else: how to sign in). */
+  private serveUi(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const file = this.statics!.resolve(url.pathname)
+    if (StaticFiles.isHtml(file) && !this.auth.hasSession(req)) return sendHtml(res, 401, signInPage(this.url))
+    this.statics!.serve(file, res)
+  }
+
+  /** Trades a one-time code for an HttpOnly, SameSite=Strict session cookie, then opens the UI. */
+  private login(res: ServerResponse, url: URL): void {
+    const cookie = this.auth.redeemLoginCode(url.searchParams.get('code') ?? '')
+    if (!cookie) return sendHtml(res, 401, usedLinkPage(this.url))
+    res.writeHead(303, { location: '/', 'set-cookie': cookie, 'cache-control': 'no-store' })
+    res.end()
   }
 
   private async bridge(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
@@ -132,11 +179,11 @@ export class ApiServer {
       assertSameOrigin(req, this.allowedHosts)
       const url = new URL(req.url ?? '/', this.url)
       if (url.pathname !== '/api/events') throw new HttpError(404, 'request/not-found', 'No WebSocket here')
-      this.auth.assertAuthorized(req, url)
+      this.auth.assertAuthorized(req, url, { allowQueryToken: true })
       this.socket.handleUpgrade(req, socket, head)
     } catch (e) {
       const status = e instanceof HttpError ? e.status : 500
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nconnection: close\r\n\r\n`)
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nconnection: close\r\n\r\n`)
     }
   }
 

@@ -12,10 +12,26 @@ export class HttpError extends Error {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, close = false): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...(close ? { connection: 'close' } : {}),
+  })
   res.end(text)
+}
+
+/**
+ * A path segment decoded, or a 400 naming it: `%E0%A4%A` is a client's mistake, and
+ * decodeURIComponent's URIError must not surface as a 500.
+ */
+export function decodePathSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    throw new HttpError(400, 'request/bad-path', `The path has malformed percent-encoding: ${JSON.stringify(raw)}`)
+  }
 }
 
 export function sendError(res: ServerResponse, e: unknown): void {
@@ -24,7 +40,8 @@ export function sendError(res: ServerResponse, e: unknown): void {
       e.details === undefined
         ? { code: e.code, message: e.message }
         : { code: e.code, message: e.message, details: e.details }
-    sendJson(res, e.status, { error })
+    // An unread body (413) would be taken for the next request: answer, then close the connection.
+    sendJson(res, e.status, { error }, e.status === 413)
     return
   }
   sendJson(res, 500, { error: { code: 'internal', message: (e as Error)?.message ?? String(e) } })
@@ -41,15 +58,20 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     }
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length
       if (size > limit) {
+        // Stop buffering but leave the socket open: destroying it here would reset the connection
+        // before the 413 is written (chunked uploads have no Content-Length to refuse up front).
+        req.off('data', onData)
+        req.pause()
+        chunks.length = 0
         reject(new HttpError(413, 'request/too-large', `Request body exceeds the limit of ${limit} bytes`))
-        req.destroy()
         return
       }
       chunks.push(c)
-    })
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
@@ -103,7 +125,7 @@ export class Router {
       pathExists = true
       if (r.method !== method) continue
       const params: Record<string, string> = {}
-      r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')))
+      r.keys.forEach((k, i) => (params[k] = decodePathSegment(m[i + 1] ?? '')))
       return { handler: r.handler, params }
     }
     if (pathExists) throw new HttpError(405, 'request/method-not-allowed', `${method} is not allowed on ${pathname}`)

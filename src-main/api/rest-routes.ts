@@ -5,19 +5,23 @@
  * `{ error: { code, message, details? } }` with a fitting status code.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type {
-  HistoryQuery,
-  IntakeFile,
-  ServerInput,
-  ServerPatch,
-  SubmitRequest,
-} from '../../src-shared/contract/bridge'
+import type { z } from 'zod'
+import type { ExecuteBody, HistoryQuery, IntakeFile, SubmitRequest } from '../../src-shared/contract/bridge'
+import { INTAKE_ERRORS } from '../../src-shared/contract/intake'
+import {
+  ExecuteBodySchema,
+  ServerInputSchema,
+  ServerPatchSchema,
+  ServerTestBodySchema,
+} from '../../src-shared/contract/requests'
 import type { Result } from '../../src-shared/contract/result'
 import type { OutputRef, RunState, RunStatus } from '../../src-shared/contract/runs'
 import type { Cache } from '../cache'
 import { InvalidHistoryQueryError } from '../cache'
 import type { FleetService } from '../core/fleet-service'
-import { requireObject } from '../core/params'
+import { parseParams } from '../core/params'
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../intake/json-text'
+import type { FarmServer } from '../../src-shared/contract/farm'
 import type { RunClient } from '../runs/run-client'
 import type { RunService } from '../runs/run-service'
 import { isFinal } from '../runs/run-states'
@@ -30,6 +34,7 @@ export interface RestDeps {
   fleet: FleetService
   cache: Cache
   client: () => RunClient | null
+  farmServers: () => Promise<FarmServer[]>
 }
 
 const BODY_LIMIT = 80 * 1024 * 1024
@@ -40,18 +45,19 @@ export function registerRestRoutes(router: Router, d: RestDeps): void {
   router
     .add('GET', '/servers', (_q, res) => json(res, 200, d.fleet.list()))
     .add('POST', '/servers', async (req, res) =>
-      sendResult(res, await d.fleet.add((await body(req)) as unknown as ServerInput), 201)
+      sendResult(res, await d.fleet.add(await body(req, ServerInputSchema)), 201)
     )
     .add('POST', '/servers/test', async (req, res) =>
-      sendResult(res, await d.fleet.test(stringField(await body(req), 'address')))
+      sendResult(res, await d.fleet.test((await body(req, ServerTestBodySchema)).address))
     )
     .add('PATCH', '/servers/:id', async (req, res, p) =>
-      sendResult(res, await d.fleet.update(p.id!, (await body(req)) as ServerPatch))
+      sendResult(res, await d.fleet.update(p.id!, await body(req, ServerPatchSchema)))
     )
     .add('DELETE', '/servers/:id', async (_q, res, p) => sendResult(res, await d.fleet.remove(p.id!)))
+    .add('GET', '/farm/servers', async (_q, res) => json(res, 200, await d.farmServers()))
     .add('POST', '/workflow/execute', (req, res) => execute(d, req, res))
     .add('GET', '/workflow/status/:id', async (_q, res, p) => json(res, 200, await status(d, p.id!)))
-    .add('GET', '/workflow/result/:id', async (_q, res, p) => json(res, 200, await resultOf(d, p.id!)))
+    .add('GET', '/workflow/result/:id', async (_q, res, p, url) => json(res, 200, await waitedResult(d, p.id!, url)))
     .add('GET', '/workflow/events/:id', async (_q, res, p) => json(res, 200, await events(d, p.id!)))
     .add('POST', '/workflow/cancel/:id', async (_q, res, p) => sendResult(res, await d.runs.cancel(p.id!)))
     .add('POST', '/workflow/rerun/:id', async (_q, res, p) => sendResult(res, await d.runs.rerun(p.id!), 202))
@@ -75,10 +81,9 @@ const json = (res: ServerResponse, status: number, value: unknown): Promise<void
   return Promise.resolve()
 }
 
-const stringField = (b: Record<string, unknown>, key: string): string => (typeof b[key] === 'string' ? b[key] : '')
-
-async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return requireObject(await readJson(req, BODY_LIMIT), 'The request body')
+/** A JSON body checked against its contract schema (400 with every issue's field path otherwise). */
+async function body<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
+  return parseParams(schema, await readJson(req, BODY_LIMIT), 'The request body')
 }
 
 /** Result errors → HTTP status by their code's meaning. */
@@ -95,45 +100,59 @@ function sendResult<T>(res: ServerResponse, r: Result<T>, okStatus = 200): void 
   else sendJson(res, statusFor(r.error.code), { error: r.error })
 }
 
-/** Accepts `workflow` (any JSON format, object or string), `file` {name, dataBase64}, or `files`. */
-function submitRequestOf(b: Record<string, unknown>): SubmitRequest {
-  const files: IntakeFile[] = []
-  if (b.file !== undefined) files.push(b.file as IntakeFile)
-  if (Array.isArray(b.files)) files.push(...(b.files as IntakeFile[]))
-  let text: string | undefined
-  if (typeof b.workflow === 'string') text = b.workflow
-  else if (b.workflow !== undefined && b.workflow !== null) text = JSON.stringify(b.workflow)
-  else if (b.prompt !== undefined)
-    text = JSON.stringify({ prompt: b.prompt, ...(b.extra_data ? { extra_data: b.extra_data } : {}) })
+/** Accepts `workflow` (any JSON format, object or string), `prompt` (+ `extra_data`), `file` or `files`. */
+function submitRequestOf(b: ExecuteBody): SubmitRequest {
+  const files: IntakeFile[] = [...(b.file ? [b.file] : []), ...(b.files ?? [])]
+  const text = workflowText(b)
   return {
     files,
     ...(text !== undefined ? { text } : {}),
-    serverId: typeof b.server === 'string' ? b.server : null,
-    ...(b.count !== undefined ? { count: b.count as number } : {}),
+    serverId: b.server ?? null,
+    ...(b.count !== undefined ? { count: b.count } : {}),
     ...(b.seeds !== undefined ? { seeds: seedsOf(b.seeds) } : {}),
-    ...(typeof b.priority === 'number' ? { priority: b.priority } : {}),
-    ...(typeof b.name === 'string' ? { name: b.name } : {}),
+    ...(b.priority !== undefined ? { priority: b.priority } : {}),
+    ...(b.name !== undefined ? { name: b.name } : {}),
   }
 }
 
-/** `{from, to}` or the CLI's `"a..b"`. */
-function seedsOf(v: unknown): { from: number; to: number } {
-  if (typeof v === 'string') {
-    const m = /^(\d+)\.\.(\d+)$/.exec(v.trim())
-    if (!m) throw new HttpError(400, 'runs/bad-seeds', `Seeds must look like "100..199", not ${JSON.stringify(v)}`)
-    return { from: Number(m[1]), to: Number(m[2]) }
-  }
-  return v as { from: number; to: number }
+/**
+ * The workflow as text for the intake. A parsed object is measured (without recursion) before it
+ * is serialised: JSON.stringify of a 5000-deep object overflows the stack, which must be the
+ * intake's 400, not a 500.
+ */
+function workflowText(b: ExecuteBody): string | undefined {
+  if (typeof b.workflow === 'string') return b.workflow
+  const value =
+    b.workflow !== undefined && b.workflow !== null
+      ? b.workflow
+      : b.prompt !== undefined
+        ? { prompt: b.prompt, ...(b.extra_data ? { extra_data: b.extra_data } : {}) }
+        : undefined
+  if (value === undefined) return undefined
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH))
+    throw new HttpError(
+      400,
+      INTAKE_ERRORS.tooDeep,
+      `The workflow nests deeper than ${MAX_JSON_DEPTH} levels; no workflow does.`
+    )
+  return JSON.stringify(value)
+}
+
+/** `{from, to}` or the CLI's `"a..b"` (the schema has checked the string's shape). */
+function seedsOf(v: NonNullable<ExecuteBody['seeds']>): { from: number; to: number } {
+  if (typeof v !== 'string') return v
+  const [from, to] = v.trim().split('..').map(Number) as [number, number]
+  return { from, to }
 }
 
 async function execute(d: RestDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const b = await body(req)
+  const b = await body(req, ExecuteBodySchema)
   const r = await d.runs.submit(submitRequestOf(b))
   if (!r.ok) return sendResult(res, r)
   const { runIds, batchIds } = r.value
   const started = { run_ids: runIds, batch_ids: batchIds, status_urls: runIds.map((id) => `/workflow/status/${id}`) }
   if (b.wait !== true || runIds.length !== 1) return json(res, 202, started)
-  const timeoutS = Math.min(MAX_WAIT_S, typeof b.timeout_s === 'number' && b.timeout_s > 0 ? b.timeout_s : MAX_WAIT_S)
+  const timeoutS = Math.min(MAX_WAIT_S, b.timeout_s ?? MAX_WAIT_S)
   const runId = runIds[0]!
   const done = await d.tracker.waitFinished(runId, timeoutS * 1000)
   if (!done) return json(res, 202, { ...started, message: `Run ${runId} is still going after ${timeoutS} s` })
@@ -163,7 +182,7 @@ async function status(d: RestDeps, id: string): Promise<RunStatus> {
           address: d.fleet.list().find((s) => s.id === run.serverId)?.address ?? '',
         }
       : null,
-    prompt_id: null,
+    prompt_id: run.promptId,
     attempt: run.attempt,
     current_node: live.currentNode ? { id: live.currentNode.id, class_type: live.currentNode.classType } : null,
     progress: live.progress,
@@ -196,6 +215,25 @@ async function resultOf(
     thumb_url: `/api/thumbs/${o.hash}`,
   }))
   return { run_id: run.id, status: run.status, error: run.error, images, run }
+}
+
+/**
+ * `?wait_s=N` holds the answer until the run has finished or N seconds (at most MAX_WAIT_S) have passed:
+ * the SDK waits for long runs with a chain of these, each shorter than its HTTP client's timeout.
+ */
+async function waitedResult(d: RestDeps, id: string, url: URL): ReturnType<typeof resultOf> {
+  const asked = Number(url.searchParams.get('wait_s') ?? 0)
+  if (!Number.isFinite(asked) || asked < 0)
+    throw new HttpError(
+      400,
+      'request/bad-wait',
+      `wait_s must be a number of seconds >= 0, not ${JSON.stringify(url.searchParams.get('wait_s'))}`
+    )
+  if (asked > 0) {
+    if (!d.cache.runs.getSummary(id)) throw new HttpError(404, 'runs/unknown', `No run ${id}`)
+    await d.tracker.waitFinished(id, Math.min(asked, MAX_WAIT_S) * 1000)
+  }
+  return await resultOf(d, id)
 }
 
 async function events(d: RestDeps, id: string): Promise<unknown> {

@@ -1,6 +1,8 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
+import { HTTP_CSP } from '../../src-shared/security/content-security-policy'
+import { decodePathSegment } from './http-util'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,10 +17,6 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 }
 
-// The renderer makes no request beyond this origin; images come from our own /api routes.
-const CSP =
-  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-
 /** Serves the built renderer; unknown paths get index.html (client-side routes). */
 export class StaticFiles {
   constructor(private readonly root: string) {}
@@ -27,12 +25,21 @@ export class StaticFiles {
     return existsSync(join(this.root, 'index.html'))
   }
 
-  serve(pathname: string, res: ServerResponse, extraHeaders: Record<string, string>): void {
-    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '')
+  /** The file a path names, or index.html (client-side routes); a malformed path is a 400. */
+  resolve(pathname: string): string {
+    const rel = normalize(decodePathSegment(pathname)).replace(/^([/\\])+/, '')
     const candidate = join(this.root, rel)
     const inside = candidate === this.root || candidate.startsWith(this.root + sep)
-    const file =
-      inside && rel && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(this.root, 'index.html')
+    return inside && rel && existsSync(candidate) && statSync(candidate).isFile()
+      ? candidate
+      : join(this.root, 'index.html')
+  }
+
+  static isHtml(file: string): boolean {
+    return extname(file) === '.html'
+  }
+
+  serve(file: string, res: ServerResponse): void {
     if (!existsSync(file)) {
       res.writeHead(503, { 'content-type': 'text/plain' })
       res.end('The UI is not built. Run `npm run build`.')
@@ -44,7 +51,7 @@ export class StaticFiles {
       'content-type': type,
       'x-content-type-options': 'nosniff',
       'cache-control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
-      ...(isHtml ? { 'content-security-policy': CSP, ...extraHeaders } : {}),
+      ...(isHtml ? { 'content-security-policy': HTTP_CSP } : {}),
     }
     res.writeHead(200, headers)
     if (isHtml) res.end(readFileSync(file))

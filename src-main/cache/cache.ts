@@ -8,7 +8,8 @@ import type { CachedImage, RunFinish } from '../../src-shared/contract/cache'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { OutputRef } from '../../src-shared/contract/runs'
 import { existsSync } from 'node:fs'
-import { closeDatabase, openDatabase, type CacheDatabase } from './db'
+import { checkDatabaseFile } from './database-file-check'
+import { closeDatabase, DB_FILENAME, openDatabase, type CacheDatabase } from './db'
 import { listModels, searchHistory } from './history-search'
 import { ImageError, ImageStore } from './image-store'
 import { RunRepository } from './run-repository'
@@ -39,11 +40,14 @@ export interface Cache {
   findImage(hash: string): { path: string; format: string } | null
   /** Path of a thumbnail by hash, or null when there is none. */
   findThumbnail(hash: string): string | null
+  /** What was wrong with the database file at start (set aside, missing), for the log and the UI. */
+  readonly startupNotice: string | null
   close(): void
 }
 
 /** Open the cache under `dataDir` (database `<dataDir>/comfyfleet.db`, files beside it). */
 export function openCache(dataDir: string): Cache {
+  const startupNotice = checkDatabaseFile(dataDir, DB_FILENAME)
   const db = openDatabase(dataDir)
   const runs = new RunRepository(db)
   const images = new ImageStore(dataDir)
@@ -94,6 +98,7 @@ export function openCache(dataDir: string): Cache {
     db,
     runs,
     images,
+    startupNotice,
     searchHistory: (query) => searchHistory(db, query),
     listModels: () => listModels(db),
     recordOutputs,

@@ -6,11 +6,12 @@
  * submission order, so every filter index can end with that key and a page is one range scan.
  */
 import type { HistoryItem, HistoryPage, HistoryQuery } from '../../src-shared/contract/bridge'
-import type { RunState } from '../../src-shared/contract/runs'
+import type { RunErrorInfo, RunState } from '../../src-shared/contract/runs'
 import type { Statement } from 'better-sqlite3'
 import type { CacheDatabase } from './db'
 import { InvalidHistoryQueryError, decodeCursor, encodeCursor, type HistoryKey } from './history-cursor'
 import { toFtsQuery } from './fts-query'
+import { laneCount, laneFilters, laneRows, type LaneSql } from './history-runs-lane'
 import { parseJson } from './run-rows'
 
 export const DEFAULT_PAGE_SIZE = 50
@@ -26,21 +27,23 @@ const RARE_MODEL_RUNS = 4000
 const FTS_FIRST_CHUNK = 256
 const FTS_MAX_CHUNK = 8192
 
+/** An output, or (hash null, id 0) a run that ended without one: see history-runs-lane.ts. */
 interface HistoryRow {
   id: number
   run_seq: number
   run_id: string
-  hash: string
-  node_id: string
+  hash: string | null
+  node_id: string | null
   width: number | null
   height: number | null
-  format: string
+  format: string | null
   created_at: number
   status: RunState
   positive: string | null
   models: string
   server_name: string | null
   seed: number | null
+  error: string | null
 }
 
 /** Prepared statements per connection and SQL text (the filter combinations are few). */
@@ -74,6 +77,8 @@ interface Plan {
   filters: SqlParts
   cursor: HistoryKey | null
   fts: string | null
+  /** Runs without images (failed, cancelled) that match, or null when the query can only match images. */
+  lane: LaneSql | null
 }
 
 /**
@@ -88,6 +93,7 @@ export function searchHistory(db: CacheDatabase, query: HistoryQuery): HistoryPa
     filters: filterParts(db, query),
     cursor: query.cursor ? decodeCursor(query.cursor) : null,
     fts: query.text ? toFtsQuery(query.text) : null,
+    lane: laneFilters(query),
   }
   const rows = plan.fts === null ? pageRows(db, plan, null) : ftsRows(db, plan, plan.fts)
   const page = rows.slice(0, plan.limit)
@@ -95,7 +101,38 @@ export function searchHistory(db: CacheDatabase, query: HistoryQuery): HistoryPa
   return {
     items: page.map(toHistoryItem),
     nextCursor: rows.length > plan.limit && last ? encodeCursor({ runSeq: last.run_seq, id: last.id }) : null,
+    // Counted once per query (its first page): later pages page through the same set.
+    total: plan.cursor === null ? totalCount(db, plan) : null,
   }
+}
+
+/** The exact number of items the query matches: images plus runs that ended without one. */
+function totalCount(db: CacheDatabase, plan: Plan): number {
+  const where = [...plan.filters.where]
+  const params = [...plan.filters.params]
+  if (plan.fts !== null) {
+    where.push('o.run_seq IN (SELECT rowid FROM runs_fts WHERE runs_fts MATCH ?)')
+    params.push(plan.fts)
+  }
+  const sql = `SELECT count(*) AS n FROM outputs o JOIN runs r ON r.seq = o.run_seq
+    ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`
+  const images = prepared<{ n: number }>(db, sql).get(...params)?.n ?? 0
+  return images + (plan.lane ? laneCount(db, plan.lane, plan.fts) : 0)
+}
+
+/** Output rows and lane rows in one page order: (run_seq, id), lane rows having id 0. */
+function mergeLane(
+  db: CacheDatabase,
+  plan: Plan,
+  rows: HistoryRow[],
+  seqs: number[] | null,
+  after: HistoryKey | null
+): HistoryRow[] {
+  if (!plan.lane) return rows
+  const lane = laneRows<HistoryRow>(db, plan.lane, { newest: plan.newest, limit: plan.limit + 1, after, seqs })
+  if (lane.length === 0) return rows
+  const sign = plan.newest ? -1 : 1
+  return [...rows, ...lane].sort((a, b) => sign * (a.run_seq - b.run_seq || a.id - b.id)).slice(0, plan.limit + 1)
 }
 
 /** Up to limit+1 rows after the cursor, optionally only among the given run sequences. */
@@ -112,11 +149,11 @@ function pageRows(db: CacheDatabase, plan: Plan, seqs: number[] | null, after = 
   }
   const dir = plan.newest ? 'DESC' : 'ASC'
   const sql = `SELECT o.id, o.run_seq, o.run_id, o.hash, o.node_id, o.width, o.height, o.format, o.created_at,
-      o.status, r.positive, r.models, r.server_name, r.seed
+      o.status, r.positive, r.models, r.server_name, r.seed, NULL AS error
     FROM outputs o JOIN runs r ON r.seq = o.run_seq
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY o.run_seq ${dir}, o.id ${dir} LIMIT ?`
-  return prepared<HistoryRow>(db, sql).all(...params, plan.limit + 1)
+  return mergeLane(db, plan, prepared<HistoryRow>(db, sql).all(...params, plan.limit + 1), seqs, after)
 }
 
 /**
@@ -240,6 +277,7 @@ function toHistoryItem(row: HistoryRow): HistoryItem {
     width: row.width,
     height: row.height,
     format: row.format,
+    errorMessage: parseJson<RunErrorInfo | null>(row.error, null)?.message ?? null,
     createdAt: row.created_at,
     status: row.status,
     positive: row.positive,

@@ -68,7 +68,12 @@ export class ImageStore {
       throw new ImageError('cache/not-an-image', `File ${hash}.${format} is not a readable image: ${String(error)}`)
     }
     const dest = this.thumbPath(hash)
-    if (!existsSync(dest)) await writeThumbnail(image, dest)
+    try {
+      if (!existsSync(dest)) await writeThumbnail(image, dest)
+    } catch (error) {
+      // The header read but the pixels do not (a truncated PNG from a full disk): not a readable image.
+      throw new ImageError('cache/not-an-image', `File ${hash}.${format} cannot be decoded: ${String(error)}`)
+    }
     return { width: meta.width ?? null, height: meta.height ?? null }
   }
 
@@ -121,10 +126,15 @@ async function writeThumbnail(image: Sharp, dest: string): Promise<void> {
   mkdirSync(join(dest, '..'), { recursive: true })
   // Write beside and rename so a crash never leaves a half-written thumbnail under the final name.
   const tmp = `${dest}.${process.pid}.${Date.now()}.tmp`
-  await image
-    .clone()
-    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: THUMB_QUALITY })
-    .toFile(tmp)
+  try {
+    await image
+      .clone()
+      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: THUMB_QUALITY })
+      .toFile(tmp)
+  } catch (error) {
+    rmSync(tmp, { force: true })
+    throw error
+  }
   renameSync(tmp, dest)
 }

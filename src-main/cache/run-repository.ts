@@ -153,6 +153,7 @@ export class RunRepository {
              current_node = NULL, node_progress = NULL, error = @error, node_timings = COALESCE(@nodes, node_timings),
              server_id = COALESCE(@serverId, server_id), server_name = COALESCE(@serverName, server_name),
              gpu = COALESCE(@gpu, gpu), started_at = COALESCE(started_at, @startedAt),
+             prompt_id = COALESCE(@promptId, prompt_id), attempt = COALESCE(@attempt, attempt),
              outputs_count = (SELECT count(*) FROM outputs WHERE run_id = @id),
              thumb_hash = (SELECT hash FROM outputs WHERE run_id = @id ORDER BY +id LIMIT 1)
            WHERE id = @id`
@@ -166,6 +167,8 @@ export class RunRepository {
         serverName: finish.serverName ?? null,
         gpu: finish.gpu ?? null,
         startedAt: finish.startedAt ?? null,
+        promptId: finish.promptId ?? null,
+        attempt: finish.attempt ?? null,
       })
       this.syncOutputFilters(id)
       return true
@@ -179,8 +182,9 @@ export class RunRepository {
 
   /** Everything about one run, or null when it is unknown. */
   getRun(id: string): CachedRun | null {
-    const row = this.stmt<[string], RunRow & { prompt: string; workflow: string | null; node_timings: string }>(
-      `SELECT ${RUN_SUMMARY_COLUMNS}, prompt, workflow, node_timings FROM runs WHERE id = ?`
+    type Row = RunRow & { prompt: string; workflow: string | null; node_timings: string; prompt_id: string | null }
+    const row = this.stmt<[string], Row>(
+      `SELECT ${RUN_SUMMARY_COLUMNS}, prompt, workflow, node_timings, prompt_id FROM runs WHERE id = ?`
     ).get(id)
     if (!row) return null
     return {
@@ -190,6 +194,7 @@ export class RunRepository {
       nodes: parseJson<Record<string, NodeStatus>>(row.node_timings, {}),
       outputs: this.outputsOf(id),
       attempt: row.attempt,
+      promptId: row.prompt_id,
     }
   }
 
@@ -208,7 +213,8 @@ export class RunRepository {
 
   /** The newest runs of any state. */
   listRecent(limit = 100): RunSummary[] {
-    const n = Math.max(1, Math.min(1000, Math.floor(limit)))
+    // 5,000: the Runs screen lists that many (virtualized); older ones are in History.
+    const n = Math.max(1, Math.min(5000, Math.floor(limit)))
     return this.stmt<[number], RunRow>(
       `SELECT ${RUN_SUMMARY_COLUMNS} FROM runs ORDER BY created_at DESC, seq DESC LIMIT ?`
     )

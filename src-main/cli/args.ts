@@ -1,30 +1,42 @@
-/** Parsed command line: positionals and `--flag value` / `--flag=value` / boolean `--flag`. */
+import { parseStrict, UsageError } from '../../src-shared/cli/strict-args'
+
+export { UsageError }
+
+/** Parsed command line: positionals, and the flags given (a boolean flag maps to true). */
 export interface Args {
   positionals: string[]
   flags: Map<string, string | true>
 }
 
-const BOOLEAN_FLAGS = new Set(['wait', 'json', 'off', 'help', 'yes'])
+/**
+ * Every flag any command takes. One table rather than one per command: a flag that a command does not
+ * use is harmless, a flag nobody knows (a typo) is a usage error naming it.
+ */
+const OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  wait: { type: 'boolean' },
+  server: { type: 'string' },
+  seeds: { type: 'string' },
+  count: { type: 'string' },
+  priority: { type: 'string' },
+  name: { type: 'string' },
+  slots: { type: 'string' },
+  off: { type: 'boolean' },
+  search: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+} as const
 
 export function parseArgs(argv: readonly string[]): Args {
-  const positionals: string[] = []
+  const { values, positionals } = parseStrict(argv, OPTIONS, true)
   const flags = new Map<string, string | true>()
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!
-    if (!a.startsWith('--')) {
-      positionals.push(a)
-      continue
-    }
-    const eq = a.indexOf('=')
-    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1))
-    else if (BOOLEAN_FLAGS.has(a.slice(2)) || argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))
-      flags.set(a.slice(2), true)
-    else flags.set(a.slice(2), argv[++i]!)
-  }
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== false) flags.set(k, v)
   return { positionals, flags }
 }
-
-export class UsageError extends Error {}
 
 export function flag(args: Args, name: string): string | undefined {
   const v = args.flags.get(name)

@@ -4,7 +4,7 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ComfyFleetClient, ComfyFleetError } from '../../sdk'
+import { ComfyFleetClient, ComfyFleetError, type BatchSummary } from '../../sdk'
 import { flag, intFlag, parseArgs, UsageError, type Args } from './args'
 
 const USAGE = `Usage: comfyfleet <command> [options]
@@ -131,10 +131,14 @@ async function run(fleet: ComfyFleetClient, args: Args, out: Out): Promise<numbe
     name: flag(args, 'name'),
   }
   if (opts.server) opts.server = await resolveServer(fleet, opts.server)
-  if (!args.flags.has('wait') || opts.seeds || (opts.count ?? 1) > 1) {
+  const batch = opts.seeds !== undefined || (opts.count ?? 1) > 1
+  if (!args.flags.has('wait') || batch) {
     const r = await fleet.submit(file, opts)
-    out(r, () => [...r.run_ids.map((id) => `run ${id}`), ...r.batch_ids.map((id) => `batch ${id}`)].join('\n'))
-    return 0
+    if (!args.flags.has('wait') || r.batch_ids.length === 0) {
+      out(r, () => [...r.run_ids.map((id) => `run ${id}`), ...r.batch_ids.map((id) => `batch ${id}`)].join('\n'))
+      return 0
+    }
+    return await waitBatches(fleet, r.batch_ids, out)
   }
   const r = await fleet.executeWorkflow(file, { ...opts, wait: true })
   out(r, () => {
@@ -142,6 +146,23 @@ async function run(fleet: ComfyFleetClient, args: Args, out: Out): Promise<numbe
     return [`${r.run_id} completed`, ...r.images.map((i) => i.path ?? i.url)].join('\n')
   })
   return r.status === 'completed' ? 0 : 1
+}
+
+/** `run --seeds a..b --wait`: waits for every batch; exit 1 unless every run of every batch completed. */
+async function waitBatches(fleet: ComfyFleetClient, ids: string[], out: Out): Promise<number> {
+  const batches: BatchSummary[] = []
+  for (const id of ids) batches.push(await fleet.waitForBatch(id))
+  out(batches.length === 1 ? batches[0] : batches, () =>
+    batches
+      .map(
+        (b) =>
+          `${b.id} ${b.status}: ${b.completed}/${b.total} completed` +
+          (b.failed > 0 ? `, ${b.failed} failed` : '') +
+          (b.cancelled > 0 ? `, ${b.cancelled} cancelled` : '')
+      )
+      .join('\n')
+  )
+  return batches.every((b) => b.status === 'completed' && b.completed === b.total) ? 0 : 1
 }
 
 async function history(fleet: ComfyFleetClient, args: Args, out: Out): Promise<number> {
@@ -157,7 +178,7 @@ async function history(fleet: ComfyFleetClient, args: Args, out: Out): Promise<n
       : page.items
           .map(
             (i) =>
-              `${new Date(i.createdAt).toISOString()}\t${i.runId}\t${i.status}\t${i.hash.slice(0, 12)}\t${(i.positive ?? '').slice(0, 60)}`
+              `${new Date(i.createdAt).toISOString()}\t${i.runId}\t${i.status}\t${(i.hash ?? '-').slice(0, 12)}\t${(i.positive ?? '').slice(0, 60)}`
           )
           .join('\n')
   )
@@ -179,17 +200,27 @@ async function exportRun(fleet: ComfyFleetClient, runId: string, dir: string): P
   return 0
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((e: unknown) => {
-    if (e instanceof UsageError) {
-      console.error(`${e.message}\n\n${USAGE}`)
-      process.exit(2)
-    }
-    if (e instanceof ComfyFleetError) {
-      console.error(`error: ${e.message}${e.code ? ` [${e.code}]` : ''}`)
-      process.exit(e.status === 0 || e.status >= 500 ? 4 : 3)
-    }
-    console.error(`error: ${(e as Error).message ?? String(e)}`)
-    process.exit(4)
-  })
+/**
+ * Exit once stdout and stderr are flushed. Through a pipe whose reader is slower than us, Node queues
+ * what does not fit in the pipe (64 KiB); process.exit() right after console.log dropped the rest, so a
+ * script got cut JSON with exit code 0.
+ */
+function exitFlushed(code: number): void {
+  process.exitCode = code
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))
+}
+
+function report(e: unknown): number {
+  if (e instanceof UsageError) {
+    console.error(`${e.message}\n\n${USAGE}`)
+    return 2
+  }
+  if (e instanceof ComfyFleetError) {
+    console.error(`error: ${e.message}${e.code ? ` [${e.code}]` : ''}`)
+    return e.status === 0 || e.status >= 500 ? 4 : 3
+  }
+  console.error(`error: ${(e as Error).message ?? String(e)}`)
+  return 4
+}
+
+main(process.argv.slice(2)).then(exitFlushed, (e: unknown) => exitFlushed(report(e)))

@@ -4,9 +4,11 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { BlobStore } from '../../src-shared/storage/blob-store'
 import type { AppInfo, RunSummary, WorkerBootConfig } from '../../src-shared/contract'
 import { err, type Result } from '../../src-shared/contract/result'
 import { ApiServer, type ImageFiles } from '../api/http-server'
+import { lockDataDir, type DataDirLock } from '../settings/data-dir-lock'
 import { loadOrCreateToken } from '../api/auth'
 import { registerRestRoutes } from '../api/rest-routes'
 import { openCache, type Cache } from '../cache'
@@ -14,6 +16,7 @@ import type { FleetOptions } from '../fleet'
 import { createFleetService } from './fleet-adapter'
 import { Backoff, sleep } from '../process/backoff'
 import { RunClient } from '../runs/run-client'
+import { FarmServers } from '../fleet/farm-servers'
 import { RunService } from '../runs/run-service'
 import { isFinal } from '../runs/run-states'
 import { RunTracker } from '../runs/run-tracker'
@@ -70,17 +73,33 @@ export class AppCore {
   readonly token: string
   readonly tokenPath: string
   runClient: RunClient | null = null
+  /** The servers the farm's workers claim (remote Temporal): read-only, as their owners report them. */
+  readonly farm = new FarmServers(() => this.runClient?.client ?? null)
   private api: ApiServer | null = null
   private stopped = false
+  private readonly lock: DataDirLock
+  /** Said once in the log and kept in app:info, so the UI can say it too. */
+  private readonly startupNotices: string[]
   private readonly finishedListeners = new Set<(s: RunSummary) => void>()
   private readonly log: (m: string) => void
+  /** The Temporal settings this process runs with (changing them needs a restart). */
+  private readonly startedTemporal: string
 
   constructor(private readonly opts: AppCoreOptions) {
     mkdirSync(opts.dataDir, { recursive: true })
+    // First: nothing in the data dir is opened while another ComfyFleet uses it.
+    this.lock = lockDataDir(opts.dataDir)
     this.log = opts.log ?? ((m) => console.log(`[comfyfleet] ${m}`))
-    this.settings = new SettingsStore(opts.dataDir)
-    if (this.settings.loadError) this.log(this.settings.loadError)
-    this.cache = openCache(opts.dataDir)
+    try {
+      this.settings = new SettingsStore(opts.dataDir)
+      this.cache = openCache(opts.dataDir)
+    } catch (e) {
+      // A data dir we refuse to open (e.g. an unusable database) is not kept locked.
+      this.lock.release()
+      throw e
+    }
+    this.startupNotices = [this.settings.loadError, this.cache.startupNotice].filter((n): n is string => n !== null)
+    for (const notice of this.startupNotices) this.log(notice)
     this.tokenPath = join(opts.dataDir, 'api-token')
     this.token = loadOrCreateToken(opts.dataDir)
     this.fleet = createFleetService({
@@ -90,6 +109,7 @@ export class AppCore {
       monitor: opts.fleetMonitor,
       evacuate: (serverId) => this.worker.evacuate(serverId),
     })
+    this.startedTemporal = JSON.stringify(this.temporalSettings())
     this.temporal = new TemporalRuntime({
       settings: this.temporalSettings(),
       dataDir: opts.dataDir,
@@ -118,6 +138,11 @@ export class AppCore {
       tracker: this.tracker,
       defaults: () => ({ retry: this.settings.get().retry }),
       temporalUrl: (id) => this.temporal.workflowUrl(id),
+      // Embedded Temporal has no other workers, hence no farm servers to ask.
+      farmObjectInfo: () =>
+        this.settings.get().temporal.mode === 'remote'
+          ? this.farm.objectInfo()
+          : Promise.resolve({ byServer: {}, names: {} }),
     })
     this.images = {
       resolve: (hash, kind) => {
@@ -137,6 +162,7 @@ export class AppCore {
       cache: this.cache,
       settings: this.settings,
       onSettingsChanged: () => this.emitInfo(),
+      farmServers: () => this.farm.list(),
       openExternal:
         opts.openExternal ?? (() => Promise.resolve(err('app/not-supported', 'Open the link in your browser'))),
     })
@@ -153,6 +179,11 @@ export class AppCore {
     }
   }
 
+  /** True once saved Temporal settings differ from those this process started with. */
+  private temporalChanged(): boolean {
+    return JSON.stringify(this.temporalSettings()) !== this.startedTemporal
+  }
+
   private get taskQueue(): string {
     return this.opts.overrides?.taskQueue ?? TASK_QUEUE
   }
@@ -164,6 +195,7 @@ export class AppCore {
       dataDir: this.opts.dataDir,
       workflowBundlePath: this.opts.workflowBundlePath,
       previews: this.settings.get().previews,
+      ownsWholeFarm: this.settings.get().temporal.mode === 'embedded',
     }
   }
 
@@ -177,12 +209,21 @@ export class AppCore {
       if (m.type === 'run-progress') this.tracker.onProgress(m.event)
       else if (m.type === 'run-preview' && this.settings.get().previews) this.hub.emit('runs:preview', m.event)
       else if (m.type === 'slots') this.fleet.setSlotUsage(m.usage)
+      else if (m.type === 'server-health') {
+        this.log(`worker: server ${m.serverId} ${m.state}${m.reason === null ? '' : ` (${m.reason})`}`)
+        this.fleet.recheck(m.serverId)
+      }
     })
     this.hub.subscribe((channel, payload) => {
       if (channel !== 'runs:changed') return
       const summary = payload as RunSummary
       if (isFinal(summary.status)) for (const l of this.finishedListeners) l(summary)
     })
+  }
+
+  /** A one-time link that signs a browser in to the served UI; null when no API is served. */
+  loginUrl(): string | null {
+    return this.api?.loginUrl() ?? null
   }
 
   /** Serve the API and history at once; Temporal and the worker come up behind (retried until they do). */
@@ -205,6 +246,7 @@ export class AppCore {
             fleet: this.fleet,
             cache: this.cache,
             client: () => this.runClient,
+            farmServers: () => this.farm.list(),
           }),
       })
       await this.api.listen()
@@ -233,7 +275,11 @@ export class AppCore {
         if (this.stopped) return
       }
     }
-    this.runClient = new RunClient(this.temporal.client!, this.taskQueue)
+    this.runClient = new RunClient(
+      this.temporal.client!,
+      this.taskQueue,
+      new BlobStore(join(this.opts.dataDir, 'payloads'))
+    )
     this.worker.setServers(this.fleet.workerServers())
     await this.worker.start().catch((e: Error) => this.log(`worker: ${e.message} (it will be restarted)`))
     this.tracker.start()
@@ -245,7 +291,7 @@ export class AppCore {
       version: this.opts.version,
       mode: this.opts.mode,
       dataDir: this.opts.dataDir,
-      temporal: this.temporal.info,
+      temporal: { ...this.temporal.info, restartNeeded: this.temporalChanged() },
       worker: {
         state: this.worker.state,
         pid: this.worker.pid,
@@ -253,6 +299,7 @@ export class AppCore {
         lastError: this.worker.lastError,
       },
       localApi: { enabled: this.api !== null, url: this.api?.url ?? null },
+      startupNotices: this.startupNotices,
     }
   }
 
@@ -273,6 +320,7 @@ export class AppCore {
     await this.temporal.stop()
     await this.fleet.stop()
     this.cache.close()
+    this.lock.release()
   }
 }
 

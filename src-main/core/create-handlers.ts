@@ -1,5 +1,6 @@
 import type { AppInfo } from '../../src-shared/contract/app'
-import type { HistoryQuery, ServerInput } from '../../src-shared/contract/bridge'
+import type { FarmServer } from '../../src-shared/contract/farm'
+import type { HistoryQuery } from '../../src-shared/contract/bridge'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import { HttpError } from '../api/http-util'
 import type { Cache } from '../cache'
@@ -10,7 +11,7 @@ import type { RunTracker } from '../runs/run-tracker'
 import type { SettingsStore } from '../settings/settings-store'
 import type { BridgeHandlers } from './bridge-handlers'
 import type { FleetService } from './fleet-service'
-import { optionalNumber, requireObject, requireString } from './params'
+import { withParamChecks } from './params'
 
 export interface HandlerDeps {
   info: () => AppInfo
@@ -21,34 +22,41 @@ export interface HandlerDeps {
   settings: SettingsStore
   onSettingsChanged: () => void
   openExternal: (url: string) => Promise<Result<null>>
+  /** Servers of the farm's other workers (remote Temporal), as their owners report them. */
+  farmServers: () => Promise<FarmServer[]>
 }
 
-/** The bridge's request handlers: thin, validating, each delegating to one service. */
+/**
+ * The bridge's request handlers: thin, each delegating to one service. Params arrive checked
+ * against their contract schema (withParamChecks); settings are checked by the settings store.
+ */
 export function createHandlers(d: HandlerDeps): BridgeHandlers {
-  return {
+  return withParamChecks({
     'app:info': () => Promise.resolve(d.info()),
-    'app:open-external': (p) => d.openExternal(requireString(p, 'url')),
+    'app:open-external': (p) => d.openExternal(p.url),
     'servers:list': () => Promise.resolve(d.fleet.list()),
-    'servers:add': (p) => d.fleet.add(requireObject(p, 'A server') as unknown as ServerInput),
-    'servers:update': (p) => d.fleet.update(requireString(p, 'id'), requireObject(p.patch, '"patch"')),
-    'servers:remove': (p) => d.fleet.remove(requireString(p, 'id')),
-    'servers:test': (p) => d.fleet.test(requireString(p, 'address')),
-    'runs:submit': (p) => d.runs.submit(requireObject(p, 'A submit request')),
-    'runs:list': (p) => Promise.resolve(d.runs.list(optionalNumber(p, 'limit'))),
-    'runs:get': (p) => d.runs.get(requireString(p, 'id')),
-    'runs:cancel': (p) => d.runs.cancel(requireString(p, 'id')),
-    'runs:rerun': (p) => d.runs.rerun(requireString(p, 'id')),
+    'servers:add': (p) => d.fleet.add(p),
+    'servers:update': (p) => d.fleet.update(p.id, p.patch),
+    'servers:remove': (p) => d.fleet.remove(p.id),
+    'servers:test': (p) => d.fleet.test(p.address),
+    'farm:servers': () => d.farmServers(),
+    'runs:submit': (p) => d.runs.submit(p),
+    'runs:inspect': (p) => d.runs.inspect(p),
+    'runs:list': (p) => Promise.resolve(d.runs.list(p.limit)),
+    'runs:get': (p) => d.runs.get(p.id),
+    'runs:cancel': (p) => d.runs.cancel(p.id),
+    'runs:rerun': (p) => d.runs.rerun(p.id),
     'batches:list': () => Promise.resolve(d.tracker.batchSummaries()),
-    'batches:cancel': (p) => d.runs.cancel(requireString(p, 'id')),
-    'history:search': (p) => Promise.resolve(searchHistory(d.cache, p ?? {})),
-    'history:delete': (p) => Promise.resolve(deleteRun(d, requireString(p, 'runId'))),
+    'batches:cancel': (p) => d.runs.cancel(p.id),
+    'history:search': (p) => Promise.resolve(searchHistory(d.cache, p)),
+    'history:delete': (p) => Promise.resolve(deleteRun(d, p.runId)),
     'settings:get': () => Promise.resolve(d.settings.get()),
     'settings:update': (p) => {
-      const r = d.settings.update(requireObject(p, 'A settings update'))
+      const r = d.settings.update(p)
       if (r.ok) d.onSettingsChanged()
       return Promise.resolve(r)
     },
-  }
+  })
 }
 
 function searchHistory(cache: Cache, q: HistoryQuery): ReturnType<Cache['searchHistory']> {

@@ -72,6 +72,7 @@ export function createFleetService(o: FleetAdapterOptions): FleetService & { fle
     test: (address) => fleet.testConnection(address),
     workerServers: () => fleet.workerServers(),
     setSlotUsage: (usage) => fleet.setSlotUsage(usage),
+    recheck: (id) => void fleet.monitor.checkNow(id),
     onChange: (l) => fleet.onChange(l),
     start: () => fleet.start(),
     stop: () => {

@@ -14,6 +14,11 @@ export interface FleetService extends FleetLookup {
   workerServers(): WorkerServer[]
   /** Slots in use per server, as the worker reports them (shown on the server cards). */
   setSlotUsage(usage: SlotUsage[]): void
+  /**
+   * The worker saw this server fail or answer again: check it now rather than at its next scheduled
+   * probe. The health monitor stays the one place that decides; its verdict reaches the UI and the worker.
+   */
+  recheck(id: string): void
   onChange(listener: (servers: ServerView[]) => void): () => void
   start(): void
   stop(): Promise<void>

@@ -21,7 +21,7 @@ export class ObjectInfoCache {
     const file = this.file(serverId)
     if (!existsSync(file)) return null
     try {
-      const info = (JSON.parse(readFileSync(file, 'utf8')) as { info: ObjectInfo }).info
+      const info = byNodeName((JSON.parse(readFileSync(file, 'utf8')) as { info: ObjectInfo }).info)
       this.memory.set(serverId, info)
       return info
     } catch {
@@ -30,7 +30,7 @@ export class ObjectInfoCache {
   }
 
   put(serverId: string, info: ObjectInfo, fetchedAt: number): void {
-    this.memory.set(serverId, info)
+    this.memory.set(serverId, byNodeName(info))
     writeFileSync(this.file(serverId), JSON.stringify({ info, fetchedAt }))
   }
 
@@ -42,4 +42,14 @@ export class ObjectInfoCache {
   private file(id: string): string {
     return join(this.dir, `${id.replace(/[^A-Za-z0-9_-]/g, '_')}.json`)
   }
+}
+
+/**
+ * The same nodes in an object without a prototype. Every reader looks nodes up by a class_type the
+ * user sent (`info[node.class_type]`); in a plain object "constructor" or "toString" finds
+ * Object.prototype's members instead of "no such node", and code expecting a node definition
+ * throws (a 500 instead of intake/unknown-node-types).
+ */
+function byNodeName(info: ObjectInfo): ObjectInfo {
+  return Object.assign(Object.create(null) as ObjectInfo, info)
 }

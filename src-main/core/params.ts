@@ -1,24 +1,33 @@
+import type { z } from 'zod'
+import type { RequestChannel } from '../../src-shared/contract'
+import { describeIssues, fieldIssues, RequestParamSchemas } from '../../src-shared/contract'
 import { HttpError } from '../api/http-util'
+import type { BridgeHandlers } from './bridge-handlers'
 
-/** Bridge params arrive as untrusted JSON (HTTP) or structured clones (IPC): check what a handler reads. */
-export function requireString(params: unknown, key: string): string {
-  const v = (params as Record<string, unknown> | null)?.[key]
-  if (typeof v !== 'string' || v.length === 0)
-    throw new HttpError(400, 'request/bad-params', `"${key}" must be a non-empty string`)
-  return v
+/**
+ * Untrusted input (HTTP JSON, IPC structured clones) through its contract schema: the parsed value,
+ * or a 400 `request/bad-params` whose details list every issue with its field path.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value)
+  if (r.success) return r.data
+  const issues = fieldIssues(r.error)
+  throw new HttpError(400, 'request/bad-params', `${what}: ${describeIssues(issues)}`, { issues })
 }
 
-export function requireObject(params: unknown, what: string): Record<string, unknown> {
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new HttpError(400, 'request/bad-params', `${what} must be a JSON object`)
+type AnyHandler = (params: unknown) => Promise<unknown>
+
+/**
+ * Every channel with a params schema gets its params checked before its handler runs, so the
+ * IPC layer and the HTTP bridge validate in one place. A missing params object is `{}`.
+ */
+export function withParamChecks(handlers: BridgeHandlers): BridgeHandlers {
+  const out: Record<string, AnyHandler> = { ...(handlers as unknown as Record<string, AnyHandler>) }
+  for (const [channel, schema] of Object.entries(RequestParamSchemas)) {
+    const inner = handlers[channel as RequestChannel] as AnyHandler
+    // async: a refusal is a rejected promise, like any other handler failure.
+    out[channel] = async (params) => inner(parseParams(schema, params ?? {}, `Params of ${channel}`))
   }
-  return params as Record<string, unknown>
-}
-
-export function optionalNumber(params: unknown, key: string): number | undefined {
-  const v = (params as Record<string, unknown> | null)?.[key]
-  if (v === undefined || v === null) return undefined
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new HttpError(400, 'request/bad-params', `"${key}" must be a number`)
-  return v
+  // Same keys as the input, each wrapped with the same signature: the cast only restores the map type.
+  return out as unknown as BridgeHandlers
 }

@@ -20,7 +20,21 @@ export function isExternalUrlAllowed(url: string, allowedBases: readonly string[
   }
 }
 
-export function createMainWindow(allowedExternalBases: () => string[]): BrowserWindow {
+/**
+ * What the window loads: the dev server's URL only in a development run (electron-vite sets
+ * ELECTRON_RENDERER_URL); a packaged app always loads its own files, whatever the environment says,
+ * so a variable set by another program cannot point the app's privileged window at any page.
+ */
+export function rendererSource(
+  isPackaged: boolean,
+  env: NodeJS.ProcessEnv
+): { kind: 'url'; url: string } | { kind: 'file'; path: string } {
+  const dev = env.ELECTRON_RENDERER_URL
+  if (!isPackaged && dev) return { kind: 'url', url: dev }
+  return { kind: 'file', path: join(__dirname, '../renderer/index.html') }
+}
+
+export function createMainWindow(allowedExternalBases: () => string[], isPackaged: boolean): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -45,10 +59,14 @@ export function createMainWindow(allowedExternalBases: () => string[]): BrowserW
     if (isExternalUrlAllowed(url, allowedExternalBases())) void shell.openExternal(url)
     return { action: 'deny' }
   })
-  win.webContents.on('will-navigate', (e, url) => {
+  // The window never leaves its page: neither by navigation nor by a server redirect.
+  const stay = (e: { preventDefault(): void }, url: string): void => {
     if (url !== win.webContents.getURL()) e.preventDefault()
-  })
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(__dirname, '../renderer/index.html'))
+  }
+  win.webContents.on('will-navigate', stay)
+  win.webContents.on('will-redirect', stay)
+  const source = rendererSource(isPackaged, process.env)
+  if (source.kind === 'url') void win.loadURL(source.url)
+  else void win.loadFile(source.path)
   return win
 }

@@ -20,6 +20,9 @@ export function registerBridgeHandlers(handlers: BridgeHandlers): void {
   for (const channel of REQUEST_CHANNELS) {
     ipcMain.handle(channel, async (event, params: unknown) => {
       if (!trusted.has(event.sender.id)) throw new Error(`IPC ${channel} from an untrusted sender was refused`)
+      // Our page has no frames; a subframe (an injected iframe) speaking for it is refused.
+      if (event.senderFrame && event.senderFrame.parent !== null)
+        throw new Error(`IPC ${channel} from a subframe was refused`)
       const handler = handlers[channel] as (p: unknown) => Promise<unknown>
       return handler(params)
     })

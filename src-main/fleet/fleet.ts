@@ -9,7 +9,8 @@ import type { ServerCapabilities, ServerConfig, ServerView } from '../../src-sha
 import type { SlotUsage, WorkerServer } from '../../src-shared/contract/worker-protocol'
 import type { CacheDatabase } from '../cache/db'
 import { normaliseAddress } from './address'
-import { ProbeError, getJson, parseSystemStats } from './comfy-probe'
+import { ComfyHttpError, ComfyProtocolError, ComfyUnreachableError } from '../../src-shared/comfy/errors'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import { HealthMonitor, type HealthMonitorOptions } from './health-monitor'
 import { ServerRegistry } from './server-registry'
 
@@ -112,19 +113,17 @@ export class Fleet {
     if (!normalised.ok) return normalised
     const started = Date.now()
     try {
-      const stats = parseSystemStats(
-        await getJson(normalised.value, '/system_stats', this.options.testTimeoutMs ?? 5000)
-      )
+      const client = new ComfyHttpClient(normalised.value, { timeoutMs: this.options.testTimeoutMs ?? 5000 })
+      const stats = await client.systemStats()
       return ok({
         device: stats.device?.name ?? null,
         comfyuiVersion: stats.comfyuiVersion,
         latencyMs: Date.now() - started,
       })
     } catch (error) {
-      if (error instanceof ProbeError) {
-        const code =
-          error.kind === 'not-comfyui' || error.kind === 'http' ? 'servers/not-comfyui' : 'servers/unreachable'
-        return err(code, error.message)
+      if (error instanceof ComfyUnreachableError) return err('servers/unreachable', error.message)
+      if (error instanceof ComfyProtocolError || error instanceof ComfyHttpError) {
+        return err('servers/not-comfyui', error.message)
       }
       throw error
     }

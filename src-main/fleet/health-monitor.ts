@@ -5,7 +5,17 @@
  * argv. Listeners hear about every change that matters (not about every latency sample).
  */
 import type { GpuDevice, HealthState, ServerCapabilities, ServerHealth } from '../../src-shared/contract/servers'
-import { ProbeError, getJson, parseObjectInfo, parseQueue, parseSystemStats, type SystemStats } from './comfy-probe'
+import { capabilitiesFromObjectInfo } from '../../src-shared/comfy/capabilities'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import type { SystemStats } from '../../src-shared/comfy/types'
+
+/** Control answers (/system_stats, /prompt) are small; anything bigger is not a ComfyUI answer. */
+export const MAX_CONTROL_BYTES = 1024 ** 2
+/**
+ * /object_info grows with custom nodes (a few MB is common, ~20 MB with hundreds of packs). A bigger one is
+ * refused: held and parsed in main, a 64 MB document took main to 1 GB and stalled the local API for seconds.
+ */
+export const MAX_OBJECT_INFO_BYTES = 40 * 1024 ** 2
 
 export interface HealthMonitorOptions {
   /** Time between checks of an answering server. */
@@ -21,6 +31,13 @@ export interface HealthMonitorOptions {
   onObjectInfo?: (serverId: string, objectInfo: unknown, fetchedAt: number) => void
   /** /object_info is large (megabytes with many custom nodes): it gets its own, longer timeout. */
   objectInfoTimeoutMs?: number
+  /** The largest /object_info accepted (default {@link MAX_OBJECT_INFO_BYTES}). */
+  objectInfoMaxBytes?: number
+  /**
+   * Least time between two reads of one server's /object_info after the first. A server whose reported
+   * identity changes on every probe would otherwise be re-read every few seconds.
+   */
+  objectInfoMinGapMs?: number
   now?: () => number
 }
 
@@ -34,13 +51,21 @@ export type HealthChange =
   | { type: 'health'; serverId: string; health: ServerHealth }
   | { type: 'capabilities'; serverId: string; capabilities: ServerCapabilities }
 
+/**
+ * A busy real GPU server answers in seconds (/queue 4–8 s with a long queue; a POST /prompt timed out at
+ * 2.5 s on real ComfyUI): it is `degraded` above 4 s and `offline` only when /system_stats gets no answer
+ * in 10 s. Whether its runs move is not decided here but by the worker's liveness record
+ * (src-shared/comfy/liveness.ts), which waits much longer before calling a server gone.
+ */
 const DEFAULTS = {
   intervalMs: 2000,
-  timeoutMs: 3000,
-  slowMs: 1500,
+  timeoutMs: 10_000,
+  slowMs: 4_000,
   backoffInitialMs: 1000,
   backoffMaxMs: 30_000,
   objectInfoTimeoutMs: 20_000,
+  objectInfoMaxBytes: MAX_OBJECT_INFO_BYTES,
+  objectInfoMinGapMs: 60_000,
 }
 
 interface Watched {
@@ -50,6 +75,11 @@ interface Watched {
   identity: string | null
   /** Set when (re)contacted: /object_info must be read before we trust the cached copy. */
   needsCapabilities: boolean
+  /** When /object_info was last asked for (read or not), and the hash of the last one read. */
+  objectInfoAt: number | null
+  objectInfoHash: string | null
+  /** Why the last /object_info read failed; null when it did not. */
+  objectInfoError: string | null
   failures: number
   /** Delay before the next scheduled check (for the UI's "retrying in …" and for tests). */
   nextDelayMs: number | null
@@ -96,6 +126,9 @@ export class HealthMonitor {
       capabilities: cached?.capabilities ?? null,
       identity: cached?.identity ?? null,
       needsCapabilities: true,
+      objectInfoAt: sameAddress && previous ? previous.objectInfoAt : null,
+      objectInfoHash: sameAddress && previous ? previous.objectInfoHash : null,
+      objectInfoError: null,
       failures: 0,
       nextDelayMs: null,
       timer: null,
@@ -186,11 +219,20 @@ export class HealthMonitor {
     return Math.min(delay, this.options.backoffMaxMs)
   }
 
+  private clientFor(address: string): ComfyHttpClient {
+    return new ComfyHttpClient(address, {
+      timeoutMs: this.options.timeoutMs,
+      longTimeoutMs: this.options.objectInfoTimeoutMs,
+      maxJsonBytes: MAX_CONTROL_BYTES,
+    })
+  }
+
   private async probe(id: string, watched: Watched, generation: number): Promise<ServerHealth> {
     const started = this.options.now()
+    const client = this.clientFor(watched.address)
     let stats: SystemStats
     try {
-      stats = parseSystemStats(await getJson(watched.address, '/system_stats', this.options.timeoutMs))
+      stats = await client.systemStats()
     } catch (error) {
       if (watched.generation !== generation) return watched.health
       watched.failures++
@@ -207,17 +249,25 @@ export class HealthMonitor {
     const problems: string[] = []
     let queueRemaining: number | null = null
     try {
-      queueRemaining = parseQueue(await getJson(watched.address, '/prompt', this.options.timeoutMs))
+      queueRemaining = await client.queueRemaining()
     } catch (error) {
       problems.push(`queue unreadable: ${describe(error)}`)
     }
     if (watched.generation !== generation) return watched.health
     const identity = JSON.stringify([stats.comfyuiVersion, stats.argv])
-    if (watched.needsCapabilities || identity !== watched.identity || !watched.capabilities) {
-      const fetched = await this.fetchCapabilities(id, watched, identity)
+    const stale = watched.needsCapabilities || identity !== watched.identity || !watched.capabilities
+    // A server (re)contacted after being offline may have restarted with other nodes: read it at once. An
+    // identity that merely changed while it stayed up is re-read at most once per gap.
+    const due =
+      watched.needsCapabilities ||
+      watched.objectInfoAt === null ||
+      this.options.now() - watched.objectInfoAt >= this.options.objectInfoMinGapMs
+    if (stale && due) {
+      await this.fetchCapabilities(id, watched, identity, client)
       if (watched.generation !== generation) return watched.health
-      if (!fetched) problems.push('node list (/object_info) unreadable')
     }
+    if (watched.objectInfoError !== null)
+      problems.push(`node list (/object_info) unreadable: ${watched.objectInfoError}`)
     if (latencyMs > this.options.slowMs) problems.push(`slow: answers take over ${this.options.slowMs} ms`)
     watched.failures = 0
     const state: HealthState = problems.length ? 'degraded' : 'online'
@@ -232,19 +282,33 @@ export class HealthMonitor {
     })
   }
 
-  private async fetchCapabilities(id: string, watched: Watched, identity: string): Promise<boolean> {
+  /** Reads /object_info once; a failure is kept (and reported) until the next read, which waits for the gap. */
+  private async fetchCapabilities(
+    id: string,
+    watched: Watched,
+    identity: string,
+    client: ComfyHttpClient
+  ): Promise<void> {
+    watched.objectInfoAt = this.options.now()
+    watched.needsCapabilities = false
+    watched.objectInfoError = null
     try {
-      const json = await getJson(watched.address, '/object_info', this.options.objectInfoTimeoutMs)
-      const capabilities = parseObjectInfo(json, this.options.now())
+      const doc = await client.objectInfoDocument(this.options.objectInfoMaxBytes)
+      if (doc.sha256 === watched.objectInfoHash && watched.capabilities) {
+        // The same document again (only the reported identity changed): nothing to parse, store or send.
+        watched.identity = identity
+        return
+      }
+      const json = doc.objectInfo
+      const capabilities = capabilitiesFromObjectInfo(json, this.options.now())
       this.options.onObjectInfo?.(id, json, capabilities.fetchedAt)
       watched.capabilities = capabilities
       watched.identity = identity
-      watched.needsCapabilities = false
+      watched.objectInfoHash = doc.sha256
       this.store.saveCapabilities(id, capabilities, identity)
       this.emit({ type: 'capabilities', serverId: id, capabilities })
-      return true
-    } catch {
-      return false
+    } catch (error) {
+      watched.objectInfoError = describe(error)
     }
   }
 
@@ -275,7 +339,7 @@ function significant(health: ServerHealth): string {
 }
 
 function describe(error: unknown): string {
-  return error instanceof ProbeError || error instanceof Error ? error.message : String(error)
+  return error instanceof Error ? error.message : String(error)
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,5 +1,4 @@
 export { DEFAULT_COMFYUI_PORT, normaliseAddress } from './address'
-export { ProbeError, parseObjectInfo, parseQueue, parseSystemStats, type SystemStats } from './comfy-probe'
 export { Fleet, type FleetOptions } from './fleet'
 export {
   HealthMonitor,

@@ -5,6 +5,7 @@ import { INTAKE_ERRORS } from '../../src-shared/contract/intake'
 import type { ObjectInfo } from '../../src-shared/contract/intake'
 import { buildExecGraph } from './exec-graph'
 import type { ExecNode } from './exec-graph'
+import { customWidgetType } from './frontend-widgets'
 import { catchFailure } from './intake-failure'
 import { LinkResolver, MODE_BYPASS, MODE_NEVER, VIRTUAL_NODE_TYPES } from './link-resolve'
 import { mapWidgetValues, wrapListValue } from './widget-values'
@@ -103,6 +104,26 @@ function promotedValues(nodes: Map<string, ExecNode>): Map<string, Array<[string
   return out
 }
 
+/**
+ * Refuses a node that will run and has an input whose value the browser makes when queueing (frontend-widgets.ts):
+ * the saved workflow holds no usable value for it, and sending the placeholder would fail on the server.
+ */
+function browserOnlyInput(prompt: ApiPrompt, objectInfo: ObjectInfo): Result<never> | null {
+  for (const [id, node] of Object.entries(prompt)) {
+    const def = objectInfo[node.class_type]
+    for (const [input, spec] of Object.entries({ ...def?.input.required, ...def?.input.optional })) {
+      const what = customWidgetType(spec)?.browserOnly
+      if (what === undefined || Array.isArray(node.inputs[input])) continue
+      return err(
+        INTAKE_ERRORS.needsFrontend,
+        `Node ${id} (${node.class_type}) needs the ComfyUI frontend: its input "${input}" is ${what}, which a saved workflow does not hold. Queue it from ComfyUI, or send an API prompt with "${input}" filled in.`,
+        { node: id, classType: node.class_type, input }
+      )
+    }
+  }
+  return null
+}
+
 /** "Remove inputs connected to removed nodes" — the post-pass of graphToPrompt. */
 function dropDanglingLinks(prompt: ApiPrompt): void {
   for (const { inputs } of Object.values(prompt)) {
@@ -134,6 +155,8 @@ function keepOutputsAndAncestors(
     kept[id] = node
     for (const value of Object.values(node.inputs)) if (Array.isArray(value)) stack.push(String(value[0]))
   }
+  const browserOnly = browserOnlyInput(kept, objectInfo)
+  if (browserOnly) return browserOnly
   const dropped = Object.keys(prompt).filter((id) => !(id in kept))
   if (dropped.length > 0) warnings.push(`Nodes that feed no output were left out: ${dropped.join(', ')}.`)
   // Keep the original node order: it is the graph's, and it reads better in a saved prompt.

@@ -24,10 +24,16 @@ export interface InvalidInputsDetails {
   problems: InputProblem[]
 }
 
-/** Every input problem of `prompt` on one server (empty: ComfyUI there would accept it). */
+/**
+ * Every input problem of `prompt` on one server (empty: ComfyUI there would accept it). Like `validate_prompt`,
+ * only output nodes and the nodes they draw from are checked: a node that feeds no output never runs, so
+ * ComfyUI neither validates nor executes it, and refusing the run for it would refuse what ComfyUI runs.
+ */
 export function inputProblems(prompt: ApiPrompt, info: ObjectInfo): InputProblem[] {
   const problems: InputProblem[] = []
+  const checked = outputsAndAncestors(prompt, info)
   for (const [nodeId, node] of Object.entries(prompt)) {
+    if (!checked.has(nodeId)) continue
     const def = info[node.class_type]
     if (def === undefined) continue // unknown node types are reported by checkNodeTypes
     for (const [required, section] of [
@@ -41,6 +47,25 @@ export function inputProblems(prompt: ApiPrompt, info: ObjectInfo): InputProblem
     }
   }
   return problems
+}
+
+/**
+ * The ids of the prompt's output nodes on this server (`output_node` in /object_info) and of every node they
+ * reach through links. Without any output node ComfyUI refuses the prompt as a whole, so every node is
+ * checked then: the problems shown are still the ones worth fixing.
+ */
+function outputsAndAncestors(prompt: ApiPrompt, info: ObjectInfo): Set<string> {
+  const outputs = Object.keys(prompt).filter((id) => info[prompt[id]!.class_type]?.output_node === true)
+  if (outputs.length === 0) return new Set(Object.keys(prompt))
+  const seen = new Set<string>()
+  const stack = [...outputs]
+  while (stack.length > 0) {
+    const id = stack.pop()!
+    if (seen.has(id) || prompt[id] === undefined) continue
+    seen.add(id)
+    for (const value of Object.values(prompt[id].inputs)) if (Array.isArray(value)) stack.push(String(value[0]))
+  }
+  return seen
 }
 
 /**

@@ -7,6 +7,7 @@ import { decodeUtf8, parseJsonText } from './json-text'
 import { isPng, readPngText } from './png-metadata'
 import { checkApiPrompt, checkNodeTypes, promptClassTypes } from './prompt-check'
 import { extractRunMetadata } from './run-metadata'
+import { staleEmbeddedPromptWarning, whyRefused } from './stale-prompt'
 import { readUiWorkflow } from './ui-workflow'
 import { unwrapWorkflowJson } from './unwrap'
 import type { WorkflowParts } from './unwrap'
@@ -83,23 +84,20 @@ function parseEmbedded(text: string, what: string): Result<WorkflowParts> {
   return parsed.ok ? unwrapWorkflowJson(parsed.value) : parsed
 }
 
-/** An embedded/sent API prompt wins (it is what actually ran); otherwise the UI workflow is converted. */
+/**
+ * An embedded/sent API prompt wins (it is what actually ran), unless no known server accepts it while a UI
+ * workflow came with it that converts to a prompt one does: then the workflow is used, and a warning says so.
+ * Otherwise the UI workflow is converted.
+ */
 function fromParts(
   parts: WorkflowParts,
   kind: IntakeKind,
   name: string | null,
   options: IntakeOptions
 ): Result<IntakeResult> {
-  let source: IntakeResult['source'] = 'prompt'
-  let warnings: string[] = []
-  let raw: unknown = parts.prompt
-  if (!raw) {
-    const converted = convertWorkflow(parts.workflow!, options)
-    if (!converted.ok) return converted
-    raw = converted.value.prompt
-    warnings = converted.value.warnings
-    source = 'workflow'
-  }
+  const chosen = choosePrompt(parts, options)
+  if (!chosen.ok) return chosen
+  const { raw, source, warnings } = chosen.value
   const checked = checkApiPrompt(raw)
   if (!checked.ok) return checked
   const capable = checkNodeTypes(promptClassTypes(checked.value.prompt), options)
@@ -113,6 +111,30 @@ function fromParts(
     capableServers: capable.value,
     warnings: [...warnings, ...checked.value.warnings],
   })
+}
+
+interface ChosenPrompt {
+  raw: unknown
+  source: IntakeResult['source']
+  warnings: string[]
+}
+
+function choosePrompt(parts: WorkflowParts, options: IntakeOptions): Result<ChosenPrompt> {
+  if (!parts.prompt) {
+    const converted = convertWorkflow(parts.workflow!, options)
+    if (!converted.ok) return converted
+    return ok({ raw: converted.value.prompt, source: 'workflow', warnings: converted.value.warnings })
+  }
+  const asIs: ChosenPrompt = { raw: parts.prompt, source: 'prompt', warnings: [] }
+  if (!parts.workflow) return ok(asIs)
+  const checked = checkApiPrompt(parts.prompt)
+  const reasons = checked.ok ? whyRefused(checked.value.prompt, options) : null
+  if (reasons === null) return ok(asIs)
+  // The prompt would be refused: the workflow is worth it only if its conversion would be accepted.
+  const converted = convertWorkflow(parts.workflow, options)
+  if (!converted.ok || whyRefused(converted.value.prompt, options) !== null) return ok(asIs)
+  const warnings = [staleEmbeddedPromptWarning(reasons), ...converted.value.warnings]
+  return ok({ raw: converted.value.prompt, source: 'workflow', warnings })
 }
 
 function convertWorkflow(raw: Record<string, unknown>, options: IntakeOptions) {

@@ -76,15 +76,16 @@ export class LinkResolver {
     return { kind: 'link', id: exec.key, slot }
   }
 
-  /** A link that leaves a subgraph through its input node: continue on the instance's matching input. */
-  private resolveFromInstance(instance: ExecNode, slot: number, visited: Set<string>): ResolvedInput | undefined {
+  /**
+   * A link that leaves a subgraph through its input node: continue on the instance's input of the same name
+   * (SubgraphNode rebuilds its inputs from the definition and matches saved ones by name). An input the
+   * instance does not list, or lists unconnected without a widget, leaves the inner input unconnected, so the
+   * inner widget's own value stands, as in the frontend.
+   */
+  private resolveFromInstance(instance: ExecNode, defSlot: number, visited: Set<string>): ResolvedInput | undefined {
+    const slot = instanceSlot(instance, defSlot)
     const outer = instance.node.inputs[slot]
-    if (!outer) {
-      throw new IntakeFailure(
-        INTAKE_ERRORS.badLink,
-        `Subgraph instance ${instance.key} has no input #${slot} for a link inside it.`
-      )
-    }
+    if (!outer) return undefined
     if (outer.link != null) return this.resolveInput(instance, slot, visited)
     if (!outer.widget) return undefined
     // A promoted widget: its value sits among the instance's widgets_values, in widget-input order.
@@ -123,6 +124,21 @@ export class LinkResolver {
     }
     visited.add(id)
   }
+}
+
+/** The instance input that stands for definition input `defSlot`: by name, by position when names are unknown. */
+function instanceSlot(instance: ExecNode, defSlot: number): number {
+  const names = instance.subgraph?.inputNames
+  if (!names) return defSlot
+  const name = names[defSlot]
+  if (name === undefined) {
+    throw new IntakeFailure(
+      INTAKE_ERRORS.badLink,
+      `Subgraph "${instance.subgraph!.name}" has a link from its input #${defSlot}, but it declares only ${names.length} input${names.length === 1 ? '' : 's'}.`,
+      { node: instance.key, input: defSlot }
+    )
+  }
+  return instance.node.inputs.findIndex((input) => input.name === name)
 }
 
 function primitiveValue(exec: ExecNode): ResolvedInput | undefined {

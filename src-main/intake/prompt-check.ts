@@ -134,14 +134,15 @@ export function checkNodeTypes(types: readonly string[], options: IntakeOptions)
     if (lacks.length === 0) capable.push(server)
     else missingByServer[server] = lacks
   }
-  if (capable.length === 0) return unknownTypes(missingByServer)
+  if (capable.length === 0) return unknownTypes(missingByServer, options.serverNames ?? {})
   return ok(perServer ? capable : null)
 }
 
-function unknownTypes(missingByServer: Record<string, string[]>): Result<never> {
+/** `details` keep server ids (they are what the API takes); the message uses the names the user gave them. */
+function unknownTypes(missingByServer: Record<string, string[]>, names: Record<string, string>): Result<never> {
   const types = [...new Set(Object.values(missingByServer).flat())].sort()
   const perServer = Object.entries(missingByServer)
-    .map(([server, lacks]) => `${server} lacks ${lacks.join(', ')}`)
+    .map(([server, lacks]) => `${names[server] ?? server} lacks ${lacks.join(', ')}`)
     .join('; ')
   const details: UnknownNodeTypesDetails = { types, missingByServer }
   return err(

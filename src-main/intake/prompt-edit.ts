@@ -3,42 +3,19 @@ import type { Result } from '../../src-shared/contract/result'
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import { INTAKE_ERRORS } from '../../src-shared/contract/intake'
 import { wrapListValue } from './widget-values'
-
-const SEED_INPUTS = ['seed', 'noise_seed']
-/** Inputs of a seed-source node (PrimitiveInt, "Seed (rgthree)", …) that hold the number itself. */
-const SOURCE_INPUTS = ['seed', 'noise_seed', 'value', 'int']
+import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
 
 /**
- * Returns a copy of `prompt` with every literal `seed`/`noise_seed` set to `seed`. A seed input that is a link
- * (a shared seed node) has the source node's number set instead, so one seed node still feeds every sampler.
+ * Returns a copy of `prompt` with every seed set to `seed` (literal seeds, and a linked seed at its source node:
+ * src-shared/comfy/seed-edit.ts, the same editor the batch workflow uses), or an error when there is none.
  */
 export function setSeed(prompt: ApiPrompt, seed: number): Result<ApiPrompt> {
   if (!Number.isSafeInteger(seed) || seed < 0) {
     return err(INTAKE_ERRORS.noSuchInput, `A seed must be a whole number from 0 to 2^53-1; got ${seed}.`)
   }
-  const next = structuredClone(prompt)
-  let changed = 0
-  for (const node of Object.values(next)) {
-    for (const name of SEED_INPUTS) {
-      const value = node.inputs[name]
-      if (typeof value === 'number') {
-        node.inputs[name] = seed
-        changed++
-      } else if (Array.isArray(value)) {
-        changed += setSourceNumber(next, String(value[0]), seed)
-      }
-    }
-  }
-  if (changed === 0) return err(INTAKE_ERRORS.noSeedInput, 'The workflow has no seed or noise_seed input to set.')
-  return ok(next)
-}
-
-function setSourceNumber(prompt: ApiPrompt, id: string, seed: number): number {
-  const source = prompt[id]
-  const name = source && SOURCE_INPUTS.find((n) => typeof source.inputs[n] === 'number')
-  if (!source || !name) return 0
-  source.inputs[name] = seed
-  return 1
+  const edit = setPromptSeeds(prompt, seed)
+  if (edit.changed === 0) return err(INTAKE_ERRORS.noSeedInput, 'The workflow has no seed or noise_seed input to set.')
+  return ok(edit.prompt)
 }
 
 /** Returns a copy of `prompt` with input `inputName` of node `nodeId` set to the literal `value`. */

@@ -48,6 +48,12 @@ export interface UiGraph {
 export interface SubgraphDef extends UiGraph {
   id: string
   name: string
+  /**
+   * Names of the definition's inputs (`inputs[].name`) by slot: a link from the input node (-10) names a slot
+   * here, and the frontend finds the instance's input by this name, not by position (instances may save fewer
+   * inputs, or in another order). Null when the definition lists no inputs (then positions are all there is).
+   */
+  inputNames: string[] | null
 }
 
 export interface UiWorkflow {
@@ -90,10 +96,15 @@ export function readUiWorkflow(raw: Record<string, unknown>): Result<UiWorkflow>
       const name = typeof def.name === 'string' ? def.name : def.id
       const graph = readGraph(def, `subgraph "${name}"`)
       if (!graph.ok) return graph
-      subgraphs.set(def.id, { ...graph.value, id: def.id, name })
+      subgraphs.set(def.id, { ...graph.value, id: def.id, name, inputNames: readInputNames(def.inputs) })
     }
   }
   return ok({ root: root.value, subgraphs })
+}
+
+function readInputNames(inputs: unknown): string[] | null {
+  if (!Array.isArray(inputs)) return null
+  return inputs.map((input) => (isRecord(input) && typeof input.name === 'string' ? input.name : ''))
 }
 
 /** Old frontends' group nodes: type `workflow>Name` (or `workflow/Name`), defined in `extra.groupNodes`. */

@@ -1,4 +1,5 @@
 import type { ObjectInfoInputSpec, ObjectInfoNode } from '../../src-shared/contract/intake'
+import { ADDED_REQUIRED_INPUTS, controlWidgetCount, customWidgetType } from './frontend-widgets'
 import { isRecord } from './json-text'
 
 /** One entry of a node's `widgets_values`: a named input, or a frontend-only widget (null name) that takes a slot. */
@@ -8,7 +9,6 @@ export interface WidgetSlot {
 }
 
 const WIDGET_TYPES = new Set(['INT', 'FLOAT', 'STRING', 'BOOLEAN', 'COMBO'])
-const UPLOAD_FLAGS = ['image_upload', 'video_upload', 'audio_upload', 'animated_image_upload']
 
 function specOptions(spec: ObjectInfoInputSpec): Record<string, unknown> {
   return isRecord(spec[1]) ? spec[1] : {}
@@ -28,39 +28,34 @@ export function isWidgetInput(spec: ObjectInfoInputSpec, legacy = false): boolea
 /**
  * The positions of a node's `widgets_values`, from its /object_info entry:
  * - widget inputs in `input_order` (required, then optional), each taking one value;
- * - after an input with `control_after_generate`, or an INT named `seed`/`noise_seed`, the hidden control
- *   widget's value ("fixed", "randomize", …) — see hasControlWidget;
- * - after the required inputs, the upload button that the frontend's uploadImage/uploadAudio extensions add as
- *   `nodeData.input.required.upload` when an input has `image_upload` (etc.) — LoadImage's trailing "image".
+ * - after an input with `control_after_generate`, or an INT named `seed`/`noise_seed`, the control widget's
+ *   value ("fixed", "randomize", …), and after a combo's also its filter list — see controlWidgetCount;
+ * - an input of a custom widget type (Load3D's LOAD_3D, WEBCAM, …) takes the slots of every widget the frontend
+ *   makes for it, buttons included; after the required inputs come the inputs the frontend adds itself (the
+ *   upload button behind LoadImage's trailing "image", audioUI, …): both tables are in frontend-widgets.ts.
  */
 export function widgetLayout(def: ObjectInfoNode, legacy = false): WidgetSlot[] {
   const slots: WidgetSlot[] = []
-  let upload = false
   for (const section of ['required', 'optional'] as const) {
     const specs = def.input[section] ?? {}
     const order = def.input_order?.[section] ?? Object.keys(specs)
     for (const name of order) {
       const spec = specs[name]
-      if (!spec || !isWidgetInput(spec, legacy)) continue
-      slots.push({ name, spec })
-      const opts = specOptions(spec)
-      if (hasControlWidget(name, spec)) slots.push({ name: null, spec: null })
-      if (section === 'required' && UPLOAD_FLAGS.some((flag) => opts[flag] === true)) upload = true
+      if (spec) slots.push(...inputSlots(name, spec, legacy))
     }
-    if (section === 'required' && upload) slots.push({ name: null, spec: null })
+    if (section === 'required') {
+      for (const added of ADDED_REQUIRED_INPUTS) if (added.appliesTo(def)) slots.push({ name: null, spec: null })
+    }
   }
   return slots
 }
 
-/**
- * ComfyUI_frontend `src/renderer/extensions/vueNodes/widgets/composables/useIntWidget.ts` @ 0f549a97:
- * `inputSpec.control_after_generate ?? ['seed', 'noise_seed'].includes(inputSpec.name)` — so an explicit
- * `false` turns it off even for a seed. Combos get a control widget only when the spec asks for one.
- */
-function hasControlWidget(name: string, spec: ObjectInfoInputSpec): boolean {
-  const flag = specOptions(spec).control_after_generate
-  if (flag !== undefined) return Boolean(flag)
-  return spec[0] === 'INT' && (name === 'seed' || name === 'noise_seed')
+function inputSlots(name: string, spec: ObjectInfoInputSpec, legacy: boolean): WidgetSlot[] {
+  const custom = customWidgetType(spec)
+  if (custom) return custom.widgets.map((widget) => (widget === null ? { name, spec } : { name: null, spec: null }))
+  if (!isWidgetInput(spec, legacy)) return []
+  const controls = Array.from({ length: controlWidgetCount(name, spec) }, () => ({ name: null, spec: null }))
+  return [{ name, spec }, ...controls]
 }
 
 /** The value an input takes when the workflow did not store one: its default, else a combo's first option. */

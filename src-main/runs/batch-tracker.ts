@@ -15,7 +15,12 @@ import { isFinal } from './run-states'
 
 interface ActiveBatch extends BatchSpec {
   last: BatchSummary | null
+  /** When Temporal was last asked whether the batch workflow is still open. */
+  describedAt?: number
 }
+
+/** A running batch's workflow state is checked this often (get_status is read every second). */
+const DESCRIBE_EVERY_MS = 10_000
 
 /** A child run as the batch defines it: its name and prompt. */
 export interface ChildRun {
@@ -75,14 +80,25 @@ export class BatchTracker {
     return ids
   }
 
-  /** Counts from each open batch's get_status; stored and pushed when they change. */
-  async refresh(client: RunClient): Promise<void> {
+  /**
+   * Counts from each open batch's get_status; stored and pushed when they change. A batch that ended
+   * with every child run names each child to `discover` first: children started on a remote worker are
+   * found by listing, which can miss the last few (visibility lag, a batch done within one poll), and
+   * once the batch is closed nobody would record them.
+   */
+  async refresh(client: RunClient, discover: (runId: string) => void = () => undefined): Promise<void> {
     for (const b of [...this.open.values()]) {
       let s: BatchStatus
       try {
         s = await client.getBatchStatus(b.id)
       } catch {
-        continue
+        const closed = await closedOutside(client, b)
+        if (closed === null) continue
+        s = closed
+      }
+      if (!isFinal(s.status) && Date.now() - (b.describedAt ?? 0) >= DESCRIBE_EVERY_MS) {
+        b.describedAt = Date.now()
+        s = (await closedOutside(client, b, s)) ?? s
       }
       const summary: BatchSummary = {
         id: b.id,
@@ -100,6 +116,9 @@ export class BatchTracker {
         this.store.update(summary)
         this.hub.emit('batches:changed', summary)
       }
+      if (s.status === 'completed' || s.status === 'failed') {
+        for (let i = 0; i < s.total; i++) discover(`run-${b.id.replace(/^batch-/, '')}-${i}`)
+      }
       if (isFinal(s.status)) this.open.delete(b.id)
     }
   }
@@ -107,5 +126,37 @@ export class BatchTracker {
   /** Recent batches from the cache, with the live counts of open ones. */
   summaries(): BatchSummary[] {
     return this.store.recent().map((b) => this.open.get(b.id)?.last ?? b)
+  }
+}
+
+/**
+ * A batch workflow that Temporal closed without its code seeing the end (terminated, timed out, or
+ * cancelled while its workflow tasks kept failing) answers get_status with its last in-flight counts,
+ * or not at all: it would be listed as running forever. Its closed state decides; runs it never reported
+ * count as cancelled (or failed, when it did not end by cancellation).
+ */
+async function closedOutside(client: RunClient, b: ActiveBatch, last?: BatchStatus): Promise<BatchStatus | null> {
+  let state: string
+  try {
+    state = (await client.client.workflow.getHandle(b.id).describe()).status.name
+  } catch {
+    return null
+  }
+  if (state !== 'CANCELLED' && state !== 'TERMINATED' && state !== 'FAILED' && state !== 'TIMED_OUT') return null
+  const total = last?.total ?? b.last?.total ?? sweepSize(b.sweep)
+  const completed = last?.completed ?? b.last?.completed ?? 0
+  const failed = last?.failed ?? b.last?.failed ?? 0
+  const unreported = Math.max(0, total - completed - failed - (last?.cancelled ?? b.last?.cancelled ?? 0))
+  const cancelled = (last?.cancelled ?? b.last?.cancelled ?? 0) + (state === 'CANCELLED' ? unreported : 0)
+  return {
+    batch_id: b.id,
+    status: state === 'CANCELLED' ? 'cancelled' : 'failed',
+    total,
+    completed,
+    failed: failed + (state === 'CANCELLED' ? 0 : unreported),
+    cancelled,
+    running: 0,
+    pending: 0,
+    progress: 1,
   }
 }

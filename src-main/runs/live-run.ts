@@ -5,6 +5,7 @@
  */
 import type { RunProgressEvent } from '../../src-shared/contract/bridge'
 import type { NodeStatus, RunState, RunStatus } from '../../src-shared/contract/runs'
+import { applyNodeChange, finiteProgress, own, safeRecord } from '../../src-shared/runs/node-states'
 
 export interface LiveRun {
   workflowId: string
@@ -18,6 +19,10 @@ export interface LiveRun {
   lastWriteAt: number
   watched: boolean
   finalizing: boolean
+  /** Ended in Temporal; only its end is still to be recorded (e.g. its output files to fetch). */
+  closed: boolean
+  /** The server's name as the run reported it (a remote worker's server is not in our fleet). */
+  serverName: string | null
 }
 
 export function newLiveRun(workflowId: string, status: RunState, serverId: string | null): LiveRun {
@@ -28,11 +33,13 @@ export function newLiveRun(workflowId: string, status: RunState, serverId: strin
     progress: 0,
     currentNode: null,
     nodeProgress: null,
-    nodes: {},
+    nodes: safeRecord(),
     lastEventAt: 0,
     lastWriteAt: 0,
     watched: false,
     finalizing: false,
+    closed: false,
+    serverName: null,
   }
 }
 
@@ -48,16 +55,17 @@ export function applyProgressEvent(
   e: RunProgressEvent & { serverId: string | null },
   now: number
 ): LiveChange {
-  const nodeChanged = e.nodeId !== null && live.nodes[e.nodeId]?.state !== e.nodeState
-  const statusChanged = live.status !== 'running' || live.serverId !== e.serverId
+  const nodeChanged = e.nodeId !== null && own(live.nodes, e.nodeId)?.state !== e.nodeState
+  // The engine says whether the prompt runs or waits in the server's queue (older workers: running).
+  const status = e.runState ?? 'running'
+  const statusChanged = live.status !== status || live.serverId !== e.serverId
   live.lastEventAt = now
-  live.status = 'running'
+  live.status = status
   live.serverId = e.serverId
-  live.progress = e.progress
+  live.progress = finiteProgress(e.progress)
   live.currentNode = e.nodeId && e.classType ? { id: e.nodeId, classType: e.classType } : live.currentNode
   live.nodeProgress = e.value !== null && e.max !== null ? { value: e.value, max: e.max } : null
-  if (e.nodeId && e.nodeState === 'running') finishOtherRunningNodes(live, e.nodeId, now)
-  if (e.nodeId && e.nodeState) setNode(live, e.nodeId, e.classType ?? '', e.nodeState, e.value, e.max, now)
+  if (e.nodeId && e.nodeState) live.nodes = applyNodeChange(live.nodes, e.nodeId, e, now)
   return { statusChanged, nodeChanged }
 }
 
@@ -67,37 +75,10 @@ export function applyStatusSnapshot(live: LiveRun, s: RunStatus): boolean {
   const changed = live.status !== s.status || live.serverId !== (s.server?.id ?? null)
   live.status = s.status
   live.serverId = s.server?.id ?? null
-  live.progress = s.progress
+  live.serverName = s.server?.name ?? null
+  live.progress = finiteProgress(s.progress)
   live.currentNode = s.current_node ? { id: s.current_node.id, classType: s.current_node.class_type } : null
   live.nodeProgress = s.node_progress
-  live.nodes = { ...live.nodes, ...s.nodes }
+  live.nodes = safeRecord([...Object.entries(live.nodes), ...Object.entries(s.nodes)])
   return changed
-}
-
-function setNode(
-  live: LiveRun,
-  id: string,
-  classType: string,
-  state: NodeStatus['state'],
-  value: number | null,
-  max: number | null,
-  now: number
-): void {
-  const prev = live.nodes[id]
-  const node: NodeStatus = {
-    ...(prev ?? { class_type: classType }),
-    state,
-    class_type: classType || prev?.class_type || '',
-  }
-  if (state === 'running' && prev?.state !== 'running') node.started_at = now
-  if ((state === 'done' || state === 'error') && prev?.state !== state) node.finished_at = now
-  if (value !== null && max !== null) Object.assign(node, { value, max })
-  live.nodes[id] = node
-}
-
-/** ComfyUI runs one node at a time: a node that starts means the one before it is done. */
-function finishOtherRunningNodes(live: LiveRun, startingId: string, now: number): void {
-  for (const [id, node] of Object.entries(live.nodes)) {
-    if (id !== startingId && node.state === 'running') live.nodes[id] = { ...node, state: 'done', finished_at: now }
-  }
 }

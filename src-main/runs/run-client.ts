@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto'
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client'
 import type { ApiPrompt, RunEvent, RunOptions, RunStatus } from '../../src-shared/contract/runs'
+import type { BlobStore } from '../../src-shared/storage/blob-store'
+import { externalizeExtra, externalizePrompt, resolveOutputs } from '../../src-shared/storage/payload-refs'
 import {
   batchStatusQuery,
   cancelSignal,
@@ -17,6 +19,7 @@ import {
   type RunResult,
   type RunWorkflowInput,
 } from '../../src-worker/shared'
+import { checkRunInputSize, childInputBytes, windowFor } from './run-input-size'
 
 export const RUN_WORKFLOW = 'comfyRunWorkflow'
 export const BATCH_WORKFLOW = 'comfyBatchWorkflow'
@@ -50,7 +53,9 @@ export function shortId(): string {
 export class RunClient {
   constructor(
     readonly client: Client,
-    readonly taskQueue: string
+    readonly taskQueue: string,
+    /** Where large prompt values and UI workflows go by content hash (`<dataDir>/payloads`). */
+    readonly payloads: BlobStore
   ) {}
 
   /** Starts one run; the workflow id is the run id. */
@@ -58,12 +63,13 @@ export class RunClient {
     const runId = input.runId ?? `run-${shortId()}`
     const args: RunWorkflowInput = {
       runId,
-      prompt: input.prompt,
+      prompt: externalizePrompt(input.prompt, this.payloads),
       options: input.options,
-      extraPnginfo: input.extraPnginfo,
+      extraPnginfo: externalizeExtra(input.extraPnginfo, this.payloads),
       name: input.name,
       batchId: null,
     }
+    checkRunInputSize('The workflow', args)
     await this.client.workflow.start(RUN_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId: runId,
@@ -77,16 +83,23 @@ export class RunClient {
   /** Starts a batch (seed range, value list, prompt list or count) of child runs. */
   async startBatch(input: StartBatchInput): Promise<{ batchId: string; workflowId: string }> {
     const batchId = input.batchId ?? `batch-${shortId()}`
+    const prompt = externalizePrompt(input.prompt, this.payloads)
+    const sweep: BatchSweep =
+      input.sweep.kind === 'prompts'
+        ? { kind: 'prompts', prompts: input.sweep.prompts.map((p) => externalizePrompt(p, this.payloads)) }
+        : input.sweep
+    const extraPnginfo = externalizeExtra(input.extraPnginfo, this.payloads)
     const args: BatchWorkflowInput = {
       batchId,
       name: input.name,
-      prompt: input.prompt,
-      sweep: input.sweep,
+      prompt,
+      sweep,
       options: input.options,
-      extraPnginfo: input.extraPnginfo,
-      window: input.window,
+      extraPnginfo,
+      window: windowFor(childInputBytes(prompt, sweep, extraPnginfo), input.window),
       historyBudget: input.historyBudget,
     }
+    checkRunInputSize('The batch', args)
     await this.client.workflow.start(BATCH_WORKFLOW, {
       taskQueue: this.taskQueue,
       workflowId: batchId,
@@ -127,7 +140,20 @@ export class RunClient {
 
   /** Waits for a run's result; rejects with WorkflowFailedError when it failed or was cancelled. */
   async result(workflowId: string): Promise<RunResult> {
-    return (await this.client.workflow.getHandle(workflowId).result()) as RunResult
+    const r = (await this.client.workflow.getHandle(workflowId).result()) as RunResult
+    return r.outputsRef === undefined ? r : { ...r, outputs: this.fullOutputs(r.outputsRef, r.outputs) }
+  }
+
+  /**
+   * A result with thousands of outputs carries a reference to the list; a remote worker's list is not
+   * in this data dir (multi-host output transfer is another piece): then the inline preview is all we have.
+   */
+  private fullOutputs(hash: string, preview: RunResult['outputs']): RunResult['outputs'] {
+    try {
+      return resolveOutputs(hash, this.payloads)
+    } catch {
+      return preview
+    }
   }
 
   async batchResult(batchId: string): Promise<BatchStatus> {

@@ -1,7 +1,7 @@
-/** How a closed run ended, and its final per-node states: pure helpers of the run tracker. */
+/** How a closed run ended: a pure helper of the run tracker (its final node states: src-shared/runs/node-states). */
 import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client'
 import { ApplicationFailure } from '@temporalio/common'
-import type { NodeStatus, RunErrorInfo } from '../../src-shared/contract/runs'
+import type { RunErrorInfo } from '../../src-shared/contract/runs'
 
 /** How a closed workflow ended, from the error result() threw; null when it is not closed (connection lost). */
 export function endOf(e: unknown): { status: 'failed' | 'cancelled'; error: RunErrorInfo } | null {
@@ -23,29 +23,4 @@ export function endOf(e: unknown): { status: 'failed' | 'cancelled'; error: RunE
   if (cause instanceof TimeoutFailure)
     return { status: 'failed', error: { kind: 'internal', message: 'The workflow timed out.' } }
   return { status: 'failed', error: { kind: 'internal', message: cause?.message ?? e.message } }
-}
-
-/** The workflow's final node states (cached nodes included) with the timings we measured live. */
-export function mergeNodes(
-  live: Record<string, NodeStatus>,
-  final: Record<string, NodeStatus>
-): Record<string, NodeStatus> {
-  const out: Record<string, NodeStatus> = { ...live }
-  for (const [id, n] of Object.entries(final)) {
-    const seen = live[id]
-    out[id] = {
-      ...n,
-      ...(seen?.started_at ? { started_at: seen.started_at } : {}),
-      ...(seen?.finished_at ? { finished_at: seen.finished_at } : {}),
-    }
-  }
-  return out
-}
-
-/** Nodes still marked running when a run ends did not finish: done on success, else as they were. */
-export function finalNodes(nodes: Record<string, NodeStatus>, status: string): Record<string, NodeStatus> {
-  const out: Record<string, NodeStatus> = {}
-  for (const [id, n] of Object.entries(nodes))
-    out[id] = status === 'completed' && n.state === 'running' ? { ...n, state: 'done' } : n
-  return out
 }

@@ -2,17 +2,24 @@
  * Everything a user does with runs, whatever door they come through (UI, local API, CLI): turn
  * files into runs (intake), start them on the engine, cancel, re-run, read them back from the cache.
  */
+import { editableFields } from '../../src-shared/comfy/editable-inputs'
+import type { InputEditProblem } from '../../src-shared/comfy/input-edits'
 import type { RunDetail, RunSummary, SubmitRequest, SubmitResult } from '../../src-shared/contract/bridge'
+import type { InspectRequest, InspectResult } from '../../src-shared/contract/run-sheet'
 import type { IntakeResult, ObjectInfo } from '../../src-shared/contract/intake'
 import { err, ok, type Result } from '../../src-shared/contract/result'
-import type { RunOptions } from '../../src-shared/contract/runs'
+import type { ApiPrompt, RunOptions } from '../../src-shared/contract/runs'
+import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import { checkInputValues, intakeFile } from '../intake'
+import type { FarmObjectInfo } from '../fleet/farm-servers'
 import type { FleetLookup } from './fleet-lookup'
 import type { RunClient } from './run-client'
+import { RunInputTooLargeError } from './run-input-size'
 import { isFinal } from './run-states'
 import type { RunTracker } from './run-tracker'
+import { editedPrompt, gridSweep, readEdits } from './run-edits'
 
 /** The most runs one request may fan out to; larger sweeps are still one batch workflow. */
 const MAX_BATCH = 100_000
@@ -24,11 +31,14 @@ export interface RunServiceDeps {
   tracker: RunTracker
   defaults: () => Pick<RunOptions, 'retry'>
   temporalUrl: (workflowId: string) => string | null
+  /** Remote Temporal: what the farm's servers (owned by other workers) can run, for the submit check. */
+  farmObjectInfo?: () => Promise<FarmObjectInfo>
 }
 
 interface ParsedFile {
   name: string
   intake: IntakeResult
+  sweep: BatchSweep | null
 }
 
 export class RunService {
@@ -37,20 +47,34 @@ export class RunService {
   async submit(req: SubmitRequest): Promise<Result<SubmitResult>> {
     const files = collectFiles(req)
     if (!files.ok) return files
+    const fieldEdits = readEdits(req)
+    if (!fieldEdits.ok) return fieldEdits
+    const { edits, axes } = fieldEdits.value
     const sweep = sweepOf(req)
     if (!sweep.ok) return sweep
+    if ((edits.length > 0 || axes.length > 0) && files.value.length !== 1)
+      return err('runs/edits-need-one-workflow', 'Inputs can be edited or varied for one workflow at a time')
+    if (axes.length > 0 && sweep.value)
+      return err('runs/bad-vary', 'Use either varied inputs or a seed range / count, not both')
     if (req.serverId && !this.deps.fleet.list().some((s) => s.id === req.serverId)) {
       return err('runs/unknown-server', `No server with id ${req.serverId}`)
     }
     // Every file is checked before anything starts: one bad file queues nothing.
     const parsed: ParsedFile[] = []
-    const intakeOptions = this.intakeOptions(req.serverId ?? null)
+    const farm = req.serverId ? null : ((await this.deps.farmObjectInfo?.()) ?? null)
+    const intakeOptions = this.intakeOptions(req.serverId ?? null, farm)
     for (const file of files.value) {
       const r = intakeFile(file, intakeOptions)
       if (!r.ok) return r
-      const values = this.checkValues(r.value, intakeOptions.objectInfoByServer, req.serverId ?? null)
-      if (!values.ok) return values
-      parsed.push({ name: file.name, intake: r.value })
+      const check = (prompt: ApiPrompt): Result<string[]> =>
+        this.checkValues({ ...r.value, prompt }, intakeOptions.objectInfoByServer, req.serverId ?? null, farm)
+      const prompt = editedPrompt(r.value.prompt, edits, check)
+      if (!prompt.ok) return prompt
+      const seeded = sweep.value ? sweepHasSeed(prompt.value, sweep.value, file.name) : ok(null)
+      if (!seeded.ok) return seeded
+      const grid = gridSweep(prompt.value, axes, check, MAX_BATCH)
+      if (!grid.ok) return grid
+      parsed.push({ name: file.name, intake: { ...r.value, prompt: prompt.value }, sweep: grid.value ?? sweep.value })
     }
     const client = this.deps.runs()
     if (!client)
@@ -61,37 +85,76 @@ export class RunService {
     const result: SubmitResult = { runIds: [], batchIds: [] }
     for (const p of parsed) {
       const options = this.options(req)
-      if (sweep.value) result.batchIds.push(await this.startBatch(client, p, sweep.value, options, req.name))
-      else result.runIds.push(await this.startOne(client, p, options, req.name))
+      try {
+        if (p.sweep) result.batchIds.push(await this.startBatch(client, p, p.sweep, options, req.name))
+        else result.runIds.push(await this.startOne(client, p, options, req.name))
+      } catch (e) {
+        // The limit is named (413), not Temporal's "Failed to start Workflow" (500).
+        if (e instanceof RunInputTooLargeError) return err('runs/too-large', `${p.name}: ${e.message}`)
+        throw e
+      }
     }
     return ok(result)
   }
 
-  private intakeOptions(serverId: string | null): {
+  /**
+   * The run sheet's form for one workflow: its editable inputs typed by the target servers' /object_info
+   * (the chosen one, else those that can run it), and the values they would refuse as they stand.
+   */
+  async inspect(req: InspectRequest): Promise<Result<InspectResult>> {
+    const files = collectFiles({ ...(req.file ? { files: [req.file] } : {}), ...(req.text ? { text: req.text } : {}) })
+    if (!files.ok) return files
+    if (req.serverId && !this.deps.fleet.list().some((s) => s.id === req.serverId))
+      return err('runs/unknown-server', `No server with id ${req.serverId}`)
+    const farm = req.serverId ? null : ((await this.deps.farmObjectInfo?.()) ?? null)
+    const options = this.intakeOptions(req.serverId ?? null, farm)
+    const file = files.value[0]!
+    const r = intakeFile(file, options)
+    if (!r.ok) return r
+    const ids = req.serverId ? [req.serverId] : (r.value.capableServers ?? Object.keys(options.objectInfoByServer))
+    const infos = ids.map((id) => options.objectInfoByServer[id]).filter((i): i is ObjectInfo => i !== undefined)
+    const values = this.checkValues(r.value, options.objectInfoByServer, req.serverId ?? null, farm)
+    return ok({
+      name: r.value.meta.workflowName ?? file.name,
+      fields: editableFields(r.value.prompt, infos),
+      problems: values.ok ? [] : problemsOf(values.error.details),
+    })
+  }
+
+  private intakeOptions(
+    serverId: string | null,
+    farm: FarmObjectInfo | null
+  ): {
     objectInfo: ObjectInfo | null
     objectInfoByServer: Record<string, ObjectInfo>
+    serverNames: Record<string, string>
   } {
-    const byServer: Record<string, ObjectInfo> = {}
+    const byServer: Record<string, ObjectInfo> = { ...farm?.byServer }
     for (const s of this.deps.fleet.list()) {
       if (!s.enabled) continue
       const info = this.deps.fleet.objectInfo(s.id)
       if (info) byServer[s.id] = info
     }
     const target = serverId ? (byServer[serverId] ?? null) : (Object.values(byServer)[0] ?? null)
-    return { objectInfo: target, objectInfoByServer: byServer }
+    return { objectInfo: target, objectInfoByServer: byServer, serverNames: this.serverNames(farm) }
   }
 
   /** Input values against the /object_info of the servers that could run it (the chosen one, if any). */
   private checkValues(
     intake: IntakeResult,
     byServer: Record<string, ObjectInfo>,
-    serverId: string | null
+    serverId: string | null,
+    farm: FarmObjectInfo | null
   ): Result<string[]> {
     const ids = serverId ? [serverId] : (intake.capableServers ?? Object.keys(byServer))
     const infos: Record<string, ObjectInfo> = {}
     for (const id of ids) if (byServer[id]) infos[id] = byServer[id]
-    const names = Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name]))
-    return checkInputValues(intake.prompt, infos, names)
+    return checkInputValues(intake.prompt, infos, this.serverNames(farm))
+  }
+
+  /** Server id → the name the user gave it (or its owner reported): intake's messages name servers by it. */
+  private serverNames(farm: FarmObjectInfo | null): Record<string, string> {
+    return { ...farm?.names, ...Object.fromEntries(this.deps.fleet.list().map((s) => [s.id, s.name])) }
   }
 
   private options(req: SubmitRequest): RunOptions {
@@ -221,7 +284,14 @@ export class RunService {
   }
 }
 
-function collectFiles(req: SubmitRequest): Result<{ name: string; bytes: Uint8Array }[]> {
+/** The per-field problems of an `intake/invalid-inputs` error's details. */
+function problemsOf(details: unknown): InputEditProblem[] {
+  const problems = (details as { problems?: unknown } | undefined)?.problems
+  if (!Array.isArray(problems)) return []
+  return problems.map((p: InputEditProblem) => ({ nodeId: p.nodeId, input: p.input, message: p.message }))
+}
+
+function collectFiles(req: Pick<SubmitRequest, 'files' | 'text'>): Result<{ name: string; bytes: Uint8Array }[]> {
   const files: { name: string; bytes: Uint8Array }[] = []
   for (const f of req.files ?? []) {
     if (typeof f?.name !== 'string' || typeof f.dataBase64 !== 'string') {
@@ -233,6 +303,16 @@ function collectFiles(req: SubmitRequest): Result<{ name: string; bytes: Uint8Ar
     files.push({ name: 'pasted workflow', bytes: Buffer.from(req.text, 'utf8') })
   if (files.length === 0) return err('runs/nothing-to-run', 'Nothing to run: send a workflow file or pasted JSON text')
   return ok(files)
+}
+
+/** A seed or count sweep over a prompt without any seed would queue the same prompt N times: refuse it. */
+function sweepHasSeed(prompt: ApiPrompt, sweep: BatchSweep, name: string): Result<null> {
+  if (sweep.kind !== 'seeds' && sweep.kind !== 'count') return ok(null)
+  if (setPromptSeeds(prompt, 0).changed > 0) return ok(null)
+  return err(
+    'runs/no-seed',
+    `${name} has no seed or noise_seed input (literal or linked to a seed node), so every run of the batch would be the same.`
+  )
 }
 
 function sweepOf(req: SubmitRequest): Result<BatchSweep | null> {

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events'
 import type { BatchSummary, RunProgressEvent, RunSummary } from '../../src-shared/contract/bridge'
-import type { ApiPrompt, NodeStatus, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
+import type { ApiPrompt, NodeStatus, OutputRef, RunEvent, RunState, RunStatus } from '../../src-shared/contract/runs'
 import type { BatchSweep } from '../../src-worker/shared'
 import type { Cache } from '../cache'
 import type { EventHub } from '../core/event-hub'
@@ -15,8 +15,11 @@ import { BatchStore } from './batch-store'
 import { BatchTracker } from './batch-tracker'
 import { RUN_WORKFLOW, type RunClient } from './run-client'
 import { applyProgressEvent, applyStatusSnapshot, newLiveRun, type LiveRun } from './live-run'
-import { endOf, finalNodes, mergeNodes } from './run-outcome'
+import { finalNodes, mergeNodes } from '../../src-shared/runs/node-states'
+import { endOf } from './run-outcome'
 import { isFinal } from './run-states'
+import { fetchMissingOutputs } from './output-fetch'
+import { FarmRunDiscovery } from './farm-run-discovery'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
 const MAX_WATCHERS = 64
@@ -29,6 +32,8 @@ const POLL_MS = 1000
 const STALE_MS = { remote: 3_000, local: 30_000 }
 const MAX_STATUS_QUERIES_PER_TICK = 16
 const PROGRESS_WRITE_GAP_MS = 1000
+/** A finished run whose output files could not be fetched yet (its server is down) is tried again this often. */
+const OUTPUT_RETRY_MS = 5000
 
 /** A closed run's final node states and ComfyUI events. */
 interface ClosedState {
@@ -60,6 +65,11 @@ export class RunTracker {
    */
   private readonly inFlight = new Set<AbortController>()
   private stopped = false
+  /** A progress write held back by the gap goes out at its end (the last step must reach the cache too). */
+  private readonly trailingWrites = new Map<string, NodeJS.Timeout>()
+  /** Runs whose end is being recorded: no progress row may be written over it. */
+  private readonly closing = new Set<string>()
+  private readonly farmRuns = new FarmRunDiscovery()
 
   constructor(private readonly deps: RunTrackerDeps) {
     this.batchStore = new BatchStore(deps.cache.db)
@@ -78,6 +88,8 @@ export class RunTracker {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.stopped = true
+    for (const t of this.trailingWrites.values()) clearTimeout(t)
+    this.trailingWrites.clear()
     for (const c of this.inFlight) c.abort()
     this.inFlight.clear()
   }
@@ -141,6 +153,7 @@ export class RunTracker {
     if (statusChanged) this.writeStatus(e.runId, live)
     if (statusChanged || nodeChanged || now - live.lastWriteAt > PROGRESS_WRITE_GAP_MS)
       this.writeProgress(e.runId, live, now)
+    else this.writeLater(e.runId, live.lastWriteAt + PROGRESS_WRITE_GAP_MS - now)
     if (statusChanged || nodeChanged) this.emitSummary(e.runId)
   }
 
@@ -232,6 +245,7 @@ export class RunTracker {
     try {
       const r = await this.call(client, () => client.result(live.workflowId))
       const server = this.deps.fleet.list().find((s) => s.id === r.serverId)
+      if (!(await this.bringOutputs(runId, r.serverAddress ?? server?.address ?? null, r.outputs))) return
       const closed = r.nodes && r.events ? { nodes: r.nodes, events: r.events } : undefined
       await this.finish(
         runId,
@@ -244,6 +258,8 @@ export class RunTracker {
           serverName: r.serverName,
           gpu: server?.health.device?.name ?? null,
           error: null,
+          promptId: r.promptId,
+          attempt: r.attempt,
         },
         closed
       )
@@ -251,19 +267,51 @@ export class RunTracker {
       const ended = endOf(e)
       if (ended)
         await this.finish(runId, { status: ended.status, finishedAt: Date.now(), outputs: [], error: ended.error })
-      else live.finalizing = false
+      else {
+        // Not a closed workflow: the connection was lost, or recording the end failed. Either way the run is
+        // tried again, but a failure to record is said, not swallowed (a run stuck 'running' with no word).
+        if (!(e instanceof Error && /connect|unavailable|deadline/i.test(e.message)))
+          this.deps.log(`could not record the end of ${runId} yet: ${e instanceof Error ? e.message : String(e)}`)
+        live.finalizing = false
+      }
     }
+  }
+
+  /**
+   * A run executed by a worker on another host left its files there: fetch them from its server. When
+   * that fails (server down) the run stays tracked and is tried again later, also after a restart.
+   */
+  private async bringOutputs(runId: string, address: string | null, outputs: OutputRef[]): Promise<boolean> {
+    const fetched = await fetchMissingOutputs(this.deps.cache.images, address, outputs)
+    if (fetched.ok) return true
+    const closed = this.live.get(runId)
+    if (closed) closed.closed = true
+    this.deps.log(
+      `outputs of ${runId} not fetched yet (retrying in ${OUTPUT_RETRY_MS / 1000} s): ${fetched.error.message}`
+    )
+    // Stays `finalizing` until the retry, so neither the watch loop nor the poll spins on it meanwhile.
+    setTimeout(() => {
+      const live = this.live.get(runId)
+      if (!live || this.stopped) return
+      live.finalizing = false
+      this.watch(runId)
+    }, OUTPUT_RETRY_MS).unref()
+    return false
   }
 
   /** Records a run's end; `known` is its final state when the result carried it (otherwise it is queried). */
   private async finish(runId: string, f: Parameters<Cache['finishRun']>[1], known?: ClosedState): Promise<void> {
     const live = this.live.get(runId)
+    this.closing.add(runId)
+    clearTimeout(this.trailingWrites.get(runId))
+    this.trailingWrites.delete(runId)
     const closed = known ?? (live ? await this.closedState(live.workflowId) : null)
     const nodes = live ? finalNodes(mergeNodes(live.nodes, closed?.nodes ?? {}), f.status) : undefined
     if (closed) this.batchStore.saveRunEvents(runId, closed.events)
     const r = await this.deps.cache.finishRun(runId, { ...f, nodes })
     if (!r.ok) this.deps.log(`could not record the end of ${runId}: ${r.error.message}`)
     this.live.delete(runId)
+    this.closing.delete(runId)
     this.emitSummary(runId)
   }
 
@@ -283,14 +331,20 @@ export class RunTracker {
 
   private async poll(): Promise<void> {
     const client = this.deps.runs()
-    if (this.polling || !client || this.stopped || (this.live.size === 0 && this.batches.size === 0)) return
+    const remote = this.deps.localWorkersOnly?.() === false
+    const discover = remote && this.farmRuns.due()
+    if (this.polling || !client || this.stopped) return
+    if (!discover && this.live.size === 0 && this.batches.size === 0) return
     this.polling = true
     try {
       await this.call(client, async () => {
+        if (discover) await this.discoverFarmRuns(client)
         if (this.batches.size > 0) await this.discoverChildren(client)
         await this.finalizeClosed(client)
         await this.refreshStale(client)
-        await this.batches.refresh(client)
+        await this.batches.refresh(client, (id) => {
+          if (!this.live.has(id) && !this.deps.cache.runs.getSummary(id)) this.discoverChild(id)
+        })
       })
     } catch (e) {
       this.deps.log(`run tracker poll failed: ${(e as Error).message}`)
@@ -314,8 +368,12 @@ export class RunTracker {
   /** Runs with no live events (remote worker, or still queued): ask the workflow. */
   private async refreshStale(client: RunClient): Promise<void> {
     const now = Date.now()
-    const staleMs = this.deps.localWorkersOnly?.() === true ? STALE_MS.local : STALE_MS.remote
-    const stale = [...this.live.entries()].filter(([, l]) => !l.finalizing && now - l.lastEventAt > staleMs)
+    const local = this.deps.localWorkersOnly?.() === true
+    const staleMs = local ? STALE_MS.local : STALE_MS.remote
+    // A remote run awaits its result the whole time it runs: query it anyway, or its live state is never seen.
+    const stale = [...this.live.entries()].filter(
+      ([, l]) => !l.closed && (!local || !l.finalizing) && now - l.lastEventAt > staleMs
+    )
     for (const [runId, live] of stale.slice(0, MAX_STATUS_QUERIES_PER_TICK)) {
       live.lastEventAt = now
       try {
@@ -326,10 +384,16 @@ export class RunTracker {
     }
   }
 
+  /** A `get_status` snapshot (remote worker): cached, and sent on the same live channel as our worker's events. */
   private applyStatus(runId: string, live: LiveRun, s: RunStatus): void {
-    if (!applyStatusSnapshot(live, s)) return
-    this.writeStatus(runId, live)
-    this.emitSummary(runId)
+    const before = progressKey(live)
+    const statusChanged = applyStatusSnapshot(live, s)
+    if (statusChanged) this.writeStatus(runId, live)
+    if (progressKey(live) !== before) {
+      this.writeProgress(runId, live, Date.now())
+      this.deps.hub.emit('runs:progress', snapshotEvent(runId, live))
+    }
+    if (statusChanged) this.emitSummary(runId)
   }
 
   /** A batch's child run seen for the first time: record it with the prompt the batch gave it. */
@@ -344,6 +408,17 @@ export class RunTracker {
     if (!child) return false
     this.recordNewRun({ ...child, workflowId: child.id })
     return true
+  }
+
+  /** Remote Temporal: runs someone else started on the farm are recorded too (then tracked like ours). */
+  private async discoverFarmRuns(client: RunClient): Promise<void> {
+    const known = (id: string): boolean =>
+      this.live.has(id) || this.deps.cache.runs.getSummary(id) !== null || this.batches.childOf(id) !== null
+    for (const run of await this.farmRuns.discover(client, known)) {
+      if (known(run.id)) continue
+      // batchId null: its batch (if any) was started elsewhere and is not in this cache.
+      this.recordNewRun({ ...run, workflowId: run.id, batchId: null })
+    }
   }
 
   private async discoverChildren(client: RunClient): Promise<void> {
@@ -361,13 +436,28 @@ export class RunTracker {
     this.deps.cache.runs.updateRunStatus(runId, {
       status: live.status,
       serverId: live.serverId,
-      serverName: server?.name ?? null,
+      serverName: server?.name ?? live.serverName,
       gpu: server?.health.device?.name ?? null,
       ...(live.status === 'running' ? { startedAt: Date.now() } : {}),
     })
   }
 
+  private writeLater(runId: string, delayMs: number): void {
+    if (this.trailingWrites.has(runId) || this.stopped || this.closing.has(runId)) return
+    const timer = setTimeout(() => {
+      this.trailingWrites.delete(runId)
+      const live = this.live.get(runId)
+      // Only while the run is open: a late progress row must not undo the end finish() records.
+      if (live && !this.closing.has(runId)) this.writeProgress(runId, live, Date.now())
+    }, delayMs)
+    timer.unref()
+    this.trailingWrites.set(runId, timer)
+  }
+
   private writeProgress(runId: string, live: LiveRun, now: number): void {
+    const trailing = this.trailingWrites.get(runId)
+    if (trailing) clearTimeout(trailing)
+    this.trailingWrites.delete(runId)
     live.lastWriteAt = now
     this.deps.cache.runs.updateRunProgress(runId, {
       progress: live.progress,
@@ -380,5 +470,23 @@ export class RunTracker {
   private emitSummary(runId: string): void {
     const row = this.deps.cache.runs.getSummary(runId)
     if (row) this.deps.hub.emit('runs:changed', this.withLive(row))
+  }
+}
+
+function progressKey(live: LiveRun): string {
+  return JSON.stringify([live.status, live.serverId, live.currentNode, live.nodeProgress, live.progress])
+}
+
+/** The live-channel event a status snapshot amounts to (what our own worker would have sent). */
+function snapshotEvent(runId: string, live: LiveRun): RunProgressEvent & { serverId: string | null } {
+  return {
+    runId,
+    serverId: live.serverId,
+    nodeId: live.currentNode?.id ?? null,
+    classType: live.currentNode?.classType ?? null,
+    nodeState: live.currentNode ? 'running' : null,
+    value: live.nodeProgress?.value ?? null,
+    max: live.nodeProgress?.max ?? null,
+    progress: live.progress,
   }
 }

@@ -1,16 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { DeepPartial, Result, Settings } from '../../src-shared/contract'
-import { err, ok } from '../../src-shared/contract'
-import { deepMerge, unknownKeys } from './deep-merge'
-import { DEFAULT_SETTINGS, settingsProblems } from './settings-schema'
+import type { FieldIssue, Result, Settings, SettingsPatch } from '../../src-shared/contract'
+import { describeIssues, err, fieldIssues, ok, SettingsPatchSchema, SettingsSchema } from '../../src-shared/contract'
+import { deepMerge } from './deep-merge'
+import { DEFAULT_SETTINGS } from './settings-schema'
 
-/** Patch shape accepted by `update`: `tls` may be replaced whole (or set to null). */
-export type SettingsPatch = DeepPartial<Settings>
+export type { SettingsPatch }
 
 /**
  * Settings persisted as JSON in the data dir. A bad update is refused whole with every problem
- * named, and the file on disk is only replaced (atomically) by a valid settings object.
+ * named by its field path, and the file on disk is only replaced (atomically) by a valid settings
+ * object. The rules themselves live in the contract's SettingsSchema.
  */
 export class SettingsStore {
   private current: Settings
@@ -30,31 +30,30 @@ export class SettingsStore {
     return structuredClone(this.current)
   }
 
-  update(patch: SettingsPatch): Result<Settings> {
+  update(patch: unknown): Result<Settings> {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      return err('settings/invalid', 'Settings update must be a JSON object')
+      return err('settings/invalid', 'Settings update must be a JSON object', { issues: [] })
     }
-    const unknown = unknownKeys(withNullableTls(DEFAULT_SETTINGS), patch)
-    if (unknown.length > 0) return err('settings/unknown-key', `Unknown setting: ${unknown.join(', ')}`, { unknown })
-    const next = deepMerge(this.current, patch)
-    const problems = settingsProblems(next)
-    if (problems.length > 0) return err('settings/invalid', problems.join('; '), { problems })
-    this.write(next)
-    this.current = next
+    const shape = SettingsPatchSchema.safeParse(patch)
+    if (!shape.success) return refusal(fieldIssues(shape.error))
+    const merged = SettingsSchema.safeParse(deepMerge(this.current, shape.data))
+    if (!merged.success) return refusal(fieldIssues(merged.error))
+    this.write(merged.data)
+    this.current = merged.data
     return ok(this.get())
   }
 
   private load(): { settings: Settings; error: string | null } {
     if (!existsSync(this.path)) return { settings: structuredClone(DEFAULT_SETTINGS), error: null }
+    let parsed: unknown
     try {
-      const parsed: unknown = JSON.parse(readFileSync(this.path, 'utf8'))
-      const merged = deepMerge(structuredClone(DEFAULT_SETTINGS), parsed)
-      const problems = settingsProblems(merged)
-      if (problems.length === 0) return { settings: merged, error: null }
-      return this.setAside(`settings.json has invalid values (${problems.join('; ')})`)
+      parsed = JSON.parse(readFileSync(this.path, 'utf8'))
     } catch (e) {
       return this.setAside(`settings.json is not valid JSON (${(e as Error).message})`)
     }
+    const checked = SettingsSchema.safeParse(deepMerge(structuredClone(DEFAULT_SETTINGS), parsed))
+    if (checked.success) return { settings: checked.data, error: null }
+    return this.setAside(`settings.json has invalid values (${describeIssues(fieldIssues(checked.error))})`)
   }
 
   /** Keep the unusable file for the user to inspect, and start from defaults. */
@@ -71,7 +70,10 @@ export class SettingsStore {
   }
 }
 
-/** The defaults have tls: null; describe its keys so a patch setting tls is not called unknown. */
-function withNullableTls(s: Settings): unknown {
-  return { ...s, temporal: { ...s.temporal, tls: { certPath: '', keyPath: '', caPath: '', serverName: '' } } }
+/** Unknown keys get their own code (a typo, not a bad value); both carry every issue with its path. */
+function refusal(issues: FieldIssue[]): Result<never> {
+  const unknown = issues.filter((i) => i.unknownKey).map((i) => i.path)
+  if (unknown.length > 0)
+    return err('settings/unknown-key', `Unknown setting: ${unknown.join(', ')}`, { unknown, issues })
+  return err('settings/invalid', describeIssues(issues, 'settings'), { issues })
 }

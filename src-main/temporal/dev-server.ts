@@ -5,6 +5,7 @@ import type { ProcessState } from '../../src-shared/contract'
 import { Backoff, sleep } from '../process/backoff'
 import { LogFile } from '../process/log-file'
 import { freePort, isListening, isTemporal } from './probe'
+import { clearServerPid, isOurServer, readServerPid, stopProcess, writeServerPid } from './server-pid-file'
 
 export interface DevServerOptions {
   cliPath: string
@@ -29,8 +30,10 @@ const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal']
 
 /**
  * Supervises `temporal server start-dev`: starts it on a usable port, waits until it answers gRPC,
- * restarts it with backoff if it dies, and stops it cleanly. If the port already hosts a Temporal
- * server (a second app instance, or one the user runs), that server is used and not supervised.
+ * restarts it with backoff if it dies, and stops it cleanly. A server left running on our database
+ * by an earlier app that was killed is stopped first and replaced by one we supervise (its pid is
+ * in `<db>.pid`). If the port hosts someone else's Temporal server (one the user runs), that server
+ * is used and watched: when it stops answering, we start our own on its port.
  */
 export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   /** A cold start on a slow disk with a large db can take a while; beyond this something is wrong. */
@@ -38,6 +41,9 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   static readonly STOP_TIMEOUT_MS = 10_000
   /** Tries of the first start: a port can be taken between our check and the server's bind. */
   static readonly START_ATTEMPTS = 3
+  /** How often a server we use but did not start is probed, and how many misses mean it is gone. */
+  static readonly EXTERNAL_PROBE_MS = 2_000
+  static readonly EXTERNAL_MISSES = 2
 
   private child: ChildProcess | null = null
   private stopping = false
@@ -45,6 +51,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   private firstStart = false
   private readonly backoff = new Backoff(500, 15_000)
   private readonly log: LogFile
+  private externalWatch: NodeJS.Timeout | null = null
   state: ProcessState = 'down'
   address = ''
   uiUrl: string | null = null
@@ -61,10 +68,15 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     return this.opts.host ?? '127.0.0.1'
   }
 
+  private get pidFile(): string {
+    return `${this.opts.dbFile}.pid`
+  }
+
   async start(): Promise<{ address: string; uiUrl: string | null }> {
     this.stopping = false
     this.firstStart = true
     try {
+      await this.stopOrphan()
       for (let attempt = 1; ; attempt++) {
         const port = await this.choosePort()
         if (this.external) return { address: this.address, uiUrl: this.uiUrl }
@@ -88,6 +100,24 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     }
   }
 
+  /**
+   * A server on our database that this app no longer supervises (main was killed) is stopped:
+   * reusing it would leave runs stalled the day it dies, and two servers must never share the db.
+   */
+  private async stopOrphan(): Promise<void> {
+    const orphan = readServerPid(this.pidFile)
+    if (orphan === null) return
+    if (isOurServer(orphan.pid, this.opts.dbFile)) {
+      this.emit(
+        'notice',
+        `A Temporal server (pid ${orphan.pid}) left running by an earlier ComfyFleet uses this data dir; ` +
+          'stopping it to start one this app supervises.'
+      )
+      await stopProcess(orphan.pid, TemporalDevServer.STOP_TIMEOUT_MS)
+    }
+    clearServerPid(this.pidFile, orphan.pid)
+  }
+
   /** The configured port, unless it is taken: by Temporal (use it), or by something else (pick another). */
   private async choosePort(): Promise<number> {
     const wanted = this.opts.port
@@ -99,11 +129,44 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
       this.uiUrl = this.opts.headlessUi ? null : `http://${this.host}:${this.opts.uiPort || wanted + 1000}`
       this.setState('up', null)
       this.emit('notice', `A Temporal server already answers on ${this.address}; using it.`)
+      this.watchExternal()
       return wanted
     }
     const other = await freePort(this.host)
     this.emit('notice', `Port ${wanted} is taken by something that is not Temporal; the embedded server uses ${other}.`)
     return other
+  }
+
+  /** Probe a server we use but did not start; when it is gone, start our own (supervised) on its port. */
+  private watchExternal(): void {
+    let misses = 0
+    let probing = false
+    this.externalWatch = setInterval(() => {
+      if (probing || this.stopping) return
+      probing = true
+      void isTemporal(this.address, 1000)
+        .then(async (up) => {
+          misses = up ? 0 : misses + 1
+          if (misses < TemporalDevServer.EXTERNAL_MISSES || this.stopping) return
+          this.stopWatchingExternal()
+          await this.takeOver()
+        })
+        .finally(() => (probing = false))
+    }, TemporalDevServer.EXTERNAL_PROBE_MS)
+  }
+
+  private stopWatchingExternal(): void {
+    if (this.externalWatch) clearInterval(this.externalWatch)
+    this.externalWatch = null
+  }
+
+  private async takeOver(): Promise<void> {
+    this.external = false
+    const port = Number(this.address.split(':').pop())
+    if (!this.opts.headlessUi) this.uiUrl = `http://${this.host}:${await this.chooseUiPort(port)}`
+    this.setState('restarting', `The Temporal server at ${this.address} stopped answering`)
+    this.emit('notice', `The Temporal server at ${this.address} stopped answering; starting one this app supervises.`)
+    await this.restartLater()
   }
 
   private async chooseUiPort(grpcPort: number): Promise<number> {
@@ -133,6 +196,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     this.setState(this.restarts > 0 ? 'restarting' : 'starting', null)
     const child = spawn(this.opts.cliPath, this.args(port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'] })
     this.child = child
+    if (child.pid !== undefined) writeServerPid(this.pidFile, { pid: child.pid, port })
     this.backoff.markStarted()
     this.log.forget()
     this.log.attach(child.stdout)
@@ -170,6 +234,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   private onExit(child: ChildProcess, why: string): void {
     if (this.child !== child) return
     this.child = null
+    clearServerPid(this.pidFile, child.pid ?? null)
     this.log.line(`[supervisor] temporal ${why}`)
     if (this.stopping || this.firstStart) return
     this.setState('restarting', `Temporal dev server ${why}`)
@@ -204,6 +269,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
 
   async stop(): Promise<void> {
     this.stopping = true
+    this.stopWatchingExternal()
     const child = this.child
     if (child && child.exitCode === null) {
       const exited = new Promise<void>((r) => child.once('exit', () => r()))
@@ -216,6 +282,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
         child.kill('SIGKILL')
         await exited
       }
+      clearServerPid(this.pidFile, child.pid ?? null)
     }
     this.child = null
     if (!this.external) this.setState('down', null)

@@ -27,14 +27,14 @@ export async function probeServer(spec: ServerSpec, timeoutMs = 5_000): Promise<
   }
   try {
     const [stats, info] = await Promise.all([client.systemStats(), client.objectInfo()])
-    const device = stats.devices[0]
+    const device = stats.device
     return {
       ...base,
       accepting: true,
       online: true,
       capabilities: capabilitiesFromObjectInfo(info),
-      vramFree: device?.vram_free ?? null,
-      vramTotal: device?.vram_total ?? null,
+      vramFree: device?.vramFree ?? null,
+      vramTotal: device?.vramTotal ?? null,
       gpu: device?.name ?? null,
     }
   } catch {

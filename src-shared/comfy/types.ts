@@ -3,6 +3,7 @@
  * (see shared/reference/comfyui-protocol.md §2–§7). Only the fields the orchestrator reads are typed.
  */
 import type { ApiPrompt } from '../contract/runs'
+import type { GpuDevice } from '../contract/servers'
 
 /** A queue item: `[number, prompt_id, prompt, extra_data, outputs_to_execute]`. */
 export type QueueItem = [number, string, ApiPrompt, Record<string, unknown>, string[], ...unknown[]]
@@ -101,9 +102,12 @@ export interface PreviewFrame {
   promptId: string | null
 }
 
+/** /system_stats as checked by `parseSystemStats` (the wire shape is `{system: {...}, devices: [...]}`). */
 export interface SystemStats {
-  system: { comfyui_version?: string; os?: string } & Record<string, unknown>
-  devices: { name: string; type: string; index?: number | null; vram_total: number; vram_free: number }[]
+  device: GpuDevice | null
+  comfyuiVersion: string | null
+  /** Changes when the server is restarted with other options; part of its identity. */
+  argv: string[]
 }
 
 /** /object_info: class name → node definition (only what capability checks read). */

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events'
 import WebSocket from 'ws'
 import { ComfyUnreachableError } from './errors'
 import type { PreviewFrame, WsMessage } from './types'
+import { decodePreview, parseMessage } from './ws-messages'
 
 export interface ComfyWsEvents {
   message: [WsMessage]
@@ -31,12 +32,13 @@ export class ComfySocket extends EventEmitter<ComfyWsEvents> {
     const socket = new WebSocket(url, { handshakeTimeout: timeoutMs })
     this.socket = socket
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error('no status frame')), timeoutMs)
-      const fail = (error: Error): void => {
+      const timer = setTimeout(() => fail(new Error(`no status frame within ${timeoutMs} ms`), true), timeoutMs)
+      const fail = (error: Error, timedOut = /timed out/i.test(error.message)): void => {
         clearTimeout(timer)
         socket.removeAllListeners('message')
         socket.terminate()
-        reject(new ComfyUnreachableError(this.address, 'WebSocket /ws', error.message))
+        // A server slow to greet is busy, not gone (see liveness.ts).
+        reject(new ComfyUnreachableError(this.address, 'WebSocket /ws', error.message, timedOut))
       }
       socket.once('error', fail)
       socket.once('open', () => {
@@ -44,10 +46,8 @@ export class ComfySocket extends EventEmitter<ComfyWsEvents> {
         socket.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }))
       })
       socket.on('message', (raw, isBinary) => {
-        if (isBinary) return this.onBinary(toBuffer(raw))
-        const message = parseMessage(toBuffer(raw).toString('utf8'))
-        if (message === null) return
-        if (message.type === 'status' && message.data.sid !== undefined) {
+        const message = this.receive(toBuffer(raw), isBinary)
+        if (message?.type === 'status' && message.data.sid !== undefined) {
           clearTimeout(timer)
           socket.off('error', fail)
           socket.on('error', () => undefined)
@@ -56,7 +56,6 @@ export class ComfySocket extends EventEmitter<ComfyWsEvents> {
           })
           resolve()
         }
-        this.emit('message', message)
       })
     })
   }
@@ -68,9 +67,26 @@ export class ComfySocket extends EventEmitter<ComfyWsEvents> {
     this.socket = null
   }
 
-  private onBinary(frame: Buffer): void {
-    const preview = decodePreview(frame)
-    if (preview !== null) this.emit('preview', preview)
+  /**
+   * Handles one frame as it came off the wire and returns the text message it carried, if any. Nothing a
+   * server sends may escape from here: a malformed frame is dropped by the parser, and a listener that
+   * throws on a frame costs that frame only (a throw in a ws event handler would be an uncaught exception
+   * and take the whole worker, with every run on every server, down with it).
+   */
+  receive(frame: Buffer, isBinary: boolean): WsMessage | null {
+    try {
+      if (isBinary) {
+        const preview = decodePreview(frame)
+        if (preview !== null) this.emit('preview', preview)
+        return null
+      }
+      const message = parseMessage(frame.toString('utf8'))
+      if (message !== null) this.emit('message', message)
+      return message
+    } catch (error) {
+      process.emitWarning(`a frame from ${this.address} was dropped: ${String(error)}`, 'ComfyFrameDropped')
+      return null
+    }
   }
 }
 
@@ -78,41 +94,4 @@ function toBuffer(raw: WebSocket.RawData): Buffer {
   if (Buffer.isBuffer(raw)) return raw
   if (Array.isArray(raw)) return Buffer.concat(raw)
   return Buffer.from(raw)
-}
-
-function parseMessage(text: string): WsMessage | null {
-  try {
-    const value = JSON.parse(text) as { type?: unknown; data?: unknown }
-    if (typeof value.type !== 'string' || typeof value.data !== 'object' || value.data === null) return null
-    return value as WsMessage
-  } catch {
-    return null
-  }
-}
-
-/** Binary frames: 4-byte BE event type; 1 = PREVIEW_IMAGE, 4 = PREVIEW_IMAGE_WITH_METADATA (protocol §7.6). */
-export function decodePreview(frame: Buffer): PreviewFrame | null {
-  if (frame.length < 8) return null
-  const event = frame.readUInt32BE(0)
-  if (event === 1) {
-    const mime = frame.readUInt32BE(4) === 2 ? 'image/png' : 'image/jpeg'
-    return { mime, bytes: frame.subarray(8), nodeId: null, promptId: null }
-  }
-  if (event === 4) {
-    const length = frame.readUInt32BE(4)
-    if (frame.length < 8 + length) return null
-    let meta: { node_id?: string; prompt_id?: string; image_type?: string } = {}
-    try {
-      meta = JSON.parse(frame.subarray(8, 8 + length).toString('utf8')) as typeof meta
-    } catch {
-      return null
-    }
-    return {
-      mime: meta.image_type ?? 'image/jpeg',
-      bytes: frame.subarray(8 + length),
-      nodeId: meta.node_id ?? null,
-      promptId: meta.prompt_id ?? null,
-    }
-  }
-  return null
 }

@@ -1,5 +1,3 @@
-import type { RetryPolicyInput } from './runs'
-
 export type ProcessState = 'starting' | 'up' | 'down' | 'restarting'
 
 export interface TemporalInfo {
@@ -10,6 +8,11 @@ export interface TemporalInfo {
   /** Base URL of the Temporal Web UI, when there is one we know of. */
   uiUrl: string | null
   error: string | null
+  /**
+   * The saved Temporal settings differ from the ones the app is running with: they apply at the next
+   * start (the worker, the run tracker and the API all hold the connection).
+   */
+  restartNeeded?: boolean
 }
 
 export interface WorkerInfo {
@@ -27,25 +30,8 @@ export interface AppInfo {
   worker: WorkerInfo
   /** The local HTTP API, when it is served. */
   localApi: { enabled: boolean; url: string | null }
+  /** What was wrong with the data dir at start (a settings file or database set aside), in words. */
+  startupNotices: string[]
 }
 
-export interface TemporalSettings {
-  mode: 'embedded' | 'remote'
-  /** Remote only: `host:port` of the frontend service. */
-  address: string
-  namespace: string
-  /** Embedded only: gRPC and Web UI ports (0 = pick a free one). */
-  embeddedPort: number
-  embeddedUiPort: number
-  /** Remote only: mutual TLS files, or an API key (Temporal Cloud). */
-  tls: { certPath: string; keyPath: string; caPath: string | null; serverName: string | null } | null
-  apiKey: string | null
-}
-
-export interface Settings {
-  temporal: TemporalSettings
-  retry: Required<RetryPolicyInput>
-  defaultSlots: number
-  localApi: { enabled: boolean; host: string; port: number }
-  previews: boolean
-}
+export type { Settings, SettingsPatch, TemporalSettings } from './settings'

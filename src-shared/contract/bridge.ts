@@ -3,31 +3,15 @@
  * bridge). Request channels are invoked with a single params object and answer with a value;
  * event channels are pushed by the core. Channel names are `domain:verb`.
  */
-import type { AppInfo, Settings } from './app'
+import type { AppInfo, Settings, SettingsPatch } from './app'
 import type { Result } from './result'
 import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
+import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from './requests'
+import type { FarmServer } from './farm'
 import type { ServerView } from './servers'
+import type { InspectRequest, InspectResult } from './run-sheet'
 
-/** A file as the renderer has it: name plus bytes (base64, so it survives JSON and IPC alike). */
-export interface IntakeFile {
-  name: string
-  dataBase64: string
-}
-
-export interface SubmitRequest {
-  /** Dropped/opened files; each becomes one run (or one batch when seeds/count are set). */
-  files?: IntakeFile[]
-  /** Pasted text (API or UI JSON). */
-  text?: string
-  /** null/undefined: the scheduler picks. */
-  serverId?: string | null
-  /** Run the same workflow N times with fresh seeds. */
-  count?: number
-  /** Run once per seed in [from, to] (inclusive). */
-  seeds?: { from: number; to: number }
-  priority?: number
-  name?: string
-}
+export type { ExecuteBody, HistoryQuery, IntakeFile, ServerInput, ServerPatch, SubmitRequest } from './requests'
 
 export interface SubmitResult {
   runIds: string[]
@@ -84,27 +68,16 @@ export interface BatchSummary {
   createdAt: number
 }
 
-export interface HistoryQuery {
-  text?: string
-  status?: RunState[]
-  serverId?: string
-  model?: string
-  /** Epoch ms, inclusive. */
-  from?: number
-  to?: number
-  batchId?: string
-  sort?: 'newest' | 'oldest'
-  cursor?: string | null
-  limit?: number
-}
-
+/** An image in the history, or (hash null) a run that ended without one: failed or cancelled. */
 export interface HistoryItem {
   runId: string
-  hash: string
-  nodeId: string
+  hash: string | null
+  nodeId: string | null
   width: number | null
   height: number | null
-  format: string
+  format: string | null
+  /** Why a run failed (runs without an image only). */
+  errorMessage: string | null
   createdAt: number
   status: RunState
   positive: string | null
@@ -116,22 +89,8 @@ export interface HistoryItem {
 export interface HistoryPage {
   items: HistoryItem[]
   nextCursor: string | null
-}
-
-export interface ServerInput {
-  name: string
-  address: string
-  slots?: number
-  tags?: string[]
-}
-
-export interface ServerPatch {
-  name?: string
-  address?: string
-  slots?: number
-  tags?: string[]
-  enabled?: boolean
-  draining?: boolean
+  /** Exactly how many items the query matches (first page only; null on later pages). */
+  total: number | null
 }
 
 export interface ServerTestResult {
@@ -154,7 +113,10 @@ export interface RequestMap {
   'servers:update': { params: { id: string; patch: ServerPatch }; result: Result<ServerView> }
   'servers:remove': { params: { id: string }; result: Result<ServerRemoval> }
   'servers:test': { params: { address: string }; result: Result<ServerTestResult> }
+  /** Servers of the farm's workers (remote Temporal), as their owners report them; read-only. */
+  'farm:servers': { params: void; result: FarmServer[] }
   'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
+  'runs:inspect': { params: InspectRequest; result: Result<InspectResult> }
   'runs:list': { params: { limit?: number }; result: RunSummary[] }
   'runs:get': { params: { id: string }; result: Result<RunDetail> }
   'runs:cancel': { params: { id: string }; result: Result<null> }
@@ -164,11 +126,13 @@ export interface RequestMap {
   'history:search': { params: HistoryQuery; result: HistoryPage }
   'history:delete': { params: { runId: string }; result: Result<null> }
   'settings:get': { params: void; result: Settings }
-  'settings:update': { params: DeepPartial<Settings>; result: Result<Settings> }
+  'settings:update': { params: SettingsPatch; result: Result<Settings> }
 }
 
 export interface RunProgressEvent {
   runId: string
+  /** The engine's state of the run: a prompt waiting in a ComfyUI queue is `queued`, not running. */
+  runState?: 'queued' | 'running'
   nodeId: string | null
   classType: string | null
   nodeState: NodeStatus['state'] | null
@@ -208,7 +172,9 @@ export const REQUEST_CHANNELS = [
   'servers:update',
   'servers:remove',
   'servers:test',
+  'farm:servers',
   'runs:submit',
+  'runs:inspect',
   'runs:list',
   'runs:get',
   'runs:cancel',

@@ -63,6 +63,9 @@ export interface RunFinish {
   serverName?: string | null
   gpu?: string | null
   startedAt?: number | null
+  /** The ComfyUI prompt_id and Temporal attempt that produced the result. */
+  promptId?: string | null
+  attempt?: number
 }
 
 /** Everything the cache holds about one run. */
@@ -72,6 +75,8 @@ export interface CachedRun extends RunSummary {
   nodes: Record<string, NodeStatus>
   outputs: OutputRef[]
   attempt: number
+  /** Known once the run finished (null for runs recorded before that was kept). */
+  promptId: string | null
 }
 
 /** An image stored in the cache by content hash. */

@@ -58,6 +58,8 @@ export const INTAKE_ERRORS = {
   noSeedInput: 'intake/no-seed-input',
   noSuchInput: 'intake/no-such-input',
   invalidInputs: 'intake/invalid-inputs',
+  /** A UI workflow input only the ComfyUI frontend can fill (a 3D-viewer or webcam capture made at queue time). */
+  needsFrontend: 'intake/needs-frontend',
 } as const
 
 export type IntakeErrorCode = (typeof INTAKE_ERRORS)[keyof typeof INTAKE_ERRORS]
@@ -116,4 +118,6 @@ export interface IntakeOptions {
    * To require one particular server, pass only that server here.
    */
   objectInfoByServer?: Record<string, ObjectInfo>
+  /** What the user calls each server (id → name): messages name servers by it; an id without a name is shown as is. */
+  serverNames?: Record<string, string>
 }

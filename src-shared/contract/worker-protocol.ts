@@ -20,6 +20,11 @@ export interface WorkerBootConfig {
   /** Prebuilt workflow bundle (production) or null to bundle from source (development/tests). */
   workflowBundlePath: string | null
   previews: boolean
+  /**
+   * True when this is the farm's only worker (embedded Temporal). With a remote cluster other workers
+   * share the task queue: a run this worker cannot place on a healthy server now is given back at once.
+   */
+  ownsWholeFarm?: boolean
 }
 
 /** A server as the worker needs it for scheduling. */
@@ -59,6 +64,8 @@ export type WorkerToMain =
   | { type: 'run-progress'; event: RunProgressEvent & { serverId: string | null } }
   | { type: 'run-preview'; event: RunPreviewEvent }
   | { type: 'slots'; usage: SlotUsage[] }
+  /** The worker saw a server's requests fail (down) or answer again (up); main re-checks it at once. */
+  | { type: 'server-health'; serverId: string; state: 'down' | 'up'; reason: string | null }
   /** Answer to `evacuate`: `moved` left the server; `remaining` were still on it when time ran out. */
   | { type: 'evacuated'; requestId: string; serverId: string; moved: string[]; remaining: string[] }
 

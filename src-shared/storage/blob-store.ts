@@ -3,9 +3,20 @@
  * ComfyUI) and main (reads, thumbnails, deletes). Files are named by the sha256 of their bytes, so
  * a file is stored once however many runs reference it, and no name a server sent ever becomes a path.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { join } from 'node:path'
+
+/** What a streamed put stored: the hash, the size, and the file's first bytes (enough for an image header). */
+export interface StreamedBlob {
+  hash: string
+  bytes: number
+  head: Buffer
+}
+
+/** Bytes kept of a streamed file's start: image headers (a JPEG's SOF can follow a large EXIF block). */
+const HEAD_BYTES = 256 * 1024
 
 const HASH_RE = /^[0-9a-f]{64}$/
 const EXT_RE = /^[a-z0-9]{1,8}$/
@@ -32,6 +43,40 @@ export class BlobStore {
     writeFileSync(tmp, bytes)
     renameSync(tmp, path)
     return hash
+  }
+
+  /**
+   * Stores a file as it arrives, hashing on the way, so memory stays bounded whatever its size. Atomic
+   * like put(): a failed stream leaves nothing behind.
+   */
+  async putStream(chunks: AsyncIterable<Uint8Array>, ext: string): Promise<StreamedBlob> {
+    this.pathOf('0'.repeat(64), ext)
+    const tmp = join(this.root, `.incoming-${process.pid}-${randomUUID()}.tmp`)
+    const hasher = createHash('sha256')
+    const head: Buffer[] = []
+    let bytes = 0
+    const file = await open(tmp, 'w')
+    try {
+      for await (const chunk of chunks) {
+        hasher.update(chunk)
+        if (bytes < HEAD_BYTES) head.push(Buffer.from(chunk.subarray(0, HEAD_BYTES - bytes)))
+        bytes += chunk.byteLength
+        await file.write(chunk)
+      }
+      await file.close()
+    } catch (error) {
+      await file.close().catch(() => undefined)
+      rmSync(tmp, { force: true })
+      throw error
+    }
+    const hash = hasher.digest('hex')
+    const path = this.pathOf(hash, ext)
+    if (existsSync(path)) rmSync(tmp, { force: true })
+    else {
+      mkdirSync(join(this.root, hash.slice(0, 2)), { recursive: true })
+      renameSync(tmp, path)
+    }
+    return { hash, bytes, head: Buffer.concat(head) }
   }
 
   has(hash: string, ext: string): boolean {

@@ -14,6 +14,8 @@ export interface EngineDeps {
   pool: SlotPool
   janitor: Janitor
   blobs: BlobStore
+  /** Large prompt values, UI workflows, outputs lists and event data by content hash (`<dataDir>/payloads`). */
+  payloads: BlobStore
   sink: ProgressSink
   log: LogFn
   /** Sends a progress snapshot to a run's workflow; default: the activity context's client. */

@@ -14,9 +14,13 @@ import { CancelledFailure } from '@temporalio/common'
 import { modelsUsed } from '../../src-shared/comfy/capabilities'
 import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
 import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import { ServerLiveness } from '../../src-shared/comfy/liveness'
 import type { ComfySocket } from '../../src-shared/comfy/ws-client'
+import { parseExecutionError } from '../../src-shared/comfy/ws-messages'
 import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
+import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
+import { boundOutputs } from '../../src-shared/storage/payload-refs'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
 import { isUrgent } from '../scheduler/run-order'
 import type { Lease } from '../scheduler/slot-pool'
@@ -26,12 +30,16 @@ import {
   capabilityFailure,
   executionFailure,
   interruptedFailure,
+  missingOutputsFailure,
   isOutOfMemory,
   unavailableFailure,
   validationFailure,
 } from './failures'
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
+import { freshPrompt, MissingOutputs } from './fresh-prompt'
+import { PROMPT_MARKER } from './prompt-match'
 import { storeOutputs } from './outputs'
+import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
 import { PromptTracker, type TrackOutcome } from './prompt-tracker'
@@ -51,11 +59,15 @@ export class PromptExecution {
   private tracker: PromptTracker | null = null
   private heartbeatTimer: NodeJS.Timeout | null = null
   private startedLocal: number | null = null
+  /** What is posted: the input's prompt, or, after its cached outputs were found gone, a fresh variant. */
+  private posted: ApiPrompt
+  private reranFresh = false
 
   constructor(
     private readonly deps: EngineDeps,
     private readonly input: ExecuteInput
   ) {
+    this.posted = input.prompt
     this.request = {
       runId: input.runId,
       prompt: input.prompt,
@@ -66,7 +78,7 @@ export class PromptExecution {
       minVramFree: input.minVramFree,
       priority: this.ctx.info.priority?.priorityKey,
     }
-    this.progress = new RunProgress(input.prompt)
+    this.progress = new RunProgress(input.prompt, (json) => deps.payloads.put(Buffer.from(json, 'utf8'), 'json'))
     const info = this.ctx.info
     const send =
       deps.sendProgress ??
@@ -81,6 +93,8 @@ export class PromptExecution {
     this.reporter.promptId = input.promptId
     const previous = info.heartbeatDetails as PlacementRecord | undefined
     this.record = previous?.promptId === input.promptId ? previous : null
+    if (info.attempt > 1)
+      this.progress.retry(Date.now(), { attempt: info.attempt, previous_server: previous?.serverId ?? null })
   }
 
   async run(): Promise<ExecuteResult> {
@@ -108,10 +122,18 @@ export class PromptExecution {
   private async execute(): Promise<ExecuteResult> {
     // Attempt 1 is the first time this prompt_id leaves the workflow: nothing to find yet.
     const found = this.ctx.info.attempt > 1 ? await this.cancellable(this.locate()) : null
-    if (found?.state === 'done') return await this.finish(found.serverId, found.address, found.entry)
-    if (found !== null && found !== undefined) {
+    const ended = this.record?.endedWithoutHistory as HistoryEntry | undefined
+    if (found?.state === 'done') {
+      const done = await this.finishOrRerun(found.serverId, found.address, found.entry)
+      if (done !== null) return done
+    } else if (found === null && ended !== undefined && this.record !== null) {
+      // It ended on its server before a crash, and that server kept no history of it: that is the result.
+      const done = await this.finishOrRerun(this.record.serverId, this.record.address, ended)
+      if (done !== null) return done
+    } else if (found !== null && found !== undefined) {
       this.lease = this.deps.pool.adopt(found.serverId, this.request, found.state)
       this.place(found.serverId, found.address)
+      if (found.promptId !== this.input.promptId) this.followServerId(found.promptId)
       this.deps.log(
         'info',
         `run ${this.input.runId}: reattached to ${found.state} prompt ${this.input.promptId} on ${found.serverId}`
@@ -140,6 +162,14 @@ export class PromptExecution {
         `No server of this worker can run it (${capabilityFailure(impossible).message}); another worker may`
       )
     }
+    // Shared task queue: never hold a run for a server that is down, disabled or being removed; give it
+    // back at once (a retryable failure) so a worker with a healthy server takes it. The only worker of
+    // the farm has nowhere to give it to, so it waits for a server as before.
+    if (!this.deps.ownsWholeFarm && !this.deps.pool.runnableNow(this.request)) {
+      throw unavailableFailure(
+        `No healthy server of this worker can run it now (down, disabled or being removed); given back for another worker`
+      )
+    }
     this.lease = await this.deps.pool.acquire(this.request, this.ctx.cancellationSignal)
     await this.submit()
   }
@@ -150,7 +180,8 @@ export class PromptExecution {
     if (lease === null) throw new Error('internal: no lease')
     switch (outcome.kind) {
       case 'done':
-        return await this.finish(lease.serverId, tracker.client.address, outcome.entry)
+        this.keepIfRebuilt(outcome.entry)
+        return await this.finishOrRerun(lease.serverId, tracker.client.address, outcome.entry)
       case 'moved':
         await this.submit()
         return null
@@ -161,7 +192,7 @@ export class PromptExecution {
         throw unavailableFailure(`${lease.serverId} lost prompt ${this.input.promptId} (restarted?); resubmitting`)
       case 'unreachable':
         this.deps.directory.markDown(lease.serverId, outcome.reason)
-        this.deps.janitor.remember(lease.serverId, this.input.promptId, this.input.runId)
+        this.deps.janitor.remember(lease.serverId, tracker.promptId, this.input.runId)
         throw unavailableFailure(`${lease.serverId} stopped answering: ${outcome.reason}`)
     }
   }
@@ -170,27 +201,59 @@ export class PromptExecution {
     const targets: LocateTarget[] = []
     const rec = this.record
     if (rec !== null) {
-      const known = this.deps.directory.get(rec.serverId)
-      const client =
-        known?.address === rec.address ? this.deps.directory.client(rec.serverId) : new ComfyHttpClient(rec.address)
-      targets.push({ serverId: rec.serverId, address: rec.address, client })
+      const known = this.deps.directory.get(rec.serverId)?.address === rec.address
+      targets.push({
+        serverId: rec.serverId,
+        address: rec.address,
+        client: known ? this.deps.directory.client(rec.serverId) : new ComfyHttpClient(rec.address),
+        liveness: known ? this.deps.directory.livenessOf(rec.serverId) : new ServerLiveness(),
+        serverPromptId: rec.serverPromptId,
+      })
     }
     for (const server of this.deps.directory.list()) {
       if (server.id === rec?.serverId) continue
-      targets.push({ serverId: server.id, address: server.address, client: this.deps.directory.client(server.id) })
+      const { id, address } = server
+      const liveness = this.deps.directory.livenessOf(id)
+      targets.push({ serverId: id, address, client: this.deps.directory.client(id), liveness })
     }
     return targets
   }
 
   private locate(): ReturnType<typeof locatePrompt> {
-    return locatePrompt(this.targets(), this.input.promptId, {
-      onUnreachable: (t) => {
-        this.deps.directory.markDown(t.serverId, 'did not answer while locating a prompt')
-        this.deps.janitor.remember(t.serverId, this.input.promptId, this.input.runId)
+    const hooks = {
+      onGone: (t: LocateTarget, reason: string) => {
+        this.deps.directory.markDown(t.serverId, reason)
+        this.deps.janitor.remember(t.serverId, t.serverPromptId ?? this.input.promptId, this.input.runId)
       },
-      isJanitorEntry: (t, entry) =>
-        wasInterrupted(entry) && this.deps.janitor.wasCleaned(t.serverId, this.input.promptId),
-    })
+      isJanitorEntry: (t: LocateTarget, entry: HistoryEntry) =>
+        wasInterrupted(entry) && this.deps.janitor.wasCleaned(t.serverId, entry.prompt[1]),
+    }
+    const signal = this.ctx.cancellationSignal
+    return locatePrompt(this.targets(), this.input.promptId, this.input.prompt, hooks, signal)
+  }
+
+  /** A result rebuilt from the WebSocket (no history entry) goes into the heartbeat: a retry must not rerun it. */
+  private keepIfRebuilt(entry: HistoryEntry): void {
+    if (this.record === null || entry.meta?.comfyfleet_rebuilt_from_websocket !== true) return
+    this.record = { ...this.record, endedWithoutHistory: entry }
+    this.heartbeat()
+    this.deps.log(
+      'info',
+      `run ${this.input.runId}: ${this.record.serverId} kept no history of prompt ${this.input.promptId}; its result comes from the WebSocket`
+    )
+  }
+
+  /** An old server made its own prompt_id: follow it, and record it so a later attempt finds it. */
+  private followServerId(serverPromptId: string): void {
+    const rec = this.record
+    if (rec === null) return
+    this.record = { ...rec, serverPromptId }
+    this.heartbeat()
+    this.tracker?.follow(serverPromptId)
+    this.deps.log(
+      'warn',
+      `run ${this.input.runId}: ${rec.serverId} ignores client prompt ids (ComfyUI before 2025-07); following its id ${serverPromptId}`
+    )
   }
 
   private place(serverId: string, address: string, clientId = clientIdFor(this.input.promptId)): void {
@@ -217,23 +280,30 @@ export class PromptExecution {
     const spare = this.deps.sockets?.take(server.address) ?? null
     this.place(server.id, server.address, spare?.clientId)
     const tracker = await this.startTracking(true, spare ?? undefined)
+    // this.posted may be a fresh variant (outputs found gone); its references resolve the same way.
+    const posted = postedPrompt({ ...this.input, prompt: this.posted }, this.deps.payloads)
     let answer
     try {
       answer = await tracker.client.postPrompt({
-        prompt: this.input.prompt,
+        prompt: posted.prompt,
         client_id: tracker.clientId,
         prompt_id: this.input.promptId,
-        extra_data: this.input.extraPnginfo === undefined ? {} : { extra_pnginfo: this.input.extraPnginfo },
+        // The marker lets a retry find the prompt on a server that ignores client prompt ids.
+        extra_data: { ...posted.extra_data, [PROMPT_MARKER]: this.input.promptId },
         // An urgent run takes the pre-queued slot's turn (never the running prompt's): ComfyUI's `front`.
         ...(isUrgent(this.request) ? { front: true } : {}),
       })
     } catch (error) {
-      throw this.serverGone(server, error)
+      // No answer in time: the prompt may have landed on a busy server. Track it; the reconcile poll
+      // finds it, or confirms over several polls that it never arrived.
+      if (!(error instanceof ComfyUnreachableError && error.timedOut)) throw this.serverGone(server, error)
+      answer = null
     }
-    if (!answer.ok) {
+    if (answer !== null && !answer.ok) {
       // 409: a newer ComfyUI already holds this prompt_id — it is ours; keep tracking it.
       if (answer.status !== 409) throw validationFailure(answer.body, server.name)
     }
+    if (answer?.ok === true && answer.promptId !== this.input.promptId) this.followServerId(answer.promptId)
     lease.evacuateHandler = () => this.evacuate(lease)
     // With an idle GPU the prompt often starts before the POST answers: then it is running already.
     if (tracker.started) return
@@ -244,22 +314,32 @@ export class PromptExecution {
   private async startTracking(fresh: boolean, socket?: ComfySocket): Promise<PromptTracker> {
     const rec = this.record
     if (rec === null) throw new Error('internal: no placement')
-    const tracker = new PromptTracker(this.clientOf(rec.serverId, rec.address), rec.promptId, rec.clientId, {
-      onMessage: (m) => {
-        this.progress.apply(m, Date.now())
-        // The pool's remaining-work estimate counts only what is left of a running prompt.
-        if (this.lease !== null) this.lease.progress = this.progress.progress
-        this.reporter.touched()
+    const known = this.deps.directory.get(rec.serverId)?.address === rec.address
+    const liveness = known ? this.deps.directory.livenessOf(rec.serverId) : new ServerLiveness()
+    const followId = rec.serverPromptId ?? rec.promptId
+    const tracker = new PromptTracker(
+      this.clientOf(rec.serverId, rec.address),
+      followId,
+      rec.clientId,
+      {
+        onMessage: (m) => {
+          this.progress.apply(m, Date.now())
+          // The pool's remaining-work estimate counts only what is left of a running prompt.
+          if (this.lease !== null) this.lease.progress = this.progress.progress
+          this.reporter.touched()
+        },
+        onPreview: (p) =>
+          this.deps.sink.preview({
+            runId: this.input.runId,
+            nodeId: p.nodeId ?? this.progress.current?.id ?? null,
+            mime: p.mime,
+            dataBase64: p.bytes.toString('base64'),
+          }),
+        onStarted: () => this.onStarted(),
       },
-      onPreview: (p) =>
-        this.deps.sink.preview({
-          runId: this.input.runId,
-          nodeId: p.nodeId ?? this.progress.current?.id ?? null,
-          mime: p.mime,
-          dataBase64: p.bytes.toString('base64'),
-        }),
-      onStarted: () => this.onStarted(),
-    })
+      liveness,
+      (id) => this.followServerId(id)
+    )
     this.tracker = tracker
     try {
       await tracker.connect(socket)
@@ -287,7 +367,9 @@ export class PromptExecution {
   private serverGone(server: WorkerServer, error: unknown): Error {
     const reason = error instanceof Error ? error.message : String(error)
     if (!(error instanceof ComfyUnreachableError)) return unavailableFailure(reason)
-    this.deps.directory.markDown(server.id, reason)
+    // HTTP calls feed the liveness record themselves; a socket that could not open is told here.
+    if (error.operation === 'WebSocket /ws') this.deps.directory.livenessOf(server.id).noteFailure(error)
+    if (this.deps.directory.livenessOf(server.id).verdict() === 'gone') this.deps.directory.markDown(server.id, reason)
     // The POST may have landed before the connection broke: clean it up when the server is back.
     this.deps.janitor.remember(server.id, this.input.promptId, this.input.runId)
     return unavailableFailure(`${server.name} stopped answering: ${reason}`)
@@ -299,11 +381,12 @@ export class PromptExecution {
     const old = this.lease
     if (tracker === null || old === null || old.state !== 'queued' || tracker.started || tracker.paused) return false
     tracker.paused = true
+    const id = tracker.promptId
     try {
-      await tracker.client.deleteFromQueue([this.input.promptId])
+      await tracker.client.deleteFromQueue([id])
       const queue = await tracker.client.getQueue()
-      const stillThere = queue.queue_running.concat(queue.queue_pending).some((i) => i[1] === this.input.promptId)
-      if (stillThere || tracker.started || (await tracker.client.getHistory(this.input.promptId)) !== null) {
+      const stillThere = queue.queue_running.concat(queue.queue_pending).some((i) => i[1] === id)
+      if (stillThere || tracker.started || (await tracker.client.getHistory(id)) !== null) {
         tracker.paused = false
         return false
       }
@@ -387,13 +470,42 @@ export class PromptExecution {
     await this.placeAndSubmit()
   }
 
+  /**
+   * finish(), but when the server no longer has the finished prompt's output files (ComfyUI answered from its
+   * cache with files since cleaned from disk) the prompt runs again once with the cache defeated, and null
+   * says to keep tracking it. See fresh-prompt.ts for why this and not a retry.
+   */
+  private async finishOrRerun(serverId: string, address: string, entry: HistoryEntry): Promise<ExecuteResult | null> {
+    try {
+      return await this.finish(serverId, address, entry)
+    } catch (error) {
+      if (!(error instanceof MissingOutputs)) throw error
+      if (this.reranFresh) throw missingOutputsFailure(error, this.deps.directory.get(serverId)?.name ?? serverId)
+      this.reranFresh = true
+      const fresh = freshPrompt(this.posted, error, this.input.promptId)
+      const client = this.clientOf(serverId, address)
+      // The stale entry goes first: a retry of this attempt must not find it and fetch the same 404s.
+      await client.deleteHistory([this.input.promptId])
+      if (fresh.needsFree) await client.free({ unloadModels: false, freeMemory: true })
+      this.posted = fresh.prompt
+      this.deps.log('info', `run ${this.input.runId}: ${error.message}; running it again with the cache defeated`)
+      this.progress.restart(Date.now(), { reason: 'cached outputs gone', serverId, missing: error.files })
+      if (this.lease === null) await this.placeAndSubmit()
+      else await this.submit()
+      return null
+    }
+  }
+
   /** Turns a history entry into the result or the failure it describes. */
   private async finish(serverId: string, address: string, entry: HistoryEntry): Promise<ExecuteResult> {
     const server = this.deps.directory.get(serverId)
     const name = server?.name ?? serverId
     const messages = entry.status.messages
-    const error = messages.find(([event]) => event === 'execution_error')?.[1] as ExecutionErrorData | undefined
-    if (error !== undefined) {
+    const found = messages.find(([event]) => event === 'execution_error')
+    // The server's own record, so not trusted: missing fields get defaults, a shapeless one a placeholder.
+    const error =
+      found && (parseExecutionError(found[1]) ?? parseExecutionError({ prompt_id: this.record?.promptId ?? '' }))
+    if (error) {
       this.progress.apply({ type: 'execution_error', data: error }, Date.now())
       await this.reporter.flush()
       throw executionFailure(error, name, this.oomRetryFor(serverId, error))
@@ -415,8 +527,9 @@ export class PromptExecution {
       promptId: this.input.promptId,
       serverId,
       serverName: name,
+      serverAddress: address,
       attempt: this.ctx.info.attempt,
-      outputs,
+      ...boundOutputs(outputs, this.deps.payloads),
       startedAt: this.progress.startedAt,
       finishedAt,
       events: this.progress.takeEvents(),
@@ -480,11 +593,12 @@ export class PromptExecution {
     if (rec === null) return
     this.tracker?.end({ kind: 'lost' })
     const client = this.clientOf(rec.serverId, rec.address)
+    const id = rec.serverPromptId ?? rec.promptId
     try {
-      await stopPrompt(client, rec.promptId, { keepFinished: false })
-      this.deps.log('info', `run ${this.input.runId}: cancelled prompt ${rec.promptId} on ${rec.serverId}`)
+      await stopPrompt(client, id, { keepFinished: false })
+      this.deps.log('info', `run ${this.input.runId}: cancelled prompt ${id} on ${rec.serverId}`)
     } catch {
-      this.deps.janitor.remember(rec.serverId, rec.promptId, this.input.runId)
+      this.deps.janitor.remember(rec.serverId, id, this.input.runId)
     }
   }
 }

@@ -84,6 +84,23 @@ export function interruptedFailure(nodeId: string | null, serverName: string): A
   return ApplicationFailure.create({ message, type: FAILURE.interrupted, nonRetryable: true, details: [info] })
 }
 
+/**
+ * An output the worker will not store (larger than the cap, or behind a redirect). Not retried: the
+ * server would answer the same; the message says which file and why.
+ */
+export function refusedOutputFailure(filename: string, reason: string): ApplicationFailure {
+  const message = `Output ${filename} was not stored: ${reason}`
+  const info: RunErrorInfo = { kind: 'execution', message }
+  return ApplicationFailure.create({ message, type: FAILURE.outputRefused, nonRetryable: true, details: [info] })
+}
+
+/** The outputs were still gone after the prompt ran again with the cache defeated: say so, do not loop. */
+export function missingOutputsFailure(error: Error, serverName: string): ApplicationFailure {
+  const message = `Outputs missing on ${serverName} even after running the prompt again: ${error.message}`
+  const info: RunErrorInfo = { kind: 'execution', message }
+  return ApplicationFailure.create({ message, type: FAILURE.outputRefused, nonRetryable: true, details: [info] })
+}
+
 /** Retryable: the next attempt reattaches or fails over. */
 export function unavailableFailure(message: string): ApplicationFailure {
   const info: RunErrorInfo = { kind: 'unavailable', message }

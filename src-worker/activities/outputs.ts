@@ -1,13 +1,17 @@
 /**
  * Copies a finished prompt's output images from the server (/view) into the content-addressed store
  * and describes them. Any node output list whose items look like `{filename, subfolder, type}` counts
- * (SaveImage/PreviewImage `images`, video nodes' `gifs`, …). Bytes never leave the worker.
+ * (SaveImage/PreviewImage `images`, video nodes' `gifs`, …). Bytes never leave the worker, and are streamed
+ * to disk as they arrive (a large video costs no memory); a refused answer (too large, a redirect) fails the run.
  */
 import type { OutputRef } from '../../src-shared/contract/runs'
 import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import { imageSize } from '../../src-shared/comfy/png-size'
 import type { ImageRef, NodeOutput } from '../../src-shared/comfy/types'
-import type { BlobStore } from '../../src-shared/storage/blob-store'
+import type { BlobStore, StreamedBlob } from '../../src-shared/storage/blob-store'
+import { ComfyHttpError, ComfyRefusedAnswer } from '../../src-shared/comfy/errors'
+import { MissingOutputs } from './fresh-prompt'
+import { refusedOutputFailure } from './failures'
 
 export async function storeOutputs(
   client: ComfyHttpClient,
@@ -15,12 +19,16 @@ export async function storeOutputs(
   outputs: Record<string, NodeOutput>
 ): Promise<OutputRef[]> {
   const refs: OutputRef[] = []
+  const missing: { nodeId: string; filename: string }[] = []
   for (const [nodeId, output] of Object.entries(outputs)) {
     for (const file of fileRefs(output)) {
-      const { bytes, contentType } = await client.view(file)
-      const format = extensionOf(file.filename, contentType)
-      const hash = blobs.put(bytes, format)
-      const size = imageSize(bytes)
+      const stored = await download(client, blobs, file)
+      if (stored === null) {
+        missing.push({ nodeId, filename: file.filename })
+        continue
+      }
+      const { hash, bytes, head, format } = stored
+      const size = imageSize(head)
       refs.push({
         hash,
         nodeId,
@@ -30,11 +38,32 @@ export async function storeOutputs(
         format,
         width: size?.width ?? null,
         height: size?.height ?? null,
-        bytes: bytes.length,
+        bytes,
       })
     }
   }
+  if (missing.length > 0) throw new MissingOutputs(missing)
   return refs
+}
+
+/**
+ * One file from /view into the store; null when the server no longer has it (404). A refused answer fails
+ * the run at once, naming the file.
+ */
+async function download(
+  client: ComfyHttpClient,
+  blobs: BlobStore,
+  file: ImageRef
+): Promise<(StreamedBlob & { format: string }) | null> {
+  try {
+    const { chunks, contentType } = await client.view(file)
+    const format = extensionOf(file.filename, contentType)
+    return { ...(await blobs.putStream(chunks, format)), format }
+  } catch (error) {
+    if (error instanceof ComfyRefusedAnswer) throw refusedOutputFailure(file.filename, error.message)
+    if (error instanceof ComfyHttpError && error.status === 404) return null
+    throw error
+  }
 }
 
 function fileRefs(output: NodeOutput): ImageRef[] {

@@ -1,9 +1,10 @@
 /**
  * Sends a run's state to its workflow as a throttled signal (a node change within ~500 ms, step progress
  * at most once a second for the first minute and every 10 s after, so history stays small) and to the live
- * side channel (every step, ≤10/s).
+ * side channel (≤10/s, and the latest state always goes out at the end of each 100 ms window).
  * Each signal is a full snapshot with a sequence number, so a lost or late one costs nothing.
  */
+import { own } from '../../src-shared/runs/node-states'
 import type { ProgressSink } from '../progress-sink'
 import type { ProgressUpdate } from '../shared'
 import type { RunProgress } from './run-progress'
@@ -28,6 +29,8 @@ export class ProgressReporter {
   private lastSink = 0
   private inFlight: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
+  /** The live channel's trailing send: a state that arrived inside the window goes out at its end. */
+  private trailing: NodeJS.Timeout | null = null
   state: ProgressUpdate['state'] = 'queued'
   server: ProgressUpdate['server'] = null
   promptId = ''
@@ -49,28 +52,41 @@ export class ProgressReporter {
     this.timer = setInterval(() => this.tick(), 100)
   }
 
+  /** Stops the timers; a live state still waiting for its window goes out now, so the last step shows. */
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
+    if (this.trailing !== null) this.sinkNow()
   }
 
-  /** Called after every WebSocket message: drives the live channel at once, the workflow on the next tick. */
+  /**
+   * Called after every WebSocket message: drives the live channel, the workflow on the next tick. Real
+   * ComfyUI sends progress_state, a preview and the step's progress within ~30 ms: a throttle that kept
+   * only the first of a burst would never show the last step, so a state that arrives inside the window
+   * is sent when the window ends (always the latest one, read then).
+   */
   touched(): void {
-    const now = Date.now()
-    if (this.progress.urgent || now - this.lastSink >= SINK_GAP_MS) {
-      this.lastSink = now
-      const node = this.progress.current
-      this.sink.progress({
-        runId: this.runId,
-        serverId: this.server?.id ?? null,
-        nodeId: node?.id ?? null,
-        classType: node?.class_type ?? null,
-        nodeState: node === null ? null : (this.progress.nodes[node.id] ?? null),
-        value: this.progress.nodeProgress?.value ?? null,
-        max: this.progress.nodeProgress?.max ?? null,
-        progress: this.progress.progress,
-      })
-    }
+    const wait = SINK_GAP_MS - (Date.now() - this.lastSink)
+    if (this.progress.urgent || wait <= 0) return this.sinkNow()
+    this.trailing ??= setTimeout(() => this.sinkNow(), wait)
+  }
+
+  private sinkNow(): void {
+    if (this.trailing !== null) clearTimeout(this.trailing)
+    this.trailing = null
+    this.lastSink = Date.now()
+    const node = this.progress.current
+    this.sink.progress({
+      runId: this.runId,
+      runState: this.state,
+      serverId: this.server?.id ?? null,
+      nodeId: node?.id ?? null,
+      classType: node?.class_type ?? null,
+      nodeState: node === null ? null : (own(this.progress.nodes, node.id) ?? null),
+      value: this.progress.nodeProgress?.value ?? null,
+      max: this.progress.nodeProgress?.max ?? null,
+      progress: this.progress.progress,
+    })
   }
 
   /** Waits for a signal in flight (its events must not be sent twice). */

@@ -1,14 +1,20 @@
 /**
  * Follows one prompt on one server until it ends: WebSocket events for live progress, and a reconcile
- * poll (GET /queue, GET /history/{id}) every second, because ComfyUI buffers nothing for a socket that
- * was away (protocol §7.1). The poll also notices a server that forgot the prompt (it restarted) and a
- * server that stopped answering.
+ * poll (GET /history/{id}, GET /queue) every second, because ComfyUI buffers nothing for a socket that
+ * was away (protocol §7.1). The poll also notices a server that forgot the prompt (it restarted).
+ *
+ * A slow answer is never "the server is gone": only the server's liveness record decides that
+ * (src-shared/comfy/liveness.ts), so a prompt still running on a busy server is never resubmitted. A prompt
+ * the socket saw succeed is done even when its history entry never appears (written late, cleared, lost):
+ * its result is rebuilt from the socket's `executed` events.
  */
-import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
 import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import type { ServerLiveness } from '../../src-shared/comfy/liveness'
 import type { HistoryEntry, PreviewFrame, WsMessage } from '../../src-shared/comfy/types'
 import { ComfySocket } from '../../src-shared/comfy/ws-client'
 import { queueState } from './locate'
+import { idByMarker } from './prompt-match'
+import { SocketRecord } from './socket-record'
 
 export type TrackOutcome =
   | { kind: 'done'; entry: HistoryEntry }
@@ -28,15 +34,21 @@ export interface TrackerHooks {
 }
 
 const RECONCILE_MS = 1_000
-/** Consecutive failed polls (about this many seconds) before the server counts as gone. */
-const MAX_POLL_FAILURES = 2
+/** Polls that must find the prompt nowhere (not queued, running or in history) before it counts as lost. */
+const ABSENT_POLLS_FOR_LOST = 2
+/** After a terminal event, how long history is waited for (a loaded server writes it late). */
+const HISTORY_GRACE_MS = 10_000
 
 export class PromptTracker {
   private socket: ComfySocket | null = null
   private timer: NodeJS.Timeout | null = null
   private settle: ((outcome: TrackOutcome) => void) | null = null
-  private pollFailures = 0
+  private absentPolls = 0
+  private outcome: TrackOutcome | null = null
   private polling = false
+  private socketCounted = false
+  /** What the socket told about the prompt's end, in case history never shows it. */
+  private readonly seen = new SocketRecord()
   private ended = false
   /** Set while the prompt is being moved away: a missing prompt is expected then. */
   paused = false
@@ -44,29 +56,59 @@ export class PromptTracker {
   muted = false
   started = false
 
+  /** The prompt_id the workflow made (travels as the marker in extra_data). */
+  private readonly ourId: string
+
   constructor(
     readonly client: ComfyHttpClient,
-    readonly promptId: string,
+    /** The id the server knows the prompt by (ours, or an old server's own: see {@link follow}). */
+    public promptId: string,
     readonly clientId: string,
-    private readonly hooks: TrackerHooks
-  ) {}
+    private readonly hooks: TrackerHooks,
+    private readonly liveness: ServerLiveness,
+    /** Called when the server turns out to hold the prompt under an id of its own. */
+    private readonly onServerId: (id: string) => void = () => undefined
+  ) {
+    this.ourId = promptId
+  }
+
+  /**
+   * An old server (before ComfyUI PR #8189) ignored our prompt_id and answered with its own: follow that.
+   * Frames that arrived for it before the answer came are replayed.
+   */
+  follow(serverPromptId: string): void {
+    if (serverPromptId === this.promptId) return
+    this.promptId = serverPromptId
+    for (const message of this.seen.takeForeign(serverPromptId)) this.onMessage(message)
+  }
 
   /** Opens the WebSocket, or takes over an open one under our client id (before the POST, so no event is missed). */
   async connect(open?: ComfySocket): Promise<void> {
     const socket = open ?? new ComfySocket(this.client.address, this.clientId)
-    socket.on('message', (m) => this.onMessage(m))
+    socket.on('message', (m) => {
+      this.liveness.noteSign()
+      this.onMessage(m)
+    })
     socket.on('preview', (p) => {
+      this.liveness.noteSign()
       if (p.promptId === null || p.promptId === this.promptId) this.hooks.onPreview(p)
     })
-    socket.on('close', () => void this.reconnect())
+    socket.on('close', () => {
+      this.uncountSocket()
+      void this.reconnect()
+    })
     if (open === undefined) await socket.open()
     if (this.ended) return socket.close()
     this.socket = socket
+    this.socketCounted = true
+    this.liveness.socketOpened()
   }
 
   /** Resolves when the prompt ended, vanished, moved, or its server is gone. */
   track(): Promise<TrackOutcome> {
     return new Promise<TrackOutcome>((resolve) => {
+      // It may have ended before tracking began (a short prompt finished while POST /prompt was answering).
+      if (this.outcome !== null) return resolve(this.outcome)
       this.settle = resolve
       this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS)
       void this.reconcile()
@@ -81,15 +123,25 @@ export class PromptTracker {
   end(outcome: TrackOutcome): void {
     if (this.ended) return
     this.ended = true
+    this.outcome = outcome
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
     this.socket?.close()
     this.socket = null
+    this.uncountSocket()
     this.settle?.(outcome)
   }
 
+  private uncountSocket(): void {
+    if (!this.socketCounted) return
+    this.socketCounted = false
+    this.liveness.socketClosed()
+  }
+
   private onMessage(message: WsMessage): void {
-    if (this.ended || this.muted || !this.isOurs(message)) return
+    if (this.ended || this.muted) return
+    if (!this.isOurs(message)) return this.seen.keepForeign(message)
+    this.seen.note(message)
     if (message.type === 'execution_start' || (message.type === 'executing' && message.data.node !== null)) {
       this.markStarted()
     }
@@ -115,43 +167,69 @@ export class PromptTracker {
     this.hooks.onStarted()
   }
 
-  /** After a terminal event: history is written just after it (protocol §7.4), so poll briefly. */
+  /**
+   * After a terminal event: history is written after it (protocol §7.4; late on a loaded server), so poll
+   * for a while. If it never comes, the socket's record of the end is the result: a prompt that reported
+   * execution_success is never run again.
+   */
   private async collect(): Promise<void> {
-    for (let i = 0; i < 20 && !this.ended; i++) {
+    const deadline = Date.now() + HISTORY_GRACE_MS
+    for (let wait = 50; !this.ended && Date.now() < deadline; wait = Math.min(wait * 2, 1_000)) {
       try {
         const entry = await this.client.getHistory(this.promptId)
         if (entry !== null) return this.end({ kind: 'done', entry })
       } catch {
-        return
+        // Slow or briefly unreachable: keep trying until the grace time is up.
       }
-      await new Promise((r) => setTimeout(r, 50))
+      await new Promise((r) => setTimeout(r, wait))
     }
+    const rebuilt = this.seen.entry(this.promptId)
+    if (rebuilt !== null) this.end({ kind: 'done', entry: rebuilt })
   }
 
   private async reconcile(): Promise<void> {
-    if (this.ended || this.polling || this.paused) return
+    if (this.ended || this.paused) return
+    // Checked every tick, even while a poll hangs: a silent server is gone after its silence limit.
+    if (this.liveness.verdict() === 'gone') return this.end({ kind: 'unreachable', reason: this.liveness.describe() })
+    if (this.polling) return
     this.polling = true
     try {
-      const state = queueState(await this.client.getQueue(), this.promptId)
-      this.pollFailures = 0
-      if (state === 'running') this.markStarted()
-      if (state !== null || this.paused) return
-      const entry = await this.client.getHistory(this.promptId)
-      if (entry !== null) return this.end({ kind: 'done', entry })
-      // Not queued, not running, no history: re-check once (it may have just moved from queue to history).
-      const again = queueState(await this.client.getQueue(), this.promptId)
-      const late = again === null ? await this.client.getHistory(this.promptId) : null
-      if (again === null && late === null && !this.paused) this.end({ kind: 'lost' })
-      else if (late !== null) this.end({ kind: 'done', entry: late })
-    } catch (error) {
-      this.pollFailures += 1
-      const reason = error instanceof Error ? error.message : String(error)
-      if (this.pollFailures >= MAX_POLL_FAILURES || (error instanceof ComfyUnreachableError && this.socket === null)) {
-        this.end({ kind: 'unreachable', reason })
-      }
+      await this.pollOnce()
+    } catch {
+      // One failed poll says nothing by itself; the liveness record decides whether the server is gone.
+      if (this.liveness.verdict() === 'gone') this.end({ kind: 'unreachable', reason: this.liveness.describe() })
     } finally {
       this.polling = false
     }
+  }
+
+  /** History first: a finished prompt is found even while /queue is slow. */
+  private async pollOnce(): Promise<void> {
+    const entry = await this.client.getHistory(this.promptId)
+    if (entry !== null) return this.end({ kind: 'done', entry })
+    const state = queueState(await this.client.getQueue(), this.promptId)
+    if (state === 'running') this.markStarted()
+    if (state !== null || this.paused) {
+      this.absentPolls = 0
+      return
+    }
+    // Not queued or running: it may have moved to history between the two reads.
+    const late = await this.client.getHistory(this.promptId)
+    if (late !== null) return this.end({ kind: 'done', entry: late })
+    if (this.paused) return
+    const rebuilt = this.seen.entry(this.promptId)
+    if (rebuilt !== null) return this.end({ kind: 'done', entry: rebuilt })
+    // An old server whose POST answer never reached us holds it under its own id: find it by our marker.
+    if (this.promptId === this.ourId) {
+      const own = idByMarker(await this.client.getQueue(), await this.client.getRecentHistory(64), this.ourId)
+      if (own !== null && own !== this.ourId) {
+        this.follow(own)
+        this.onServerId(own)
+        return
+      }
+    }
+    this.absentPolls += 1
+    if (this.absentPolls >= ABSENT_POLLS_FOR_LOST) this.end({ kind: 'lost' })
   }
 
   /** The socket dropped: reopen with the same client id (events for this prompt go to that id only). */

@@ -5,9 +5,19 @@
  */
 import type { ApiPrompt, NodeState, RunEvent } from '../../src-shared/contract/runs'
 import type { WsMessage } from '../../src-shared/comfy/types'
+import { boundEventData, newestEvents, type KeepPayload } from './event-bounds'
+import {
+  completedState,
+  finiteProgress,
+  hasOwnKey,
+  own,
+  safeRecord,
+  startNodeState,
+} from '../../src-shared/runs/node-states'
 
 export class RunProgress {
-  readonly nodes: Record<string, NodeState> = {}
+  /** Null-prototype: a server's node id is only ever a key (see src-shared/runs/node-states). */
+  readonly nodes: Record<string, NodeState> = safeRecord()
   current: { id: string; class_type: string } | null = null
   nodeProgress: { value: number; max: number } | null = null
   startedAt: number | null = null
@@ -15,17 +25,22 @@ export class RunProgress {
   urgent = false
   /** Set on step progress: the workflow may hear about it at most once a second. */
   dirty = false
-  private readonly weights: Record<string, number> = {}
+  private readonly weights = new Map<string, number>()
   private readonly total: number
   private pendingEvents: RunEvent[] = []
 
-  constructor(private readonly prompt: ApiPrompt) {
+  constructor(
+    private readonly prompt: ApiPrompt,
+    /** Where an oversized event's full data is stored (none in pure tests: only the preview is kept). */
+    private readonly keep?: KeepPayload
+  ) {
     let total = 0
     for (const [id, node] of Object.entries(prompt)) {
       this.nodes[id] = 'pending'
       const steps = node.inputs.steps
-      this.weights[id] = typeof steps === 'number' && steps > 0 ? steps : 1
-      total += this.weights[id]
+      const weight = typeof steps === 'number' && Number.isFinite(steps) && steps > 0 ? steps : 1
+      this.weights.set(id, weight)
+      total += weight
     }
     this.total = Math.max(1, total)
   }
@@ -33,19 +48,20 @@ export class RunProgress {
   get progress(): number {
     let done = 0
     for (const [id, state] of Object.entries(this.nodes)) {
-      if (state === 'done' || state === 'cached') done += this.weights[id] ?? 1
+      if (state === 'done' || state === 'cached') done += this.weights.get(id) ?? 1
     }
-    if (this.current !== null && this.nodeProgress !== null && this.nodeProgress.max > 0) {
-      done += ((this.weights[this.current.id] ?? 1) * this.nodeProgress.value) / this.nodeProgress.max
+    const step = this.nodeProgress
+    if (this.current !== null && step !== null && step.max > 0) {
+      done += ((this.weights.get(this.current.id) ?? 1) * Math.min(step.value, step.max)) / step.max
     }
-    return Math.min(1, done / this.total)
+    return finiteProgress(done / this.total)
   }
 
-  /** Events since the last call (for get_events), without image bytes. */
+  /** Events since the last call (for get_events), without image bytes; at most the newest the workflow keeps. */
   takeEvents(): RunEvent[] {
     const events = this.pendingEvents
     this.pendingEvents = []
-    return events
+    return newestEvents(events)
   }
 
   /** Puts back events a failed signal did not deliver. */
@@ -65,7 +81,7 @@ export class RunProgress {
         this.record(message, now)
         break
       case 'execution_cached':
-        for (const id of message.data.nodes) if (id in this.nodes) this.nodes[id] = 'cached'
+        for (const id of message.data.nodes) if (hasOwnKey(this.nodes, id)) this.nodes[id] = 'cached'
         this.record(message, now)
         break
       case 'executing':
@@ -77,11 +93,11 @@ export class RunProgress {
         this.dirty = true
         break
       case 'executed':
-        if (message.data.node in this.nodes) this.nodes[message.data.node] = 'done'
+        if (hasOwnKey(this.nodes, message.data.node)) this.nodes[message.data.node] = 'done'
         this.record(message, now)
         break
       case 'execution_error':
-        if (message.data.node_id in this.nodes) this.nodes[message.data.node_id] = 'error'
+        if (hasOwnKey(this.nodes, message.data.node_id)) this.nodes[message.data.node_id] = 'error'
         this.record(
           { type: 'execution_error', data: { ...message.data, traceback: message.data.traceback.slice(-5) } },
           now
@@ -96,6 +112,12 @@ export class RunProgress {
     }
   }
 
+  /** A new attempt of the run (the last one failed or its server was lost): an event, so the log explains the gap. */
+  retry(now: number, data: Record<string, unknown>): void {
+    this.pendingEvents.push({ type: 'comfyfleet_retry', time: now, data })
+    this.urgent = true
+  }
+
   /** The prompt starts over on another server: every node is pending again; the move is an event. */
   restart(now: number, data: Record<string, unknown>): void {
     for (const id of Object.keys(this.nodes)) this.nodes[id] = 'pending'
@@ -108,27 +130,22 @@ export class RunProgress {
 
   /** A finished prompt: every node not cached or failed counts as done. */
   finish(): void {
-    for (const id of Object.keys(this.nodes))
-      if (this.nodes[id] === 'pending' || this.nodes[id] === 'running') this.nodes[id] = 'done'
+    for (const [id, state] of Object.entries(this.nodes)) this.nodes[id] = completedState(state)
     this.current = null
     this.nodeProgress = null
     this.urgent = true
   }
 
   private onExecuting(nodeId: string | null): void {
-    if (this.current !== null && this.nodes[this.current.id] === 'running') this.nodes[this.current.id] = 'done'
     this.nodeProgress = null
-    if (nodeId === null || !(nodeId in this.nodes)) {
-      this.current = null
-    } else {
-      this.nodes[nodeId] = 'running'
-      this.current = { id: nodeId, class_type: this.prompt[nodeId]?.class_type ?? 'unknown' }
-    }
+    const known = startNodeState(this.nodes, nodeId)
+    this.current =
+      known && nodeId !== null ? { id: nodeId, class_type: own(this.prompt, nodeId)?.class_type ?? 'unknown' } : null
     this.urgent = true
   }
 
   private record(message: WsMessage, now: number): void {
-    const data = { ...(message.data as Record<string, unknown>) }
+    const data = boundEventData({ ...(message.data as Record<string, unknown>) }, this.keep)
     const time = typeof data.timestamp === 'number' ? data.timestamp : now
     this.pendingEvents.push({ type: message.type, time, data })
     this.urgent = true

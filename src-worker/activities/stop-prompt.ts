@@ -1,7 +1,12 @@
 /**
  * Stops one of our prompts on a ComfyUI server, by its prompt_id only (never a global interrupt): delete
  * it from the queue, interrupt it if it runs, wait until it is neither queued nor running, then drop its
- * history entry. Used by cancel, by evacuation and by restarting a prompt on a faster server.
+ * history entry. Used by cancel, by evacuation, by restarting a prompt on a faster server, and (the
+ * interrupt part) by the janitor.
+ *
+ * POST /interrupt is sent only when our prompt is the one running: servers before 2025-09-02 (ComfyUI
+ * PR #9607) ignore the body's prompt_id and interrupt whatever runs, so an interrupt for a prompt that is
+ * queued, finished or elsewhere would kill another run there.
  */
 import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { HistoryEntry } from '../../src-shared/comfy/types'
@@ -17,8 +22,7 @@ export async function stopPrompt(
   promptId: string,
   options: { keepFinished: boolean }
 ): Promise<HistoryEntry | null> {
-  await client.deleteFromQueue([promptId])
-  await client.interrupt(promptId)
+  await deleteAndInterrupt(client, promptId)
   await waitUntilStopped(client, promptId)
   if (options.keepFinished) {
     const entry = await client.getHistory(promptId)
@@ -26,6 +30,19 @@ export async function stopPrompt(
   }
   await client.deleteHistory([promptId])
   return null
+}
+
+/**
+ * Deletes the prompt from the queue, then interrupts it only if it is the one running (checked after the
+ * delete, so a queued prompt that started meanwhile is caught). Returns whether it was interrupted.
+ */
+export async function deleteAndInterrupt(client: ComfyHttpClient, promptId: string): Promise<boolean> {
+  await client.deleteFromQueue([promptId])
+  const state = queueState(await client.getQueue(), promptId)
+  if (state === 'queued') await client.deleteFromQueue([promptId])
+  if (state !== 'running') return false
+  await client.interrupt(promptId)
+  return true
 }
 
 /**

@@ -3,6 +3,7 @@
  * when that server answers again, delete them from its queue and interrupt them by prompt_id, so
  * nothing of ours lingers there and nothing runs twice. A prompt a lease is tracking again is left alone.
  */
+import { deleteAndInterrupt } from '../activities/stop-prompt'
 import type { SlotPool } from './slot-pool'
 import type { ServerDirectory } from './server-directory'
 
@@ -66,8 +67,8 @@ export class Janitor {
         continue
       }
       try {
-        await client.deleteFromQueue([item.promptId])
-        await client.interrupt(item.promptId)
+        // Interrupts only if it is the one running: an old server's interrupt is global.
+        await deleteAndInterrupt(client, item.promptId)
         this.cleaned.add(`${serverId}/${item.promptId}`)
         this.forget(serverId, item.promptId)
         this.log(`janitor: removed abandoned prompt ${item.promptId} of ${item.runId} from ${serverId}`)

@@ -94,6 +94,20 @@ export function expectedFinish(request: PlacementRequest, load: ServerLoad, fall
   return ahead / rate + reload + ownMs
 }
 
+/**
+ * The farm-wide placement rule, in its one home: a server may take this run when it is healthy and
+ * accepting (usable), the run's constraints allow it, and it has the nodes and models. A worker with
+ * no such server gives the run back at once (see {@link runnableNow}) so another worker takes it.
+ */
+export function eligible(request: PlacementRequest, load: Pick<ServerLoad, 'server' | 'usable'>): boolean {
+  return load.usable && allowed(request, load.server) && capable(request, load.server)
+}
+
+/** True when some server here could run the request now (a slot may still have to free up). */
+export function runnableNow(request: PlacementRequest, loads: Pick<ServerLoad, 'server' | 'usable'>[]): boolean {
+  return loads.some((load) => eligible(request, load))
+}
+
 /** The penalty of a model load before one was measured, as a share of the run's own time. */
 const UNMEASURED_RELOAD_SHARE = 0.1
 /**
@@ -119,7 +133,7 @@ export function chooseServer(request: PlacementRequest, loads: ServerLoad[], may
   let bestMs = Infinity
   let bestBusyMs = Infinity
   for (const load of loads) {
-    if (!load.usable || !allowed(request, load.server) || !capable(request, load.server)) continue
+    if (!eligible(request, load)) continue
     const ms = expectedFinish(request, load, fallback)
     if (load.inUse >= slotsFor(request, load)) bestBusyMs = Math.min(bestBusyMs, ms)
     else if (ms < bestMs) {

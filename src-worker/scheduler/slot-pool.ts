@@ -13,6 +13,7 @@ import {
   chooseServer,
   expectedFinish,
   fallbackRate,
+  runnableNow,
   type PlacementRequest,
   type ServerLoad,
 } from './placement'
@@ -98,6 +99,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   permitLimit(): number {
     const usable = this.directory.list().filter((s) => this.directory.isUsable(s.id)).length
     return this.capacity() + usable
+  }
+
+  /** True when a healthy, accepting server of this worker can run `request` (now or once a slot frees). */
+  runnableNow(request: PlacementRequest): boolean {
+    return runnableNow(request, this.loads())
   }
 
   /** Waits for a slot on the best server that can run `request`. */

@@ -1,8 +1,8 @@
 /** Expands a batch sweep into the prompt of its i-th run (pure, deterministic: workflows call it). */
 import type { ApiPrompt } from '../../src-shared/contract/runs'
+import { applyUnchecked, gridEditsAt, gridSize } from '../../src-shared/comfy/input-edits'
+import { setPromptSeeds } from '../../src-shared/comfy/seed-edit'
 import type { BatchSweep } from '../shared'
-
-const SEED_INPUTS = ['seed', 'noise_seed']
 
 export function sweepSize(sweep: BatchSweep): number {
   switch (sweep.kind) {
@@ -14,6 +14,8 @@ export function sweepSize(sweep: BatchSweep): number {
       return sweep.values.length
     case 'prompts':
       return sweep.prompts.length
+    case 'grid':
+      return gridSize(sweep.axes)
   }
 }
 
@@ -31,6 +33,8 @@ export function promptAt(base: ApiPrompt, sweep: BatchSweep, index: number, batc
     }
     case 'count':
       return setSeeds(base, hashSeed(`${batchId}:${index}`))
+    case 'grid':
+      return applyUnchecked(base, gridEditsAt(sweep.axes, index))
   }
 }
 
@@ -41,13 +45,9 @@ function setInput(base: ApiPrompt, nodeId: string, inputName: string, value: unk
   return prompt
 }
 
-/** Sets every literal seed input (KSampler.seed, KSamplerAdvanced.noise_seed, …). */
+/** Sets every seed, a linked one at its source (the shared editor: one rule for intake and workflows). */
 function setSeeds(base: ApiPrompt, seed: number): ApiPrompt {
-  const prompt = JSON.parse(JSON.stringify(base)) as ApiPrompt
-  for (const node of Object.values(prompt)) {
-    for (const name of SEED_INPUTS) if (typeof node.inputs[name] === 'number') node.inputs[name] = seed
-  }
-  return prompt
+  return setPromptSeeds(base, seed).prompt
 }
 
 /** FNV-1a over the key, widened to 48 bits: a fresh-looking seed without workflow randomness. */

@@ -1,13 +1,15 @@
 /** The `get_status` / `get_events` state of one run, and the pure updates the workflow applies to it. */
-import type { ApiPrompt, NodeState, NodeStatus, RunEvent, RunStatus } from '../../src-shared/contract/runs'
+import type { ApiPrompt, NodeStatus, RunEvent, RunStatus } from '../../src-shared/contract/runs'
+import { applyNodeStates, finalNodes, finiteProgress, own, safeRecord } from '../../src-shared/runs/node-states'
 import type { ProgressUpdate } from '../shared'
 
 /** get_events keeps the last this-many events, so a long run's state stays small. */
 export const MAX_EVENTS = 500
 
 export function initialStatus(runId: string, prompt: ApiPrompt): RunStatus {
-  const nodes: Record<string, NodeStatus> = {}
-  for (const [id, node] of Object.entries(prompt)) nodes[id] = { state: 'pending', class_type: node.class_type }
+  const nodes = safeRecord<NodeStatus>(
+    Object.entries(prompt).map(([id, node]) => [id, { state: 'pending', class_type: node.class_type }] as const)
+  )
   return {
     run_id: runId,
     status: 'pending',
@@ -33,12 +35,12 @@ export function applyProgress(status: RunStatus, update: ProgressUpdate, now: nu
   status.prompt_id = update.promptId
   status.attempt = update.attempt
   status.current_node = update.currentNode
-  status.progress = update.progress
+  status.progress = finiteProgress(update.progress)
   status.node_progress = update.nodeProgress
   if (update.startedAt !== null && status.started_at === null) status.started_at = update.startedAt
-  for (const [id, state] of Object.entries(update.nodes)) applyNodeState(status, id, state, now)
+  status.nodes = applyNodeStates(status.nodes, update.nodes, now)
   if (update.currentNode !== null && update.nodeProgress !== null) {
-    const node = status.nodes[update.currentNode.id]
+    const node = own(status.nodes, update.currentNode.id)
     if (node !== undefined) {
       node.value = update.nodeProgress.value
       node.max = update.nodeProgress.max
@@ -46,14 +48,9 @@ export function applyProgress(status: RunStatus, update: ProgressUpdate, now: nu
   }
 }
 
-function applyNodeState(status: RunStatus, id: string, state: NodeState, now: number): void {
-  const node = status.nodes[id]
-  if (node === undefined || node.state === state) return
-  if (state === 'running' && node.started_at === undefined) node.started_at = now
-  if ((state === 'done' || state === 'cached' || state === 'error') && node.finished_at === undefined) {
-    node.finished_at = now
-  }
-  node.state = state
+/** The run completed: its nodes settle by the shared rule (pending and running ones ran). */
+export function completeNodes(status: RunStatus): void {
+  status.nodes = finalNodes(status.nodes, 'completed')
 }
 
 /** Appends events, keeping only the newest MAX_EVENTS. */

@@ -34,7 +34,7 @@ import {
   type RunResult,
   type RunWorkflowInput,
 } from '../shared'
-import { appendEvents, applyProgress, initialStatus } from './run-state'
+import { appendEvents, applyProgress, completeNodes, initialStatus } from './run-state'
 import { endAsCancelled } from './self-cancel'
 
 /** Patch id: the server memo may be set in the completing workflow task (histories before it never do). */
@@ -77,8 +77,7 @@ export async function comfyRunWorkflow(input: RunWorkflowInput): Promise<RunResu
     status.current_node = null
     status.node_progress = null
     if (status.started_at === null) status.started_at = result.startedAt
-    for (const node of Object.values(status.nodes))
-      if (node.state === 'pending' || node.state === 'running') node.state = 'done'
+    completeNodes(status)
     // A run shorter than the first progress signal never set its server memo; set it with the result.
     if (memoServer !== result.serverName && patched(SERVER_MEMO_AT_END)) upsertMemo({ server: result.serverName })
     await notifyParent(input, 'completed')

@@ -3,7 +3,10 @@
  * (test/integration/chaos-lite): ComfyFleet (the real AppCore: embedded Temporal dev server, supervised
  * worker process, API) runs N txt2img runs over 4 simulated GPUs (speeds 1, 1, 0.5, 2) while a driver, at
  * F moments drawn from a seeded PRNG, kill -9s the worker, restarts the Temporal dev server (same db file),
- * crashes a simulator server and restarts it (queue and history lost), or drops its WebSockets.
+ * crashes a simulator server and restarts it (queue and history lost), drops its WebSockets, makes it
+ * slow for a few seconds (every answer 4 s late, or only GET /queue 8 s late: busy, not dead), makes
+ * it hostile for a few seconds (GET /history/{id} answers success for ANY id, with an image it never
+ * made), or has it send a burst of malformed frames (no process may crash on them).
  * It returns what it saw; the tests assert on it.
  */
 import { createHash } from 'node:crypto'
@@ -16,7 +19,8 @@ import { Prng } from '../../bench/lib/prng'
 import { txt2img } from '../../bench/lib/prompts'
 import { FarmWatch, type Completion } from './farm-watch'
 
-export type FaultKind = 'worker-kill' | 'temporal-restart' | 'sim-crash' | 'drop-ws'
+export type FaultKind =
+  'worker-kill' | 'temporal-restart' | 'sim-crash' | 'drop-ws' | 'slow-server' | 'spoof-history' | 'hostile-frames'
 
 export interface ChaosOptions {
   runs: number
@@ -42,17 +46,31 @@ export interface ChaosReport {
   promptsCompleted: number
   queuesLeft: Array<{ server: string; queueLength: number; running: string | null }>
   completedWithoutOutputs: string[]
+  /** Outputs a hostile server made up (it never ran the prompt): a hijacked run. */
+  spoofedOutputs: string[]
   badCacheFiles: string[]
   cacheFiles: number
   missingImages: string[]
   workerRestarts: number
+  /** Worker crashes (uncaught exceptions it reported before dying): none is ever expected. */
+  workerFatals: string[]
   temporalRestarts: number
   logTail: string
   durationMs: number
 }
 
 const SPEEDS = [1, 1, 0.5, 2]
-const KINDS: FaultKind[] = ['worker-kill', 'temporal-restart', 'sim-crash', 'drop-ws']
+const KINDS: FaultKind[] = [
+  'worker-kill',
+  'temporal-restart',
+  'sim-crash',
+  'drop-ws',
+  'slow-server',
+  'spoof-history',
+  'hostile-frames',
+]
+/** How long a slow or hostile spell lasts. */
+const SPELL_MS: [number, number] = [2_000, 8_000]
 const FINAL = new Set(['completed', 'failed', 'cancelled'])
 
 /** The chaos seed: $CHAOS_SEED to replay one, else a fresh one (printed by the caller). */
@@ -113,10 +131,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       promptsCompleted: new Set(watch.completions.map((c) => c.promptId)).size,
       queuesLeft,
       completedWithoutOutputs: summaries.filter((s) => s.status === 'completed' && s.outputsCount < 1).map((s) => s.id),
+      spoofedOutputs: summaries
+        .flatMap((s) => fleet!.core.cache.runs.outputsOf(s.id).map((out) => ({ id: s.id, out })))
+        .filter(({ out }) => out.filename.startsWith('SPOOF_'))
+        .map(({ id, out }) => `${id}: ${out.filename}`),
       badCacheFiles: cache.bad,
       cacheFiles: cache.files,
       missingImages,
       workerRestarts: fleet.core.worker.restarts,
+      workerFatals: fatals(fleet.dataDir),
       temporalRestarts: fleet.core.temporal.devServer?.restarts ?? 0,
       logTail: logTail(fleet.dataDir),
       durationMs: Date.now() - t0,
@@ -149,9 +172,12 @@ async function drive(
     kind: kinds[i]!,
     sim: prng.pick(sims),
     downMs: prng.int(300, 3000),
+    spellMs: prng.int(...SPELL_MS),
+    slowQueueOnly: prng.int(0, 1) === 1,
   }))
   const down = new Set<SimServer>()
   const restarts: Promise<void>[] = []
+  const spells: Promise<void>[] = []
   const done: ChaosReport['faults'] = []
   const start = Date.now()
   for (const f of plan) {
@@ -178,13 +204,30 @@ async function drive(
         )
         target = `${f.sim.name} for ${f.downMs} ms`
       }
+    } else if (f.kind === 'slow-server') {
+      // Busy, not dead: nothing may move off it or run twice because of this.
+      const fault = f.slowQueueOnly ? { slowQueueMs: 8_000 } : { slowMs: 4_000 }
+      f.sim.setFaults(fault)
+      spells.push(sleep(f.spellMs).then(() => f.sim.setFaults(f.slowQueueOnly ? { slowQueueMs: 0 } : { slowMs: 0 })))
+      target = `${f.sim.name} ${f.slowQueueOnly ? 'GET /queue 8 s' : 'every answer 4 s'} for ${f.spellMs} ms`
+    } else if (f.kind === 'spoof-history') {
+      f.sim.setFaults({ spoofHistory: true })
+      spells.push(sleep(f.spellMs).then(() => f.sim.setFaults({ spoofHistory: false })))
+      target = `${f.sim.name} answers success for any prompt id for ${f.spellMs} ms`
+    } else if (f.kind === 'hostile-frames') {
+      // Frames carry the running prompt's id, so a server with a prompt running is the one that tests the fold;
+      // with none running, every server sends them (to the worker's idle sockets).
+      const up = sims.filter((s) => !down.has(s))
+      const busy = up.find((s) => s.stats().running !== null)
+      for (const sim of busy ? [busy] : up) sim.sendHostileFrames()
+      target = busy ? `${busy.name} (running ${busy.stats().running})` : 'every server (none running)'
     } else {
       f.sim.dropWebSockets()
     }
     log(`  +${String(Date.now() - start).padStart(6)} ms  ${f.kind.padEnd(16)} ${target}`)
     done.push({ atMs: Date.now() - start, kind: f.kind, target })
   }
-  await Promise.all(restarts)
+  await Promise.all([...restarts, ...spells])
   return done
 }
 
@@ -240,6 +283,17 @@ function checkCacheFiles(dir: string): { files: number; bad: string[] } {
   return { files, bad }
 }
 
+/** The worker's `[fatal]` lines (its uncaught exceptions); a kill -9 leaves none. */
+function fatals(dataDir: string): string[] {
+  try {
+    return readFileSync(join(dataDir, 'logs', 'worker.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('[fatal]'))
+  } catch {
+    return []
+  }
+}
+
 function logTail(dataDir: string): string {
   const tail = (f: string): string => {
     try {
@@ -271,7 +325,9 @@ export function problems(r: ChaosReport): string[] {
     )
   if (r.queuesLeft.length > 0) p.push(`prompts left on servers: ${JSON.stringify(r.queuesLeft)}`)
   if (r.completedWithoutOutputs.length > 0) p.push(`completed without outputs: ${r.completedWithoutOutputs.join(', ')}`)
+  if (r.spoofedOutputs.length > 0) p.push(`outputs made up by a hostile server: ${r.spoofedOutputs.join(', ')}`)
   if (r.badCacheFiles.length > 0) p.push(`cache files not matching their hash: ${r.badCacheFiles.join(', ')}`)
   if (r.missingImages.length > 0) p.push(`outputs missing from the cache: ${r.missingImages.join(', ')}`)
+  if (r.workerFatals.length > 0) p.push(`the worker crashed: ${r.workerFatals.join(' | ')}`)
   return p
 }

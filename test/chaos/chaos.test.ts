@@ -1,8 +1,10 @@
 /**
  * The chaos suite (`npm run test:chaos`): 100 runs over 4 simulated GPUs while 20 faults hit at random
  * moments — kill -9 of the worker, Temporal dev server restarts, simulator crashes (queue lost), dropped
- * WebSockets. Every run must complete, no prompt may run to completion twice, no prompt may be left on a
- * server, and every cached output must match its hash. The seed is printed; CHAOS_SEED=<seed> replays it.
+ * WebSockets, slow spells (answers 4 s late, or GET /queue 8 s late) and hostile spells (success for any
+ * history id). Every run must complete, no prompt may run to completion twice, no prompt may be left on a
+ * server, no output may come from a server that did not run the prompt, and every cached output must
+ * match its hash. The seed is printed; CHAOS_SEED=<seed> replays it.
  */
 import { describe, expect, it } from 'vitest'
 import { chaosSeed, problems, runChaos } from './chaos-run'

@@ -3,6 +3,7 @@ import { sql as ftsPrefix } from './002-fts-prefix'
 import { sql as coveringFilters } from './003-covering-filters'
 import { sql as runOrderFlag } from './004-run-order-flag'
 import { sql as batchSpec } from './005-batch-spec'
+import { sql as runPromptId } from './006-run-prompt-id'
 
 export interface Migration {
   /** Sequence number; migrations apply in ascending order. */
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: '003-covering-filters', sql: coveringFilters },
   { version: 4, name: '004-run-order-flag', sql: runOrderFlag },
   { version: 5, name: '005-batch-spec', sql: batchSpec },
+  { version: 6, name: '006-run-prompt-id', sql: runPromptId },
 ]

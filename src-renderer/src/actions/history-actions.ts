@@ -14,8 +14,10 @@ export async function loadHistory(reset: boolean): Promise<void> {
   const generation = s.startHistoryLoad()
   const cursor = reset ? null : s.historyCursor
   try {
-    const page = await api().history.search({ ...s.historyFilters, cursor, limit: PAGE_SIZE })
-    useStore.getState().appendHistory(generation, page.items, page.nextCursor, reset)
+    // Failed and cancelled runs have no image; the gallery lists them too, so its status filters find them.
+    const query = { ...s.historyFilters, withImageless: true, cursor, limit: PAGE_SIZE }
+    const page = await api().history.search(query)
+    useStore.getState().appendHistory(generation, page.items, page.nextCursor, reset, page.total)
   } catch (e) {
     useStore.getState().failHistory(generation, messageOf(e))
   }

@@ -17,7 +17,7 @@ export async function loadAll(): Promise<void> {
   const tasks: Promise<unknown>[] = [
     loadAppInfo(),
     api().servers.list().then(s.setServers),
-    api().runs.list(500).then(s.setRuns),
+    api().runs.list(5000).then(s.setRuns),
     api().batches.list().then(s.setBatches),
     api().settings.get().then(s.setSettings),
   ]

@@ -1,4 +1,4 @@
-import type { SubmitRequest } from '../../../src-shared/contract'
+import type { Result, SubmitRequest } from '../../../src-shared/contract'
 import { api } from '../bridge/bridge-context'
 import { messageOf } from '../lib/errors'
 import { useStore } from '../store'
@@ -11,24 +11,28 @@ const toastError = (title: string, message: string): void => {
 }
 
 /**
- * Submits runs; intake errors are shown as a toast naming the file, nothing is queued. Returns how
- * many runs were queued (null on failure); `quiet` leaves the success message to the caller.
+ * Submits runs and hands an error back instead of toasting it, for a form that shows it beside the
+ * field it names (the run sheet's inputs).
  */
-export async function submitRuns(req: SubmitRequest, label: string, quiet = false): Promise<number | null> {
+export async function trySubmit(req: SubmitRequest, label: string, quiet = false): Promise<Result<number>> {
   try {
     const res = await api().runs.submit(req)
-    if (!res.ok) {
-      toastError(`Could not start ${label}`, res.error.message)
-      return null
-    }
-    const n = res.value.runIds.length
-    if (!quiet) useStore.getState().pushToast({ kind: 'success', message: `Queued ${plural(n, 'run')} from ${label}` })
+    if (!res.ok) return res
+    const { runIds, batchIds } = res.value
+    // A batch answers with its id only (its runs start inside the engine): say "batch", not "0 runs".
+    const what =
+      batchIds.length === 0
+        ? plural(runIds.length, 'run')
+        : batchIds.length === 1
+          ? 'a batch'
+          : `${batchIds.length} batches`
+    if (!quiet) useStore.getState().pushToast({ kind: 'success', message: `Queued ${what} from ${label}` })
+    const n = runIds.length + batchIds.length
     const list = await api().runs.list(500)
     useStore.getState().setRuns(list)
-    return n
+    return { ok: true, value: n }
   } catch (e) {
-    toastError(`Could not start ${label}`, messageOf(e))
-    return null
+    return { ok: false, error: { code: 'bridge/failed', message: messageOf(e) } }
   }
 }
 

@@ -24,6 +24,8 @@ export interface HttpBridge extends BridgeTransport {
 export interface HttpBridgeDeps {
   WebSocket?: typeof WebSocket
   fetch?: (input: string, init: RequestInit) => Promise<Response>
+  /** Called when the server no longer knows this browser's session (default: reload the page). */
+  onUnauthorized?: () => void
 }
 
 /** Thrown for transport failures (network, non-2xx); expected failures come back as `Result` values. */
@@ -40,11 +42,14 @@ export class BridgeError extends Error {
 /**
  * Browser/headless transport: requests are `POST /api/bridge/<channel>` with the params as the JSON
  * body, answering the result as JSON; events arrive on one WebSocket at `/api/events` as
- * `{ channel, payload }` frames. The headless server authorises by a same-origin session cookie.
+ * `{ channel, payload }` frames. The headless server authorises by a same-origin session cookie,
+ * which a one-time sign-in link gave this browser. A 401 means the session is gone (the app was
+ * restarted): reloading shows the server's sign-in page instead of a stream of failing calls.
  */
 export function createHttpBridge(baseUrl: string = window.location.origin, deps: HttpBridgeDeps = {}): HttpBridge {
   const Socket = deps.WebSocket ?? WebSocket
   const doFetch = deps.fetch ?? ((input: string, init: RequestInit) => fetch(input, init))
+  const onUnauthorized = deps.onUnauthorized ?? (() => window.location.reload())
   const base = baseUrl.replace(/\/$/, '')
   const hub = new EventHub()
   const connection = createConnectionState()
@@ -88,6 +93,7 @@ export function createHttpBridge(baseUrl: string = window.location.origin, deps:
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(params ?? null),
       })
+      if (res.status === 401) onUnauthorized()
       if (!res.ok) throw new BridgeError(`${channel}: ${await errorText(res)}`, res.status)
       return (await res.json()) as RequestResult<K>
     },

@@ -141,6 +141,7 @@ export const appInfo = (): AppInfo => ({
   },
   worker: { state: 'up', pid: 4242, restarts: 0, lastError: null },
   localApi: { enabled: true, url: 'http://127.0.0.1:8001' },
+  startupNotices: [],
 })
 
 /** A deterministic colourful SVG standing in for a generated image. */

@@ -273,6 +273,7 @@ export function createDevTransport(): Bridge {
         width: 1024,
         height: 1024,
         format: 'png',
+        errorMessage: null,
         createdAt: r.finishedAt ?? 0,
         status: r.status,
         positive: r.positive,
@@ -285,6 +286,7 @@ export function createDevTransport(): Bridge {
     'app:info': () => appInfo(),
     'app:open-external': () => ok(null),
     'servers:list': () => sim.servers,
+    'farm:servers': () => [],
     'servers:add': (input) => {
       const v: ServerView = {
         ...initialServers()[0]!,
@@ -323,6 +325,55 @@ export function createDevTransport(): Bridge {
       emit('runs:changed', summary(r))
       return ok({ runIds: [r.id], batchIds: [] })
     },
+    // The dev page's form: a few fields of the default graph, so the run sheet can be styled without a core.
+    'runs:inspect': () =>
+      ok({
+        name: 'dev workflow',
+        fields: [
+          {
+            nodeId: '3',
+            nodeTitle: 'KSampler',
+            classType: 'KSampler',
+            input: 'seed',
+            kind: 'int' as const,
+            value: 1,
+            min: 0,
+            common: true,
+          },
+          {
+            nodeId: '3',
+            nodeTitle: 'KSampler',
+            classType: 'KSampler',
+            input: 'cfg',
+            kind: 'float' as const,
+            value: 8,
+            min: 0,
+            max: 100,
+            common: true,
+          },
+          {
+            nodeId: '4',
+            nodeTitle: 'Load Checkpoint',
+            classType: 'CheckpointLoaderSimple',
+            input: 'ckpt_name',
+            kind: 'combo' as const,
+            value: 'a.safetensors',
+            options: ['a.safetensors', 'b.safetensors'],
+            common: true,
+          },
+          {
+            nodeId: '6',
+            nodeTitle: 'CLIP Text Encode (Prompt)',
+            classType: 'CLIPTextEncode',
+            input: 'text',
+            kind: 'string' as const,
+            value: 'a photo of a cat',
+            multiline: true,
+            common: true,
+          },
+        ],
+        problems: [],
+      }),
     'runs:list': () => [...sim.runs.values()].map(summary),
     'runs:get': ({ id: rid }) => {
       const r = sim.runs.get(rid)
@@ -347,7 +398,7 @@ export function createDevTransport(): Bridge {
       const all = history().filter((h) => !q.text || (h.positive ?? '').includes(q.text))
       const start = Number(q.cursor ?? 0)
       const end = start + (q.limit ?? 50)
-      return { items: all.slice(start, end), nextCursor: end < all.length ? String(end) : null }
+      return { items: all.slice(start, end), total: null, nextCursor: end < all.length ? String(end) : null }
     },
     'history:delete': ({ runId }) => {
       sim.runs.delete(runId)
@@ -358,7 +409,7 @@ export function createDevTransport(): Bridge {
       const slots = patch.defaultSlots
       if (slots !== undefined && (slots < 1 || slots > 8))
         return err('settings/invalid', 'defaultSlots must be an integer from 1 to 8', {
-          problems: ['defaultSlots must be an integer from 1 to 8'],
+          issues: [{ path: 'defaultSlots', message: 'must be an integer from 1 to 8' }],
         })
       sim.settings = { ...sim.settings, ...(patch as Partial<Settings>) }
       return ok(sim.settings)

@@ -1,3 +1,4 @@
+import dagre from '@dagrejs/dagre'
 import type { ApiPrompt } from '../../../src-shared/contract'
 
 /** One positioned node of the run graph. */
@@ -73,6 +74,30 @@ export function layeredLayout(prompt: ApiPrompt): LaidOutNode[] {
   })
 }
 
+/** A node card's size as laid out: wide enough for a title and a few widget values, an image on output nodes. */
+export const NODE_W = 230
+export const NODE_H = 120
+
+/**
+ * A layered left-to-right layout by dagre (network-simplex ranking, crossing reduction), for API-only
+ * prompts: branches sit side by side instead of the one long strip a longest-path layering gives a big
+ * graph, and edges cross less.
+ */
+export function dagreLayout(prompt: ApiPrompt): LaidOutNode[] {
+  const g = new dagre.graphlib.Graph()
+  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 60, marginx: 0, marginy: 0 })
+  g.setDefaultEdgeLabel(() => ({}))
+  const ids = Object.keys(prompt).sort(byId)
+  for (const id of ids) g.setNode(id, { width: NODE_W, height: NODE_H })
+  for (const e of promptEdges(prompt)) if (e.source !== e.target) g.setEdge(e.source, e.target)
+  dagre.layout(g)
+  return ids.map((id) => {
+    const n = g.node(id) as { x: number; y: number } | undefined
+    // dagre gives centres; React Flow places nodes by their top-left corner.
+    return { id, classType: prompt[id]?.class_type ?? '?', x: (n?.x ?? 0) - NODE_W / 2, y: (n?.y ?? 0) - NODE_H / 2 }
+  })
+}
+
 /** Reads `[x, y]` or `{0: x, 1: y}` (both appear in saved UI workflows). */
 function readPos(pos: unknown): { x: number; y: number } | null {
   if (Array.isArray(pos) && typeof pos[0] === 'number' && typeof pos[1] === 'number') return { x: pos[0], y: pos[1] }
@@ -100,14 +125,14 @@ export function uiPositions(workflow: unknown): Map<string, { x: number; y: numb
 
 /**
  * Positions the prompt's nodes: where the UI workflow has positions for most of them we keep the
- * author's layout (what the user recognises); otherwise a left-to-right layered layout.
+ * author's layout (what the user recognises); otherwise dagre's left-to-right layered layout.
  */
 export function layoutGraph(prompt: ApiPrompt, workflow: unknown): { nodes: LaidOutNode[]; edges: GraphEdge[] } {
   const edges = promptEdges(prompt)
   const ids = Object.keys(prompt)
   const pos = uiPositions(workflow)
   const known = ids.filter((id) => pos.has(id))
-  if (ids.length === 0 || known.length < ids.length * 0.6) return { nodes: layeredLayout(prompt), edges }
+  if (ids.length === 0 || known.length < ids.length * 0.6) return { nodes: dagreLayout(prompt), edges }
   const maxX = Math.max(...known.map((id) => pos.get(id)?.x ?? 0))
   let extra = 0
   const nodes = ids.sort(byId).map((id) => {

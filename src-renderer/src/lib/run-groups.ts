@@ -16,10 +16,17 @@ export interface RunLists {
   pending: number
 }
 
-/** How many finished items the home screen keeps listed. */
-const RECENT_LIMIT = 300
+/**
+ * A batch child's index (ids are `run-<batch>-<index>`): children are discovered in any order, but
+ * listed in the order they were submitted.
+ */
+function batchIndex(r: RunSummary): number {
+  const m = /-(\d+)$/.exec(r.id)
+  return m ? Number(m[1]) : Number.MAX_SAFE_INTEGER
+}
 
-const rank = (r: RunSummary): number => (r.status === 'running' ? 0 : r.status === 'queued' ? 1 : 2)
+/** Submission order: rows never jump when a run starts, is queued on a server, or moves. */
+const bySubmission = (a: RunSummary, b: RunSummary): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)
 
 /**
  * Groups runs into the active and recent lists, a batch showing once (as a group) at the place of
@@ -29,12 +36,12 @@ export function computeRunLists(runs: Iterable<RunSummary>): RunLists {
   const all = [...runs]
   const active = all.filter((r) => isActive(r.status))
   const recent = all.filter((r) => !isActive(r.status))
-  active.sort((a, b) => rank(a) - rank(b) || (a.startedAt ?? a.createdAt) - (b.startedAt ?? b.createdAt))
+  active.sort(bySubmission)
   recent.sort((a, b) => (b.finishedAt ?? b.createdAt) - (a.finishedAt ?? a.createdAt))
   const batchRuns: Record<string, string[]> = {}
-  for (const r of [...all].sort((a, b) => a.createdAt - b.createdAt)) {
-    if (r.batchId) (batchRuns[r.batchId] ??= []).push(r.id)
-  }
+  const children = all.filter((r) => r.batchId)
+  children.sort((a, b) => batchIndex(a) - batchIndex(b) || bySubmission(a, b))
+  for (const r of children) (batchRuns[r.batchId!] ??= []).push(r.id)
   const activeBatches = new Set(active.filter((r) => r.batchId).map((r) => r.batchId))
   const seen = new Set<string>()
   const toItems = (list: RunSummary[], isRecent: boolean): string[] => {
@@ -52,7 +59,8 @@ export function computeRunLists(runs: Iterable<RunSummary>): RunLists {
   }
   return {
     active: toItems(active, false),
-    recent: toItems(recent, true).slice(0, RECENT_LIMIT),
+    // Not capped: the list is virtualized, and "Clear finished" is how a user shortens it.
+    recent: toItems(recent, true),
     batchRuns,
     running: active.filter((r) => r.status === 'running').length,
     pending: active.length - active.filter((r) => r.status === 'running').length,

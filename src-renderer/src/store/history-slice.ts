@@ -13,13 +13,21 @@ export interface HistorySlice {
   historyDone: boolean
   historyLoading: boolean
   historyError: string | null
+  /** Exactly how many items the current filters match (from the first page), null until known. */
+  historyTotal: number | null
   /** Bumped per new query so late pages of an old query are dropped. */
   historyGeneration: number
   /** Index into historyItems of the image open in the viewer. */
   viewerIndex: number | null
   setHistoryFilters: (filters: HistoryFilters) => void
   startHistoryLoad: () => number
-  appendHistory: (generation: number, items: HistoryItem[], cursor: string | null, reset: boolean) => void
+  appendHistory: (
+    generation: number,
+    items: HistoryItem[],
+    cursor: string | null,
+    reset: boolean,
+    total?: number | null
+  ) => void
   failHistory: (generation: number, message: string) => void
   removeHistoryRun: (runId: string) => void
   openViewer: (index: number | null) => void
@@ -33,6 +41,7 @@ export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = 
   historyDone: false,
   historyLoading: false,
   historyError: null,
+  historyTotal: null,
   historyGeneration: 0,
   viewerIndex: null,
   setHistoryFilters: (filters) =>
@@ -47,10 +56,11 @@ export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = 
     set({ historyLoading: true, historyError: null })
     return get().historyGeneration
   },
-  appendHistory: (generation, items, cursor, reset) =>
+  appendHistory: (generation, items, cursor, reset, total = null) =>
     set((s) => {
       if (generation !== s.historyGeneration) return {}
       return {
+        historyTotal: reset ? total : s.historyTotal,
         historyItems: reset ? items : [...s.historyItems, ...items],
         historyCursor: cursor,
         historyDone: cursor == null,
@@ -60,6 +70,11 @@ export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = 
   failHistory: (generation, message) =>
     set((s) => (generation === s.historyGeneration ? { historyLoading: false, historyError: message } : {})),
   removeHistoryRun: (runId) =>
-    set((s) => ({ historyItems: s.historyItems.filter((i) => i.runId !== runId), viewerIndex: null })),
+    set((s) => {
+      const items = s.historyItems.filter((i) => i.runId !== runId)
+      const removed = s.historyItems.length - items.length
+      const total = s.historyTotal === null ? null : Math.max(0, s.historyTotal - removed)
+      return { historyItems: items, historyTotal: total, viewerIndex: null }
+    }),
   openViewer: (index) => set({ viewerIndex: index }),
 })

@@ -6,6 +6,7 @@ import { createHistorySlice, type HistorySlice } from './history-slice'
 import { createProgressSlice, type ProgressSlice } from './progress-slice'
 import { createRunDetailsSlice, type RunDetailsSlice } from './run-details-slice'
 import { createRunsSlice, type RunsSlice } from './runs-slice'
+import { createRunsViewSlice, type RunsViewSlice } from './runs-view-slice'
 import { createServersSlice, type ServersSlice } from './servers-slice'
 import { createSettingsSlice, type SettingsSlice } from './settings-slice'
 import { createToastsSlice, type ToastsSlice } from './toasts-slice'
@@ -16,6 +17,7 @@ export type AppState = AppSlice &
   UiSlice &
   ServersSlice &
   RunsSlice &
+  RunsViewSlice &
   ProgressSlice &
   RunDetailsSlice &
   BatchesSlice &
@@ -28,6 +30,7 @@ const slices = (...a: Parameters<typeof createAppSlice>): AppState => ({
   ...createUiSlice(...a),
   ...createServersSlice(...a),
   ...createRunsSlice(...a),
+  ...createRunsViewSlice(...a),
   ...createProgressSlice(...a),
   ...createRunDetailsSlice(...a),
   ...createBatchesSlice(...a),

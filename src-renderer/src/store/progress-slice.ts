@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { NodeStatus, RunProgressEvent } from '../../../src-shared/contract'
+import { applyNodeChange, nextNodeStatus } from '../../../src-shared/runs/node-states'
 import type { AppState } from './index'
 
 /** The latest live progress of one run, newer than its summary while it streams. */
@@ -24,36 +25,8 @@ export interface ProgressSlice {
   clearLive: (runId: string) => void
 }
 
-/** Applies one progress event to a node's status (pure, exported for tests). */
-export function nextNodeStatus(prev: NodeStatus | undefined, evt: RunProgressEvent, now: number): NodeStatus {
-  const state = evt.nodeState ?? prev?.state ?? 'running'
-  const next: NodeStatus = { ...(prev ?? { class_type: evt.classType ?? '?' }), state }
-  if (evt.classType) next.class_type = evt.classType
-  if (evt.value != null) next.value = evt.value
-  if (evt.max != null) next.max = evt.max
-  if (state === 'running' && next.started_at == null) next.started_at = now
-  if ((state === 'done' || state === 'error' || state === 'cached') && next.finished_at == null) next.finished_at = now
-  return next
-}
-
-/**
- * ComfyUI executes a prompt's nodes one at a time: once another node starts, any node still marked
- * running has finished, at the latest when the new one started (`at`); ComfyUI's own 'executed'
- * message only comes for output nodes.
- */
-export function finishOthers(
-  nodes: Record<string, NodeStatus>,
-  runningId: string,
-  at: number
-): Record<string, NodeStatus> {
-  let out = nodes
-  for (const [id, n] of Object.entries(nodes)) {
-    if (id === runningId || n.state !== 'running') continue
-    if (out === nodes) out = { ...nodes }
-    out[id] = { ...n, state: 'done', finished_at: n.finished_at ?? Math.max(at, n.started_at ?? at) }
-  }
-  return out
-}
+/** The node fold is shared with the worker, the workflow and main; re-exported for the store's tests. */
+export { nextNodeStatus }
 
 /** Creates the progress slice. */
 export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> = (set) => ({
@@ -71,16 +44,8 @@ export const createProgressSlice: StateCreator<AppState, [], [], ProgressSlice> 
       }
       const patch: Partial<AppState> = { liveProgress: { ...s.liveProgress, [evt.runId]: live } }
       if (evt.nodeId) {
-        const nodes =
-          evt.nodeState === 'running'
-            ? finishOthers(
-                s.nodeStates[evt.runId] ?? {},
-                evt.nodeId,
-                s.nodeStates[evt.runId]?.[evt.nodeId]?.started_at ?? now
-              )
-            : (s.nodeStates[evt.runId] ?? {})
-        const node = nextNodeStatus(nodes[evt.nodeId], evt, now)
-        patch.nodeStates = { ...s.nodeStates, [evt.runId]: { ...nodes, [evt.nodeId]: node } }
+        const nodes = applyNodeChange(s.nodeStates[evt.runId] ?? {}, evt.nodeId, evt, now)
+        patch.nodeStates = { ...s.nodeStates, [evt.runId]: nodes }
       }
       return patch
     }),

@@ -100,11 +100,13 @@ describe('local API', () => {
     expect(csrf.status).toBe(403)
   })
 
-  test('the served UI gets a session cookie that authorises the bridge, and only that', async () => {
-    const page = await fetch(`${url}/`)
-    expect(page.status).toBe(200)
+  test('a one-time sign-in link gives the browser a session that authorises the bridge, and only that', async () => {
+    expect((await fetch(`${url}/`)).headers.get('set-cookie')).toBeNull()
+    const login = await fetch(await fleet.loginUrl(), { redirect: 'manual' })
+    expect(login.status).toBe(303)
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+    const page = await fetch(`${url}/`, { headers: { cookie } })
     expect(await page.text()).toContain('<div id="root"')
-    const cookie = page.headers.get('set-cookie')!.split(';')[0]!
     const info = await fetch(`${url}/api/bridge/app:info`, { method: 'POST', headers: { cookie }, body: '{}' })
     expect(info.status).toBe(200)
     expect(((await info.json()) as { mode: string }).mode).toBe('headless')
@@ -267,7 +269,7 @@ describe('CLI end to end', () => {
     expect(h.stdout).toContain('a cat on a windowsill')
     const page = await fleet.history({ text: 'lighthouse' })
     expect(page.items).toHaveLength(1)
-    const img = await fleet.image(page.items[0]!.hash)
+    const img = await fleet.image(page.items[0]!.hash!)
     expect(img.subarray(1, 4).toString()).toBe('PNG')
   })
 })

@@ -79,8 +79,9 @@ describe('failover', () => {
 
   it('a server that hangs: the run moves on, and when it answers again the abandoned prompt is removed there', async () => {
     sims = await startSims([{ timing }, { timing }])
-    engine = await startEngine(rig, await workerServers(sims))
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 150 }), options: { retry: fastRetry } })
+    // A hung server is gone after this much silence (30 s in production; shorter here to keep the test short).
+    engine = await startEngine(rig, await workerServers(sims), { silenceForGoneMs: 6_000 })
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 400 }), options: { retry: fastRetry } })
     const first = await runningOn(workflowId)
     const hung = sims[Number(first.serverId.slice(1))]
     hung?.setFaults({ hang: true })

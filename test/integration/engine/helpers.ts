@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { BlobStore } from '../../../src-shared/storage/blob-store'
 import { Client, Connection } from '@temporalio/client'
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
@@ -114,7 +115,7 @@ export async function startRig(): Promise<Rig> {
   return {
     temporal,
     client,
-    runs: new RunClient(client, taskQueue),
+    runs: new RunClient(client, taskQueue, new BlobStore(join(dataDir, 'payloads'))),
     taskQueue,
     dataDir,
     async close() {
@@ -164,7 +165,7 @@ export function workerBundle(): Promise<string> {
 export async function startEngine(
   rig: Rig,
   servers: WorkerServer[],
-  options: { identity?: string; ownsWholeFarm?: boolean } = {}
+  options: { identity?: string; ownsWholeFarm?: boolean; silenceForGoneMs?: number } = {}
 ): Promise<RunningEngine> {
   const connection = await NativeConnection.connect({ address: rig.temporal.address })
   const sink = new MemorySink()
@@ -179,6 +180,7 @@ export async function startEngine(
     workflowBundlePath: await workerBundle(),
     identity: options.identity,
     ownsWholeFarm: options.ownsWholeFarm,
+    silenceForGoneMs: options.silenceForGoneMs,
     log: (level, message) => logs.push(`${level}: ${message}`),
   })
   const running = engine.run()

@@ -1,6 +1,6 @@
 /**
- * The worker as a real child process (the same entry main forks), killed with SIGKILL mid-sampling and
- * started again: the run completes, reattached to the same server, executed exactly once.
+ * The worker as a real child process (the same entry main forks), killed with SIGKILL mid-sampling (or after
+ * a prompt that left no history) and started again: the run completes, executed exactly once.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
@@ -93,6 +93,38 @@ describe('kill -9 of the worker process mid-run', () => {
     expect(started).toBe(1)
     expect(result.outputs).toHaveLength(1)
     expect(second.messages.some((m) => m.type === 'log' && m.message.includes('reattached'))).toBe(true)
+    second.child.send({ type: 'shutdown' } satisfies MainToWorker)
+    await waitFor('the worker to exit', () => second.child.exitCode !== null, 30_000)
+  })
+
+  it('after a prompt that succeeded but left no history (bughunt/history-lost-after-success): not run again', async () => {
+    for (const sim of sims) sim.setFaults({ forgetHistory: true })
+    const first = await forkWorker()
+    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 40, seed: 5 }) })
+    const promptId = await waitFor('the prompt to finish', async () => {
+      const id = (await rig.runs.getStatus(workflowId)).prompt_id
+      return id !== null && sims.some((s) => s.stats().executions[id] === 1) ? id : undefined
+    })
+    // From now on every answer stalls, so the run cannot complete before the kill: the worker keeps the
+    // socket's result once history fails to come, and its heartbeat (flushed every second) carries it.
+    for (const sim of sims) sim.setFaults({ slowMs: 60_000 })
+    await waitFor(
+      'the result kept from the WebSocket',
+      () => first.messages.some((m) => m.type === 'log' && m.message.includes('its result comes from the WebSocket')),
+      60_000
+    )
+    await new Promise((r) => setTimeout(r, 1_500))
+    first.child.kill('SIGKILL')
+    await waitFor('the worker to die', () => first.child.exitCode !== null || first.child.signalCode !== null)
+    for (const sim of sims) sim.setFaults({ slowMs: 0 })
+
+    const second = await forkWorker()
+    const result = await rig.runs.result(workflowId)
+    expect(result.attempt).toBe(2)
+    expect(result.outputs).toHaveLength(1)
+    expect(result.promptId).toBe(promptId)
+    expect(sims.reduce((sum, s) => sum + (s.stats().started[promptId] ?? 0), 0)).toBe(1)
+    for (const sim of sims) sim.clearFaults()
     second.child.send({ type: 'shutdown' } satisfies MainToWorker)
     await waitFor('the worker to exit', () => second.child.exitCode !== null, 30_000)
   })

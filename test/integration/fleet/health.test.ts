@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type CacheDatabase } from '../../../src-main/cache'
 import { HealthMonitor, ServerRegistry, type HealthChange } from '../../../src-main/fleet'
 import type { HealthState } from '../../../src-shared/contract/servers'
-import { SimServer } from '../../../sim'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { objectInfo, SimServer } from '../../../sim'
 
 const FAST = {
   intervalMs: 50,
@@ -132,7 +134,7 @@ describe('HealthMonitor against the simulator', () => {
     await until('online', stateIs(id, 'online'))
     sim.setFaults({ hang: true })
     await until('offline', stateIs(id, 'offline'))
-    expect(monitor.health(id).error).toMatch(/did not answer \/system_stats within 2000 ms/)
+    expect(monitor.health(id).error).toMatch(/did not answer GET \/system_stats within 2000 ms/)
     sim.setFaults({ hang: false })
     await until('online', stateIs(id, 'online'))
   })
@@ -182,5 +184,67 @@ describe('HealthMonitor against the simulator', () => {
     const count = changes.length
     await new Promise((r) => setTimeout(r, 300))
     expect(changes.length).toBe(count)
+  })
+})
+
+/**
+ * A hostile server (sec/objinfo-big-stalls-api): its reported argv changes on every probe, which once made
+ * the app re-read a 64 MB /object_info each time. It counts what it is asked.
+ */
+async function hostileServer(objectInfoBody: string): Promise<{ url: string; hits: Map<string, number> }> {
+  const hits = new Map<string, number>()
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? ''
+    hits.set(path, (hits.get(path) ?? 0) + 1)
+    res.setHeader('content-type', 'application/json')
+    if (path === '/system_stats') {
+      const system = { comfyui_version: '0.3.64', argv: ['main.py', `--nonce=${hits.get(path)}`] }
+      return res.end(JSON.stringify({ system, devices: [{ name: 'evil', type: 'cuda', vram_total: 1, vram_free: 1 }] }))
+    }
+    if (path === '/prompt') return res.end(JSON.stringify({ exec_info: { queue_remaining: 0 } }))
+    // Written, then ended: sent chunked, without a content-length, so only counting the bytes can stop it.
+    if (path === '/object_info') return res.write(objectInfoBody, () => res.end())
+    res.statusCode = 404
+    res.end('{}')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  hostile.push(server)
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits }
+}
+const hostile: Server[] = []
+
+describe('HealthMonitor against a hostile server', () => {
+  afterEach(() => {
+    for (const server of hostile.splice(0)) server.close()
+  })
+
+  function watchHostile(url: string, options: ConstructorParameters<typeof HealthMonitor>[1] = {}): string {
+    monitor.stop()
+    monitor = new HealthMonitor(registry, { ...FAST, ...options })
+    const r = registry.add({ name: 'evil', address: url })
+    if (!r.ok) throw new Error(r.error.message)
+    monitor.watch(r.value.id, r.value.address)
+    return r.value.id
+  }
+
+  it('refuses an /object_info over the cap, saying so, and does not re-read it on every probe', async () => {
+    const big = JSON.stringify({ Pad: { input: { required: { x: [['a'.repeat(600 * 1024)]] } } } })
+    const { url, hits } = await hostileServer(big)
+    const id = watchHostile(url, { objectInfoMaxBytes: 512 * 1024 })
+    await until('several probes', () => (hits.get('/system_stats') ?? 0) >= 6)
+    expect(monitor.health(id).state).toBe('degraded')
+    expect(monitor.health(id).error).toMatch(
+      /node list \(\/object_info\) unreadable: .*larger than the 512 KB accepted/
+    )
+    expect(hits.get('/object_info')).toBe(1)
+  })
+
+  it('an identity that changes on every probe re-reads /object_info at most once per gap', async () => {
+    const { url, hits } = await hostileServer(JSON.stringify(objectInfo()))
+    const id = watchHostile(url)
+    await until('capabilities', () => monitor.capabilities(id))
+    await until('several probes', () => (hits.get('/system_stats') ?? 0) >= 6)
+    expect(hits.get('/object_info')).toBe(1)
+    expect(monitor.health(id).state).toBe('online')
   })
 })

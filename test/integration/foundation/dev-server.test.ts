@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process'
 import { createServer, type Server } from 'node:net'
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
@@ -132,5 +133,64 @@ describe('TemporalDevServer', () => {
       /exited with code 3 before it was ready; it said: no db here/
     )
     expect(readFileSync(join(dir, 'tries'), 'utf8').trim().split('\n')).toHaveLength(3)
+  })
+
+  test('a server left running by an app that was killed is stopped and replaced by one this app supervises', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cf-dev-'))
+    const port = await freePort()
+    // A real earlier app: a process that starts the server the way the app does, then is killed -9.
+    const source = join(__dirname, '../../../src-main/temporal/dev-server.ts')
+    const earlier = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { TemporalDevServer } = require(${JSON.stringify(source)})
+         const s = new TemporalDevServer({ cliPath: ${JSON.stringify(temporalCli())}, dbFile: ${JSON.stringify(join(dir, 'temporal.db'))},
+           logDir: ${JSON.stringify(dir)}, port: ${port}, uiPort: 0, headlessUi: true })
+         s.start().then(() => console.log('up ' + s.pid))`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] }
+    )
+    const orphanPid = await new Promise<number>((resolve) =>
+      earlier.stdout.on('data', (c: Buffer) => {
+        const m = /up (\d+)/.exec(c.toString())
+        if (m) resolve(Number(m[1]))
+      })
+    )
+    const gone = new Promise((r) => earlier.once('exit', r))
+    earlier.kill('SIGKILL')
+    await gone
+    expect(await isTemporal(`127.0.0.1:${port}`)).toBe(true) // the orphan still answers
+
+    const s = devServer(dir, port)
+    const notices: string[] = []
+    s.on('notice', (n) => notices.push(n))
+    const { address } = await s.start()
+    expect(address).toBe(`127.0.0.1:${port}`)
+    expect(s.external).toBe(false)
+    expect(s.pid).not.toBe(orphanPid)
+    expect(() => process.kill(orphanPid, 0)).toThrow()
+    expect(notices.join('\n')).toContain(`pid ${orphanPid}) left running by an earlier ComfyFleet`)
+    // Supervised: when it dies, it comes back.
+    const pid = s.pid
+    s.kill('SIGKILL')
+    await until(() => s.state === 'up' && s.pid !== null && s.pid !== pid)
+    expect(await isTemporal(address)).toBe(true)
+    await s.stop()
+    expect(existsSync(join(dir, 'temporal.db.pid'))).toBe(false)
+  })
+
+  test("someone else's server that we use is watched: when it stops, we start our own on its port", async () => {
+    const port = await freePort()
+    const theirs = devServer(mkdtempSync(join(tmpdir(), 'cf-dev-')), port)
+    const { address } = await theirs.start()
+    const ours = devServer(mkdtempSync(join(tmpdir(), 'cf-dev-')), port)
+    await ours.start()
+    expect(ours.external).toBe(true)
+    await theirs.stop()
+    await until(() => !ours.external && ours.state === 'up' && ours.pid !== null, 60_000)
+    expect(await isTemporal(address)).toBe(true)
   })
 })

@@ -73,6 +73,20 @@ describe('run repository', () => {
     expect(thumb && existsSync(thumb)).toBe(true)
   })
 
+  it('keeps the prompt_id and attempt that produced the result (status of a finished run shows them)', async () => {
+    cache.runs.insertRun(newRun('r1'))
+    expect(cache.runs.getRun('r1')).toMatchObject({ promptId: null, attempt: 1 })
+    const done = await cache.finishRun('r1', {
+      status: 'completed',
+      finishedAt: 9,
+      outputs: [],
+      promptId: '5b7c3c1e-0000-4000-8000-000000000001',
+      attempt: 3,
+    })
+    expect(done.ok).toBe(true)
+    expect(cache.runs.getRun('r1')).toMatchObject({ promptId: '5b7c3c1e-0000-4000-8000-000000000001', attempt: 3 })
+  })
+
   it('refuses outputs whose file is not in the image store, and unknown runs', async () => {
     cache.runs.insertRun(newRun('r1'))
     const missing = await cache.finishRun('r1', {
@@ -161,5 +175,18 @@ describe('run repository', () => {
         .items.map((i) => i.format)
         .sort()
     ).toEqual(['mp4', 'png'])
+  })
+
+  it('keeps a truncated PNG (header readable, pixels not) without a thumbnail, and records the end', async () => {
+    // bughunt/truncated-png-output-run-stuck-running: the metadata reads, the decode fails.
+    cache.runs.insertRun(newRun('cut'))
+    const whole = await pngBytes(256, 256, 200)
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6))
+    const output = { ...storeOutput(cache, Buffer.alloc(0)), hash: cache.images.blobs.put(cut, 'png') }
+    const done = await cache.finishRun('cut', { status: 'completed', finishedAt: 1, outputs: [output] })
+    expect(done).toMatchObject({ ok: true, value: { outputsCount: 1 } })
+    expect(cache.runs.getRun('cut')?.status).toBe('completed')
+    expect(cache.findThumbnail(output.hash)).toBeNull()
+    expect(cache.findImage(output.hash)?.format).toBe('png')
   })
 })

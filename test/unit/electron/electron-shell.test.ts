@@ -2,10 +2,10 @@
  * The thin Electron layer, with `electron` mocked (its binary cannot run here): what the window
  * allows, who may call IPC, what the preload exposes, and what the image protocol serves.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeEach, describe, expect, test, vi } from 'vitest'
+import { beforeEach, describe, expect, test, vi, type Mock } from 'vitest'
 import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../../src-shared/contract'
 
 const h = vi.hoisted(() => {
@@ -62,7 +62,7 @@ beforeEach(() => {
 describe('main window', () => {
   test('is isolated and sandboxed, opens no windows, and sends only http(s) links to the browser', async () => {
     const { createMainWindow, isExternalUrlAllowed } = await import('../../../src-main/electron/main-window')
-    createMainWindow(() => ['https://temporal.example/ns', 'http://127.0.0.1:8233'])
+    createMainWindow(() => ['https://temporal.example/ns', 'http://127.0.0.1:8233'], true)
     const prefs = h.state.windowOptions!.webPreferences as Record<string, unknown>
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false })
     expect(h.state.openHandler!({ url: 'https://temporal.example/ns/workflows/run-1' })).toEqual({ action: 'deny' })
@@ -73,6 +73,83 @@ describe('main window', () => {
     expect(isExternalUrlAllowed('javascript:alert(1)', ui)).toBe(false)
     expect(isExternalUrlAllowed('http://127.0.0.1:8233/namespaces/default/workflows/run-1', ui)).toBe(true)
     expect(isExternalUrlAllowed('http://127.0.0.1:9999/namespaces/default', ui)).toBe(false)
+  })
+})
+
+describe('electron hardening (electron-hardening)', () => {
+  test('a packaged app ignores ELECTRON_RENDERER_URL and loads its own files', async () => {
+    const { createMainWindow, rendererSource } = await import('../../../src-main/electron/main-window')
+    const env = { ELECTRON_RENDERER_URL: 'http://evil.example/' }
+    expect(rendererSource(true, env)).toMatchObject({
+      kind: 'file',
+      path: expect.stringMatching(/renderer[/\\]index\.html$/) as unknown,
+    })
+    expect(rendererSource(false, env)).toEqual({ kind: 'url', url: 'http://evil.example/' })
+    expect(rendererSource(false, {})).toMatchObject({ kind: 'file' })
+    const before = process.env.ELECTRON_RENDERER_URL
+    process.env.ELECTRON_RENDERER_URL = 'http://evil.example/'
+    try {
+      const win = createMainWindow(() => [], true) as unknown as { loadURL: Mock; loadFile: Mock }
+      expect(win.loadURL).not.toHaveBeenCalled()
+      expect(win.loadFile).toHaveBeenCalledOnce()
+    } finally {
+      if (before === undefined) delete process.env.ELECTRON_RENDERER_URL
+      else process.env.ELECTRON_RENDERER_URL = before
+    }
+  })
+
+  test('every web permission request and check is denied', async () => {
+    const { denyPermissionsByDefault } = await import('../../../src-main/electron/permissions')
+    let request: ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | null = null
+    let check: ((wc: unknown, permission: string) => boolean) | null = null
+    denyPermissionsByDefault({
+      setPermissionRequestHandler: (fn: typeof request) => (request = fn),
+      setPermissionCheckHandler: (fn: typeof check) => (check = fn),
+    } as never)
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid']) {
+      const answer = await new Promise<boolean>((resolve) => request!(null, permission, resolve))
+      expect(answer, permission).toBe(false)
+      expect(check!(null, permission)).toBe(false)
+    }
+  })
+
+  test('the built renderer carries its CSP in the file, as a packaged app loads it from file://', async () => {
+    const { cspMetaTag, HTTP_CSP, RENDERER_CSP } = await import('../../../src-shared/security/content-security-policy')
+    const plugin = cspMetaTag()
+    expect(plugin.apply).toBe('build')
+    const html = plugin.transformIndexHtml('<!doctype html><html><head><title>x</title></head></html>')
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${RENDERER_CSP}" />`)
+    expect(RENDERER_CSP).toContain("script-src 'self'")
+    expect(RENDERER_CSP).toContain("object-src 'none'")
+    expect(RENDERER_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
+    expect(HTTP_CSP).toBe(`${RENDERER_CSP}; frame-ancestors 'none'`)
+  })
+
+  test('the builder config flips the hardening fuses, and the worker needs no RunAsNode', () => {
+    const yml = readFileSync(join(__dirname, '../../../electron-builder.yml'), 'utf8')
+    const block = /^electronFuses:\n((?: {2}\w+: \w+\n?)+)/m.exec(yml)?.[1] ?? ''
+    const fuses: Record<string, string> = Object.fromEntries(
+      block
+        .trim()
+        .split('\n')
+        .map((l): [string, string] => {
+          const [k = '', v = ''] = l.trim().split(': ')
+          return [k, v]
+        })
+    )
+    expect(fuses).toMatchObject({
+      runAsNode: 'false',
+      enableCookieEncryption: 'true',
+      enableNodeOptionsEnvironmentVariable: 'false',
+      enableNodeCliInspectArguments: 'false',
+      enableEmbeddedAsarIntegrityValidation: 'true',
+      onlyLoadAppFromAsar: 'true',
+    })
+    // With RunAsNode off, child_process.fork cannot start Node code: the desktop entry must fork the
+    // worker as a utility process.
+    const entry = readFileSync(join(__dirname, '../../../src-main/index.ts'), 'utf8')
+    expect(entry).toMatch(/forker: utilityForker/)
+    expect(entry).not.toMatch(/child_process|nodeForker/)
   })
 })
 
@@ -93,6 +170,10 @@ describe('IPC', () => {
     await expect(h.handlers.get('runs:get')!({ sender: { id: 99 } }, { id: 'run-1' })).rejects.toThrow(
       /untrusted sender/
     )
+    // Our own window, but a subframe in it (an injected iframe): refused.
+    const fromSubframe = { sender: { id: 41 }, senderFrame: { parent: {} } }
+    await expect(h.handlers.get('runs:get')!(fromSubframe, { id: 'run-1' })).rejects.toThrow(/subframe/)
+    expect(calls).toHaveLength(1)
   })
 })
 

@@ -75,8 +75,8 @@ describe('standalone worker config', () => {
   })
 
   it('names the field that is wrong', () => {
-    expect(() => readStandaloneConfig(write('{nope'))).toThrow(/Cannot read worker config/)
-    expect(() => readStandaloneConfig(write({ servers: [] }))).toThrow(/temporal.address/)
+    expect(() => readStandaloneConfig(write('{nope'))).toThrow(/worker config [^\n]*: is not JSON/)
+    expect(() => readStandaloneConfig(write({ servers: [] }))).toThrow(/temporal: /)
     expect(() => readStandaloneConfig(write({ temporal: { address: 'h:1' }, servers: [] }))).toThrow(/servers/)
     expect(() =>
       readStandaloneConfig(write({ temporal: { address: 'h:1' }, servers: [{ address: 'ftp://x' }] }))

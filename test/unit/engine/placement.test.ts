@@ -5,6 +5,7 @@ import {
   chooseServer,
   impossibleReason,
   promptCost,
+  runnableNow,
   type PlacementRequest,
   type ServerLoad,
 } from '../../../src-worker/scheduler/placement'
@@ -75,6 +76,16 @@ describe('placement', () => {
     expect(chooseServer(request({ excludeServers: ['x'], minVramFree: 8 }), all)).toBeNull()
     expect(chooseServer(request({ excludeServers: ['x'] }), all)?.server.id).toBe('small')
     expect(chooseServer(request({ servers: ['x'] }), all)?.server.id).toBe('x')
+  })
+
+  it('says a run is runnable now only with a healthy, allowed, capable server, busy or not', () => {
+    const full = load(server('full'), { inUse: 2 })
+    expect(runnableNow(request(), [full])).toBe(true)
+    expect(runnableNow(request(), [load(server('down'), { usable: false })])).toBe(false)
+    expect(runnableNow(request({ excludeServers: ['a'] }), [load(server('a'))])).toBe(false)
+    const noModel = request({ prompt: txt2img({ ckpt: 'absent.safetensors' }) })
+    expect(runnableNow(noModel, [load(server('a'))])).toBe(false)
+    expect(runnableNow(request(), [])).toBe(false)
   })
 
   it('prefers a server with the model already loaded when otherwise equal', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ProgressReporter } from '../../../src-worker/activities/progress-reporter'
 import { RunProgress } from '../../../src-worker/activities/run-progress'
-import { nullSink } from '../../../src-worker/progress-sink'
+import { MemorySink, nullSink } from '../../../src-worker/progress-sink'
 import type { ProgressUpdate } from '../../../src-worker/shared'
 import { txt2img } from '../../integration/engine/prompts'
 
@@ -49,5 +49,45 @@ describe('ProgressReporter', () => {
 
   it('keeps an hour-long run to a few hundred signals (its history replays quickly after a restart)', async () => {
     expect((await stepForMinutes(60)).length).toBeLessThan(500)
+  })
+})
+
+describe('ProgressReporter live channel', () => {
+  /** A reporter past its first signal (not urgent), on node 3 of a 20-step sampler. */
+  function live(): { progress: RunProgress; reporter: ProgressReporter; sink: MemorySink } {
+    const progress = new RunProgress(txt2img({ steps: 20 }))
+    const sink = new MemorySink()
+    const reporter = new ProgressReporter('run-1', 1, () => Promise.resolve(), sink, progress)
+    progress.apply({ type: 'executing', data: { node: '3', prompt_id: P } }, Date.now())
+    progress.urgent = false
+    return { progress, reporter, sink }
+  }
+  const step = (progress: RunProgress, value: number): void =>
+    progress.apply({ type: 'progress', data: { value, max: 20, prompt_id: P, node: '3' } }, Date.now())
+
+  it('a burst inside one window sends the first state at once and the latest at the end of the window', async () => {
+    const { progress, reporter, sink } = live()
+    for (const value of [18, 19, 20]) {
+      step(progress, value)
+      reporter.touched()
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    expect(sink.progressEvents.map((e) => e.value)).toEqual([18])
+    await vi.advanceTimersByTimeAsync(100)
+    expect(sink.progressEvents.map((e) => e.value)).toEqual([18, 20])
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(sink.progressEvents).toHaveLength(2)
+  })
+
+  it('stopping sends a state still waiting for its window', async () => {
+    const { progress, reporter, sink } = live()
+    step(progress, 19)
+    reporter.touched()
+    step(progress, 20)
+    reporter.touched()
+    reporter.stop()
+    expect(sink.progressEvents.map((e) => e.value)).toEqual([19, 20])
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(sink.progressEvents).toHaveLength(2)
   })
 })

@@ -54,3 +54,31 @@ describe('recorded workflow histories', () => {
     60_000
   )
 })
+
+/**
+ * The workflow folds progress signals with the shared node-state fold (src-shared/runs/node-states).
+ * A signal whose node states name Object.prototype members must replay too: the fold once wrote
+ * `finished_at` onto the sandbox's frozen Object constructor, failing every workflow task of the run.
+ */
+describe('the workflow node-state fold', () => {
+  it('replays a progress signal with node ids such as constructor and __proto__', async () => {
+    const json = JSON.parse(readFileSync(join(DIR, 'run-completed.json'), 'utf8')) as RecordedHistory
+    let hostile = 0
+    for (const event of json.events) {
+      const payload = event.workflowExecutionSignaledEventAttributes?.input?.payloads?.[0]
+      if (payload === undefined) continue
+      const update = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as { nodes: object }
+      update.nodes = JSON.parse(
+        `{${JSON.stringify(update.nodes).slice(1, -1)},"constructor":"done","__proto__":"done","toString":"running"}`
+      ) as object
+      payload.data = Buffer.from(JSON.stringify(update)).toString('base64')
+      hostile += 1
+    }
+    expect(hostile).toBeGreaterThan(0)
+    await Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(json), 'hostile-node-ids')
+  }, 60_000)
+})
+
+interface RecordedHistory {
+  events: { workflowExecutionSignaledEventAttributes?: { input?: { payloads?: { data: string }[] } } }[]
+}

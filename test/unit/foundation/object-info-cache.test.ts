@@ -15,3 +15,19 @@ test('a server object_info survives a restart (conversion works with the server 
   reopened.forget('../gpu 1')
   expect(new ObjectInfoCache(dir).get('../gpu 1')).toBeNull()
 })
+
+test('a class_type named like an Object.prototype member finds no node, in memory and after a restart', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cf-oi-'))
+  new ObjectInfoCache(dir).put('gpu', objectInfo({}) as unknown as ObjectInfo, 1000)
+  for (const info of [
+    new ObjectInfoCache(dir).get('gpu')!,
+    (() => {
+      const c = new ObjectInfoCache(dir)
+      c.put('gpu2', objectInfo({}) as unknown as ObjectInfo, 1000)
+      return c.get('gpu2')!
+    })(),
+  ]) {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(info[name]).toBeUndefined()
+    expect(info.KSampler?.display_name).toBe('KSampler')
+  }
+})

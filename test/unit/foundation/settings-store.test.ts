@@ -36,16 +36,56 @@ describe('SettingsStore', () => {
     expect(r.error.code).toBe('settings/invalid')
     expect(r.error.message).toContain('defaultSlots must be an integer from 1 to 8')
     expect(r.error.message).toContain('retry.backoffCoefficient')
-    expect(r.error.message).toContain('temporal.address must be host:port')
+    expect(r.error.details).toEqual({
+      issues: expect.arrayContaining([
+        { path: 'defaultSlots', message: 'must be an integer from 1 to 8' },
+        { path: 'retry.backoffCoefficient', message: 'must be a number from 1 to 10' },
+      ]) as unknown,
+    })
     expect(readFileSync(join(dir, 'settings.json'), 'utf8')).toBe(before)
     expect(store.get().defaultSlots).toBe(4)
   })
 
   test('unknown keys are refused, not silently ignored', () => {
     const store = new SettingsStore(freshDir())
-    const r = store.update({ temporal: { adress: 'x:1' } } as never)
+    const r = store.update({ temporal: { adress: 'x:1' } })
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.message).toBe('Unknown setting: temporal.adress')
+  })
+
+  test('a cross-field rule is checked on the merged settings and names its field', () => {
+    const r = new SettingsStore(freshDir()).update({ temporal: { mode: 'remote', address: 'no port' } })
+    expect(r.ok).toBe(false)
+    if (!r.ok)
+      expect(r.error.details).toEqual({
+        issues: [{ path: 'temporal.address', message: expect.stringMatching(/host:port/) as unknown }],
+      })
+  })
+
+  test.each([
+    ['{"toString":5}', 'toString'],
+    ['{"constructor":{"prototype":{"polluted":"yes"}}}', 'constructor'],
+    ['{"retry":{"valueOf":1}}', 'retry.valueOf'],
+    ['{"__proto__":{"toString":1}}', '__proto__'],
+  ])('a prototype name is an unknown key like any other: %s', (json, path) => {
+    const dir = freshDir()
+    const store = new SettingsStore(dir)
+    const r = store.update(JSON.parse(json))
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('settings/unknown-key')
+      expect(r.error.message).toBe(`Unknown setting: ${path}`)
+    }
+    expect(existsSync(join(dir, 'settings.json'))).toBe(false)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  test('a settings file with a prototype key is set aside, not loaded', () => {
+    const dir = freshDir()
+    writeFileSync(join(dir, 'settings.json'), '{"__proto__":{"defaultSlots":7},"toString":5}')
+    const store = new SettingsStore(dir)
+    expect(store.loadError).toMatch(/__proto__ is not a known key.*toString is not a known key/)
+    expect(store.get()).toEqual(DEFAULT_SETTINGS)
   })
 
   test('remote TLS settings can be set and cleared', () => {

@@ -296,7 +296,8 @@ describe('UI → API conversion rules', () => {
     }
     const wf = {
       nodes: [
-        { id: 1, type: 'Custom', mode: 0, inputs: [], outputs: [], widgets_values: ['y', 'increment', 0.5, 'hi'] },
+        // A combo's control is followed by its filter list (''), as addValueControlWidgets adds both.
+        { id: 1, type: 'Custom', mode: 0, inputs: [], outputs: [], widgets_values: ['y', 'increment', '', 0.5, 'hi'] },
       ],
       links: [],
       version: 0.4,

@@ -116,6 +116,20 @@ describe('intake rejections', () => {
     })
   })
 
+  it('names servers by the names the user gave them, keeping ids in the details', () => {
+    const noSampler = { ...coreObjectInfo() }
+    delete noSampler.KSampler
+    const error = reject(jsonBytes(api()), {
+      objectInfo: null,
+      objectInfoByServer: { 'c0a8-41e2': noSampler },
+      serverNames: { 'c0a8-41e2': 'attic 4090' },
+    })
+    expect(error.message).toBe(
+      'No server can run this workflow: unknown node types KSampler (attic 4090 lacks KSampler).'
+    )
+    expect(error.details).toEqual({ types: ['KSampler'], missingByServer: { 'c0a8-41e2': ['KSampler'] } })
+  })
+
   it('lists unknown node types of a UI workflow before converting it', () => {
     const wf = workflowFixture('default-graph.json')
     ;(wf.nodes as Array<Record<string, unknown>>).push({ id: 50, type: 'UltimateSDUpscale', mode: 0 })

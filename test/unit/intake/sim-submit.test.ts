@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -109,6 +109,31 @@ describe('converted prompts on a simulated ComfyUI server', () => {
     await submit('saved.png', makePng([tEXt('workflow', workflow)]), 'comfyui-examples-img2img.json')
     await submit('saved.webp', makeWebp(makeExif([[0x010f, `workflow:${workflow}`]])), 'comfyui-examples-img2img.json')
   })
+
+  // Issue #14's field cases (test/fixtures/field-cases): each must now be accepted by the server as converted.
+  for (const name of [
+    '01-subgraph-instance-missing-input/workflow.json',
+    '02-subgraph-instance-inputs-reordered/workflow.json',
+    '03-api-prompt-unreachable-node-validated/prompt_api.json',
+    '04-stale-embedded-prompt-preferred/old_comfy_output.png',
+    'unconnected_invalid_node.json',
+  ]) {
+    it(`queues field case ${name} without node_errors`, async () => {
+      const bytes = readFileSync(join(__dirname, '..', '..', 'fixtures', 'field-cases', name))
+      const result = expectOk(intakeFile({ name, bytes }, { objectInfo }))
+      expect(inputProblems(result.prompt, objectInfo)).toEqual([])
+      const response = await fetch(`${server.url}/prompt`, {
+        method: 'POST',
+        body: JSON.stringify({ prompt: result.prompt }),
+      })
+      const answer = (await response.json()) as { node_errors?: unknown; error?: unknown }
+      expect({ status: response.status, error: answer.error, node_errors: answer.node_errors }).toEqual({
+        status: 200,
+        error: undefined,
+        node_errors: {},
+      })
+    })
+  }
 
   it('would notice a wrong conversion: the server refuses a prompt missing a widget value', async () => {
     const result = expectOk(intakeFile({ name: 'd.json', bytes: fixtureBytes('default-graph.json') }, { objectInfo }))

@@ -48,29 +48,28 @@ describe('format', () => {
 })
 
 describe('toFieldErrors', () => {
-  test('maps the settings store problems onto their dotted paths', () => {
+  test('places each schema issue on its dotted field path', () => {
     const e = toFieldErrors({
       code: 'settings/invalid',
       message: 'defaultSlots must be an integer from 1 to 8; temporal.tls.keyPath must name the client key file',
       details: {
-        problems: ['defaultSlots must be an integer from 1 to 8', 'temporal.tls.keyPath must name the client key file'],
+        issues: [
+          { path: 'defaultSlots', message: 'must be an integer from 1 to 8' },
+          { path: 'temporal.tls.keyPath', message: 'must name the client key file' },
+        ],
       },
     })
-    expect(e.fields.defaultSlots).toMatch(/1 to 8/)
-    expect(e.fields['temporal.tls.keyPath']).toMatch(/client key/)
+    expect(e.fields).toEqual({
+      defaultSlots: 'must be an integer from 1 to 8',
+      'temporal.tls.keyPath': 'must name the client key file',
+    })
     expect(e.general).toBeNull()
   })
 
-  test('issue lists and unplaceable errors', () => {
+  test('an issue about the whole value, and an error with no issues, are general', () => {
     expect(
-      toFieldErrors({
-        code: 'x',
-        message: 'bad',
-        details: [{ path: ['retry', 'maximumAttempts'], message: 'too big' }],
-      }).fields
-    ).toEqual({
-      'retry.maximumAttempts': 'too big',
-    })
+      toFieldErrors({ code: 'x', message: 'bad', details: { issues: [{ path: '', message: 'must be an object' }] } })
+    ).toEqual({ fields: {}, general: 'must be an object' })
     expect(toFieldErrors({ code: 'x', message: 'Disk full' })).toEqual({ fields: {}, general: 'Disk full' })
   })
 })

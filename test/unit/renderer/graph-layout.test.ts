@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest'
 import type { ApiPrompt } from '../../../src-shared/contract'
 import {
   COL_W,
+  dagreLayout,
   layeredLayout,
+  NODE_H,
+  NODE_W,
   layoutGraph,
   promptEdges,
   ROW_H,
@@ -69,8 +72,53 @@ describe('layoutGraph', () => {
     expect(byId['8']?.x).toBe(600 + COL_W)
   })
 
-  test('falls back to the layered layout without a usable workflow', () => {
-    expect(layoutGraph(prompt, null).nodes).toEqual(layeredLayout(prompt))
-    expect(layoutGraph(prompt, { nodes: [{ id: 4, pos: [0, 0] }] }).nodes).toEqual(layeredLayout(prompt))
+  test('falls back to the dagre layout without a usable workflow', () => {
+    expect(layoutGraph(prompt, null).nodes).toEqual(dagreLayout(prompt))
+    expect(layoutGraph(prompt, { nodes: [{ id: 4, pos: [0, 0] }] }).nodes).toEqual(dagreLayout(prompt))
+  })
+})
+
+/** 62 nodes as a big ComfyUI graph has them: 10 parallel 5-node branches combined, then two outputs. */
+function bigPrompt(): ApiPrompt {
+  const p: ApiPrompt = { '0': { class_type: 'CheckpointLoaderSimple', inputs: {} } }
+  let id = 1
+  const ends: string[] = []
+  for (let b = 0; b < 10; b++) {
+    let prev = '0'
+    for (let k = 0; k < 5; k++) {
+      const key = String(id++)
+      p[key] = { class_type: `Step${k}`, inputs: { x: [prev, 0] } }
+      prev = key
+    }
+    ends.push(prev)
+  }
+  let last = ends[0]!
+  for (const end of ends.slice(1)) {
+    const key = String(id++)
+    p[key] = { class_type: 'Combine', inputs: { a: [last, 0], b: [end, 0] } }
+    last = key
+  }
+  p[String(id++)] = { class_type: 'SaveImage', inputs: { images: [last, 0] } }
+  p[String(id)] = { class_type: 'PreviewImage', inputs: { images: [last, 0] } }
+  return p
+}
+
+describe('dagreLayout', () => {
+  test('a 62-node graph gets every node placed, none overlapping, and reads as a graph, not a strip', () => {
+    const p = bigPrompt()
+    expect(Object.keys(p)).toHaveLength(62)
+    const nodes = dagreLayout(p)
+    expect(nodes.map((n) => n.id).sort()).toEqual(Object.keys(p).sort())
+    for (const a of nodes)
+      for (const b of nodes)
+        if (a !== b) expect(Math.abs(a.x - b.x) >= NODE_W || Math.abs(a.y - b.y) >= NODE_H).toBe(true)
+    const width = Math.max(...nodes.map((n) => n.x)) - Math.min(...nodes.map((n) => n.x)) + NODE_W
+    const height = Math.max(...nodes.map((n) => n.y)) - Math.min(...nodes.map((n) => n.y)) + NODE_H
+    // Branches side by side: taller than a handful of rows, not a long thin strip.
+    expect(height).toBeGreaterThan(NODE_H * 5)
+    expect(width / height).toBeLessThan(6)
+    // Links still run left to right.
+    const x = Object.fromEntries(nodes.map((n) => [n.id, n.x]))
+    for (const e of promptEdges(p)) expect(x[e.target]!).toBeGreaterThan(x[e.source]!)
   })
 })

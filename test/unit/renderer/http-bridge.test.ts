@@ -36,6 +36,10 @@ async function startServer(port = 0): Promise<string> {
     req.on('end', () => {
       seen.push({ url: req.url ?? '', body })
       if (req.url === '/api/bridge/servers:list') return res.end(JSON.stringify([{ id: 's1' }]))
+      if (req.url === '/api/bridge/app:info') {
+        res.writeHead(401, { 'content-type': 'application/json' })
+        return res.end(JSON.stringify({ error: { code: 'auth/required', message: 'Missing or wrong API token' } }))
+      }
       res.writeHead(404, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ error: { code: 'bridge/unknown-channel', message: 'Unknown bridge channel "nope"' } }))
     })
@@ -104,6 +108,24 @@ describe('http bridge against a real HTTP + WebSocket server', () => {
       for (const c of wss!.clients) c.send(JSON.stringify(frame))
       await until(() => got.length === 2)
       off()
+    } finally {
+      bridge.close()
+    }
+  })
+
+  test('a 401 (the session is gone after a restart) hands over to the sign-in page', async () => {
+    const base = await startServer()
+    let signedOut = 0
+    const bridge = createHttpBridge(base, {
+      WebSocket: BrowserLikeSocket as unknown as typeof globalThis.WebSocket,
+      onUnauthorized: () => signedOut++,
+    })
+    try {
+      await expect(bridge.invoke('app:info', undefined)).rejects.toMatchObject({ status: 401 })
+      expect(signedOut).toBe(1)
+      await bridge.invoke('servers:list', undefined)
+      await expect(bridge.invoke('runs:get', { id: 'nope' })).rejects.toThrow(/Unknown bridge channel/)
+      expect(signedOut).toBe(1)
     } finally {
       bridge.close()
     }

@@ -3,7 +3,7 @@ import { batchCounts, computeRunLists, placementChanged } from '../../../src-ren
 import { run } from './fixtures'
 
 describe('computeRunLists', () => {
-  test('running first, then queued/pending; recent newest-finished first; counts', () => {
+  test('active in submission order (rows never jump when a run starts); recent newest-finished first; counts', () => {
     const lists = computeRunLists([
       run('p1', 'pending', 10),
       run('r1', 'running', 20),
@@ -11,7 +11,7 @@ describe('computeRunLists', () => {
       run('c1', 'completed', 1),
       run('f1', 'failed', 2),
     ])
-    expect(lists.active).toEqual(['run:r1', 'run:q1', 'run:p1'])
+    expect(lists.active).toEqual(['run:q1', 'run:p1', 'run:r1'])
     expect(lists.recent).toEqual(['run:f1', 'run:c1'])
     expect(lists.running).toBe(1)
     expect(lists.pending).toBe(2)
@@ -27,6 +27,15 @@ describe('computeRunLists', () => {
     expect(lists.active).toEqual(['batch:B'])
     expect(lists.recent).toEqual(['run:solo'])
     expect(lists.batchRuns.B).toEqual(['b0', 'b1', 'b2'])
+  })
+
+  test("a batch's runs are listed by their index in the batch, whatever order they were discovered in", () => {
+    const lists = computeRunLists([
+      run('run-x-10', 'running', 1, { batchId: 'B' }),
+      run('run-x-2', 'running', 5, { batchId: 'B' }),
+      run('run-x-0', 'completed', 9, { batchId: 'B' }),
+    ])
+    expect(lists.batchRuns.B).toEqual(['run-x-0', 'run-x-2', 'run-x-10'])
   })
 })
 

@@ -13,7 +13,7 @@ const Tile = memo(function Tile({ index }: { index: number }) {
   const item = useStore((s) => s.historyItems[index])
   const open = useStore((s) => s.openViewer)
   if (!item) return null
-  const label = `${item.positive ?? 'Image'} — ${item.status}${item.serverName ? ` on ${item.serverName}` : ''}`
+  const label = `${item.positive ?? (item.hash ? 'Image' : 'Run')} — ${item.status}${item.serverName ? ` on ${item.serverName}` : ''}`
   return (
     <button
       type="button"
@@ -23,9 +23,16 @@ const Tile = memo(function Tile({ index }: { index: number }) {
       title={item.positive ?? undefined}
       data-testid="history-tile"
       data-run-id={item.runId}
-      data-hash={item.hash}
+      data-hash={item.hash ?? undefined}
     >
-      <img src={bridge().imageUrl(item.hash, 'thumb')} alt="" loading="lazy" decoding="async" />
+      {item.hash ? (
+        <img src={bridge().imageUrl(item.hash, 'thumb')} alt="" loading="lazy" decoding="async" />
+      ) : (
+        // A run that ended without an image: what happened, where the picture would be.
+        <span className="tile-noimage" data-testid="history-tile-noimage">
+          {item.errorMessage ?? `${item.status} before an image was saved`}
+        </span>
+      )}
       {item.status !== 'completed' && <span className={`tile-badge st-${item.status}`}>{item.status}</span>}
       <span className="tile-caption" aria-hidden="true">
         {item.positive ?? ''}

@@ -9,6 +9,7 @@ import { ImageViewer } from './ImageViewer'
 
 function HistoryStatus() {
   const count = useStore((s) => s.historyItems.length)
+  const total = useStore((s) => s.historyTotal)
   const done = useStore((s) => s.historyDone)
   const loading = useStore((s) => s.historyLoading)
   const error = useStore((s) => s.historyError)
@@ -20,8 +21,8 @@ function HistoryStatus() {
     )
   return (
     <span className="muted" data-testid="history-count" aria-live="polite">
-      {count}
-      {done ? '' : '+'} image{count === 1 && done ? '' : 's'}
+      {total ?? count}
+      {total !== null || done ? '' : '+'} result{(total ?? count) === 1 ? '' : 's'}
       {loading ? ' · loading…' : ''}
     </span>
   )
@@ -43,7 +44,7 @@ export function HistoryScreen() {
       <HistoryFilters />
       {empty ? (
         <p className="empty-line" data-testid="history-empty">
-          No images match.
+          Nothing matches.
         </p>
       ) : (
         <HistoryGrid />

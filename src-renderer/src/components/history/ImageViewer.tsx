@@ -7,6 +7,7 @@ import { navigate } from '../../events/route-events'
 import { formatDateTime } from '../../lib/format'
 import { useStore } from '../../store'
 import { ConfirmDialog } from '../common/ConfirmDialog'
+import { GenerationData } from './GenerationData'
 import { Modal } from '../common/Modal'
 import { StatusBadge } from '../common/StatusBadge'
 
@@ -29,16 +30,23 @@ export function ImageViewer() {
   }, [index, count, open])
   if (index == null || !item) return null
   const close = (): void => open(null)
-  const name = `${item.runId.slice(0, 8)}-${item.nodeId}`
+  const name = `${item.runId.slice(0, 8)}-${item.nodeId ?? 'run'}`
+  const hash = item.hash
   return (
-    <Modal title="Image" onClose={close} testId="image-viewer" wide>
+    <Modal title={hash ? 'Image' : 'Run without an image'} onClose={close} testId="image-viewer" wide>
       <div className="viewer">
         <div className="viewer-image">
-          <img
-            src={bridge().imageUrl(item.hash, 'full')}
-            alt={item.positive ?? 'Generated image'}
-            data-testid="viewer-image"
-          />
+          {hash ? (
+            <img
+              src={bridge().imageUrl(hash, 'full')}
+              alt={item.positive ?? 'Generated image'}
+              data-testid="viewer-image"
+            />
+          ) : (
+            <p className="viewer-noimage" data-testid="viewer-noimage">
+              {item.errorMessage ?? `This run was ${item.status} before it saved an image.`}
+            </p>
+          )}
         </div>
         <aside className="viewer-meta">
           <dl className="meta">
@@ -56,15 +64,24 @@ export function ImageViewer() {
             <dd>{item.models.join(', ') || '—'}</dd>
             <dt>Server</dt>
             <dd>{item.serverName ?? '—'}</dd>
-            <dt>Size</dt>
-            <dd>
-              {item.width ?? '?'}×{item.height ?? '?'} {item.format}
-            </dd>
+            {hash && (
+              <>
+                <dt>Size</dt>
+                <dd>
+                  {item.width ?? '?'}×{item.height ?? '?'} {item.format}
+                </dd>
+              </>
+            )}
             <dt>Created</dt>
             <dd>{formatDateTime(item.createdAt)}</dd>
-            <dt>Node</dt>
-            <dd className="mono">#{item.nodeId}</dd>
+            {item.nodeId && (
+              <>
+                <dt>Node</dt>
+                <dd className="mono">#{item.nodeId}</dd>
+              </>
+            )}
           </dl>
+          <GenerationData runId={item.runId} />
           <div className="viewer-actions">
             <button
               type="button"
@@ -80,14 +97,16 @@ export function ImageViewer() {
             <button type="button" className="btn" data-testid="viewer-rerun" onClick={() => void rerun(item.runId)}>
               Re-run
             </button>
-            <button
-              type="button"
-              className="btn"
-              onClick={() => void downloadImage(item.hash, name, item.format)}
-              data-testid="viewer-download-image"
-            >
-              Download image
-            </button>
+            {hash && (
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void downloadImage(hash, name, item.format ?? 'png')}
+                data-testid="viewer-download-image"
+              >
+                Download image
+              </button>
+            )}
             <button
               type="button"
               className="btn"

@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react'
 import type { ApiPrompt } from '../../../../src-shared/contract'
 import { layeredLayout } from '../../lib/graph-layout'
 import { NodeStateLine } from './NodeStateLine'
-import { useNodeState } from './use-node-state'
+import { useNodeDisplay } from './use-node-display'
 
 const NodeListRow = memo(function NodeListRow(props: {
   runId: string
@@ -10,7 +10,7 @@ const NodeListRow = memo(function NodeListRow(props: {
   title: string
   classType: string
 }) {
-  const state = useNodeState(props.runId, props.nodeId)
+  const state = useNodeDisplay(props.runId, props.nodeId)
   return (
     <tr data-testid="node-row" data-node-id={props.nodeId} data-state={state} className={`ns-${state}`}>
       <td className="mono">#{props.nodeId}</td>

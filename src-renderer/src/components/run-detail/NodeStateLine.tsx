@@ -1,12 +1,13 @@
 import { formatDuration } from '../../lib/format'
 import { useStore } from '../../store'
 import { ProgressBar } from '../common/ProgressBar'
-import { useNodeError, useNodeState } from './use-node-state'
+import { useNodeDisplay } from './use-node-display'
+import { useNodeError } from './use-node-state'
 
 /** The live state of one node in words: step progress while running, time when done, the error. */
 export function NodeStateLine({ runId, nodeId }: { runId: string; nodeId: string }) {
   const node = useStore((s) => s.nodeStates[runId]?.[nodeId])
-  const state = useNodeState(runId, nodeId)
+  const state = useNodeDisplay(runId, nodeId)
   const error = useNodeError(runId, nodeId)
   if (state === 'running') {
     const hasSteps = node?.value != null && node.max != null && node.max > 0

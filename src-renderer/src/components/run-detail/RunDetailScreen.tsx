@@ -7,7 +7,7 @@ import { useStore } from '../../store'
 import { Elapsed } from '../common/Elapsed'
 import { ExternalLink } from '../common/ExternalLink'
 import { ProgressBar } from '../common/ProgressBar'
-import { StatusBadge } from '../common/StatusBadge'
+import { RunBadge } from '../common/RunBadge'
 import { RunActions } from '../runs/RunActions'
 import { NodeList } from './NodeList'
 import { EventsLog, OutputsGallery, PreviewPane, RunMeta } from './RunSidePanels'
@@ -68,7 +68,7 @@ export function RunDetailScreen({ runId }: { runId: string }) {
         <h1 className="detail-title" data-testid="run-title">
           {detail.name}
         </h1>
-        <StatusBadge status={status ?? detail.status} testId="detail-status" />
+        <RunBadge runId={runId} testId="detail-status" />
         <LiveHeader runId={runId} />
         <span className="spacer" />
         <div className="tabs" role="group" aria-label="Graph view">
@@ -103,14 +103,20 @@ export function RunDetailScreen({ runId }: { runId: string }) {
       <div className="detail-body">
         <div className="detail-main">
           {shown === 'graph' ? (
-            <WorkflowGraph runId={runId} prompt={detail.prompt} workflow={detail.workflow} titles={detail.nodeTitles} />
+            <WorkflowGraph
+              runId={runId}
+              prompt={detail.prompt}
+              workflow={detail.workflow}
+              titles={detail.nodeTitles}
+              outputs={detail.outputs}
+            />
           ) : (
             <NodeList runId={runId} prompt={detail.prompt} titles={detail.nodeTitles} />
           )}
         </div>
         <aside className="detail-side">
           <PreviewPane runId={runId} running={live} />
-          <OutputsGallery outputs={detail.outputs} />
+          <OutputsGallery outputs={detail.outputs} status={status ?? detail.status} />
           <RunMeta detail={detail} />
           <EventsLog events={detail.events} />
         </aside>

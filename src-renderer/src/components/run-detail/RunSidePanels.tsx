@@ -1,5 +1,7 @@
 import { memo } from 'react'
-import type { RunDetail } from '../../../../src-shared/contract'
+import type { RunDetail, RunState } from '../../../../src-shared/contract'
+import { isUserCancel } from '../../lib/display-state'
+import { describeEvent } from '../../lib/event-text'
 import { bridge } from '../../bridge/bridge-context'
 import { formatBytes, formatDateTime, splitGpuName } from '../../lib/format'
 import { useStore } from '../../store'
@@ -16,15 +18,30 @@ export function PreviewPane({ runId, running }: { runId: string; running: boolea
   )
 }
 
+/** Why there is nothing to show: a finished run will not get outputs any more. */
+function noOutputs(status: RunState): string {
+  if (status === 'completed') return 'This run saved no images.'
+  if (status === 'failed' || status === 'cancelled') return `No outputs: the run was ${status} before saving any.`
+  return 'No outputs yet.'
+}
+
 /** Output images of the run; each opens full size in a new tab. */
-export const OutputsGallery = memo(function OutputsGallery({ outputs }: { outputs: RunDetail['outputs'] }) {
+export const OutputsGallery = memo(function OutputsGallery({
+  outputs,
+  status,
+}: {
+  outputs: RunDetail['outputs']
+  status: RunState
+}) {
   return (
     <section className="panel" aria-label="Outputs">
       <h3 className="panel-title">
         Outputs <span className="muted">{outputs.length}</span>
       </h3>
       {outputs.length === 0 ? (
-        <p className="empty-line">No outputs yet.</p>
+        <p className="empty-line" data-testid="run-no-outputs">
+          {noOutputs(status)}
+        </p>
       ) : (
         <div className="outputs" data-testid="run-outputs">
           {outputs.map((o) => (
@@ -64,7 +81,12 @@ export const RunMeta = memo(function RunMeta({ detail }: { detail: RunDetail }) 
   return (
     <section className="panel" aria-label="Run details">
       <h3 className="panel-title">Details</h3>
-      {e && (
+      {e && isUserCancel(e) && (
+        <div className="notice-box" data-testid="run-cancelled">
+          Cancelled{detail.startedAt != null ? ' while it ran' : ' before it started'}.
+        </div>
+      )}
+      {e && !isUserCancel(e) && (
         <div className="error-box" role="alert" data-testid="run-error">
           <b>{e.kind}</b>
           {e.classType ? ` in ${e.classType}${e.nodeId ? ` #${e.nodeId}` : ''}` : ''}: {e.message}
@@ -127,6 +149,8 @@ function summarise(data: Record<string, unknown>): string {
 
 /** The ComfyUI events the run saw, oldest first. */
 export const EventsLog = memo(function EventsLog({ events }: { events: RunDetail['events'] }) {
+  const servers = useStore((s) => s.serversById)
+  const serverName = (id: string): string => servers[id]?.name ?? id
   return (
     <section className="panel" aria-label="Events">
       <h3 className="panel-title">
@@ -138,7 +162,9 @@ export const EventsLog = memo(function EventsLog({ events }: { events: RunDetail
           <li key={i}>
             <span className="mono muted">{new Date(ev.time).toLocaleTimeString(undefined, { hour12: false })}</span>{' '}
             <span className={`ev-type ev-${ev.type}`}>{ev.type}</span>{' '}
-            <span className="muted">{summarise(ev.data)}</span>
+            <span className={describeEvent(ev, serverName) ? undefined : 'muted'}>
+              {describeEvent(ev, serverName) ?? summarise(ev.data)}
+            </span>
           </li>
         ))}
       </ol>

@@ -1,7 +1,8 @@
 import { Background, Controls, MiniMap, ReactFlow, type Edge } from '@xyflow/react'
 import { useMemo } from 'react'
-import type { ApiPrompt, NodeState } from '../../../../src-shared/contract'
-import { layoutGraph } from '../../lib/graph-layout'
+import type { ApiPrompt, NodeState, OutputRef } from '../../../../src-shared/contract'
+import { layoutGraph, NODE_H, NODE_W } from '../../lib/graph-layout'
+import { nodeWidgets } from '../../lib/node-widgets'
 import { useStore } from '../../store'
 import { GraphNode, type ComfyFlowNode } from './GraphNode'
 
@@ -30,24 +31,32 @@ export function WorkflowGraph(props: {
   prompt: ApiPrompt
   workflow: unknown
   titles: Record<string, string>
+  outputs: OutputRef[]
 }) {
-  const { runId, prompt, workflow, titles } = props
+  const { runId, prompt, workflow, titles, outputs } = props
   const { nodes, edges } = useMemo(() => {
     const laid = layoutGraph(prompt, workflow)
+    const images = new Map<string, string[]>()
+    for (const o of outputs) images.set(o.nodeId, [...(images.get(o.nodeId) ?? []), o.hash])
     const flowNodes: ComfyFlowNode[] = laid.nodes.map((n) => ({
       id: n.id,
       type: 'comfy',
       position: { x: n.x, y: n.y },
+      // Known size up front: the minimap and fit-view need it before React Flow has measured the cards.
+      initialWidth: NODE_W,
+      initialHeight: NODE_H,
       data: {
         runId,
         nodeId: n.id,
         title: titles[n.id] ?? prompt[n.id]?._meta?.title ?? n.classType,
         classType: n.classType,
+        widgets: nodeWidgets(prompt[n.id]),
+        images: images.get(n.id) ?? [],
       },
     }))
     const flowEdges: Edge[] = laid.edges.map((e) => ({ id: e.id, source: e.source, target: e.target }))
     return { nodes: flowNodes, edges: flowEdges }
-  }, [runId, prompt, workflow, titles])
+  }, [runId, prompt, workflow, titles, outputs])
   return (
     <div className="graph" data-testid="run-graph">
       <ReactFlow
@@ -61,6 +70,7 @@ export function WorkflowGraph(props: {
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        nodesFocusable
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={24} size={1} />

@@ -1,4 +1,5 @@
 import type { NodeState } from '../../../../src-shared/contract'
+import { own, shownNodeState } from '../../../../src-shared/runs/node-states'
 import { useStore } from '../../store'
 
 /**
@@ -11,14 +12,9 @@ export function useNodeState(runId: string, nodeId: string): NodeState {
   return useStore((s) => {
     const e = s.details[runId]?.error
     if (e && (e.nodeId === nodeId || e.nodeErrors?.[nodeId])) return 'error'
-    const known = s.nodeStates[runId]?.[nodeId]?.state
-    const status = s.runsById[runId]?.status ?? s.details[runId]?.status
-    const finished = status === 'completed' || status === 'failed'
-    // Execution is sequential: in a run that ended, a node still marked running had finished
-    // before the end (or before the node that failed).
-    if (known === 'running' && finished) return 'done'
-    if (known) return known
-    return status === 'completed' ? 'cached' : 'pending'
+    const nodes = s.nodeStates[runId]
+    const known = nodes ? own(nodes, nodeId)?.state : undefined
+    return shownNodeState(known, s.runsById[runId]?.status ?? s.details[runId]?.status)
   })
 }
 

@@ -27,6 +27,9 @@ export const BatchGroup = memo(function BatchGroup({
   const total = batch.total
   const finished = batch.completed + batch.failed + batch.cancelled
   const status = batch.status
+  // The engine counts every started child as open; only those a GPU is executing are running.
+  const runningNow = states.filter((st) => st === 'running').length
+  const waiting = Math.max(0, batch.running - runningNow)
   return (
     <section className="batch" data-testid="batch-group" data-batch-id={batchId} aria-label={`Batch ${batch.name}`}>
       <header className="batch-header">
@@ -46,7 +49,8 @@ export const BatchGroup = memo(function BatchGroup({
         </div>
         <span className="batch-counts">
           <b>{batch.completed}</b>/{total} done
-          {batch.running ? ` · ${batch.running} running` : ''}
+          {runningNow ? ` · ${runningNow} running` : ''}
+          {waiting ? ` · ${waiting} queued` : ''}
           {batch.failed ? <span className="err-text"> · {batch.failed} failed</span> : ''}
           {batch.cancelled ? ` · ${batch.cancelled} cancelled` : ''}
         </span>

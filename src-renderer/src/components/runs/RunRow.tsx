@@ -1,11 +1,12 @@
 import { memo } from 'react'
 import { bridge } from '../../bridge/bridge-context'
 import { formatDuration, formatPercent, splitGpuName } from '../../lib/format'
+import { isUserCancel } from '../../lib/display-state'
 import { isActive } from '../../lib/run-groups'
 import { useStore } from '../../store'
 import { Ago, Elapsed } from '../common/Elapsed'
 import { ProgressBar } from '../common/ProgressBar'
-import { StatusBadge } from '../common/StatusBadge'
+import { RunBadge } from '../common/RunBadge'
 import { RunActions } from './RunActions'
 
 function NodeStep({ id }: { id: string }) {
@@ -53,6 +54,22 @@ function RunProgress({ id }: { id: string }) {
   )
 }
 
+/** The run's checkbox for bulk cancel/retry. */
+function SelectBox({ id, name }: { id: string; name: string }) {
+  const selected = useStore((s) => s.selectedRuns[id] === true)
+  const toggle = useStore((s) => s.toggleRunSelected)
+  return (
+    <input
+      type="checkbox"
+      className="run-select"
+      checked={selected}
+      onChange={() => toggle(id)}
+      aria-label={`Select ${name}`}
+      data-testid="run-select"
+    />
+  )
+}
+
 /** One run in the home list; memoised by id and subscribed only to its own summary and progress. */
 export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?: boolean }) {
   const run = useStore((s) => s.runsById[id])
@@ -67,6 +84,7 @@ export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?
       role="listitem"
     >
       <div className="cell-thumb">
+        <SelectBox id={id} name={run.name} />
         {run.thumbHash ? (
           <img src={bridge().imageUrl(run.thumbHash, 'thumb')} alt="" loading="lazy" decoding="async" />
         ) : (
@@ -78,12 +96,12 @@ export const RunRow = memo(function RunRow({ id, nested }: { id: string; nested?
           {run.name}
         </a>
         <div className="run-sub">
-          <StatusBadge status={run.status} testId="run-status" />
+          <RunBadge runId={id} testId="run-status" />
           {isActive(run.status) ? (
             <NodeStep id={id} />
           ) : run.error ? (
-            <span className={run.error.kind === 'cancelled' ? 'muted' : 'err-text'} title={run.error.message}>
-              {run.error.message}
+            <span className={isUserCancel(run.error) ? 'muted' : 'err-text'} title={run.error.message}>
+              {isUserCancel(run.error) ? 'Cancelled' : run.error.message}
             </span>
           ) : (
             <span className="muted">

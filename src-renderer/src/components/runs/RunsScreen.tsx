@@ -1,10 +1,13 @@
-import { memo } from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useMemo, useRef } from 'react'
 import '../../styles/runs.css'
+import { afterClear, filterItems, isFiltering } from '../../lib/run-filter'
 import { useStore } from '../../store'
 import { OfflineBanner } from '../common/OfflineBanner'
 import { BatchGroup } from './BatchGroup'
 import { OpenButton } from './OpenButton'
 import { RunRow } from './RunRow'
+import { RunsToolbar } from './RunsToolbar'
 
 const Item = memo(function Item({ item, active }: { item: string; active: boolean }) {
   const sep = item.indexOf(':')
@@ -13,34 +16,82 @@ const Item = memo(function Item({ item, active }: { item: string; active: boolea
   return kind === 'batch' ? <BatchGroup batchId={id} defaultOpen={active} /> : <RunRow id={id} />
 })
 
-function Section({
-  title,
-  items,
-  active,
-  testId,
-}: {
-  title: string
-  items: string[]
-  active: boolean
-  testId: string
-}) {
+type Entry =
+  { kind: 'header'; title: string; count: number; active: boolean } | { kind: 'item'; item: string; active: boolean }
+
+/** Row height before measuring: a run row; batches and headers are measured once rendered. */
+const ROW_ESTIMATE = 54
+
+/** Both sections as one flat list, so a single virtualizer renders only what is on screen. */
+function entriesOf(active: string[], recent: string[]): Entry[] {
+  return [
+    { kind: 'header', title: 'Active', count: active.length, active: true },
+    ...active.map((item) => ({ kind: 'item' as const, item, active: true })),
+    { kind: 'header', title: 'Recent', count: recent.length, active: false },
+    ...recent.map((item) => ({ kind: 'item' as const, item, active: false })),
+  ]
+}
+
+function EntryView({ entry, filtering }: { entry: Entry; filtering: boolean }) {
+  if (entry.kind === 'item') return <Item item={entry.item} active={entry.active} />
   return (
-    <section className="runs-section" aria-label={title} data-testid={testId}>
-      <h2 className="section-title">
-        {title} <span className="muted">{items.length}</span>
+    <>
+      <h2 className="section-title" data-testid={entry.active ? 'runs-active-title' : 'runs-recent-title'}>
+        {entry.title} <span className="muted">{entry.count}</span>
       </h2>
-      {items.length === 0 ? (
+      {entry.count === 0 && (
         <p className="empty-line">
-          {active ? 'Nothing running. Drop a workflow anywhere to start.' : 'No finished runs yet.'}
+          {filtering
+            ? 'Nothing matches.'
+            : entry.active
+              ? 'Nothing running. Drop a workflow anywhere to start.'
+              : 'No finished runs yet.'}
         </p>
-      ) : (
-        <div role="list" className="run-list">
-          {items.map((item) => (
-            <Item key={item} item={item} active={active} />
-          ))}
-        </div>
       )}
-    </section>
+    </>
+  )
+}
+
+/**
+ * The runs as one virtualized list: thousands of runs cost only the rows on screen, so switching to this
+ * screen and scrolling stay fast however long the history is.
+ */
+function RunList({ active, recent, filtering }: { active: string[]; recent: string[]; filtering: boolean }) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const entries = useMemo(() => entriesOf(active, recent), [active, recent])
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is meant to be used this way; rows read it during render only.
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_ESTIMATE,
+    getItemKey: (i) => {
+      const e = entries[i]
+      // Keyed per section: a batch that finishes moves to Recent as a fresh, collapsed group.
+      return e?.kind === 'item' ? `${e.active ? 'active' : 'recent'}:${e.item}` : `header:${e?.title ?? i}`
+    },
+    overscan: 8,
+  })
+  return (
+    <div className="runs-scroll" ref={scrollRef} data-testid="runs-list">
+      <div className="runs-inner" style={{ height: virtualizer.getTotalSize() }} role="list" aria-label="Runs">
+        {virtualizer.getVirtualItems().map((v) => {
+          const entry = entries[v.index]
+          if (!entry) return null
+          return (
+            <div
+              key={v.key}
+              data-index={v.index}
+              ref={virtualizer.measureElement}
+              className="runs-entry"
+              role={entry.kind === 'item' ? 'listitem' : 'presentation'}
+              style={{ transform: `translateY(${v.start}px)` }}
+            >
+              <EntryView entry={entry} filtering={filtering} />
+            </div>
+          )
+        })}
+      </div>
+    </div>
   )
 }
 
@@ -56,13 +107,25 @@ function EmptyHero() {
   )
 }
 
-/** Home: live runs first (running, then queued), then recent ones; batches grouped. */
+/** Home: live runs then recent ones, in a stable order; search, filters, clear and bulk actions on top. */
 export function RunsScreen() {
   const active = useStore((s) => s.activeItems)
   const recent = useStore((s) => s.recentItems)
   const running = useStore((s) => s.runningCount)
   const pending = useStore((s) => s.pendingCount)
   const loaded = useStore((s) => s.runsLoaded)
+  const filter = useStore((s) => s.runFilter)
+  const clearedAt = useStore((s) => s.runsClearedAt)
+  const runsById = useStore((s) => s.runsById)
+  const batchRuns = useStore((s) => s.batchRuns)
+  const shownActive = useMemo(
+    () => filterItems(active, filter, runsById, batchRuns),
+    [active, filter, runsById, batchRuns]
+  )
+  const shownRecent = useMemo(
+    () => filterItems(afterClear(recent, clearedAt, runsById, batchRuns), filter, runsById, batchRuns),
+    [recent, clearedAt, filter, runsById, batchRuns]
+  )
   return (
     <div className="runs-screen" data-testid="screen-runs">
       <header className="screen-header">
@@ -80,8 +143,8 @@ export function RunsScreen() {
         <EmptyHero />
       ) : (
         <>
-          <Section title="Active" items={active} active testId="runs-active" />
-          <Section title="Recent" items={recent} active={false} testId="runs-recent" />
+          <RunsToolbar shown={shownActive.length + shownRecent.length} />
+          <RunList active={shownActive} recent={shownRecent} filtering={isFiltering(filter)} />
         </>
       )}
     </div>

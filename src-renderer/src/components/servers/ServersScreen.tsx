@@ -3,6 +3,7 @@ import '../../styles/servers.css'
 import { useStore } from '../../store'
 import { OfflineBanner } from '../common/OfflineBanner'
 import { ServerCard } from './ServerCard'
+import { FarmServersTable } from './FarmServersTable'
 import { ServerForm } from './ServerForm'
 
 function FarmSummary() {
@@ -50,6 +51,7 @@ export function ServersScreen() {
           ))}
         </div>
       )}
+      <FarmServersTable />
       {adding && <ServerForm onClose={() => setAdding(false)} />}
     </div>
   )

@@ -5,6 +5,7 @@ import { saveSettings } from '../../actions/settings-actions'
 import { getPath, setPath } from '../../lib/deep-set'
 import type { FieldErrors } from '../../lib/field-errors'
 import { useStore } from '../../store'
+import { PortsInUse } from './PortsInUse'
 import { CheckField, NumberField, TextField } from './SettingsFields'
 
 /** Every path the form shows an input for; errors on other paths are listed above the buttons. */
@@ -34,7 +35,7 @@ const FIELD_PATHS = new Set([
 function orphanErrors(errors: FieldErrors): string[] {
   const out = Object.entries(errors.fields)
     .filter(([path]) => !FIELD_PATHS.has(path))
-    .map(([, m]) => m)
+    .map(([path, m]) => `${path} ${m}`)
   return errors.general ? [errors.general, ...out] : out
 }
 
@@ -42,6 +43,7 @@ const EMPTY_TLS = { certPath: '', keyPath: '', caPath: null, serverName: null }
 
 function SettingsForm({ initial }: { initial: Settings }) {
   const dataDir = useStore((s) => s.appInfo?.dataDir ?? '—')
+  const restartNeeded = useStore((s) => s.appInfo?.temporal.restartNeeded === true)
   const [draft, setDraft] = useState<Settings>(initial)
   const [errors, setErrors] = useState<FieldErrors>({ fields: {}, general: null })
   const [busy, setBusy] = useState(false)
@@ -68,6 +70,11 @@ function SettingsForm({ initial }: { initial: Settings }) {
     <form className="settings-form" onSubmit={submit} noValidate>
       <fieldset>
         <legend>Temporal</legend>
+        {restartNeeded && (
+          <p className="field-error" role="status" data-testid="settings-temporal-restart">
+            Saved. The new Temporal settings apply when ComfyFleet is restarted.
+          </p>
+        )}
         <div className="field-row" role="radiogroup" aria-label="Temporal mode">
           {(['embedded', 'remote'] as const).map((m) => (
             <label key={m} className="radio">
@@ -175,6 +182,7 @@ export function SettingsScreen() {
         <h1>Settings</h1>
         <span className="muted small">Temporal changes take effect when the core reconnects.</span>
       </header>
+      <PortsInUse />
       {settings ? (
         <SettingsForm key={JSON.stringify(settings)} initial={settings} />
       ) : (

@@ -12,6 +12,7 @@ export function StatusBar() {
   const connection = useStore((s) => s.connection)
   const appError = useStore((s) => s.appError)
   const version = useStore((s) => s.appInfo?.version)
+  const notices = useStore((s) => s.appInfo?.startupNotices)
   return (
     <footer className="statusbar" data-testid="status-bar" aria-label="Status">
       {temporal ? (
@@ -41,6 +42,12 @@ export function StatusBar() {
       <span className="status-item" data-testid="status-connection" data-state={connection}>
         <Dot up={connection === 'open'} /> Live {connection === 'open' ? 'connected' : connection}
       </span>
+      {notices && notices.length > 0 && (
+        // A settings file or database set aside at start: said here, not only in a log nobody reads.
+        <span className="status-item" data-testid="status-notices" role="alert" title={notices.join('\n')}>
+          ⚠ {notices.join(' ')}
+        </span>
+      )}
       <span className="status-spacer" />
       {temporal?.uiUrl && (
         <ExternalLink className="status-link" href={temporal.uiUrl} testId="status-temporal-ui">

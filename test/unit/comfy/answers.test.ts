@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ProbeError, parseObjectInfo, parseQueue, parseSystemStats } from '../../../src-main/fleet'
+import { ComfyProtocolError, parseCapabilities, parseQueueRemaining, parseSystemStats } from '../../../src-shared/comfy'
 import { objectInfo } from '../../../sim'
 
-describe('parseObjectInfo', () => {
+describe('parseCapabilities', () => {
   it('reads node classes and model combos from the simulator catalog', () => {
     const info = objectInfo({ checkpoints: ['a.safetensors', 'b.safetensors'], loras: ['l.safetensors'] })
-    const caps = parseObjectInfo(info, 123)
+    const caps = parseCapabilities(info, 123)
     expect(caps.fetchedAt).toBe(123)
     expect(caps.nodeClasses).toContain('KSampler')
     expect(caps.nodeClasses).toContain('SaveImage')
@@ -17,7 +17,7 @@ describe('parseObjectInfo', () => {
   })
 
   it('reads V3 COMBO inputs and optional sections', () => {
-    const caps = parseObjectInfo(
+    const caps = parseCapabilities(
       {
         NewNode: {
           input: {
@@ -32,12 +32,12 @@ describe('parseObjectInfo', () => {
   })
 
   it('rejects what is not an object_info answer', () => {
-    expect(() => parseObjectInfo([], 1)).toThrow(ProbeError)
-    expect(() => parseObjectInfo('html', 1)).toThrow(/not an object of node classes/)
+    expect(() => parseCapabilities([], 1)).toThrow(ComfyProtocolError)
+    expect(() => parseCapabilities('html', 1)).toThrow(/not an object of node classes/)
   })
 })
 
-describe('parseSystemStats and parseQueue', () => {
+describe('parseSystemStats and parseQueueRemaining', () => {
   it('reads device, version and argv', () => {
     const stats = parseSystemStats({
       system: { comfyui_version: '0.3.64', argv: ['main.py', '--listen'] },
@@ -53,7 +53,7 @@ describe('parseSystemStats and parseQueue', () => {
 
   it('says when an answer is not ComfyUI', () => {
     expect(() => parseSystemStats({ hello: 'world' })).toThrow(/is this a ComfyUI server/)
-    expect(parseQueue({ exec_info: { queue_remaining: 3 } })).toBe(3)
-    expect(() => parseQueue({})).toThrow(/queue_remaining/)
+    expect(parseQueueRemaining({ exec_info: { queue_remaining: 3 } })).toBe(3)
+    expect(() => parseQueueRemaining({})).toThrow(/queue_remaining/)
   })
 })

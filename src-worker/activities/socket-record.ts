@@ -1,0 +1,54 @@
+/**
+ * What a prompt's WebSocket said about how it ended, kept so the end is not lost when history is: a
+ * server that sent execution_success but whose history entry never appears (written late, cleared by
+ * another user, lost in a restart right after) still has a result — the `executed` outputs — and must
+ * not run the prompt again.
+ */
+import type { HistoryEntry, NodeOutput, WsMessage } from '../../src-shared/comfy/types'
+
+type Ending = 'execution_success' | 'execution_error' | 'execution_interrupted'
+const RECORDED = new Set(['execution_start', 'execution_cached', 'execution_success', 'execution_error'])
+/** Frames of another prompt id kept until an old server tells us our prompt's id (see follow()). */
+const MAX_FOREIGN = 500
+
+export class SocketRecord {
+  private readonly outputs: Record<string, NodeOutput> = {}
+  private readonly messages: [string, Record<string, unknown>][] = []
+  private ending: Ending | null = null
+  private foreign: WsMessage[] = []
+
+  /** A frame of our prompt. */
+  note(message: WsMessage): void {
+    if (message.type === 'executed' && message.data.output !== null) {
+      this.outputs[message.data.node] = message.data.output
+    }
+    if (RECORDED.has(message.type) || message.type === 'execution_interrupted') {
+      this.messages.push([message.type, message.data as unknown as Record<string, unknown>])
+    }
+    if (message.type === 'execution_success' || message.type === 'execution_error') this.ending = message.type
+    if (message.type === 'execution_interrupted') this.ending = message.type
+  }
+
+  keepForeign(message: WsMessage): void {
+    if (this.foreign.length < MAX_FOREIGN) this.foreign.push(message)
+  }
+
+  /** The kept frames of `promptId`, once; the rest are dropped. */
+  takeForeign(promptId: string): WsMessage[] {
+    const mine = this.foreign.filter((m) => (m.data as { prompt_id?: string }).prompt_id === promptId)
+    this.foreign = []
+    return mine
+  }
+
+  /** A history entry rebuilt from the socket, or null when the socket did not see the prompt end. */
+  entry(promptId: string): HistoryEntry | null {
+    if (this.ending === null) return null
+    const success = this.ending === 'execution_success'
+    return {
+      prompt: [0, promptId, {}, {}, Object.keys(this.outputs)],
+      outputs: { ...this.outputs },
+      status: { status_str: success ? 'success' : 'error', completed: success, messages: [...this.messages] },
+      meta: { comfyfleet_rebuilt_from_websocket: true },
+    }
+  }
+}
