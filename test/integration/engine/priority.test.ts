@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('an urgent run in a running batch', () => {
   it('starts right after the prompt running when it arrived, before every run submitted earlier', async () => {
     const batch = []
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 16; i++) {
       batch.push(await rig.runs.startRun({ prompt: txt2img({ steps: 15, seed: 100 + i, prefix: `batch${i}` }) }))
     }
     await waitFor('the batch to be running', () => (sims[0]?.stats().completed ?? 0) >= 1)
@@ -38,8 +38,8 @@ describe('an urgent run in a running batch', () => {
     const position = order.indexOf(result.promptId)
     // Ahead of it: the runs started when it was submitted, the pre-queued one, and the few that finish
     // while its workflow starts and Temporal dispatches its activity (a run takes ≈0.3 s; that dispatch
-    // takes up to a second on a loaded machine). In submission order it would come 12th or so (13 runs).
+    // takes a second or two on a loaded machine). Without the fix it came 9th–12th of 13, 10th of 17.
     expect(position).toBeGreaterThan(0)
-    expect(position).toBeLessThanOrEqual(Object.keys(startedBefore).length + 3)
+    expect(position).toBeLessThanOrEqual(Object.keys(startedBefore).length + 5)
   })
 })
