@@ -5,7 +5,7 @@
  * worker and workflow bundle). `--quick` runs fewer iterations (a smoke check, not the published figures).
  */
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +21,8 @@ const BENCHES = [
   { name: 'history-scale', args: [], quickArgs: ['--runs', '20000'], budget: 3 },
   { name: 'start-memory', args: [], quickArgs: ['--runs', '200', '--starts', '1'], budget: 10 },
   { name: 'sim-throughput', args: [], quickArgs: [], budget: 2 },
+  // At its default scale (durations × 0.25, counts × 0.2); `npx tsx bench/scheduling.ts --full` is the issue's.
+  { name: 'scheduling', args: [], quickArgs: ['--count-scale', '0.1'], budget: 20 },
 ]
 
 const { quick, only } = benchSelection(process.argv.slice(2))
@@ -60,6 +62,8 @@ for (const f of ['out/main/worker.js', 'resources/workflow-bundle.js']) {
   }
 }
 
+// A fresh clone has no bench/results/ (only JSON and charts go there): the summary must still be written.
+mkdirSync(join(root, 'bench', 'results'), { recursive: true })
 const started = Date.now()
 const summary = []
 for (const b of BENCHES) {

@@ -6,6 +6,7 @@ import { setImmediate as yieldToIo } from 'node:timers/promises'
 import { NODE_CATALOG, inputType } from './catalog/object-info'
 import type { InputDef, ModelLists, NodeDef } from './catalog/types'
 import { Aborted, PromptRun } from './exec/executor'
+import { ModelCache, type VramModel } from './exec/model-cache'
 import type { CacheEntry, ExecHost, RunResult } from './exec/executor'
 import type { CatalogView } from './exec/validate'
 import { encodePng } from './media/png'
@@ -16,7 +17,7 @@ import { FileStore } from './state/file-store'
 import { itemTuple, PromptQueue, type HistoryEntry } from './state/prompt-queue'
 import type { QueueItem } from './state/prompt-queue'
 import { noFaults } from './types'
-import type { SimFaults, SimStats } from './types'
+import type { SimFaults, SimRunSpan, SimStats } from './types'
 
 export interface CoreConfig {
   name: string
@@ -25,6 +26,7 @@ export interface CoreConfig {
   previews: boolean
   models: ModelLists
   device: { name: string; vramTotal: number; vramFree: number }
+  vram: VramModel | null
   uuidPromptIds: boolean
   perConnectionWsCleanup: boolean
   dataDir: string
@@ -46,6 +48,7 @@ function emptyStats(): SimStats {
     running: null,
     busyMs: 0,
     busyIntervals: [],
+    timeline: [],
   }
 }
 
@@ -61,7 +64,7 @@ export class SimCore {
   readonly files: FileStore
   readonly ws: WsHub
   readonly cache = new Map<string, CacheEntry>()
-  readonly loadedModels = new Set<string>()
+  readonly loadedModels: ModelCache
   faults: SimFaults = noFaults()
   private statsData = emptyStats()
   /** server.number: the priority counter (restarts at 0). */
@@ -78,6 +81,7 @@ export class SimCore {
 
   constructor(readonly config: CoreConfig) {
     this.files = new FileStore(config.dataDir)
+    this.loadedModels = new ModelCache(config.device.vramTotal, config.timing.loadMs, config.vram)
     this.ws = new WsHub({
       status: () => this.queueInfo(),
       lastNodeFor: (sid) => (sid === this.runningClient ? this.lastNodeId : null),
@@ -173,6 +177,7 @@ export class SimCore {
       executions: { ...s.executions },
       started: { ...s.started },
       busyIntervals: s.busyIntervals.map((i) => [i[0], i[1]] as [number, number]),
+      timeline: s.timeline.map((r) => ({ ...r, models: [...r.models], loads: [...r.loads] })),
       queueLength: this.queue.heap.length,
     }
   }
@@ -244,6 +249,8 @@ export class SimCore {
     s.started[id] = (s.started[id] ?? 0) + 1
     s.running = id
     const start = Date.now()
+    const loadsBefore = this.loadedModels.loads().length
+    this.loadedModels.takeUsed()
     let result: RunResult
     try {
       result = await new PromptRun(this.execHost(epoch), item).run()
@@ -255,6 +262,7 @@ export class SimCore {
     const end = Date.now()
     s.busyMs += end - start
     s.busyIntervals.push([start, end])
+    s.timeline.push(this.span(id, start, end, result.status, loadsBefore))
     s.running = null
     if (result.status === 'success') {
       s.completed++
@@ -277,6 +285,22 @@ export class SimCore {
     if (this.runningClient !== null) this.ws.send('executing', { node: null, prompt_id: id }, this.runningClient)
     this.runningClient = null
     this.applyFree()
+  }
+
+  /** The run just finished, for the benchmarks' charts: its models and the loads it paid (wall ms). */
+  private span(
+    promptId: string,
+    start: number,
+    end: number,
+    status: RunResult['status'],
+    loadsBefore: number
+  ): SimRunSpan {
+    const speed = this.config.speed > 0 ? this.config.speed : 1
+    const loads = this.loadedModels
+      .loads()
+      .slice(loadsBefore)
+      .map((l) => ({ model: l.model, at: l.at, ms: l.ms / speed }))
+    return { promptId, start, end, status, models: this.loadedModels.takeUsed(), loads }
   }
 
   private execHost(epoch: number): ExecHost {

@@ -17,6 +17,12 @@ const GPUS = [
   { name: 'NVIDIA GeForce RTX 4070 Ti', vramTotal: 12_878_086_144 },
 ]
 
+/** The card's VRAM in bytes: the farm's per-server GB when given, else the GPU table's. */
+function vramOf(opts: SimFarmOptions, i: number, fallback: number): number {
+  const gb = opts.vramGb?.[i]
+  return gb === undefined ? fallback : Math.round(gb * 1024 ** 3)
+}
+
 /** Start `servers` servers (ports basePort+i, or ephemeral when basePort is not given). */
 export async function startFarm(opts: SimFarmOptions): Promise<SimFarm> {
   if (!Number.isInteger(opts.servers) || opts.servers < 1)
@@ -30,7 +36,8 @@ export async function startFarm(opts: SimFarmOptions): Promise<SimFarm> {
         name: `gpu-${i}`,
         port: opts.basePort === undefined ? 0 : opts.basePort + i,
         speed: opts.speeds?.[i] ?? 1,
-        device: { name: `${gpu.name} (gpu-${i})`, vramTotal: gpu.vramTotal },
+        device: { name: `${gpu.name} (gpu-${i})`, vramTotal: vramOf(opts, i, gpu.vramTotal) },
+        ...(opts.vram ? { vram: opts.vram } : {}),
         ...(opts.timing ? { timing: opts.timing } : {}),
         ...(opts.previews !== undefined ? { previews: opts.previews } : {}),
         ...(models ? { models } : {}),

@@ -5,7 +5,7 @@
 export { SimServer } from './server'
 export { startFarm } from './farm'
 export type { SimFarm } from './farm'
-export type { SimFaults, SimFarmOptions, SimServerOptions, SimStats } from './types'
+export type { SimFaults, SimFarmOptions, SimRunSpan, SimServerOptions, SimStats, VramModel } from './types'
 export { noFaults } from './types'
 export { DEFAULT_MODELS, MODEL_FOLDERS, NODE_CATALOG, nodeInfo, objectInfo, resolveModels } from './catalog/object-info'
 export type { ObjectInfoNode } from './catalog/object-info'

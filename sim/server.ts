@@ -75,6 +75,7 @@ export class SimServer {
         vramTotal,
         vramFree: opts.device?.vramFree ?? Math.round(vramTotal * 0.92),
       },
+      vram: opts.vram ?? null,
       uuidPromptIds: opts.uuidPromptIds ?? false,
       perConnectionWsCleanup: opts.perConnectionWsCleanup ?? false,
       comfyuiVersion: opts.comfyuiVersion ?? null,

@@ -1,4 +1,7 @@
 /** Public types of the simulator's programmatic API (re-exported from sim/index.ts). */
+import type { VramModel } from './exec/model-cache'
+
+export type { VramModel } from './exec/model-cache'
 
 /** Options of one simulated ComfyUI server. */
 export interface SimServerOptions {
@@ -15,6 +18,11 @@ export interface SimServerOptions {
   models?: Partial<Record<string, string[]>>
   /** At speed 1: per sampler step (default 10), any other node (default 1), first load of a model (default 30). */
   timing?: { stepMs?: number; nodeMs?: number; loadMs?: number }
+  /**
+   * A model cache bounded by `device.vramTotal` (LRU eviction, load time per GB); unset = unbounded,
+   * each model's first load costs `timing.loadMs`.
+   */
+  vram?: VramModel
   /** Binary preview frames during sampling. */
   previews?: boolean
   /** Newer-server behaviour: 400 invalid_prompt_id for non-UUID ids, 409 on duplicate. */
@@ -96,6 +104,20 @@ export interface SimStats {
   busyMs: number
   /** [startEpochMs, endEpochMs] per execution. */
   busyIntervals: Array<[number, number]>
+  /** Per finished execution: when, which models it used, and the model loads it paid (for Gantt charts). */
+  timeline: SimRunSpan[]
+}
+
+/** One execution on a simulated GPU, as the scheduling benchmark charts it. */
+export interface SimRunSpan {
+  promptId: string
+  start: number
+  end: number
+  status: 'success' | 'error' | 'interrupted'
+  /** Model file names its loaders used. */
+  models: string[]
+  /** Loads it paid: epoch ms when each began and how long it took at this GPU's speed. */
+  loads: Array<{ model: string; at: number; ms: number }>
 }
 
 /** Options of startFarm. */
@@ -106,6 +128,10 @@ export interface SimFarmOptions {
   timing?: SimServerOptions['timing']
   previews?: boolean
   models?: Array<SimServerOptions['models']>
+  /** Per server: VRAM in GB (default: the GPU table's card). */
+  vramGb?: number[]
+  /** Model sizes and load rate shared by the farm (see SimServerOptions.vram). */
+  vram?: VramModel
 }
 
 /** The default fault set (no faults). */

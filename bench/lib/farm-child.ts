@@ -3,16 +3,13 @@
  * event loop with the system under test). Started by remote-farm.ts; reports its URLs over IPC.
  */
 import { startFarm } from '../../sim'
+import type { SimFarmOptions } from '../../sim'
 
-interface Boot {
-  servers: number
-  speeds: number[]
-  timing: { stepMs: number; nodeMs: number; loadMs: number }
-}
+type Boot = SimFarmOptions
 
 process.once('message', (raw) => {
   const boot = raw as Boot
-  void startFarm({ servers: boot.servers, speeds: boot.speeds, timing: boot.timing }).then(
+  void startFarm(boot).then(
     (farm) => process.send?.({ urls: farm.servers.map((s) => s.url), names: farm.servers.map((s) => s.name) }),
     (e: unknown) => {
       console.error(e)

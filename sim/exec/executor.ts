@@ -26,6 +26,7 @@ import type { WsHub } from '../net/ws-hub'
 import { computeSignatures, ExecutionList, isLink } from './graph'
 import { isSimValue, runNode, samplerSteps } from './node-runtime'
 import type { ResolvedInputs, SimImage, SimValue } from './node-runtime'
+import type { ModelCache } from './model-cache'
 
 /** One cached node result (keyed by cache signature). */
 export interface CacheEntry {
@@ -41,7 +42,8 @@ export interface ExecHost {
   readonly ws: WsHub
   readonly files: FileStore
   readonly cache: Map<string, CacheEntry>
-  readonly loadedModels: Set<string>
+  /** The GPU's model cache: bounded by VRAM when the server has a VRAM model. */
+  readonly loadedModels: ModelCache
   readonly timing: { stepMs: number; nodeMs: number; loadMs: number; speed: number }
   readonly previews: boolean
   node(classType: string): NodeDef | undefined
@@ -127,6 +129,10 @@ export class PromptRun {
     const isCached = (id: string): boolean => this.host.cache.has(this.sigs.get(id) ?? '')
     const cachedIds = [...prompt.keys()].filter(isCached)
     this.add('execution_cached', { nodes: cachedIds, prompt_id: this.promptId })
+    for (const id of cachedIds) {
+      const def = this.defOf(id)
+      if (def) this.useModels(def, this.resolveInputs(id))
+    }
     const list = new ExecutionList(prompt, isCached, (id) => this.defOf(id)?.outputNode === true)
     for (const o of this.item.outputs) list.addNode(o)
     let status: RunStatus = 'success'
@@ -269,20 +275,28 @@ export class PromptRun {
       return
     }
     if (b?.kind === 'loader') {
-      let load = 0
-      for (const name of b.modelInputs) {
-        const v = inputs.get(name)
-        const key = `${def.name}:${typeof v === 'string' ? v : ''}`
-        if (!this.host.loadedModels.has(key)) {
-          load += t.loadMs
-          this.host.loadedModels.add(key)
-        }
-      }
+      const load = this.useModels(def, inputs)
       await sleep(this.scaled(load > 0 ? load : t.nodeMs))
     } else {
       await sleep(this.scaled(t.nodeMs))
     }
     await this.host.gate()
+  }
+
+  /**
+   * Puts a loader's models on the GPU (most recently used); returns the load time at speed 1. A cached
+   * loader (called before execution with the time ignored) uses its model too: the sampler moves it to
+   * the GPU (load_models_gpu), and the previous prompt loaded it, so that costs nothing.
+   */
+  private useModels(def: NodeDef, inputs: ResolvedInputs): number {
+    if (def.behaviour?.kind !== 'loader') return 0
+    let load = 0
+    for (const input of def.behaviour.modelInputs) {
+      const v = inputs.get(input)
+      const file = typeof v === 'string' ? v : ''
+      load += this.host.loadedModels.use(`${def.name}:${file}`, file)
+    }
+    return load
   }
 
   private async checkInterrupt(): Promise<void> {

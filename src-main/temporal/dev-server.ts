@@ -184,6 +184,9 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     // each run's latency here), and a crash of any process still loses nothing; only an OS crash or power cut
     // may roll back the last moments (SQLite's documented trade-off), never corrupt the file.
     for (const pragma of SQLITE_PRAGMAS) a.push('--sqlite-pragma', pragma)
+    // A run's priority (Temporal's priority key) orders task queues only with the priority-aware matcher;
+    // Server 1.29 still defaults to the FIFO one (temporalio/temporal#7196, auto-enabled only later).
+    a.push('--dynamic-config-value', 'matching.useNewMatcher=true')
     if (this.opts.headlessUi) a.push('--headless')
     else a.push('--ui-port', String(uiPort))
     return a

@@ -22,6 +22,7 @@ import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { boundOutputs } from '../../src-shared/storage/payload-refs'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
+import { isUrgent } from '../scheduler/run-order'
 import type { Lease } from '../scheduler/slot-pool'
 import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../../src-shared/temporal/contract'
 import type { EngineDeps } from './deps'
@@ -75,6 +76,7 @@ export class PromptExecution {
       servers: input.servers,
       excludeServers: input.excludeServers,
       minVramFree: input.minVramFree,
+      priority: this.ctx.info.priority?.priorityKey,
     }
     this.progress = new RunProgress(input.prompt, (json) => deps.payloads.put(Buffer.from(json, 'utf8'), 'json'))
     const info = this.ctx.info
@@ -288,6 +290,8 @@ export class PromptExecution {
         prompt_id: this.input.promptId,
         // The marker lets a retry find the prompt on a server that ignores client prompt ids.
         extra_data: { ...posted.extra_data, [PROMPT_MARKER]: this.input.promptId },
+        // An urgent run takes the pre-queued slot's turn (never the running prompt's): ComfyUI's `front`.
+        ...(isUrgent(this.request) ? { front: true } : {}),
       })
     } catch (error) {
       // No answer in time: the prompt may have landed on a busy server. Track it; the reconcile poll

@@ -6,6 +6,7 @@
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { capabilityProblems, type CapabilityProblem } from '../../src-shared/comfy/capabilities'
+import { isUrgent } from './run-order'
 
 export interface PlacementRequest {
   runId: string
@@ -15,6 +16,8 @@ export interface PlacementRequest {
   servers?: string[]
   excludeServers?: string[]
   minVramFree?: number | null
+  /** Temporal's priority key of the run (lower is more urgent; undefined = default). */
+  priority?: number
 }
 
 export interface ServerLoad {
@@ -26,6 +29,10 @@ export interface ServerLoad {
   /** Cost units per ms, measured; null until the first run finished there. */
   rate: number | null
   loadedModels: ReadonlySet<string>
+  /** ms of a model load there, measured; null/undefined until one was seen. */
+  reloadMs?: number | null
+  /** Remaining cost of the prompt running there (what an urgent run sent to the front waits for). */
+  runningCost?: number
 }
 
 /** Relative work of a prompt: one unit per node, sampler steps count as units too. */
@@ -72,12 +79,19 @@ function emptyCaps(): NonNullable<WorkerServer['capabilities']> {
   return { nodeClasses: [], enums: {}, fetchedAt: 0 }
 }
 
-/** Expected ms until `request` would finish on this server if placed now. */
+/**
+ * Expected ms until `request` would finish on this server if placed there now: the work ahead of it
+ * (ComfyUI runs one prompt at a time; an urgent run goes to the front, behind the running one only),
+ * a model load when its models are not loaded there, then its own work, all at the measured rate.
+ */
 export function expectedFinish(request: PlacementRequest, load: ServerLoad, fallbackRate: number): number {
   const rate = load.rate ?? fallbackRate
-  let ms = (load.remainingCost + request.cost) / rate
-  if (request.models.length > 0 && request.models.every((m) => load.loadedModels.has(m))) ms *= 0.9
-  return ms
+  const ahead = isUrgent(request) ? (load.runningCost ?? load.remainingCost) : load.remainingCost
+  const ownMs = request.cost / rate
+  const loaded = request.models.length === 0 || request.models.every((m) => load.loadedModels.has(m))
+  // Before a load was measured there, a small penalty still makes a loaded model win a tie.
+  const reload = loaded ? 0 : (load.reloadMs ?? UNMEASURED_RELOAD_SHARE * ownMs)
+  return ahead / rate + reload + ownMs
 }
 
 /**
@@ -94,20 +108,53 @@ export function runnableNow(request: PlacementRequest, loads: Pick<ServerLoad, '
   return loads.some((load) => eligible(request, load))
 }
 
-/** The best server with a free slot, or null when none can take it now. */
-export function chooseServer(request: PlacementRequest, loads: ServerLoad[]): ServerLoad | null {
+/** The penalty of a model load before one was measured, as a share of the run's own time. */
+const UNMEASURED_RELOAD_SHARE = 0.1
+/**
+ * A run waits for a busy server instead of taking a free one only when it is expected to finish there
+ * clearly sooner: estimates are rough, and an idle GPU is a sure loss.
+ */
+const WAIT_GAIN = 0.8
+
+/** Slots a run may use on a server: an urgent run may take one more, going before the queued ones. */
+function slotsFor(request: PlacementRequest, load: ServerLoad): number {
+  return load.server.slots + (isUrgent(request) ? 1 : 0)
+}
+
+/**
+ * The best server with a free slot, or null when none can take it now — or when a busy server is
+ * expected to finish it clearly sooner than any free one (a long run is not bound to a slow GPU while
+ * a fast one will be free sooner; model affinity: it waits where its model is loaded unless waiting
+ * costs more than a reload). With `mayWait` false it takes the best free server whatever the others.
+ */
+export function chooseServer(request: PlacementRequest, loads: ServerLoad[], mayWait = true): ServerLoad | null {
   const fallback = fallbackRate(loads)
   let best: ServerLoad | null = null
   let bestMs = Infinity
+  let bestBusyMs = Infinity
   for (const load of loads) {
-    if (load.inUse >= load.server.slots || !eligible(request, load)) continue
+    if (!eligible(request, load)) continue
     const ms = expectedFinish(request, load, fallback)
-    if (ms < bestMs) {
+    if (load.inUse >= slotsFor(request, load)) bestBusyMs = Math.min(bestBusyMs, ms)
+    else if (ms < bestMs) {
       best = load
       bestMs = ms
     }
   }
-  return best
+  return mayWait && bestBusyMs < bestMs * WAIT_GAIN ? null : best
+}
+
+/**
+ * When the work we can see (our prompts on the usable servers plus the runs waiting here) would end if it
+ * were spread perfectly over those servers, in ms: a run that would finish on a free server by then does
+ * not stretch the batch, even on a slow GPU.
+ */
+export function balancedHorizon(loads: ServerLoad[], waiting: PlacementRequest[]): number {
+  const fallback = fallbackRate(loads)
+  const usable = loads.filter((l) => l.usable)
+  const work = usable.reduce((a, l) => a + l.remainingCost, 0) + waiting.reduce((a, r) => a + r.cost, 0)
+  const speed = usable.reduce((a, l) => a + (l.rate ?? fallback), 0)
+  return speed > 0 ? work / speed : Infinity
 }
 
 /** Median measured rate, so an unmeasured server is assumed average rather than infinitely fast. */

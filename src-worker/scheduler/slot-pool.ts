@@ -6,7 +6,19 @@
  */
 import { EventEmitter } from 'node:events'
 import type { SlotUsage } from '../../src-shared/contract/worker-protocol'
-import { allowed, capable, chooseServer, runnableNow, type PlacementRequest, type ServerLoad } from './placement'
+import {
+  allowed,
+  balancedHorizon,
+  capable,
+  chooseServer,
+  expectedFinish,
+  fallbackRate,
+  runnableNow,
+  type PlacementRequest,
+  type ServerLoad,
+} from './placement'
+import { compareWaiting } from './run-order'
+import { ServerEstimates } from './server-estimates'
 import type { ServerDirectory } from './server-directory'
 
 export type LeaseState = 'placing' | 'queued' | 'running'
@@ -42,7 +54,6 @@ interface Waiter {
   signal: AbortSignal
 }
 
-const RATE_SMOOTHING = 0.4
 /** A prompt whose move failed is not tried again at once (it may have just started). */
 const STEAL_COOLDOWN_MS = 1_000
 /**
@@ -60,8 +71,7 @@ export interface PoolEvents {
 
 export class SlotPool extends EventEmitter<PoolEvents> {
   private leases = new Map<string, Set<Lease>>()
-  private rates = new Map<string, number>()
-  private loadedModels = new Map<string, Set<string>>()
+  private readonly estimates = new ServerEstimates()
   private waiters: Waiter[] = []
   private readonly idleSince = new Map<string, number>()
   private rebalanceTimer: NodeJS.Timeout | null = null
@@ -79,6 +89,16 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       total += this.directory.isUsable(server.id) ? Math.max(server.slots, inUse) : inUse
     }
     return total
+  }
+
+  /**
+   * Activity permits to grant: the capacity plus one run per usable server waiting here, so the pool
+   * chooses among several runs (urgent first, then the longest) instead of taking them in arrival order,
+   * and a run waiting for a faster server does not leave a free slot without a run to fill it.
+   */
+  permitLimit(): number {
+    const usable = this.directory.list().filter((s) => this.directory.isUsable(s.id)).length
+    return this.capacity() + usable
   }
 
   /** True when a healthy, accepting server of this worker can run `request` (now or once a slot frees). */
@@ -127,12 +147,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   /** Records how fast a server ran a prompt of `cost` units, and which models are now loaded there. */
   recordRun(serverId: string, cost: number, durationMs: number, models: string[]): void {
-    if (durationMs > 0) {
-      const sample = cost / durationMs
-      const old = this.rates.get(serverId)
-      this.rates.set(serverId, old === undefined ? sample : old + RATE_SMOOTHING * (sample - old))
-    }
-    if (models.length > 0) this.loadedModels.set(serverId, new Set(models))
+    this.estimates.record(serverId, cost, durationMs, models)
   }
 
   vramFree(serverId: string): number | null {
@@ -146,7 +161,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         serverId: s.id,
         inUse: leases.length,
         runIds: leases.map((l) => l.request.runId),
-        rate: this.rates.get(s.id) ?? null,
+        rate: this.estimates.rate(s.id),
       }
     })
   }
@@ -238,20 +253,48 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         usable: this.directory.isUsable(server.id),
         inUse: leases.length,
         remainingCost: leases.reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
-        rate: this.rates.get(server.id) ?? null,
-        loadedModels: this.loadedModels.get(server.id) ?? new Set<string>(),
+        runningCost: leases
+          .filter((l) => l.state === 'running')
+          .reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
+        rate: this.estimates.rate(server.id),
+        loadedModels: this.estimates.resident(server.id),
+        reloadMs: this.estimates.loadMs(server.id),
       }
     })
   }
 
-  /** Hands free slots to waiting activities, first come first served. */
+  /**
+   * Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts),
+   * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
+   * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
+   * loss. Near the end of a batch (fewer runs waiting than the look-ahead holds, so Temporal has no more
+   * for us) it goes only to a run that would finish there within the farm's horizon (placement.ts
+   * balancedHorizon), so the last long run is not stretched out on a slow GPU. Mid-batch the horizon
+   * would ignore Temporal's backlog and starve the slow GPUs (seen in the scaled S3 run).
+   */
   private pump(): void {
-    for (const waiter of [...this.waiters]) {
-      const choice = chooseServer(waiter.request, this.loads())
-      if (choice === null) continue
-      this.waiters = this.waiters.filter((w) => w !== waiter)
-      waiter.resolve(this.add(choice.server.id, waiter.request))
+    const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
+    for (const waiter of order) this.place(waiter, chooseServer(waiter.request, this.loads()))
+    for (const waiter of [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request)).reverse()) {
+      if (this.waiters.length < 2) return
+      const loads = this.loads()
+      const choice = chooseServer(waiter.request, loads, false)
+      const horizon = balancedHorizon(
+        loads,
+        this.waiters.map((w) => w.request)
+      )
+      const endOfBatch = this.waiters.length < loads.filter((l) => l.usable).length
+      const withinHorizon = choice !== null && expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon
+      if (choice !== null && (!endOfBatch || withinHorizon)) {
+        this.place(waiter, choice)
+      }
     }
+  }
+
+  private place(waiter: Waiter, choice: ServerLoad | null): void {
+    if (choice === null) return
+    this.waiters = this.waiters.filter((w) => w !== waiter)
+    waiter.resolve(this.add(choice.server.id, waiter.request))
   }
 
   /** Idle usable server + a prompt of ours queued but not started elsewhere → move it (one at a time per prompt). */
@@ -309,6 +352,10 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         if (!allowed(lease.request, idle.server) || !capable(lease.request, idle.server)) continue
         // The longer it would still wait where it is, the more moving it helps.
         const wait = load.remainingCost / (load.rate ?? 1) + 1
+        // Never onto a server that would finish it later than where it waits (a long run on a slow GPU).
+        // An unmeasured server counts as average, in the same units (cost per ms) as the idle one.
+        const finishThere = load.remainingCost / (load.rate ?? fallbackRate(loads))
+        if (idle.rate !== null && lease.request.cost / idle.rate > finishThere) continue
         if (wait > worstWait) {
           worstWait = wait
           victim = lease

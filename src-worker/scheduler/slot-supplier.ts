@@ -1,8 +1,9 @@
 /**
- * Activity slots == server slots. Temporal's worker asks for a permit before it polls for an activity
- * task; we grant one only while the number of permits is below this worker's server capacity, so
- * Temporal hands a run to this worker only when one of its servers can take it, and other workers on
- * the same task queue (other GPU hosts) get the rest.
+ * Activity slots == server slots, plus one look-ahead run per usable server. Temporal's worker asks for a
+ * permit before it polls for an activity task; we grant one only while the number of permits is below
+ * the pool's limit, so Temporal hands a run to this worker only when one of its servers can take it soon,
+ * and other workers on the same task queue (other GPU hosts) get the rest. The look-ahead lets the pool
+ * order the runs it holds (urgent first, then the longest: slot-pool.ts permitLimit).
  */
 import type { CustomSlotSupplier, SlotPermit, ActivitySlotInfo } from '@temporalio/worker'
 import type { SlotPool } from './slot-pool'
@@ -37,7 +38,7 @@ export class ServerSlotSupplier implements CustomSlotSupplier<ActivitySlotInfo> 
   }
 
   tryReserveSlot(): SlotPermit | null {
-    if (this.issued >= this.pool.capacity()) return null
+    if (this.issued >= this.pool.permitLimit()) return null
     this.issued += 1
     return {}
   }
@@ -57,7 +58,7 @@ export class ServerSlotSupplier implements CustomSlotSupplier<ActivitySlotInfo> 
   }
 
   private grant(): void {
-    while (this.waiting.length > 0 && this.issued < this.pool.capacity()) {
+    while (this.waiting.length > 0 && this.issued < this.pool.permitLimit()) {
       const next = this.waiting.shift()
       if (next === undefined) return
       this.issued += 1

@@ -179,8 +179,9 @@ describe('restarting a running prompt on an idle faster server', () => {
       rig.runs.startRun({ prompt: txt2img({ steps: 5, seed: 21 }), options: { servers: ['s0'] } }),
       rig.runs.startRun({ prompt: txt2img({ steps: 5, seed: 22 }), options: { servers: ['s1'] } }),
     ]).then((rs) => Promise.all(rs.map((r) => rig.runs.result(r.workflowId))))
-    // The fast server is busy for about 3 s, so the long free run lands on the slow one (16 s there).
-    const pinned = await rig.runs.startRun({ prompt: txt2img({ steps: 300, seed: 23 }), options: { servers: ['s1'] } })
+    // The fast server is busy for about 15 s, so the long free run lands on the slow one (16 s there, 17 s
+    // behind the pinned run); then the pinned run is cancelled: what no placement could foresee.
+    const pinned = await rig.runs.startRun({ prompt: txt2img({ steps: 1500, seed: 23 }), options: { servers: ['s1'] } })
     await waitFor(
       'the pinned run on s1',
       async () => (await rig.runs.getStatus(pinned.workflowId)).status === 'running'
@@ -188,6 +189,7 @@ describe('restarting a running prompt on an idle faster server', () => {
     const free = await rig.runs.startRun({ prompt: txt2img({ steps: 200, seed: 24 }) })
     const first = await runningOn(free.workflowId)
     expect(first.serverId).toBe('s0')
+    await rig.runs.cancel(pinned.workflowId)
 
     const result = await rig.runs.result(free.workflowId)
     expect(result.serverId).toBe('s1')

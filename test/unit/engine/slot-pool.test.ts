@@ -99,22 +99,26 @@ describe('SlotPool', () => {
 })
 
 describe('ServerSlotSupplier', () => {
-  it('grants activity permits up to the free server capacity and no further', async () => {
+  it('grants activity permits up to the server capacity plus one look-ahead run per server, and no further', async () => {
     const { directory, pool } = setup([server('a', 2)])
     const supplier = new ServerSlotSupplier(pool)
     const never2 = new AbortController()
     await supplier.reserveSlot({}, never2.signal)
+    expect(supplier.tryReserveSlot()).not.toBeNull()
+    // 2 slots + 1 look-ahead.
     expect(supplier.tryReserveSlot()).not.toBeNull()
     expect(supplier.tryReserveSlot()).toBeNull()
     let granted = false
     const pending = supplier.reserveSlot({}, never2.signal).then(() => (granted = true))
     await new Promise((r) => setTimeout(r, 10))
     expect(granted).toBe(false)
+    // 3 slots + 2 look-ahead.
     directory.update([server('a', 2), server('b', 1)])
     await pending
-    expect(supplier.outstanding).toBe(3)
+    expect(supplier.outstanding).toBe(4)
     supplier.releaseSlot()
-    expect(supplier.outstanding).toBe(2)
+    expect(supplier.outstanding).toBe(3)
+    await supplier.reserveSlot({}, never2.signal)
     await supplier.reserveSlot({}, never2.signal)
     const abort = new AbortController()
     const blocked = supplier.reserveSlot({}, abort.signal)

@@ -1,0 +1,129 @@
+/**
+ * Benchmark "scheduling" (issue #17): six scenarios where the work is uneven — S1 uniform mix, S2 heavy
+ * tail, S3 model swaps under a VRAM limit, S4 capability, S5 churn, S6 an urgent run in a big batch —
+ * each run in the same process for ComfyFleet, SwarmUI's policy and round-robin, each on a fresh
+ * simulated farm, against a lower bound computed from the work the simulator actually delivered.
+ * Writes bench/results/scheduling.json and one Gantt chart per scenario and system in
+ * bench/results/scheduling/.
+ *
+ * Run: `npx tsx bench/scheduling.ts [--time-scale 0.25] [--count-scale 0.2] [--seed 7] [--scenarios S2,S3]`,
+ * or `--full` for the issue's counts and real durations (a quiet machine and about an hour and a half).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { benchArgs } from './lib/args'
+import { startFleet } from './lib/fleet-core'
+import { RemoteFarm } from './lib/remote-farm'
+import { printTargets, round, target, writeResult, type Target } from './lib/report'
+import { roundRobin, swarm } from './scheduling/baselines'
+import { comfyFleet } from './scheduling/fleet-system'
+import { ganttSvg } from './scheduling/gantt'
+import { measure, type Outcome } from './scheduling/measure'
+import { CKPTS, scenarios, stepMs, type Scale, type Scenario } from './scheduling/scenarios'
+import type { SystemRun } from './scheduling/system-run'
+
+// 0 = not given: the default depends on --full.
+const ARGS = benchArgs({ seed: 7, 'time-scale': 0, 'count-scale': 0 }, { booleans: ['full'], strings: ['scenarios'] })
+const FULL = ARGS.has('full')
+const SCALE: Scale = {
+  seed: ARGS.num.seed,
+  timeScale: ARGS.num['time-scale'] || (FULL ? 1 : 0.25),
+  countScale: ARGS.num['count-scale'] || (FULL ? 1 : 0.2),
+}
+const ONLY = ARGS.str('scenarios')?.split(',')
+const CHARTS = join(__dirname, 'results', 'scheduling')
+
+function farmOf(sc: Scenario): Promise<RemoteFarm> {
+  return RemoteFarm.start({
+    servers: sc.speeds.length,
+    speeds: sc.speeds,
+    timing: { stepMs: stepMs(SCALE), nodeMs: 0, loadMs: 0 },
+    ...(sc.vramGb ? { vramGb: sc.vramGb } : {}),
+    ...(sc.vram ? { vram: sc.vram } : {}),
+    ...(sc.models ? { models: sc.models } : {}),
+  })
+}
+
+/** One system on a fresh farm; the farm's timeline gives the figures. */
+async function onFreshFarm(sc: Scenario, go: (farm: RemoteFarm) => Promise<SystemRun>): Promise<Outcome> {
+  const farm = await farmOf(sc)
+  try {
+    const run = await go(farm)
+    return measure(sc, run, await farm.stats(run.lastStats), sc.runs[0]?.ckpt ?? CKPTS[0])
+  } finally {
+    await farm.stop()
+  }
+}
+
+function targetsOf(sc: Scenario, [cf, sw]: Outcome[]): Target[] {
+  const t: Target[] = [target(`${sc.id} ComfyFleet makespan / lower bound`, cf!.ratio, 1.05, '×', 'max')]
+  const vsSwarm = round(cf!.ratio / sw!.ratio, 3)
+  if (sc.id === 'S2' || sc.id === 'S3')
+    t.push(target(`${sc.id} ComfyFleet / SwarmUI makespan`, vsSwarm, 0.85, '×', 'max'))
+  else t.push(target(`${sc.id} ComfyFleet / SwarmUI makespan`, vsSwarm, 1, '×', 'max'))
+  if (sc.interactive && cf!.urgentWaitMs !== null) {
+    // "the shortest running run's remaining time + 1 s", the second scaled like every other duration.
+    const limit = (cf!.shortestRemainingMs ?? 0) + 1000 * SCALE.timeScale
+    t.push(target(`${sc.id} urgent run's wait before it starts`, cf!.urgentWaitMs, Math.round(limit), 'ms', 'max'))
+  }
+  return t
+}
+
+async function main(): Promise<void> {
+  const all = scenarios(SCALE)
+  const unknown = (ONLY ?? []).filter((id) => !all.some((s) => s.id === id))
+  if (unknown.length > 0) {
+    console.error(`bench: unknown scenario ${unknown.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`)
+    process.exit(2)
+  }
+  const list = all.filter((s) => !ONLY || ONLY.includes(s.id))
+  console.log(
+    `scheduling: ${list.map((s) => s.id).join(' ')}; step ${stepMs(SCALE)} ms (time scale ${SCALE.timeScale}), counts × ${SCALE.countScale}, seed ${SCALE.seed}`
+  )
+  mkdirSync(CHARTS, { recursive: true })
+  const fleet = await startFleet()
+  const results: Array<{ scenario: string; title: string; runs: number; outcomes: Array<Omit<Outcome, 'chart'>> }> = []
+  const targets: Target[] = []
+  try {
+    for (const sc of list) {
+      const outcomes = [
+        await onFreshFarm(sc, (farm) => comfyFleet(fleet, sc, farm)),
+        await onFreshFarm(sc, (farm) => swarm(sc, farm)),
+        await onFreshFarm(sc, (farm) => roundRobin(sc, farm)),
+      ]
+      const models = [...new Set(outcomes.flatMap((o) => o.chart.lanes.flatMap((l) => l.spans.map((s) => s.model))))]
+      for (const o of outcomes) {
+        const file = `${sc.id}-${o.system.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.svg`
+        mkdirSync(CHARTS, { recursive: true })
+        writeFileSync(join(CHARTS, file), ganttSvg(o.chart, models.sort()))
+      }
+      console.log(`\n${sc.id} ${sc.title} (${sc.runs.length} runs)`)
+      console.table(
+        outcomes.map(({ chart: _chart, ...o }) => ({
+          ...o,
+          makespanS: round(o.makespanMs / 1000),
+          lbS: round(o.lowerBoundMs / 1000),
+        }))
+      )
+      results.push({
+        scenario: sc.id,
+        title: sc.title,
+        runs: sc.runs.length,
+        outcomes: outcomes.map(({ chart: _chart, ...o }) => o),
+      })
+      targets.push(...targetsOf(sc, outcomes))
+    }
+  } finally {
+    await fleet.stop()
+  }
+  printTargets('scheduling', targets)
+  writeResult('scheduling', { scale: SCALE, stepMs: stepMs(SCALE), results, targets })
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e)
+    process.exit(1)
+  }
+)

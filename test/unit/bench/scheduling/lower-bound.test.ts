@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { ganttSvg } from '../../../../bench/scheduling/gantt'
+import { delivered, lowerBound, timeToCover } from '../../../../bench/scheduling/lower-bound'
+
+describe('the scheduling bench lower bound', () => {
+  it('covers the work with the capacity of the GPUs present, through a death and a join', () => {
+    // Speeds 1 + 1 until 1000 ms, then 1 alone, then 1 + 2 from 2000 ms: 2000 + 1000 units by 2000 ms,
+    // the last 1500 units at speed 3 take 500 ms more.
+    const presences = [
+      { speed: 1, from: 0, until: Infinity },
+      { speed: 1, from: 0, until: 1000 },
+      { speed: 2, from: 2000, until: Infinity },
+    ]
+    expect(timeToCover(4500, presences)).toBe(2500)
+    expect(timeToCover(1000, presences)).toBe(500)
+  })
+
+  it('is at least the longest run on the fastest GPU able to run it, with its model load', () => {
+    const bound = lowerBound({
+      runs: [
+        { work: 100, models: ['a'] },
+        { work: 100, models: ['a'] },
+        { work: 4000, models: ['b'] },
+      ],
+      presences: [
+        { speed: 1, from: 0, until: Infinity },
+        { speed: 4, from: 0, until: Infinity },
+      ],
+      preloaded: new Set(['a']),
+      loadMs: (m) => (m === 'b' ? 1000 : 500),
+      // Only the speed-1 GPU has model b: (4000 + 1000) / 1.
+      capableSpeeds: (models) => (models.includes('b') ? [1] : [1, 4]),
+    })
+    expect(bound).toBe(5000)
+  })
+
+  it('counts the work the simulator delivered: busy time less loads, times the speed, after t0 only', () => {
+    const runs = delivered(
+      [
+        { promptId: 'old', start: 0, end: 50, status: 'success', models: ['a'], loads: [] },
+        {
+          promptId: 'p',
+          start: 100,
+          end: 400,
+          status: 'success',
+          models: ['a'],
+          loads: [{ model: 'a', at: 100, ms: 100 }],
+        },
+        { promptId: 'x', start: 400, end: 450, status: 'interrupted', models: ['a'], loads: [] },
+      ],
+      2,
+      100
+    )
+    expect(runs).toEqual([{ work: 400, models: ['a'] }])
+  })
+})
+
+describe('the Gantt chart', () => {
+  it('draws a lane per GPU, a bar per run coloured by model, hatched loads and the events', () => {
+    const svg = ganttSvg(
+      {
+        title: 'S3 model swaps: ComfyFleet',
+        makespanMs: 1000,
+        lowerBoundMs: 800,
+        events: [{ label: 'gpu-1 died', at: 300 }],
+        lanes: [
+          { name: 'gpu-0', speed: 1, spans: [{ start: 0, end: 500, model: 'a', loadMs: 100 }] },
+          { name: 'gpu-1', speed: 2, spans: [{ start: 0, end: 300, model: 'b', loadMs: 0 }] },
+        ],
+      },
+      ['a', 'b']
+    )
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(svg).toContain('gpu-1 (×2)')
+    expect(svg.match(/fill="url\(#load\)"/g)).toHaveLength(1)
+    expect(svg).toContain('fill="#4e79a7"')
+    expect(svg).toContain('fill="#f28e2b"')
+    expect(svg).toContain('gpu-1 died')
+  })
+})
