@@ -21,6 +21,7 @@ const BENCHES = [
   { name: 'history-scale', args: [], quickArgs: ['--runs', '20000'], budget: 3 },
   { name: 'start-memory', args: [], quickArgs: ['--runs', '200', '--starts', '1'], budget: 10 },
   { name: 'sim-throughput', args: [], quickArgs: [], budget: 2 },
+  { name: 'ui-scale', args: [], quickArgs: ['--runs', '500', '--switches', '5', '--seconds', '2'], budget: 5 },
 ]
 
 const { quick, only } = benchSelection(process.argv.slice(2))
@@ -53,7 +54,7 @@ function benchSelection(argv) {
   return { quick: values.quick === true, only }
 }
 
-for (const f of ['out/main/worker.js', 'resources/workflow-bundle.js']) {
+for (const f of ['out/main/worker.js', 'out/renderer/index.html', 'resources/workflow-bundle.js']) {
   if (!existsSync(join(root, f))) {
     console.error(`${f} is missing: run \`npm run build\` first`)
     process.exit(2)
