@@ -24,6 +24,7 @@ import type { ServerView } from '../src-shared/contract/servers'
 import { benchArgs } from './lib/args'
 import { assertBuilt, sleep, waitUntil } from './lib/fleet-core'
 import { startHeadlessApp, type HeadlessApp } from './lib/headless-app'
+import { frameStat, type FrameStat } from './lib/frame-stats'
 import { recordFrames, timeNavigation, type FrameRecord } from './lib/page-timing'
 import { txt2img } from './lib/prompts'
 import { RemoteFarm } from './lib/remote-farm'
@@ -37,8 +38,6 @@ const CHROMIUM = ARGS.str('chromium') ?? '/usr/bin/chromium'
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
 const NAV_TARGET_MS = 100
 const FPS_TARGET = 55
-/** One frame at 60 Hz, and two: frames longer than these were late / visibly dropped. */
-const FRAME_MS = 1000 / 60
 
 /** Each screen the nav reaches, and what "its first rows" are. */
 const SCREENS = [
@@ -53,15 +52,6 @@ interface NavStat {
   p95Ms: number
   maxMs: number
   samples: number
-}
-
-interface FrameStat {
-  screen: string
-  medianFps: number
-  over16ms: number
-  over33ms: number
-  frames: number
-  mutations: number
 }
 
 /** A bridge channel called as the renderer calls it, with the browser's session cookie. */
@@ -130,18 +120,7 @@ async function activeRuns(page: Page, origin: string): Promise<RunSummary[]> {
   return list.filter((r) => r.status === 'pending' || r.status === 'queued' || r.status === 'running')
 }
 
-function frameStat(screen: string, rec: FrameRecord): FrameStat {
-  const share = (ms: number): number => rec.deltas.filter((d) => d > ms).length / Math.max(1, rec.deltas.length)
-  return {
-    screen,
-    medianFps: 1000 / median(rec.deltas),
-    // 0.5 ms of slack: frame timestamps jitter around 16.67 ms without any frame being late.
-    over16ms: share(FRAME_MS + 0.5),
-    over33ms: share(2 * FRAME_MS + 0.5),
-    frames: rec.deltas.length,
-    mutations: rec.mutations,
-  }
-}
+const recordedStat = (screen: string, rec: FrameRecord): FrameStat => frameStat(screen, rec.deltas, rec.mutations)
 
 /** Frames on the Runs screen, then on the first running run's detail screen, while the runs stream. */
 async function measureFrames(page: Page, origin: string): Promise<FrameStat[]> {
@@ -149,11 +128,11 @@ async function measureFrames(page: Page, origin: string): Promise<FrameStat[]> {
   await page.locator('[data-testid="run-row"][data-status="running"]').first().waitFor()
   await sleep(500)
   const before = await progressSum(page, origin)
-  const onRuns = frameStat('Runs', await recordFrames(page, SECONDS * 1000))
+  const onRuns = recordedStat('Runs', await recordFrames(page, SECONDS * 1000))
   await page.locator('[data-testid="run-row"][data-status="running"]').first().getByTestId('run-open').click()
   await page.locator('[data-testid="screen-run"]').waitFor()
   await sleep(500)
-  const onRun = frameStat('Run detail', await recordFrames(page, SECONDS * 1000))
+  const onRun = recordedStat('Run detail', await recordFrames(page, SECONDS * 1000))
   const after = await progressSum(page, origin)
   // A quiet screen renders at 60 fps trivially: the figure counts only if the runs really streamed.
   if (after <= before) throw new Error(`the ${STREAM} runs made no progress while frames were recorded`)
