@@ -21,6 +21,8 @@ export async function timeNavigation(page: Page, navTestId: string, readySelecto
     async ({ nav, ready, timeoutMs }) => {
       const button = document.querySelector<HTMLElement>(`[data-testid="${nav}"]`)
       if (!button) throw new Error(`no [data-testid="${nav}"] on the page`)
+      // Rows already on screen would time nothing but the click.
+      if (document.querySelector(ready)) throw new Error(`${ready} is already on screen before clicking ${nav}`)
       const t0 = performance.now()
       button.click()
       await new Promise<void>((resolve, reject) => {
