@@ -23,6 +23,7 @@ const BENCHES = [
   { name: 'sim-throughput', args: [], quickArgs: [], budget: 2 },
   // At its default scale (durations × 0.25, counts × 0.2); `npx tsx bench/scheduling.ts --full` is the issue's.
   { name: 'scheduling', args: [], quickArgs: ['--count-scale', '0.1'], budget: 20 },
+  { name: 'ui-scale', args: [], quickArgs: ['--runs', '500', '--switches', '5', '--seconds', '2'], budget: 5 },
 ]
 
 const { quick, only } = benchSelection(process.argv.slice(2))
@@ -55,7 +56,7 @@ function benchSelection(argv) {
   return { quick: values.quick === true, only }
 }
 
-for (const f of ['out/main/worker.js', 'resources/workflow-bundle.js']) {
+for (const f of ['out/main/worker.js', 'out/renderer/index.html', 'resources/workflow-bundle.js']) {
   if (!existsSync(join(root, f))) {
     console.error(`${f} is missing: run \`npm run build\` first`)
     process.exit(2)

@@ -1,0 +1,69 @@
+/**
+ * ComfyFleet started as a user starts it (`node out/main/headless.js`) on free ports, with the
+ * one-time sign-in link it prints: the benches that drive the browser UI sign in through that link.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { PROJECT_ROOT } from './fleet-core'
+
+export interface HeadlessApp {
+  /** The printed one-time sign-in link (sets the session cookie, then opens the UI). */
+  loginUrl: string
+  /** The app's origin, for `/api/bridge/<channel>` calls sharing the browser's session. */
+  origin: string
+  stop(): Promise<void>
+}
+
+export async function startHeadlessApp(dataDir: string, readyTimeoutMs = 120_000): Promise<HeadlessApp> {
+  // The UI is served from the build: without it the page would stay blank until the timeout.
+  for (const f of ['out/main/headless.js', 'out/renderer/index.html']) {
+    if (!existsSync(join(PROJECT_ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`)
+  }
+  const args = [
+    join(PROJECT_ROOT, 'out/main/headless.js'),
+    '--data-dir',
+    dataDir,
+    '--port',
+    '0',
+    '--temporal-port',
+    '0',
+  ]
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const loginUrl = await readyLine(proc, readyTimeoutMs)
+  return { loginUrl, origin: new URL(loginUrl).origin, stop: () => stopProcess(proc) }
+}
+
+/** Resolves with the sign-in link from the "ready" line; rejects with the app's output if it exits first. */
+function readyLine(proc: ChildProcess, timeoutMs: number): Promise<string> {
+  let out = ''
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`headless app not ready after ${timeoutMs} ms:\n${out}`)),
+      timeoutMs
+    )
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /ComfyFleet is ready: open (\S+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1]!)
+      }
+    })
+    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+    proc.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`headless app exited with ${code}:\n${out}`))
+    })
+  })
+}
+
+/** SIGTERM (the app stops its worker and embedded Temporal), SIGKILL if it hangs. */
+async function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return
+  const exited = new Promise((r) => proc.once('exit', r))
+  proc.kill('SIGTERM')
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000)
+  await exited
+  clearTimeout(timer)
+}
