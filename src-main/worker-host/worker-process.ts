@@ -9,6 +9,7 @@ import type {
 import { isWorkerToMain } from '../../src-shared/contract'
 import { Backoff, sleep } from '../process/backoff'
 import { LogFile } from '../process/log-file'
+import type { LogLevel } from '../../src-shared/log/log-level'
 import type { WorkerChild, WorkerForker } from './worker-child'
 
 export interface WorkerProcessOptions {
@@ -17,6 +18,8 @@ export interface WorkerProcessOptions {
   /** Called on every (re)start, so a restarted worker gets the current settings. */
   bootConfig: () => WorkerBootConfig
   logFile: string
+  /** Lowest level of the worker's own lines kept in its log (default info). */
+  logLevel?: LogLevel
   readyTimeoutMs?: number
   stopTimeoutMs?: number
 }
@@ -50,7 +53,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
 
   constructor(private readonly opts: WorkerProcessOptions) {
     super()
-    this.log = new LogFile(opts.logFile)
+    this.log = new LogFile(opts.logFile, { threshold: opts.logLevel })
   }
 
   get pid(): number | null {
@@ -138,7 +141,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
         settle(null)
         break
       case 'log':
-        this.log.line(`[${raw.level}] ${raw.message}`)
+        this.log.log(raw.level, raw.message)
         break
       case 'fatal':
         this.lastError = raw.message
