@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { contentTypeOf } from '../../src-shared/media/mime-types'
 import { BlobStore } from '../../src-shared/storage/blob-store'
 import type { AppInfo, RunSummary, WorkerBootConfig } from '../../src-shared/contract'
 import { err, type Result } from '../../src-shared/contract/result'
@@ -165,7 +166,7 @@ export class AppCore {
           return path ? { path, mime: 'image/webp' } : null
         }
         const found = this.cache.findImage(hash)
-        return found ? { path: found.path, mime: mimeOf(found.format) } : null
+        return found ? { path: found.path, mime: contentTypeOf(found.format) } : null
       },
     }
     this.handlers = createHandlers({
@@ -337,17 +338,4 @@ export class AppCore {
     await this.mainLog.close()
     this.lock.release()
   }
-}
-
-function mimeOf(format: string): string {
-  return (
-    {
-      png: 'image/png',
-      webp: 'image/webp',
-      jpg: 'image/jpeg',
-      jpeg: 'image/jpeg',
-      gif: 'image/gif',
-      avif: 'image/avif',
-    }[format] ?? 'application/octet-stream'
-  )
 }
