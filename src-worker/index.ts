@@ -62,8 +62,9 @@ function attached(port: ParentPort): void {
   let engine: EngineWorker | null = null
   let servers: WorkerServer[] = []
   const toMain: LogFn = (level, message) => port.send({ type: 'log', level, message })
-  const log = withThreshold(toMain, logThreshold(process.env[LOG_LEVEL_ENV]))
-  installRuntimeLogger(log)
+  const threshold = logThreshold(process.env[LOG_LEVEL_ENV])
+  const log = withThreshold(toMain, threshold)
+  installRuntimeLogger(log, threshold)
   const fatal = (error: unknown): void => {
     port.send({ type: 'fatal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) })
     setTimeout(() => process.exit(1), 100)

@@ -1,4 +1,10 @@
-import { Runtime, type Logger, type LogLevel as TemporalLevel, type LogMetadata } from '@temporalio/worker'
+import {
+  makeTelemetryFilterString,
+  Runtime,
+  type Logger,
+  type LogLevel as TemporalLevel,
+  type LogMetadata,
+} from '@temporalio/worker'
 import type { LogFn, LogLevel } from '../src-shared/log/log-level'
 
 /** Temporal's five levels onto ours: TRACE is the SDK's most detailed debug output. */
@@ -46,13 +52,23 @@ function details(meta: LogMetadata | undefined): string {
   return ` ${JSON.stringify(Object.fromEntries(rest), (_key, value: unknown) => (value instanceof Error ? value.message : value))}`
 }
 
+/** Our threshold as Core's: its messages below it are not even sent across to JavaScript. */
+const CORE_LEVELS: Record<LogLevel, TemporalLevel> = { error: 'ERROR', warn: 'WARN', info: 'INFO', debug: 'DEBUG' }
+
 /**
- * Sends Temporal's own logging through `log`. Must run once per process, before the first connection
- * (the Runtime is created then); a Runtime someone already installed (a test) is kept, and that is said.
+ * Sends Temporal's own logging through `log`: the SDK's messages, and the native Core's (forwarded, instead
+ * of Core printing them to stderr). Must run once per process, before the first connection (the Runtime is
+ * created then); a Runtime someone already installed (a test) is kept, and that is said.
  */
-export function installRuntimeLogger(log: LogFn): void {
+export function installRuntimeLogger(log: LogFn, threshold: LogLevel): void {
+  const level = CORE_LEVELS[threshold]
   try {
-    Runtime.install({ logger: new RuntimeLogger(log) })
+    Runtime.install({
+      logger: new RuntimeLogger(log),
+      telemetryOptions: {
+        logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: level }) },
+      },
+    })
   } catch (e) {
     log('debug', `Temporal's Runtime was already installed; its logger stays as it is (${(e as Error).message})`)
   }

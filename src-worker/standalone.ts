@@ -95,7 +95,7 @@ function logEngineHealth(engine: EngineWorker): void {
 /** Runs the standalone worker until SIGTERM/SIGINT. @throws WorkerConfigError on a bad config. */
 export async function runStandalone(configPath: string): Promise<void> {
   threshold = logThreshold(process.env[LOG_LEVEL_ENV])
-  installRuntimeLogger(log)
+  installRuntimeLogger(log, threshold)
   const config = readStandaloneConfig(configPath)
   const stop = stopSignal()
   const probe = serverProber(config)

@@ -112,6 +112,8 @@ export class AppCore {
       this.mainLog.log('info', m)
       say(m)
     }
+    // Only in the file: where one app's life begins in a log that spans many.
+    this.mainLog.log('info', `ComfyFleet starting (pid ${process.pid}, data dir ${opts.dataDir})`)
     this.startupNotices = [this.settings.loadError, this.cache.startupNotice].filter((n): n is string => n !== null)
     for (const notice of this.startupNotices) this.log(notice)
     this.tokenPath = join(opts.dataDir, 'api-token')
