@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import type { ProcessState } from '../../src-shared/contract'
 import { Backoff, sleep } from './backoff'
@@ -180,5 +181,19 @@ export class Supervisor<C extends SupervisedChild> extends EventEmitter<Supervis
       child.kill('SIGKILL')
       await running.exited
     }
+  }
+}
+
+/** A process from node's spawn() as the supervisor sees it; one that cannot start at all (ENOENT) counts as exited. */
+export function spawnedChild(child: ChildProcess): SupervisedChild {
+  return {
+    pid: child.pid ?? null,
+    onExit: (listener) => {
+      child.once('exit', (code, signal) => listener(code, signal))
+      child.once('error', (e) => {
+        if (child.pid === undefined) listener(null, null, e)
+      })
+    },
+    kill: (signal) => void child.kill(signal),
   }
 }

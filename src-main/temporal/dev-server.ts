@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { ProcessState } from '../../src-shared/contract'
 import { sleep } from '../process/backoff'
-import { ExitedBeforeReady, Supervisor, type SupervisedChild } from '../process/supervisor'
+import { ExitedBeforeReady, spawnedChild, Supervisor, type SupervisedChild } from '../process/supervisor'
 import { LogFile } from '../process/log-file'
 import { freePort, isListening, isTemporal } from './probe'
 import { clearServerPid, isOurServer, readServerPid, stopProcess, writeServerPid } from './server-pid-file'
@@ -217,7 +217,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     this.log.forget()
     this.log.attach(child.stdout)
     this.log.attach(child.stderr)
-    return serverChild(child)
+    return spawnedChild(child)
   }
 
   /** Ready is answering gRPC: probe until it does (the supervisor times out and watches for an exit). */
@@ -254,19 +254,5 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   private setState(state: ProcessState, error: string | null): void {
     this.state = state
     this.emit('state', state, error)
-  }
-}
-
-/** The spawned CLI as the supervisor sees it; a CLI that cannot be started at all (ENOENT) counts as exited. */
-function serverChild(child: ChildProcess): SupervisedChild {
-  return {
-    pid: child.pid ?? null,
-    onExit: (listener) => {
-      child.once('exit', (code, signal) => listener(code, signal))
-      child.once('error', (e) => {
-        if (child.pid === undefined) listener(null, null, e)
-      })
-    },
-    kill: (signal) => void child.kill(signal),
   }
 }

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ProcessState } from '../../../src-shared/contract'
 import { Backoff } from '../../../src-main/process/backoff'
-import { ExitedBeforeReady, Supervisor, type SupervisedChild } from '../../../src-main/process/supervisor'
+import { ExitedBeforeReady, spawnedChild, Supervisor, type SupervisedChild } from '../../../src-main/process/supervisor'
 
 interface NodeChild extends SupervisedChild {
   process: ChildProcess
@@ -12,17 +12,7 @@ interface NodeChild extends SupervisedChild {
 /** A node child running `script`; it is ready when it prints "ready". */
 function nodeChild(script: string, command = process.execPath): NodeChild {
   const child = spawn(command, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
-  return {
-    process: child,
-    pid: child.pid ?? null,
-    onExit: (listener) => {
-      child.once('exit', (code, signal) => listener(code, signal))
-      child.once('error', (e) => {
-        if (child.pid === undefined) listener(null, null, e)
-      })
-    },
-    kill: (signal) => void child.kill(signal),
-  }
+  return { ...spawnedChild(child), process: child }
 }
 
 function untilPrinted(child: NodeChild, text: string): Promise<void> {
