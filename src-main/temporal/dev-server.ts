@@ -3,10 +3,11 @@ import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { ProcessState } from '../../src-shared/contract'
 import { sleep } from '../process/backoff'
+import { stopPid } from '../process/pid'
 import { ExitedBeforeReady, spawnedChild, Supervisor, type SupervisedChild } from '../process/supervisor'
 import { LogFile } from '../process/log-file'
 import { freePort, isListening, isTemporal } from './probe'
-import { clearServerPid, isOurServer, readServerPid, stopProcess, writeServerPid } from './server-pid-file'
+import { clearServerPid, isOurServer, readServerPid, writeServerPid } from './server-pid-file'
 
 export interface DevServerOptions {
   cliPath: string
@@ -132,7 +133,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
         `A Temporal server (pid ${orphan.pid}) left running by an earlier ComfyFleet uses this data dir; ` +
           'stopping it to start one this app supervises.'
       )
-      await stopProcess(orphan.pid, TemporalDevServer.STOP_TIMEOUT_MS)
+      await stopPid(orphan.pid, TemporalDevServer.STOP_TIMEOUT_MS)
     }
     clearServerPid(this.pidFile, orphan.pid)
   }
