@@ -60,7 +60,11 @@ async function runFour(seed: number): Promise<void> {
 /** Host B healthy until its pollers hold their slots (as after any uptime), then its server goes bad. */
 async function breakHostB(server: WorkerServer): Promise<void> {
   hostB.engine.directory.update([serverB])
-  await waitFor('host B polling with both slots', () => hostB.engine.supplier.outstanding === 2)
+  // Every permit it may issue (its slots plus the scheduler's look-ahead run) is held by a poll.
+  await waitFor(
+    'host B polling with every permit',
+    () => hostB.engine.supplier.outstanding === hostB.engine.pool.permitLimit()
+  )
   hostB.engine.directory.update([server])
 }
 
