@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { MainToWorker, WorkerBootConfig, WorkerServer, WorkerToMain } from '../src-shared/contract/worker-protocol'
 import { parseStrict } from '../src-shared/cli/strict-args'
 import type { LogFn } from './activities/deps'
+import type { NativeConnection } from '@temporalio/worker'
 import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
 import { LOG_LEVEL_ENV, logThreshold, withThreshold } from '../src-shared/log/log-level'
 import { installRuntimeLogger } from './runtime-logger'
@@ -20,6 +21,27 @@ function portSink(port: ParentPort): ProgressSink {
   }
 }
 
+/**
+ * Main restarts the worker with backoff when it dies, but a worker started while the embedded Temporal
+ * server is itself restarting would die only to be started again: it waits for Temporal instead, within
+ * main's 60 s ready timeout, and fails (main's supervisor takes over) only after that.
+ */
+const CONNECT_PATIENCE_MS = 45_000
+
+async function connectPatiently(config: WorkerBootConfig, log: LogFn): Promise<NativeConnection> {
+  const deadline = Date.now() + CONNECT_PATIENCE_MS
+  for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
+    try {
+      return await connectTemporal(config.temporal)
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error
+      const reason = error instanceof Error ? error.message : String(error)
+      log('warn', `Temporal at ${config.temporal.address} unreachable (${reason}); retrying in ${delay} ms`)
+      await new Promise((r) => setTimeout(r, delay))
+    }
+  }
+}
+
 async function boot(
   config: WorkerBootConfig,
   sink: ProgressSink,
@@ -28,7 +50,7 @@ async function boot(
   send?: (m: WorkerToMain) => void,
   ownsWholeFarm = true
 ): Promise<EngineWorker> {
-  const connection = await connectTemporal(config.temporal)
+  const connection = await connectPatiently(config, log)
   return await createEngineWorker({
     connection,
     namespace: config.temporal.namespace,
