@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import type { NewRun } from '../../../src-shared/contract/cache'
-import type { OutputRef } from '../../../src-shared/contract/runs'
-import { openCache, type Cache } from '../../../src-main/cache'
+import type { NewRun } from '../../src-shared/contract/cache'
+import type { OutputRef } from '../../src-shared/contract/runs'
+import { openCache, type Cache } from '../../src-main/cache'
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'comfyfleet-cache-'))

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { IntakeOptions, ObjectInfo } from '../../../src-shared/contract/intake'
-import type { Result } from '../../../src-shared/contract/result'
+import type { IntakeOptions, ObjectInfo } from '../../src-shared/contract/intake'
+import type { Result } from '../../src-shared/contract/result'
 
-const root = join(__dirname, '..', '..', 'fixtures')
+const root = join(__dirname, '..', 'fixtures')
 
 /** Core node classes in /object_info shape (see test/fixtures/object-info/README.md). */
 export function coreObjectInfo(): ObjectInfo {

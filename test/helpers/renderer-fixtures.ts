@@ -1,4 +1,4 @@
-import type { RunState, RunSummary } from '../../../src-shared/contract'
+import type { RunState, RunSummary } from '../../src-shared/contract'
 
 /** A run summary with only the fields grouping looks at set meaningfully. */
 export function run(id: string, status: RunState, createdAt: number, extra: Partial<RunSummary> = {}): RunSummary {

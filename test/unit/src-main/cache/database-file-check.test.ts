@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, truncateSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { openCache } from '../../../src-main/cache'
+import { openCache } from '../../../../src-main/cache'
 
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'cf-dbcheck-'))
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Cache } from '../../../src-main/cache'
-import type { HistoryQuery } from '../../../src-shared/contract/bridge'
-import { newRun, pngBytes, storeOutput, withCache } from './helpers'
+import type { Cache } from '../../../../src-main/cache'
+import type { HistoryQuery } from '../../../../src-shared/contract/bridge'
+import { newRun, pngBytes, storeOutput, withCache } from '../../../helpers/cache-fixtures'
 
 let cache: Cache
 let cleanup: () => void

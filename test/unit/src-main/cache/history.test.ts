@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src-main/cache'
-import { InvalidHistoryQueryError } from '../../../src-main/cache'
-import type { HistoryItem, HistoryQuery } from '../../../src-shared/contract/bridge'
-import type { OutputRef } from '../../../src-shared/contract/runs'
-import { newRun, pngBytes, storeOutput, withCache } from './helpers'
+import type { Cache } from '../../../../src-main/cache'
+import { InvalidHistoryQueryError } from '../../../../src-main/cache'
+import type { HistoryItem, HistoryQuery } from '../../../../src-shared/contract/bridge'
+import type { OutputRef } from '../../../../src-shared/contract/runs'
+import { newRun, pngBytes, storeOutput, withCache } from '../../../helpers/cache-fixtures'
 
 const PROMPTS = [
   'a cat on a sofa',

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DB_FILENAME, DatabaseMigrationError, isDatabaseMigrationError, openDatabase } from '../../../src-main/cache'
-import { migrationHash } from '../../../src-main/cache/db'
-import { MIGRATIONS } from '../../../src-main/cache/migrations'
-import { RunRepository } from '../../../src-main/cache'
-import { newRun, tempDir } from './helpers'
+import { DB_FILENAME, DatabaseMigrationError, isDatabaseMigrationError, openDatabase } from '../../../../src-main/cache'
+import { migrationHash } from '../../../../src-main/cache/db'
+import { MIGRATIONS } from '../../../../src-main/cache/migrations'
+import { RunRepository } from '../../../../src-main/cache'
+import { newRun, tempDir } from '../../../helpers/cache-fixtures'
 
 const cleanups: (() => void)[] = []
 afterEach(() => cleanups.splice(0).forEach((f) => f()))

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src-main/cache'
-import { newRun, pngBytes, storeOutput, withCache } from './helpers'
+import type { Cache } from '../../../../src-main/cache'
+import { newRun, pngBytes, storeOutput, withCache } from '../../../helpers/cache-fixtures'
 
 let cache: Cache
 let cleanup: () => void

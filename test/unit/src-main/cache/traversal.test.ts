@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src-main/cache'
-import { newRun, pngBytes, storeOutput, withCache } from './helpers'
+import type { Cache } from '../../../../src-main/cache'
+import { newRun, pngBytes, storeOutput, withCache } from '../../../helpers/cache-fixtures'
 
 let cache: Cache
 let dir: string

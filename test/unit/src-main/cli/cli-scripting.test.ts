@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-const ROOT = join(__dirname, '..', '..', '..')
+const ROOT = join(__dirname, '..', '..', '..', '..')
 const BIG_LIST = Array.from({ length: 2000 }, (_, i) => ({ id: `s${i}`, name: `gpu-${i}`, pad: 'p'.repeat(150) }))
 
 interface Seen {

@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseArgs } from '../../../src-main/cli/args'
+import { parseArgs } from '../../../../src-main/cli/args'
 
-const ROOT = join(__dirname, '..', '..', '..')
+const ROOT = join(__dirname, '..', '..', '..', '..')
 
 function start(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 30_000 })

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { ExecuteBodySchema, RequestParamSchemas, SubmitRequestSchema } from '../../../src-shared/contract/requests'
-import { HttpError } from '../../../src-main/api/http-util'
-import { parseParams, withParamChecks } from '../../../src-main/core/params'
-import type { BridgeHandlers } from '../../../src-main/core/bridge-handlers'
+import { ExecuteBodySchema, RequestParamSchemas, SubmitRequestSchema } from '../../../../src-shared/contract/requests'
+import { HttpError } from '../../../../src-main/api/http-util'
+import { parseParams, withParamChecks } from '../../../../src-main/core/params'
+import type { BridgeHandlers } from '../../../../src-main/core/bridge-handlers'
 
 /** The HttpError a parse threw (fails the test if it did not throw one). */
 function refusal(f: () => unknown): HttpError {

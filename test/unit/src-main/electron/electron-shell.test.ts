@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, test, vi, type Mock } from 'vitest'
-import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../../src-shared/contract'
+import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../../../src-shared/contract'
 
 const h = vi.hoisted(() => {
   const handlers = new Map<string, (event: { sender: { id: number } }, params: unknown) => Promise<unknown>>()
@@ -60,7 +60,7 @@ beforeEach(() => {
 
 describe('main window', () => {
   test('is isolated and sandboxed, opens no windows, and sends only http(s) links to the browser', async () => {
-    const { createMainWindow, isExternalUrlAllowed } = await import('../../../src-main/electron/main-window')
+    const { createMainWindow, isExternalUrlAllowed } = await import('../../../../src-main/electron/main-window')
     createMainWindow(() => ['https://temporal.example/ns', 'http://127.0.0.1:8233'], true)
     const prefs = h.state.windowOptions!.webPreferences as Record<string, unknown>
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false })
@@ -77,7 +77,7 @@ describe('main window', () => {
 
 describe('electron hardening (electron-hardening)', () => {
   test('a packaged app ignores ELECTRON_RENDERER_URL and loads its own files', async () => {
-    const { createMainWindow, rendererSource } = await import('../../../src-main/electron/main-window')
+    const { createMainWindow, rendererSource } = await import('../../../../src-main/electron/main-window')
     const env = { ELECTRON_RENDERER_URL: 'http://evil.example/' }
     expect(rendererSource(true, env)).toMatchObject({
       kind: 'file',
@@ -98,7 +98,7 @@ describe('electron hardening (electron-hardening)', () => {
   })
 
   test('every web permission request and check is denied', async () => {
-    const { denyPermissionsByDefault } = await import('../../../src-main/electron/permissions')
+    const { denyPermissionsByDefault } = await import('../../../../src-main/electron/permissions')
     let request: ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | null = null
     let check: ((wc: unknown, permission: string) => boolean) | null = null
     denyPermissionsByDefault({
@@ -113,7 +113,8 @@ describe('electron hardening (electron-hardening)', () => {
   })
 
   test('the built renderer carries its CSP in the file, as a packaged app loads it from file://', async () => {
-    const { cspMetaTag, HTTP_CSP, RENDERER_CSP } = await import('../../../src-shared/security/content-security-policy')
+    const { cspMetaTag, HTTP_CSP, RENDERER_CSP } =
+      await import('../../../../src-shared/security/content-security-policy')
     const plugin = cspMetaTag()
     expect(plugin.apply).toBe('build')
     const html = plugin.transformIndexHtml('<!doctype html><html><head><title>x</title></head></html>')
@@ -125,7 +126,7 @@ describe('electron hardening (electron-hardening)', () => {
   })
 
   test('the builder config flips the hardening fuses, and the worker needs no RunAsNode', () => {
-    const yml = readFileSync(join(__dirname, '../../../electron-builder.yml'), 'utf8')
+    const yml = readFileSync(join(__dirname, '../../../../electron-builder.yml'), 'utf8')
     const block = /^electronFuses:\n((?: {2}\w+: \w+\n?)+)/m.exec(yml)?.[1] ?? ''
     const fuses: Record<string, string> = Object.fromEntries(
       block
@@ -146,7 +147,7 @@ describe('electron hardening (electron-hardening)', () => {
     })
     // With RunAsNode off, child_process.fork cannot start Node code: the desktop entry must fork the
     // worker as a utility process.
-    const entry = readFileSync(join(__dirname, '../../../src-main/index.ts'), 'utf8')
+    const entry = readFileSync(join(__dirname, '../../../../src-main/index.ts'), 'utf8')
     expect(entry).toMatch(/forker: utilityForker/)
     expect(entry).not.toMatch(/child_process|nodeForker/)
   })
@@ -154,7 +155,7 @@ describe('electron hardening (electron-hardening)', () => {
 
 describe('IPC', () => {
   test('every contract channel is handled, and only our own window may call', async () => {
-    const { registerBridgeHandlers, trustWebContents } = await import('../../../src-main/electron/strict-ipc')
+    const { registerBridgeHandlers, trustWebContents } = await import('../../../../src-main/electron/strict-ipc')
     const calls: unknown[] = []
     const handlers = Object.fromEntries(
       REQUEST_CHANNELS.map((ch) => [ch, (p: unknown) => (calls.push([ch, p]), Promise.resolve(ch))])
@@ -178,7 +179,7 @@ describe('IPC', () => {
 
 describe('preload', () => {
   test('exposes a transport limited to the contract, with unsubscribes and safe image URLs', async () => {
-    await import('../../../src-main/electron/preload')
+    await import('../../../../src-main/electron/preload')
     const api = h.exposed.comfyfleet as {
       invoke(ch: string, p: unknown): Promise<unknown>
       on(ch: string, fn: (p: unknown) => void): () => void
@@ -203,7 +204,7 @@ describe('preload', () => {
 
 describe('image protocol', () => {
   test('serves cached files by hash only', async () => {
-    const { handleImageProtocol } = await import('../../../src-main/electron/image-protocol')
+    const { handleImageProtocol } = await import('../../../../src-main/electron/image-protocol')
     const dir = mkdtempSync(join(tmpdir(), 'cf-proto-'))
     const hash = 'b'.repeat(64)
     writeFileSync(join(dir, 'img.png'), 'PNGDATA')

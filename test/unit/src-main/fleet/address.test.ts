@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { normaliseAddress } from '../../../src-main/fleet'
+import { normaliseAddress } from '../../../../src-main/fleet'
 
 describe('normaliseAddress', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase, type CacheDatabase } from '../../../src-main/cache'
-import { ServerRegistry } from '../../../src-main/fleet'
-import type { ServerCapabilities } from '../../../src-shared/contract/servers'
-import { tempDir } from '../cache/helpers'
+import { openDatabase, type CacheDatabase } from '../../../../src-main/cache'
+import { ServerRegistry } from '../../../../src-main/fleet'
+import type { ServerCapabilities } from '../../../../src-shared/contract/servers'
+import { tempDir } from '../../../helpers/cache-fixtures'
 
 let db: CacheDatabase
 let registry: ServerRegistry

@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest'
-import { openDatabase } from '../../../src-main/cache'
-import { Fleet } from '../../../src-main/fleet'
+import { openDatabase } from '../../../../src-main/cache'
+import { Fleet } from '../../../../src-main/fleet'
 
 let fleet: Fleet | null = null
 afterEach(() => fleet?.stop())

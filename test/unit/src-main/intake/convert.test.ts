@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { intakeFile } from '../../../src-main/intake'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { coreObjectInfo, expectErr, expectOk, fixtureBytes, jsonBytes, options, workflowFixture } from './fixtures'
+import { intakeFile } from '../../../../src-main/intake'
+import type { ObjectInfo } from '../../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import {
+  coreObjectInfo,
+  expectErr,
+  expectOk,
+  fixtureBytes,
+  jsonBytes,
+  options,
+  workflowFixture,
+} from '../../../helpers/intake-fixtures'
 
 function convert(name: string, info: ObjectInfo = coreObjectInfo()) {
   return expectOk(intakeFile({ name, bytes: fixtureBytes(name) }, { objectInfo: info }))

@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { objectInfo } from '../../../sim/catalog/object-info'
-import { intakeJson } from '../../../src-main/intake'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { expectOk } from './fixtures'
+import { objectInfo } from '../../../../sim/catalog/object-info'
+import { intakeJson } from '../../../../src-main/intake'
+import type { ObjectInfo } from '../../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { expectOk } from '../../../helpers/intake-fixtures'
 
-const DIR = join(__dirname, '..', '..', 'fixtures', 'corpus')
+const DIR = join(__dirname, '..', '..', '..', 'fixtures', 'corpus')
 const sources = JSON.parse(readFileSync(join(DIR, 'sources.json'), 'utf8')) as { files: string[] }
 const info = JSON.parse(JSON.stringify(objectInfo())) as ObjectInfo
 
@@ -95,7 +95,7 @@ const PROJECT_FIXTURES = [
 
 describe('the workflow fixtures convert exactly as ComfyUI frontend 1.27.10 converts them', () => {
   const read = (name: string): unknown =>
-    JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'workflows', name), 'utf8'))
+    JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'workflows', name), 'utf8'))
 
   it.each(PROJECT_FIXTURES)('%s', (name) => {
     const ours = expectOk(intakeJson(read(`${name}.json`), name, { objectInfo: info })).prompt

@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { objectInfo } from '../../../sim/catalog/object-info'
-import { mapWidgetValues } from '../../../src-main/intake/widget-values'
-import { checkInputValues, inputProblems, intakeFile, intakeJson } from '../../../src-main/intake'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { expectErr, expectOk } from './fixtures'
+import { objectInfo } from '../../../../sim/catalog/object-info'
+import { mapWidgetValues } from '../../../../src-main/intake/widget-values'
+import { checkInputValues, inputProblems, intakeFile, intakeJson } from '../../../../src-main/intake'
+import type { ObjectInfo } from '../../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { expectErr, expectOk } from '../../../helpers/intake-fixtures'
 
-const DIR = join(__dirname, '..', '..', 'fixtures', 'field-cases')
+const DIR = join(__dirname, '..', '..', '..', 'fixtures', 'field-cases')
 
 function caseFile(name: string): Buffer {
   return readFileSync(join(DIR, name))
@@ -122,7 +122,7 @@ describe('frontend-only widgets keep widgets_values aligned', () => {
   const withLoad3d = (): ObjectInfo => ({
     ...simInfo(),
     ...(JSON.parse(
-      readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
+      readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
     ) as ObjectInfo),
   })
 

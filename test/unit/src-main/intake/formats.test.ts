@@ -1,8 +1,8 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { intakeFile, intakeJson } from '../../../src-main/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { expectOk, fixtureBytes, jsonBytes, options, workflowFixture } from './fixtures'
+import { intakeFile, intakeJson } from '../../../../src-main/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { expectOk, fixtureBytes, jsonBytes, options, workflowFixture } from '../../../helpers/intake-fixtures'
 import { iTXt, makeExif, makePng, makeWebp, tEXt, zTXt } from './image-builders'
 
 const api = (): ApiPrompt => workflowFixture('basic-api-example.api.json') as ApiPrompt

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { objectInfo } from '../../../sim/catalog/object-info'
-import { widgetLayout } from '../../../src-main/intake'
-import { mapWidgetValues } from '../../../src-main/intake/widget-values'
-import type { ObjectInfo, ObjectInfoNode } from '../../../src-shared/contract/intake'
+import { objectInfo } from '../../../../sim/catalog/object-info'
+import { widgetLayout } from '../../../../src-main/intake'
+import { mapWidgetValues } from '../../../../src-main/intake/widget-values'
+import type { ObjectInfo, ObjectInfoNode } from '../../../../src-shared/contract/intake'
 
 const info = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
+  readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'object-info', 'frontend-widget-nodes.json'), 'utf8')
 ) as ObjectInfo
 
 /** The simulator's copy of ComfyUI 0.3.64's core classes, for the recorded core nodes (LoadImage, KSampler, …). */
@@ -54,7 +54,7 @@ describe('widgets the frontend adds that /object_info does not list', () => {
 
 /** What ComfyUI frontend 1.27.10 built for each class (recorded by running it; see the fixture folder's README). */
 const recorded = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', 'fixtures', 'object-info', 'frontend-widget-layouts.json'), 'utf8')
+  readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'object-info', 'frontend-widget-layouts.json'), 'utf8')
 ) as Record<string, { widgets: Array<[string, string]> }>
 
 /** The frontend's widgets as intake's slots: an input's own widget by the input's name (its first), others null. */

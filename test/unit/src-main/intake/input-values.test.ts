@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { checkInputValues, inputProblems } from '../../../src-main/intake'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { txt2img } from '../../../sim/samples/txt2img'
-import { coreObjectInfo, expectErr, expectOk } from './fixtures'
+import { checkInputValues, inputProblems } from '../../../../src-main/intake'
+import type { ObjectInfo } from '../../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { txt2img } from '../../../../sim/samples/txt2img'
+import { coreObjectInfo, expectErr, expectOk } from '../../../helpers/intake-fixtures'
 
 /** The simulator's sample graph, with a checkpoint the core object_info fixture lists. */
 const api = (): ApiPrompt => txt2img({ ckpt: 'v1-5-pruned-emaonly.safetensors' })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { extractRunMetadata, intakeFile, setInput, setSeed } from '../../../src-main/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { expectErr, expectOk, fixtureBytes, options, workflowFixture } from './fixtures'
+import { extractRunMetadata, intakeFile, setInput, setSeed } from '../../../../src-main/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { expectErr, expectOk, fixtureBytes, options, workflowFixture } from '../../../helpers/intake-fixtures'
 
 const api = (): ApiPrompt => workflowFixture('basic-api-example.api.json') as ApiPrompt
 

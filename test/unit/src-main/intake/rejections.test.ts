@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { intakeFile } from '../../../src-main/intake'
-import { INTAKE_MAX_BYTES } from '../../../src-shared/contract/intake'
-import type { IntakeOptions, UnknownNodeTypesDetails } from '../../../src-shared/contract/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { coreObjectInfo, expectErr, jsonBytes, options, workflowFixture } from './fixtures'
+import { intakeFile } from '../../../../src-main/intake'
+import { INTAKE_MAX_BYTES } from '../../../../src-shared/contract/intake'
+import type { IntakeOptions, UnknownNodeTypesDetails } from '../../../../src-shared/contract/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { coreObjectInfo, expectErr, jsonBytes, options, workflowFixture } from '../../../helpers/intake-fixtures'
 import { makeExif, makePng, makeWebp, tEXt } from './image-builders'
 
 const api = (): ApiPrompt => workflowFixture('basic-api-example.api.json') as ApiPrompt

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { intakeFile, intakeJson } from '../../../src-main/intake'
-import { INTAKE_ERRORS } from '../../../src-shared/contract/intake'
-import type { IntakeResult } from '../../../src-shared/contract/intake'
-import type { Result } from '../../../src-shared/contract/result'
-import { coreObjectInfo, expectErr, fixtureBytes, jsonBytes, options, workflowFixture } from './fixtures'
+import { intakeFile, intakeJson } from '../../../../src-main/intake'
+import { INTAKE_ERRORS } from '../../../../src-shared/contract/intake'
+import type { IntakeResult } from '../../../../src-shared/contract/intake'
+import type { Result } from '../../../../src-shared/contract/result'
+import {
+  coreObjectInfo,
+  expectErr,
+  fixtureBytes,
+  jsonBytes,
+  options,
+  workflowFixture,
+} from '../../../helpers/intake-fixtures'
 import { iTXt, makeExif, makePng, makeWebp, tEXt } from './image-builders'
 
 const KNOWN_CODES = new Set<string>(Object.values(INTAKE_ERRORS))

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SimServer } from '../../../sim'
-import { checkInputValues, inputProblems, intakeFile } from '../../../src-main/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
-import { expectOk, fixtureBytes, workflowFixture } from './fixtures'
+import { SimServer } from '../../../../sim'
+import { checkInputValues, inputProblems, intakeFile } from '../../../../src-main/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import type { ObjectInfo } from '../../../../src-shared/contract/intake'
+import { expectOk, fixtureBytes, workflowFixture } from '../../../helpers/intake-fixtures'
 import { makeExif, makePng, makeWebp, tEXt } from './image-builders'
 
 /**
@@ -119,7 +119,7 @@ describe('converted prompts on a simulated ComfyUI server', () => {
     'unconnected_invalid_node.json',
   ]) {
     it(`queues field case ${name} without node_errors`, async () => {
-      const bytes = readFileSync(join(__dirname, '..', '..', 'fixtures', 'field-cases', name))
+      const bytes = readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'field-cases', name))
       const result = expectOk(intakeFile({ name, bytes }, { objectInfo }))
       expect(inputProblems(result.prompt, objectInfo)).toEqual([])
       const response = await fetch(`${server.url}/prompt`, {

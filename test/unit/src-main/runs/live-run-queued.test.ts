@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { applyProgressEvent, newLiveRun } from '../../../src-main/runs/live-run'
+import { applyProgressEvent, newLiveRun } from '../../../../src-main/runs/live-run'
 
 describe('a prompt waiting in a ComfyUI queue', () => {
   const queued = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { applyProgressEvent, applyStatusSnapshot, newLiveRun } from '../../../src-main/runs/live-run'
-import type { RunStatus } from '../../../src-shared/contract/runs'
+import { applyProgressEvent, applyStatusSnapshot, newLiveRun } from '../../../../src-main/runs/live-run'
+import type { RunStatus } from '../../../../src-shared/contract/runs'
 
 const event = (
   over: Partial<Parameters<typeof applyProgressEvent>[1]> = {}

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { OutputRef } from '../../../src-shared/contract/runs'
-import { ImageStore } from '../../../src-main/cache/image-store'
-import { fetchMissingOutputs } from '../../../src-main/runs/output-fetch'
+import type { OutputRef } from '../../../../src-shared/contract/runs'
+import { ImageStore } from '../../../../src-main/cache/image-store'
+import { fetchMissingOutputs } from '../../../../src-main/runs/output-fetch'
 
 let png: Buffer
 let server: Server

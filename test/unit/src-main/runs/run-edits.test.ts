@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { checkInputValues } from '../../../src-main/intake'
-import { editedPrompt, gridSweep, readEdits } from '../../../src-main/runs/run-edits'
-import { coreObjectInfo, workflowFixture } from '../intake/fixtures'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { checkInputValues } from '../../../../src-main/intake'
+import { editedPrompt, gridSweep, readEdits } from '../../../../src-main/runs/run-edits'
+import { coreObjectInfo, workflowFixture } from '../../../helpers/intake-fixtures'
 
 const prompt = (): ApiPrompt => workflowFixture('basic-api-example.api.json') as unknown as ApiPrompt
 const check = (p: ApiPrompt): ReturnType<typeof checkInputValues> => checkInputValues(p, { gpu1: coreObjectInfo() })

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { BATCH_TASK_BYTES, RUN_INPUT_MAX_BYTES } from '../../../src-shared/contract/limits'
+import { BATCH_TASK_BYTES, RUN_INPUT_MAX_BYTES } from '../../../../src-shared/contract/limits'
 import {
   checkRunInputSize,
   childInputBytes,
   RunInputTooLargeError,
   windowFor,
-} from '../../../src-main/runs/run-input-size'
+} from '../../../../src-main/runs/run-input-size'
 
 describe('run input sizes', () => {
   it('refuses an input over the limit with the size and the limit named', () => {

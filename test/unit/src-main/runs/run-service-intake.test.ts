@@ -3,14 +3,14 @@
  * engine, so these tests have none (RunService.runs returns null and is never reached).
  */
 import { describe, expect, it } from 'vitest'
-import type { Cache } from '../../../src-main/cache'
-import type { FleetLookup } from '../../../src-main/runs/fleet-lookup'
-import type { RunTracker } from '../../../src-main/runs/run-tracker'
-import { RunService } from '../../../src-main/runs/run-service'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
-import type { ServerView } from '../../../src-shared/contract/servers'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import { coreObjectInfo, workflowFixture } from '../intake/fixtures'
+import type { Cache } from '../../../../src-main/cache'
+import type { FleetLookup } from '../../../../src-main/runs/fleet-lookup'
+import type { RunTracker } from '../../../../src-main/runs/run-tracker'
+import { RunService } from '../../../../src-main/runs/run-service'
+import type { ObjectInfo } from '../../../../src-shared/contract/intake'
+import type { ServerView } from '../../../../src-shared/contract/servers'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import { coreObjectInfo, workflowFixture } from '../../../helpers/intake-fixtures'
 
 const api = (): ApiPrompt => workflowFixture('basic-api-example.api.json') as ApiPrompt
 

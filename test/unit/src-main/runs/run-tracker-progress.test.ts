@@ -1,10 +1,10 @@
 /** The cache's progress row keeps up with the live channel: the last update of a burst is written too. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Cache } from '../../../src-main/cache'
-import { EventHub } from '../../../src-main/core/event-hub'
-import { RunTracker } from '../../../src-main/runs/run-tracker'
-import { txt2img } from '../../integration/engine/prompts'
-import { withCache } from '../cache/helpers'
+import type { Cache } from '../../../../src-main/cache'
+import { EventHub } from '../../../../src-main/core/event-hub'
+import { RunTracker } from '../../../../src-main/runs/run-tracker'
+import { txt2img } from '../../../integration/engine/prompts'
+import { withCache } from '../../../helpers/cache-fixtures'
 
 let cache: Cache
 let cleanup: () => void

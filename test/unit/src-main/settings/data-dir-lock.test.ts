@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { DataDirInUseError, LOCK_FILE, lockDataDir } from '../../../src-main/settings/data-dir-lock'
+import { DataDirInUseError, LOCK_FILE, lockDataDir } from '../../../../src-main/settings/data-dir-lock'
 
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'cf-lock-'))
 
@@ -36,7 +36,7 @@ test('a live process elsewhere holds the dir; once it is gone (kill -9, no clean
       'tsx',
       '-e',
       `
-    const { lockDataDir } = require(${JSON.stringify(join(__dirname, '../../../src-main/settings/data-dir-lock.ts'))})
+    const { lockDataDir } = require(${JSON.stringify(join(__dirname, '../../../../src-main/settings/data-dir-lock.ts'))})
     lockDataDir(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000)`,
     ],
     {

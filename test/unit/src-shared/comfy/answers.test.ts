@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { ComfyProtocolError, parseCapabilities, parseQueueRemaining, parseSystemStats } from '../../../src-shared/comfy'
-import { objectInfo } from '../../../sim'
+import {
+  ComfyProtocolError,
+  parseCapabilities,
+  parseQueueRemaining,
+  parseSystemStats,
+} from '../../../../src-shared/comfy'
+import { objectInfo } from '../../../../sim'
 
 describe('parseCapabilities', () => {
   it('reads node classes and model combos from the simulator catalog', () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { editableFields } from '../../../../src-shared/comfy/editable-inputs'
 import type { ObjectInfo } from '../../../../src-shared/contract/intake'
 import type { ApiPrompt } from '../../../../src-shared/contract/runs'
-import { coreObjectInfo, workflowFixture } from '../../intake/fixtures'
+import { coreObjectInfo, workflowFixture } from '../../../helpers/intake-fixtures'
 
 const prompt = (): ApiPrompt => workflowFixture('basic-api-example.api.json') as unknown as ApiPrompt
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { generationData } from '../../../../src-shared/comfy/generation-data'
 import type { ApiPrompt } from '../../../../src-shared/contract/runs'
-import { workflowFixture } from '../../intake/fixtures'
+import { workflowFixture } from '../../../helpers/intake-fixtures'
 
 describe('generationData', () => {
   test("reads the default graph's sampler settings and latent size", () => {

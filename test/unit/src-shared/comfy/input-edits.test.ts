@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { applyInputEdits, gridEditsAt, gridSize, type InputAxis } from '../../../../src-shared/comfy/input-edits'
 import type { ApiPrompt } from '../../../../src-shared/contract/runs'
 import { promptAt, sweepSize } from '../../../../src-shared/runs/batch-sweep'
-import { workflowFixture } from '../../intake/fixtures'
+import { workflowFixture } from '../../../helpers/intake-fixtures'
 
 const prompt = (): ApiPrompt => workflowFixture('basic-api-example.api.json') as unknown as ApiPrompt
 

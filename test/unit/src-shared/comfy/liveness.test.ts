@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ComfyHttpError, ComfyUnreachableError } from '../../../src-shared/comfy/errors'
-import { ServerLiveness } from '../../../src-shared/comfy/liveness'
+import { ComfyHttpError, ComfyUnreachableError } from '../../../../src-shared/comfy/errors'
+import { ServerLiveness } from '../../../../src-shared/comfy/liveness'
 
 function clock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1_000_000

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { setPromptSeeds } from '../../../src-shared/comfy/seed-edit'
-import { promptAt, sweepSize } from '../../../src-shared/runs/batch-sweep'
-import { setSeed } from '../../../src-main/intake'
-import type { ApiPrompt } from '../../../src-shared/contract/runs'
-import type { BatchSweep } from '../../../src-shared/temporal/contract'
-import { txt2img } from '../../integration/engine/prompts'
+import { setPromptSeeds } from '../../../../src-shared/comfy/seed-edit'
+import { promptAt, sweepSize } from '../../../../src-shared/runs/batch-sweep'
+import { setSeed } from '../../../../src-main/intake'
+import type { ApiPrompt } from '../../../../src-shared/contract/runs'
+import type { BatchSweep } from '../../../../src-shared/temporal/contract'
+import { txt2img } from '../../../integration/engine/prompts'
 
 /** txt2img whose KSampler seed is a link to a PrimitiveInt, as the frontend saves a shared seed. */
 function linkedSeed(): ApiPrompt {

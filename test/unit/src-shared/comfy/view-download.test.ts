@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ApplicationFailure } from '@temporalio/common'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ComfyRefusedAnswer, ComfyUnreachableError } from '../../../src-shared/comfy/errors'
-import { ComfyHttpClient, type ComfyHttpOptions } from '../../../src-shared/comfy/http-client'
-import type { NodeOutput } from '../../../src-shared/comfy/types'
-import { BlobStore } from '../../../src-shared/storage/blob-store'
-import { storedIntact } from '../../helpers/blob-integrity'
-import { storeOutputs } from '../../../src-worker/activities/outputs'
+import { ComfyRefusedAnswer, ComfyUnreachableError } from '../../../../src-shared/comfy/errors'
+import { ComfyHttpClient, type ComfyHttpOptions } from '../../../../src-shared/comfy/http-client'
+import type { NodeOutput } from '../../../../src-shared/comfy/types'
+import { BlobStore } from '../../../../src-shared/storage/blob-store'
+import { storedIntact } from '../../../helpers/blob-integrity'
+import { storeOutputs } from '../../../../src-worker/activities/outputs'
 
 const servers: Server[] = []
 const dirs: string[] = []

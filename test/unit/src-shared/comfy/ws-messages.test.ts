@@ -1,9 +1,9 @@
 /** The frames of the field cases sec/worker-crash-malformed-ws and sec/ws-executed-constructor-crashes-main. */
 import { describe, expect, it } from 'vitest'
-import { decodePreview, parseExecutionError, parseMessage } from '../../../src-shared/comfy/ws-messages'
-import { RunProgress } from '../../../src-worker/activities/run-progress'
-import { applyProgressEvent, newLiveRun } from '../../../src-main/runs/live-run'
-import { txt2img } from '../../integration/engine/prompts'
+import { decodePreview, parseExecutionError, parseMessage } from '../../../../src-shared/comfy/ws-messages'
+import { RunProgress } from '../../../../src-worker/activities/run-progress'
+import { applyProgressEvent, newLiveRun } from '../../../../src-main/runs/live-run'
+import { txt2img } from '../../../integration/engine/prompts'
 
 const P = 'p-1'
 const text = (value: unknown): string => JSON.stringify(value)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { NodeStatus } from '../../../src-shared/contract/runs'
+import type { NodeStatus } from '../../../../src-shared/contract/runs'
 import {
   applyNodeChange,
   applyNodeStates,
@@ -12,7 +12,7 @@ import {
   safeRecord,
   shownNodeState,
   startNodeState,
-} from '../../../src-shared/runs/node-states'
+} from '../../../../src-shared/runs/node-states'
 
 const change = (nodeState: NodeStatus['state'] | null, classType: string | null = null) => ({
   nodeState,

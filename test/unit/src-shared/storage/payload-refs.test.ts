@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { INLINE_OUTPUTS, INLINE_VALUE_BYTES } from '../../../src-shared/contract/limits'
-import type { ApiPrompt, OutputRef } from '../../../src-shared/contract/runs'
-import { BlobStore } from '../../../src-shared/storage/blob-store'
+import { INLINE_OUTPUTS, INLINE_VALUE_BYTES } from '../../../../src-shared/contract/limits'
+import type { ApiPrompt, OutputRef } from '../../../../src-shared/contract/runs'
+import { BlobStore } from '../../../../src-shared/storage/blob-store'
 import {
   boundOutputs,
   externalizeExtra,
@@ -13,7 +13,7 @@ import {
   resolveExtra,
   resolveOutputs,
   resolvePrompt,
-} from '../../../src-shared/storage/payload-refs'
+} from '../../../../src-shared/storage/payload-refs'
 
 const store = (): BlobStore => new BlobStore(mkdtempSync(join(tmpdir(), 'payloads-')))
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { EVENT_DATA_BYTES } from '../../../src-shared/contract/limits'
-import { boundEventData, newestEvents } from '../../../src-worker/activities/event-bounds'
-import { MAX_EVENTS } from '../../../src-worker/workflows/run-state'
-import { RunProgress } from '../../../src-worker/activities/run-progress'
+import { EVENT_DATA_BYTES } from '../../../../src-shared/contract/limits'
+import { boundEventData, newestEvents } from '../../../../src-worker/activities/event-bounds'
+import { MAX_EVENTS } from '../../../../src-worker/workflows/run-state'
+import { RunProgress } from '../../../../src-worker/activities/run-progress'
 
 describe('event bounds', () => {
   it('a small event is kept whole', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { executionFailure, validationFailure } from '../../../src-worker/activities/failures'
-import { FAILURE } from '../../../src-shared/temporal/contract'
-import { readStandaloneConfig } from '../../../src-worker/standalone-config'
+import { executionFailure, validationFailure } from '../../../../src-worker/activities/failures'
+import { FAILURE } from '../../../../src-shared/temporal/contract'
+import { readStandaloneConfig } from '../../../../src-worker/standalone-config'
 
 describe('failures', () => {
   it('a ComfyUI 400 becomes a non-retryable failure with per-node details', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { freshPrompt, MissingOutputs } from '../../../src-worker/activities/fresh-prompt'
-import { txt2img } from '../../integration/engine/prompts'
+import { freshPrompt, MissingOutputs } from '../../../../src-worker/activities/fresh-prompt'
+import { txt2img } from '../../../integration/engine/prompts'
 
 const ID = '5d7378d2-c95f-4071-9584-36a99e8ecb2a'
 

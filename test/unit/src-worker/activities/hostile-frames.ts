@@ -3,7 +3,7 @@
  * wrong type or missing, node ids that are Object.prototype members, huge and non-finite numbers, truncated
  * and bit-flipped text, binary previews with broken lengths or null metadata. Used by the tracker fuzz test.
  */
-import type { Prng } from '../../../bench/lib/prng'
+import type { Prng } from '../../../../bench/lib/prng'
 
 export interface Frame {
   data: Buffer

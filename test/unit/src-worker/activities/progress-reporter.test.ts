@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ProgressReporter } from '../../../src-worker/activities/progress-reporter'
-import { RunProgress } from '../../../src-worker/activities/run-progress'
-import { MemorySink, nullSink } from '../../../src-worker/progress-sink'
-import type { ProgressUpdate } from '../../../src-shared/temporal/contract'
-import { txt2img } from '../../integration/engine/prompts'
+import { ProgressReporter } from '../../../../src-worker/activities/progress-reporter'
+import { RunProgress } from '../../../../src-worker/activities/run-progress'
+import { MemorySink, nullSink } from '../../../../src-worker/progress-sink'
+import type { ProgressUpdate } from '../../../../src-shared/temporal/contract'
+import { txt2img } from '../../../integration/engine/prompts'
 
 const P = 'p-1'
 

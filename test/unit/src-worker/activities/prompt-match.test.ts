@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { graphMatches, markerOf, PROMPT_MARKER } from '../../../src-worker/activities/prompt-match'
-import { txt2img } from '../../../sim/samples/txt2img'
+import { graphMatches, markerOf, PROMPT_MARKER } from '../../../../src-worker/activities/prompt-match'
+import { txt2img } from '../../../../sim/samples/txt2img'
 
 describe('graphMatches', () => {
   const ours = txt2img({ seed: 7, steps: 20 })

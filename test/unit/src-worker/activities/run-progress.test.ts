@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { RunProgress } from '../../../src-worker/activities/run-progress'
-import { appendEvents, applyProgress, initialStatus, MAX_EVENTS } from '../../../src-worker/workflows/run-state'
-import { promptAt, sweepSize } from '../../../src-shared/runs/batch-sweep'
-import { txt2img } from '../../integration/engine/prompts'
+import { RunProgress } from '../../../../src-worker/activities/run-progress'
+import { appendEvents, applyProgress, initialStatus, MAX_EVENTS } from '../../../../src-worker/workflows/run-state'
+import { promptAt, sweepSize } from '../../../../src-shared/runs/batch-sweep'
+import { txt2img } from '../../../integration/engine/prompts'
 
 const P = 'p-1'
 

@@ -4,13 +4,13 @@
  * Rates are cost units per ms; every expected finish below is worked out in the comments.
  */
 import { describe, expect, it } from 'vitest'
-import { chooseServer, type PlacementRequest, type ServerLoad } from '../../../src-worker/scheduler/placement'
-import { compareWaiting } from '../../../src-worker/scheduler/run-order'
-import { ServerEstimates } from '../../../src-worker/scheduler/server-estimates'
-import { ServerDirectory } from '../../../src-worker/scheduler/server-directory'
-import { SlotPool, type Lease } from '../../../src-worker/scheduler/slot-pool'
-import { txt2img } from '../../integration/engine/prompts'
-import { workerServer } from '../../helpers/worker-server'
+import { chooseServer, type PlacementRequest, type ServerLoad } from '../../../../src-worker/scheduler/placement'
+import { compareWaiting } from '../../../../src-worker/scheduler/run-order'
+import { ServerEstimates } from '../../../../src-worker/scheduler/server-estimates'
+import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
+import { SlotPool, type Lease } from '../../../../src-worker/scheduler/slot-pool'
+import { txt2img } from '../../../integration/engine/prompts'
+import { workerServer } from '../../../helpers/worker-server'
 
 function load(id: string, extra: Partial<ServerLoad> = {}): ServerLoad {
   return {

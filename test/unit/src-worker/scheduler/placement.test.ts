@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
-import { capabilitiesFromObjectInfo, capabilityProblems, modelsUsed } from '../../../src-shared/comfy/capabilities'
+import type { WorkerServer } from '../../../../src-shared/contract/worker-protocol'
+import { capabilitiesFromObjectInfo, capabilityProblems, modelsUsed } from '../../../../src-shared/comfy/capabilities'
 import {
   chooseServer,
   impossibleReason,
@@ -8,9 +8,9 @@ import {
   runnableNow,
   type PlacementRequest,
   type ServerLoad,
-} from '../../../src-worker/scheduler/placement'
-import { objectInfo } from '../../../sim'
-import { txt2img } from '../../integration/engine/prompts'
+} from '../../../../src-worker/scheduler/placement'
+import { objectInfo } from '../../../../sim'
+import { txt2img } from '../../../integration/engine/prompts'
 
 const caps = capabilitiesFromObjectInfo(objectInfo())
 

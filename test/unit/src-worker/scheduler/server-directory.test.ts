@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
-import { ServerDirectory, type ServerHealthMark } from '../../../src-worker/scheduler/server-directory'
+import type { WorkerServer } from '../../../../src-shared/contract/worker-protocol'
+import { ServerDirectory, type ServerHealthMark } from '../../../../src-worker/scheduler/server-directory'
 
 const server: WorkerServer = {
   id: 'g0',

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { WorkerServer } from '../../../src-shared/contract/worker-protocol'
-import { promptCost, type PlacementRequest } from '../../../src-worker/scheduler/placement'
-import { ServerDirectory } from '../../../src-worker/scheduler/server-directory'
-import { SlotPool, type Lease } from '../../../src-worker/scheduler/slot-pool'
-import { ServerSlotSupplier } from '../../../src-worker/scheduler/slot-supplier'
-import { txt2img } from '../../integration/engine/prompts'
-import { workerServer } from '../../helpers/worker-server'
+import type { WorkerServer } from '../../../../src-shared/contract/worker-protocol'
+import { promptCost, type PlacementRequest } from '../../../../src-worker/scheduler/placement'
+import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
+import { SlotPool, type Lease } from '../../../../src-worker/scheduler/slot-pool'
+import { ServerSlotSupplier } from '../../../../src-worker/scheduler/slot-supplier'
+import { txt2img } from '../../../integration/engine/prompts'
+import { workerServer } from '../../../helpers/worker-server'
 
 const server = (id: string, slots = 2): WorkerServer => workerServer(id, { slots })
 

@@ -20,7 +20,7 @@ import {
 } from '@temporalio/worker'
 import { beforeAll, describe, expect, it } from 'vitest'
 
-const DIR = join(__dirname, '../../../src-worker/test/history_files')
+const DIR = join(__dirname, '../../../../src-worker/test/history_files')
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'))
 
 let bundle: WorkflowBundleWithSourceMap
@@ -32,7 +32,7 @@ beforeAll(async () => {
     // Installed already in this process.
   }
   bundle = await bundleWorkflowCode({
-    workflowsPath: join(__dirname, '../../../src-worker/workflows/index.ts'),
+    workflowsPath: join(__dirname, '../../../../src-worker/workflows/index.ts'),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   })
 }, 120_000)

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
-import { createHttpBridge } from '../../../src-renderer/src/bridge/http-bridge'
+import { createHttpBridge } from '../../../../../src-renderer/src/bridge/http-bridge'
 
 /** Node 20 has no global WebSocket: adapt `ws` to the browser shape the bridge uses (text frames as strings). */
 class BrowserLikeSocket {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { isUserCancel, runDisplay } from '../../../src-renderer/src/lib/display-state'
+import { isUserCancel, runDisplay } from '../../../../../src-renderer/src/lib/display-state'
 
 describe('run display state', () => {
   test('queued on a server reads differently from waiting for a slot and from running', () => {

@@ -6,9 +6,9 @@ import {
   formatDuration,
   splitGpuName,
   windowTitle,
-} from '../../../src-renderer/src/lib/format'
-import { toFieldErrors } from '../../../src-renderer/src/lib/field-errors'
-import { getPath, setPath } from '../../../src-renderer/src/lib/deep-set'
+} from '../../../../../src-renderer/src/lib/format'
+import { toFieldErrors } from '../../../../../src-renderer/src/lib/field-errors'
+import { getPath, setPath } from '../../../../../src-renderer/src/lib/deep-set'
 
 describe('format', () => {
   test('durations at each scale', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { ApiPrompt } from '../../../src-shared/contract'
+import type { ApiPrompt } from '../../../../../src-shared/contract'
 import {
   COL_W,
   dagreLayout,
@@ -10,7 +10,7 @@ import {
   promptEdges,
   ROW_H,
   uiPositions,
-} from '../../../src-renderer/src/lib/graph-layout'
+} from '../../../../../src-renderer/src/lib/graph-layout'
 
 const prompt: ApiPrompt = {
   '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'x.safetensors' } },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { nodeWidgets } from '../../../src-renderer/src/lib/node-widgets'
+import { nodeWidgets } from '../../../../../src-renderer/src/lib/node-widgets'
 
 describe('nodeWidgets', () => {
   test('literal inputs as name: value (seed and steps first, as in ComfyUI), links left to the edges, the rest counted', () => {

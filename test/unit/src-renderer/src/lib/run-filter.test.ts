@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { afterClear, filterItems, matchesRun, NO_FILTER } from '../../../src-renderer/src/lib/run-filter'
-import { run } from './fixtures'
+import { afterClear, filterItems, matchesRun, NO_FILTER } from '../../../../../src-renderer/src/lib/run-filter'
+import { run } from '../../../../helpers/renderer-fixtures'
 
 const fox = run('r1', 'completed', 1, { name: 'fox study', positive: 'a red fox', serverId: 's1', finishedAt: 100 })
 const whale = run('r2', 'failed', 2, { positive: 'a blue whale', serverId: 's2', finishedAt: 200 })

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { batchCounts, computeRunLists, placementChanged } from '../../../src-renderer/src/lib/run-groups'
-import { run } from './fixtures'
+import { batchCounts, computeRunLists, placementChanged } from '../../../../../src-renderer/src/lib/run-groups'
+import { run } from '../../../../helpers/renderer-fixtures'
 
 describe('computeRunLists', () => {
   test('active in submission order (rows never jump when a run starts); recent newest-finished first; counts', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import type { EditableField } from '../../../src-shared/contract'
-import { parseFieldValue, parseVaryValues } from '../../../src-renderer/src/lib/field-value'
-import { buildEdits, problemsByField } from '../../../src-renderer/src/lib/sheet-edits'
+import type { EditableField } from '../../../../../src-shared/contract'
+import { parseFieldValue, parseVaryValues } from '../../../../../src-renderer/src/lib/field-value'
+import { buildEdits, problemsByField } from '../../../../../src-renderer/src/lib/sheet-edits'
 
 const field = (over: Partial<EditableField>): EditableField => ({
   nodeId: '3',

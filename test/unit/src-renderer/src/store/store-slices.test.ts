@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import type { ServerView } from '../../../src-shared/contract'
-import { createAppStore } from '../../../src-renderer/src/store'
-import { nextNodeStatus } from '../../../src-renderer/src/store/progress-slice'
-import { hashFromRoute, routeFromHash } from '../../../src-renderer/src/store/ui-slice'
-import { run } from './fixtures'
+import type { ServerView } from '../../../../../src-shared/contract'
+import { createAppStore } from '../../../../../src-renderer/src/store'
+import { nextNodeStatus } from '../../../../../src-renderer/src/store/progress-slice'
+import { hashFromRoute, routeFromHash } from '../../../../../src-renderer/src/store/ui-slice'
+import { run } from '../../../../helpers/renderer-fixtures'
 
 describe('runs slice', () => {
   test('a progress-only summary update keeps the list arrays (no list re-render)', () => {
