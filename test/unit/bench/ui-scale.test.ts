@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { frameStat } from '../../../../bench/lib/frame-stats'
+import { frameStat } from '../../../bench/lib/frame-stats'
 
-const ROOT = join(__dirname, '..', '..', '..', '..')
+const ROOT = join(__dirname, '..', '..', '..')
 
 describe('ui-scale frame statistics', () => {
   it('a smooth 60 Hz recording with timestamp jitter is 60 fps with no late frame', () => {
