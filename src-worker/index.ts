@@ -7,6 +7,8 @@ import type { MainToWorker, WorkerBootConfig, WorkerServer, WorkerToMain } from 
 import { parseStrict } from '../src-shared/cli/strict-args'
 import type { LogFn } from './activities/deps'
 import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
+import { LOG_LEVEL_ENV, logThreshold, withThreshold } from '../src-shared/log/log-level'
+import { installRuntimeLogger } from './runtime-logger'
 import { connectParentPort, type ParentPort } from './parent-port'
 import type { ProgressSink } from './progress-sink'
 import { runStandalone, workerIdentity } from './standalone'
@@ -59,7 +61,10 @@ async function evacuate(
 function attached(port: ParentPort): void {
   let engine: EngineWorker | null = null
   let servers: WorkerServer[] = []
-  const log: LogFn = (level, message) => port.send({ type: 'log', level, message })
+  const toMain: LogFn = (level, message) => port.send({ type: 'log', level, message })
+  const threshold = logThreshold(process.env[LOG_LEVEL_ENV])
+  const log = withThreshold(toMain, threshold)
+  installRuntimeLogger(log, threshold)
   const fatal = (error: unknown): void => {
     port.send({ type: 'fatal', message: error instanceof Error ? (error.stack ?? error.message) : String(error) })
     setTimeout(() => process.exit(1), 100)

@@ -8,13 +8,26 @@ import { join } from 'node:path'
 import type { NativeConnection } from '@temporalio/worker'
 import { probeServer } from '../src-shared/comfy/probe'
 import type { WorkerServer } from '../src-shared/contract/worker-protocol'
-import type { LogFn } from './activities/deps'
+import {
+  DEFAULT_LOG_LEVEL,
+  LOG_LEVEL_ENV,
+  logThreshold,
+  passes,
+  type LogFn,
+  type LogLevel,
+} from '../src-shared/log/log-level'
+import { installRuntimeLogger } from './runtime-logger'
 import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
 import { readStandaloneConfig, type StandaloneConfig } from './standalone-config'
 
 const CONNECT_BACKOFF = { initialMs: 1_000, maxMs: 30_000 }
 
-const log: LogFn = (level, message) => console.log(`${new Date().toISOString()} [${level}] ${message}`)
+/** Set from COMFYFLEET_LOG_LEVEL when the standalone worker starts. */
+let threshold: LogLevel = DEFAULT_LOG_LEVEL
+// The console, not a file: systemd's journal keeps and rotates what a service prints.
+const log: LogFn = (level, message) => {
+  if (passes(level, threshold)) console.log(`${new Date().toISOString()} [${level}] ${message}`)
+}
 
 /** Stable across restarts of this worker, different for every host and data dir (one owner per server). */
 export function workerIdentity(dataDir: string): string {
@@ -81,6 +94,8 @@ function logEngineHealth(engine: EngineWorker): void {
 
 /** Runs the standalone worker until SIGTERM/SIGINT. @throws WorkerConfigError on a bad config. */
 export async function runStandalone(configPath: string): Promise<void> {
+  threshold = logThreshold(process.env[LOG_LEVEL_ENV])
+  installRuntimeLogger(log, threshold)
   const config = readStandaloneConfig(configPath)
   const stop = stopSignal()
   const probe = serverProber(config)

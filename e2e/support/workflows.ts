@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { crc32, deflateSync } from 'node:zlib'
+import { tEXt, tinyPng } from '../../src-shared/media/png-chunks'
 import type { DropFile } from '../pages/app-page'
 
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'workflows')
@@ -29,27 +29,9 @@ export function uiWorkflow(text: string): UiWorkflow {
   return w
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(data.length, 0)
-  head.write(type, 4, 'latin1')
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
-  return Buffer.concat([head, data, crc])
-}
-
 /** A 1×1 PNG carrying `prompt` and `workflow` tEXt chunks, as ComfyUI's SaveImage writes them. */
 export function comfyPng(prompt: ApiPrompt, workflow: unknown): Buffer {
-  const text = (k: string, v: string): Buffer =>
-    chunk('tEXt', Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0]), Buffer.from(v, 'latin1')]))
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])),
-    text('prompt', JSON.stringify(prompt)),
-    text('workflow', JSON.stringify(workflow)),
-    chunk('IDAT', deflateSync(Buffer.from([0, 128]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
+  return tinyPng([tEXt('prompt', JSON.stringify(prompt)), tEXt('workflow', JSON.stringify(workflow))])
 }
 
 /** Convenience: a JSON drop file. */

@@ -5,9 +5,8 @@
  * PngInfo.add_text call (in call order), then IDAT, IEND. Pillow writes a text chunk as tEXt
  * (keyword NUL latin-1 text) when both encode as latin-1, else as iTXt (UTF-8, uncompressed).
  */
-import { crc32, deflateSync, inflateSync } from 'node:zlib'
-
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+import { deflateSync, inflateSync } from 'node:zlib'
+import { iTXt, PNG_SIGNATURE as SIGNATURE, pngFile, tEXt, type PngChunk } from '../../src-shared/media/png-chunks'
 
 /** One text chunk to embed: keyword and text. */
 export interface PngText {
@@ -15,30 +14,12 @@ export interface PngText {
   text: string
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(data.length, 0)
-  head.write(type, 4, 'latin1')
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4, 8))) >>> 0, 0)
-  return Buffer.concat([head, data, crc])
-}
-
 // eslint-disable-next-line no-control-regex
 const LATIN1 = /^[\u0000-\u00ff]*$/
 
-function textChunk(t: PngText): Buffer {
-  if (LATIN1.test(t.keyword) && LATIN1.test(t.text)) {
-    return chunk(
-      'tEXt',
-      Buffer.concat([Buffer.from(t.keyword, 'latin1'), Buffer.from([0]), Buffer.from(t.text, 'latin1')])
-    )
-  }
-  // iTXt: keyword NUL, compression flag 0, method 0, empty language NUL, empty translated keyword NUL, UTF-8 text.
-  return chunk(
-    'iTXt',
-    Buffer.concat([Buffer.from(t.keyword, 'utf8'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(t.text, 'utf8')])
-  )
+/** Pillow's choice: tEXt when keyword and text fit latin-1, else uncompressed iTXt with no language. */
+function textChunk(t: PngText): PngChunk {
+  return LATIN1.test(t.keyword) && LATIN1.test(t.text) ? tEXt(t.keyword, t.text) : iTXt(t.keyword, t.text)
 }
 
 /**
@@ -63,20 +44,16 @@ export function encodePng(
     raw[y * (stride + 1)] = 0 // filter: none
     raw.set(rgb.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1)
   }
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
+  return pngFile([
+    { type: 'IHDR', data: ihdr },
     ...texts.map(textChunk),
-    chunk('IDAT', deflateSync(raw, { level })),
-    chunk('IEND', Buffer.alloc(0)),
+    { type: 'IDAT', data: deflateSync(raw, { level }) },
+    { type: 'IEND', data: Buffer.alloc(0) },
   ])
 }
 
 /** A raw chunk read back from a PNG. */
-export interface PngChunk {
-  type: string
-  data: Buffer
-}
+export type { PngChunk }
 
 /** Split a PNG into chunks (throws on a bad signature). */
 export function readPngChunks(png: Buffer): PngChunk[] {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { freemem, totalmem } from 'node:os'
 import { basename, dirname, extname, join, normalize, parse as parsePath, resolve, sep } from 'node:path'
 import { createHash } from 'node:crypto'
+import { mimeTypeOf, OCTET_STREAM } from '../../src-shared/media/mime-types'
 import { MODEL_FOLDERS, NODE_CATALOG, nodeInfo, objectInfoRaw } from '../catalog/object-info'
 import type { SimCore } from '../core'
 import { validatePrompt } from '../exec/validate'
@@ -312,21 +313,6 @@ async function postFree(core: SimCore, ctx: RouteContext): Promise<Reply> {
   return empty(200)
 }
 
-const MIME: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.txt': 'text/plain',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.wav': 'audio/x-wav',
-  '.mp3': 'audio/mpeg',
-  '.flac': 'audio/flac',
-}
 const FORCE_DOWNLOAD = new Set(['.html', '.htm', '.xhtml', '.js', '.mjs', '.css'])
 
 async function view(core: SimCore, url: URL): Promise<Reply> {
@@ -352,7 +338,7 @@ async function view(core: SimCore, url: URL): Promise<Reply> {
   const disposition = `filename="${filename}"`
   if (q.has('preview') || (q.get('channel') ?? 'rgba') !== 'rgba') return reencode(file, q, disposition)
   const ext = extname(filename).toLowerCase()
-  const type = FORCE_DOWNLOAD.has(ext) ? 'application/octet-stream' : (MIME[ext] ?? 'application/octet-stream')
+  const type = FORCE_DOWNLOAD.has(ext) ? 'application/octet-stream' : (mimeTypeOf(ext) ?? OCTET_STREAM)
   return {
     status: 200,
     headers: { 'Content-Type': type, 'Content-Disposition': disposition },

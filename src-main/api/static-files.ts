@@ -1,21 +1,9 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import { extname, join, normalize, sep } from 'node:path'
+import { contentTypeOf } from '../../src-shared/media/mime-types'
 import { HTTP_CSP } from '../../src-shared/security/content-security-policy'
 import { decodePathSegment } from './http-util'
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-}
 
 /** Serves the built renderer; unknown paths get index.html (client-side routes). */
 export class StaticFiles {
@@ -45,7 +33,7 @@ export class StaticFiles {
       res.end('The UI is not built. Run `npm run build`.')
       return
     }
-    const type = MIME[extname(file)] ?? 'application/octet-stream'
+    const type = contentTypeOf(file)
     const isHtml = type.startsWith('text/html')
     const headers: Record<string, string> = {
       'content-type': type,

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { MIGRATIONS, type Migration } from './migrations'
+import { reuseStatements } from './statement-cache'
 
 export type CacheDatabase = Database.Database
 
@@ -66,29 +67,6 @@ export function openDatabase(dataDir: string | null, migrations: readonly Migrat
     throw error
   }
   return db
-}
-
-/** Most SQL texts the statement cache keeps before it starts over (a bound for dynamically built queries). */
-const MAX_STATEMENTS = 500
-
-/**
- * Compile each SQL text once: the cache's queries run per run, per event and per list, and compiling them
- * again each time was a large share of main's CPU under load. A cached statement is safe to share because
- * no caller changes a statement's mode (pluck/raw/expand) and none iterates one while running another.
- */
-function reuseStatements(db: CacheDatabase): void {
-  const compile = db.prepare.bind(db)
-  const statements = new Map<string, ReturnType<typeof compile>>()
-  const prepare = (sql: string): ReturnType<typeof compile> => {
-    let statement = statements.get(sql)
-    if (statement === undefined) {
-      if (statements.size >= MAX_STATEMENTS) statements.clear()
-      statement = compile(sql)
-      statements.set(sql, statement)
-    }
-    return statement
-  }
-  db.prepare = prepare as typeof db.prepare
 }
 
 /**

@@ -46,21 +46,9 @@ interface HistoryRow {
   error: string | null
 }
 
-/** Prepared statements per connection and SQL text (the filter combinations are few). */
-const statementCache = new WeakMap<CacheDatabase, Map<string, Statement<unknown[], unknown>>>()
-
+/** A typed statement of this connection; compiled once per SQL text by its statement cache (statement-cache.ts). */
 function prepared<R>(db: CacheDatabase, sql: string): Statement<unknown[], R> {
-  let byText = statementCache.get(db)
-  if (!byText) {
-    byText = new Map()
-    statementCache.set(db, byText)
-  }
-  let statement = byText.get(sql)
-  if (!statement) {
-    statement = db.prepare<unknown[], unknown>(sql)
-    byText.set(sql, statement)
-  }
-  return statement as Statement<unknown[], R>
+  return db.prepare<unknown[], R>(sql)
 }
 
 interface SqlParts {

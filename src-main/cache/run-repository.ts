@@ -19,18 +19,11 @@ import { RUN_SUMMARY_COLUMNS, parseJson, toOutputRef, toRunSummary, type OutputR
 const ACTIVE_STATES = `('pending','queued','running')`
 
 export class RunRepository {
-  /** Prepared once per SQL text: preparing costs more than running these small statements. */
-  private readonly statements = new Map<string, Statement>()
-
   constructor(private readonly db: CacheDatabase) {}
 
+  /** A typed statement; the connection's statement cache (statement-cache.ts) compiles each SQL text once. */
   private stmt<P extends unknown[] | object = unknown[], R = unknown>(sql: string): Statement<P, R> {
-    let statement = this.statements.get(sql)
-    if (!statement) {
-      statement = this.db.prepare(sql)
-      this.statements.set(sql, statement)
-    }
-    return statement as unknown as Statement<P, R>
+    return this.db.prepare<P, R>(sql)
   }
 
   /** Record a new run. Its models go to the normalised `run_models` table too, for the model filter. */

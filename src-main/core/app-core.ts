@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { contentTypeOf } from '../../src-shared/media/mime-types'
 import { BlobStore } from '../../src-shared/storage/blob-store'
 import type { AppInfo, RunSummary, WorkerBootConfig } from '../../src-shared/contract'
 import { err, type Result } from '../../src-shared/contract/result'
@@ -15,6 +16,8 @@ import { openCache, type Cache } from '../cache'
 import type { FleetOptions } from '../fleet'
 import { createFleetService } from './fleet-adapter'
 import { Backoff, sleep } from '../process/backoff'
+import { LogFile } from '../process/log-file'
+import { LOG_LEVEL_ENV, logThreshold } from '../../src-shared/log/log-level'
 import { RunClient } from '../runs/run-client'
 import { FarmServers } from '../fleet/farm-servers'
 import { RunService } from '../runs/run-service'
@@ -54,6 +57,8 @@ export interface AppCoreOptions {
     forceApi?: boolean
   }
   log?: (message: string) => void
+  /** Lowest level kept in the log files: COMFYFLEET_LOG_LEVEL (error, warn, info or debug; default: that env var, else info). */
+  logLevel?: string
   /** Health-check timing (tests use short intervals). */
   fleetMonitor?: FleetOptions['monitor']
   openExternal?: (url: string) => Promise<Result<null>>
@@ -82,15 +87,20 @@ export class AppCore {
   private readonly startupNotices: string[]
   private readonly finishedListeners = new Set<(s: RunSummary) => void>()
   private readonly log: (m: string) => void
+  /** main.log: what main says (also on the console), rotated by size beside worker.log and temporal.log. */
+  private readonly mainLog: LogFile
   /** The Temporal settings this process runs with (changing them needs a restart). */
   private readonly startedTemporal: string
 
   constructor(private readonly opts: AppCoreOptions) {
+    // A misspelt level is refused before anything is opened.
+    const threshold = logThreshold(opts.logLevel ?? process.env[LOG_LEVEL_ENV])
     mkdirSync(opts.dataDir, { recursive: true })
     // First: nothing in the data dir is opened while another ComfyFleet uses it.
     this.lock = lockDataDir(opts.dataDir)
-    this.log = opts.log ?? ((m) => console.log(`[comfyfleet] ${m}`))
+    const say = opts.log ?? ((m: string) => console.log(`[comfyfleet] ${m}`))
     try {
+      this.mainLog = new LogFile(join(opts.dataDir, 'logs', 'main.log'), { threshold })
       this.settings = new SettingsStore(opts.dataDir)
       this.cache = openCache(opts.dataDir)
     } catch (e) {
@@ -98,6 +108,12 @@ export class AppCore {
       this.lock.release()
       throw e
     }
+    this.log = (m) => {
+      this.mainLog.log('info', m)
+      say(m)
+    }
+    // Only in the file: where one app's life begins in a log that spans many.
+    this.mainLog.log('info', `ComfyFleet starting (pid ${process.pid}, data dir ${opts.dataDir})`)
     this.startupNotices = [this.settings.loadError, this.cache.startupNotice].filter((n): n is string => n !== null)
     for (const notice of this.startupNotices) this.log(notice)
     this.tokenPath = join(opts.dataDir, 'api-token')
@@ -122,6 +138,7 @@ export class AppCore {
       forker: opts.forker,
       bootConfig: () => this.workerBoot(),
       logFile: join(opts.dataDir, 'logs', 'worker.log'),
+      logLevel: threshold,
     })
     this.tracker = new RunTracker({
       runs: () => this.runClient,
@@ -151,7 +168,7 @@ export class AppCore {
           return path ? { path, mime: 'image/webp' } : null
         }
         const found = this.cache.findImage(hash)
-        return found ? { path: found.path, mime: mimeOf(found.format) } : null
+        return found ? { path: found.path, mime: contentTypeOf(found.format) } : null
       },
     }
     this.handlers = createHandlers({
@@ -320,19 +337,7 @@ export class AppCore {
     await this.temporal.stop()
     await this.fleet.stop()
     this.cache.close()
+    await this.mainLog.close()
     this.lock.release()
   }
-}
-
-function mimeOf(format: string): string {
-  return (
-    {
-      png: 'image/png',
-      webp: 'image/webp',
-      jpg: 'image/jpeg',
-      jpeg: 'image/jpeg',
-      gif: 'image/gif',
-      avif: 'image/avif',
-    }[format] ?? 'application/octet-stream'
-  )
 }

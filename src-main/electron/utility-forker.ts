@@ -18,7 +18,16 @@ export const utilityForker: WorkerForker = (entry, args) => {
     send: (m) => child.postMessage(m),
     onMessage: (l) => child.on('message', l),
     onExit: (l) => child.once('exit', (code) => l(code, null)),
-    kill: () => void child.kill(),
+    // utilityProcess.kill() only ever sends SIGTERM: the supervisor's SIGKILL for a worker that ignored it
+    // (or a crash simulated with SIGKILL) must be sent as asked.
+    kill: (signal = 'SIGTERM') => {
+      if (signal === 'SIGTERM' || child.pid === undefined) return void child.kill()
+      try {
+        process.kill(child.pid, signal)
+      } catch {
+        // Already gone (ESRCH): nothing left to kill.
+      }
+    },
     stdout: child.stdout,
     stderr: child.stderr,
   }

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isAlive } from '../process/pid'
 
 /**
  * One ComfyFleet per data dir. Two would share one comfyfleet.db and one embedded Temporal
@@ -39,18 +40,6 @@ function holderPid(path: string): { pid: number; text: string } | null {
   }
 }
 
-function alive(pid: number): boolean {
-  if (pid <= 0) return false
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 export function lockDataDir(dataDir: string): DataDirLock {
   const path = join(dataDir, LOCK_FILE)
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -67,7 +56,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
     const holder = holderPid(path)
     if (holder === null) continue // removed between our write and read: try again
     // Our own pid is live only if this process took the lock (a container restarts with the same pid).
-    const live = holder.pid === process.pid ? heldHere.has(path) : alive(holder.pid)
+    const live = holder.pid === process.pid ? heldHere.has(path) : isAlive(holder.pid)
     if (live) throw new DataDirInUseError(dataDir, holder.pid)
     // Stale: remove it only if it is still the file we judged (another starter may have replaced it).
     if (holderPid(path)?.text === holder.text) rmSync(path, { force: true })

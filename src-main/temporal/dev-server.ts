@@ -1,11 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
 import type { ProcessState } from '../../src-shared/contract'
-import { Backoff, sleep } from '../process/backoff'
+import { sleep } from '../process/backoff'
+import { stopPid } from '../process/pid'
+import { ExitedBeforeReady, spawnedChild, Supervisor, type SupervisedChild } from '../process/supervisor'
 import { LogFile } from '../process/log-file'
 import { freePort, isListening, isTemporal } from './probe'
-import { clearServerPid, isOurServer, readServerPid, stopProcess, writeServerPid } from './server-pid-file'
+import { clearServerPid, isOurServer, readServerPid, writeServerPid } from './server-pid-file'
 
 export interface DevServerOptions {
   cliPath: string
@@ -45,23 +47,41 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
   static readonly EXTERNAL_PROBE_MS = 2_000
   static readonly EXTERNAL_MISSES = 2
 
-  private child: ChildProcess | null = null
   private stopping = false
   /** While start() is still trying, an early exit is its to handle, not the restart supervisor's. */
   private firstStart = false
-  private readonly backoff = new Backoff(500, 15_000)
   private readonly log: LogFile
+  private readonly supervisor: Supervisor<SupervisedChild>
   private externalWatch: NodeJS.Timeout | null = null
   state: ProcessState = 'down'
   address = ''
   uiUrl: string | null = null
   /** True when we found a Temporal server already running and use it as is. */
   external = false
-  restarts = 0
 
   constructor(private readonly opts: DevServerOptions) {
     super()
     this.log = new LogFile(join(opts.logDir, 'temporal.log'))
+    this.supervisor = new Supervisor<SupervisedChild>({
+      label: 'Temporal dev server',
+      spawn: () => this.spawnServer(),
+      waitReady: (_child, settled) => this.untilAnswering(settled),
+      readyMeans: () => `answer on ${this.address}`,
+      readyTimeoutMs: TemporalDevServer.READY_TIMEOUT_MS,
+      stopTimeoutMs: TemporalDevServer.STOP_TIMEOUT_MS,
+      context: () => this.said(),
+      restartsOnExit: () => !this.firstStart,
+    })
+    this.supervisor.on('state', (state, error) => this.setState(state, error))
+    this.supervisor.on('exit', (child, why) => {
+      clearServerPid(this.pidFile, child.pid)
+      this.log.line(`[supervisor] temporal ${why}`)
+    })
+    this.supervisor.on('restarted', (n) => this.emit('notice', `Temporal dev server restarted (restart #${n}).`))
+  }
+
+  get restarts(): number {
+    return this.supervisor.restarts
   }
 
   private get host(): string {
@@ -84,15 +104,15 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
         this.address = `${this.host}:${port}`
         this.uiUrl = this.opts.headlessUi ? null : `http://${this.host}:${uiPort}`
         try {
-          await this.spawnAndWait(port, uiPort)
+          await this.supervisor.launch()
           return { address: this.address, uiUrl: this.uiUrl }
         } catch (e) {
-          if (attempt >= TemporalDevServer.START_ATTEMPTS || this.stopping || !(e instanceof EarlyExit)) throw e
+          if (attempt >= TemporalDevServer.START_ATTEMPTS || this.stopping || !(e instanceof ExitedBeforeReady)) throw e
           this.emit(
             'notice',
             `${e.message}; starting it again (try ${attempt + 1} of ${TemporalDevServer.START_ATTEMPTS}).`
           )
-          await sleep(this.backoff.next())
+          await sleep(this.supervisor.nextDelay())
         }
       }
     } finally {
@@ -113,7 +133,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
         `A Temporal server (pid ${orphan.pid}) left running by an earlier ComfyFleet uses this data dir; ` +
           'stopping it to start one this app supervises.'
       )
-      await stopProcess(orphan.pid, TemporalDevServer.STOP_TIMEOUT_MS)
+      await stopPid(orphan.pid, TemporalDevServer.STOP_TIMEOUT_MS)
     }
     clearServerPid(this.pidFile, orphan.pid)
   }
@@ -166,7 +186,7 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     if (!this.opts.headlessUi) this.uiUrl = `http://${this.host}:${await this.chooseUiPort(port)}`
     this.setState('restarting', `The Temporal server at ${this.address} stopped answering`)
     this.emit('notice', `The Temporal server at ${this.address} stopped answering; starting one this app supervises.`)
-    await this.restartLater()
+    await this.supervisor.restartLater()
   }
 
   private async chooseUiPort(grpcPort: number): Promise<number> {
@@ -192,37 +212,24 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     return a
   }
 
-  private async spawnAndWait(port: number, uiPort: number): Promise<void> {
-    this.setState(this.restarts > 0 ? 'restarting' : 'starting', null)
+  /** Starts the server on the port in {@link address} (and the UI port in {@link uiUrl}), its pid beside the db. */
+  private spawnServer(): SupervisedChild {
+    const port = Number(this.address.split(':').pop())
+    const uiPort = this.uiUrl ? Number(new URL(this.uiUrl).port) : 0
     const child = spawn(this.opts.cliPath, this.args(port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'] })
-    this.child = child
     if (child.pid !== undefined) writeServerPid(this.pidFile, { pid: child.pid, port })
-    this.backoff.markStarted()
     this.log.forget()
     this.log.attach(child.stdout)
     this.log.attach(child.stderr)
-    // Written by the exit/error handlers while the readiness loop below awaits.
-    const ended: { why: string | null } = { why: null }
-    child.once('exit', (code, signal) => {
-      ended.why = `exited with ${signal ?? `code ${code}`}`
-      this.onExit(child, ended.why)
-    })
-    child.once('error', (e) => {
-      ended.why = e.message
-    })
-    const deadline = Date.now() + TemporalDevServer.READY_TIMEOUT_MS
-    while (Date.now() < deadline) {
-      if (ended.why) throw new EarlyExit(`Temporal dev server ${ended.why} before it was ready${this.said()}`)
-      if (await isTemporal(this.address, 1000)) {
-        this.setState('up', null)
-        return
-      }
+    return spawnedChild(child)
+  }
+
+  /** Ready is answering gRPC: probe until it does (the supervisor times out and watches for an exit). */
+  private async untilAnswering(settled: () => boolean): Promise<void> {
+    while (!settled()) {
+      if (await isTemporal(this.address, 1000)) return
       await sleep(200)
     }
-    child.kill('SIGKILL')
-    throw new Error(
-      `Temporal dev server did not answer on ${this.address} within ${TemporalDevServer.READY_TIMEOUT_MS / 1000} s${this.said()}`
-    )
   }
 
   /** What the server last printed and where its whole log is, for an error message. */
@@ -231,60 +238,19 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     return `${tail ? `; it said: ${tail}` : ''} (log: ${this.log.path})`
   }
 
-  private onExit(child: ChildProcess, why: string): void {
-    if (this.child !== child) return
-    this.child = null
-    clearServerPid(this.pidFile, child.pid ?? null)
-    this.log.line(`[supervisor] temporal ${why}`)
-    if (this.stopping || this.firstStart) return
-    this.setState('restarting', `Temporal dev server ${why}`)
-    void this.restartLater()
-  }
-
-  private async restartLater(): Promise<void> {
-    const delay = this.backoff.next()
-    await sleep(delay)
-    if (this.stopping) return
-    this.restarts++
-    const [, portText] = this.address.split(':')
-    const uiPort = this.uiUrl ? Number(new URL(this.uiUrl).port) : 0
-    try {
-      await this.spawnAndWait(Number(portText), uiPort)
-      this.emit('notice', `Temporal dev server restarted (restart #${this.restarts}).`)
-    } catch (e) {
-      // The child is dead either way (it exited, or we killed it on timeout): its exit handler
-      // has scheduled the next try, so only the state is reported here.
-      this.setState('down', (e as Error).message)
-    }
-  }
-
   /** Kill the server abruptly (tests and chaos use this to simulate a crash). */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    this.child?.kill(signal)
+    this.supervisor.child?.kill(signal)
   }
 
   get pid(): number | null {
-    return this.child?.pid ?? null
+    return this.supervisor.child?.pid ?? null
   }
 
   async stop(): Promise<void> {
     this.stopping = true
     this.stopWatchingExternal()
-    const child = this.child
-    if (child && child.exitCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()))
-      child.kill('SIGTERM')
-      const timedOut = await Promise.race([
-        exited.then(() => false),
-        sleep(TemporalDevServer.STOP_TIMEOUT_MS).then(() => true),
-      ])
-      if (timedOut) {
-        child.kill('SIGKILL')
-        await exited
-      }
-      clearServerPid(this.pidFile, child.pid ?? null)
-    }
-    this.child = null
+    await this.supervisor.stop()
     if (!this.external) this.setState('down', null)
     await this.log.close()
   }
@@ -294,6 +260,3 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     this.emit('state', state, error)
   }
 }
-
-/** The server process ended before it answered: worth another try (often a port taken in the meantime). */
-class EarlyExit extends Error {}

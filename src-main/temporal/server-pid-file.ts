@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { sleep } from '../process/backoff'
+import { isAlive } from '../process/pid'
 
 /**
  * The pid of the Temporal dev server this app spawned, beside its database. When main is killed
@@ -31,49 +31,16 @@ export function clearServerPid(path: string, pid: number | null): void {
   if (pid === null || entry === null || entry.pid === pid) rmSync(path, { force: true })
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
 /**
  * Whether pid is still a Temporal server on this database, not an unrelated process that got the
  * pid later. Linux shows the command line; elsewhere a live pid from our own file is trusted.
  */
 export function isOurServer(pid: number, dbFile: string): boolean {
-  if (!alive(pid)) return false
+  if (!isAlive(pid)) return false
   if (process.platform !== 'linux') return true
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dbFile)
   } catch {
     return false
   }
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopProcess(pid: number, graceMs: number): Promise<void> {
-  const gone = async (ms: number): Promise<boolean> => {
-    const end = Date.now() + ms
-    while (Date.now() < end) {
-      if (!alive(pid)) return true
-      await sleep(100)
-    }
-    return !alive(pid)
-  }
-  try {
-    process.kill(pid, 'SIGTERM')
-  } catch {
-    return
-  }
-  if (await gone(graceMs)) return
-  try {
-    process.kill(pid, 'SIGKILL')
-  } catch {
-    return
-  }
-  await gone(graceMs)
 }

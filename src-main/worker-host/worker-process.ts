@@ -7,8 +7,9 @@ import type {
   WorkerToMain,
 } from '../../src-shared/contract'
 import { isWorkerToMain } from '../../src-shared/contract'
-import { Backoff, sleep } from '../process/backoff'
 import { LogFile } from '../process/log-file'
+import { Supervisor } from '../process/supervisor'
+import type { LogLevel } from '../../src-shared/log/log-level'
 import type { WorkerChild, WorkerForker } from './worker-child'
 
 export interface WorkerProcessOptions {
@@ -17,6 +18,8 @@ export interface WorkerProcessOptions {
   /** Called on every (re)start, so a restarted worker gets the current settings. */
   bootConfig: () => WorkerBootConfig
   logFile: string
+  /** Lowest level of the worker's own lines kept in its log (default info). */
+  logLevel?: LogLevel
   readyTimeoutMs?: number
   stopTimeoutMs?: number
 }
@@ -37,29 +40,43 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
   /** Worker.shutdown waits for in-flight activities to notice cancellation; give it a moment. */
   static readonly STOP_TIMEOUT_MS = 15_000
 
-  private child: WorkerChild | null = null
   private servers: WorkerServer[] = []
   private serversKey = ''
-  private stopping = false
   private requests = 0
-  private readonly backoff = new Backoff(500, 15_000)
   private readonly log: LogFile
+  private readonly supervisor: Supervisor<WorkerChild>
+  /** Resolves the readiness wait of the child being booted, on its 'ready' message. */
+  private onReady: (() => void) | null = null
   state: ProcessState = 'down'
-  restarts = 0
   lastError: string | null = null
 
   constructor(private readonly opts: WorkerProcessOptions) {
     super()
-    this.log = new LogFile(opts.logFile)
+    this.log = new LogFile(opts.logFile, { threshold: opts.logLevel })
+    this.supervisor = new Supervisor<WorkerChild>({
+      label: 'Worker',
+      spawn: () => this.spawnChild(),
+      waitReady: (child) => this.boot(child),
+      readyMeans: () => 'report ready',
+      readyTimeoutMs: opts.readyTimeoutMs ?? WorkerProcess.READY_TIMEOUT_MS,
+      requestStop: (child) => child.send({ type: 'shutdown' }),
+      stopTimeoutMs: opts.stopTimeoutMs ?? WorkerProcess.STOP_TIMEOUT_MS,
+      context: () => `${this.lastError ? `: ${this.lastError}` : ''} (log: ${this.log.path})`,
+    })
+    this.supervisor.on('state', (state, error) => this.setState(state, error))
+    this.supervisor.on('exit', (_child, why) => this.log.line(`[supervisor] worker ${why}`))
   }
 
   get pid(): number | null {
-    return this.child?.pid ?? null
+    return this.supervisor.child?.pid ?? null
   }
 
-  async start(): Promise<void> {
-    this.stopping = false
-    await this.spawnAndWait()
+  get restarts(): number {
+    return this.supervisor.restarts
+  }
+
+  start(): Promise<void> {
+    return this.supervisor.launch()
   }
 
   /**
@@ -72,7 +89,7 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     this.servers = servers
     if (key === this.serversKey) return
     this.serversKey = key
-    this.child?.send({ type: 'servers', servers })
+    this.supervisor.child?.send({ type: 'servers', servers })
   }
 
   /**
@@ -80,65 +97,37 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
    * start() then boots this child instead of forking another.
    */
   prefork(): void {
-    if (this.child === null) this.spawnChild()
+    this.supervisor.prefork()
   }
-
-  /** The readiness waiter of the child being booted (ready, exit and timeout all settle it). */
-  private settleBoot: ((e: Error | null) => void) | null = null
-  private booted = false
 
   private spawnChild(): WorkerChild {
     const child = this.opts.forker(this.opts.entry, [])
-    this.child = child
-    this.booted = false
-    this.backoff.markStarted()
     this.log.attach(child.stdout)
     this.log.attach(child.stderr, '[stderr] ')
-    child.onMessage((raw) => this.onMessage(raw, (e) => this.settleBoot?.(e)))
-    child.onExit((code, signal) => {
-      const why = `exited with ${signal ?? `code ${code}`}`
-      this.settleBoot?.(
-        new Error(
-          `Worker ${why} before it was ready${this.lastError ? `: ${this.lastError}` : ''} (log: ${this.log.path})`
-        )
-      )
-      this.onExit(child, why)
-    })
+    child.onMessage((raw) => this.onMessage(raw))
     return child
   }
 
-  private spawnAndWait(): Promise<void> {
-    this.setState(this.restarts > 0 ? 'restarting' : 'starting', null)
-    const child = this.child !== null && !this.booted ? this.child : this.spawnChild()
-    this.booted = true
-    return new Promise<void>((resolve, reject) => {
-      const timeoutMs = this.opts.readyTimeoutMs ?? WorkerProcess.READY_TIMEOUT_MS
-      const timer = setTimeout(() => {
-        this.settleBoot?.(new Error(`Worker did not report ready within ${timeoutMs / 1000} s (log: ${this.log.path})`))
-        child.kill('SIGKILL')
-      }, timeoutMs)
-      this.settleBoot = (e) => {
-        this.settleBoot = null
-        clearTimeout(timer)
-        if (e) reject(e)
-        else resolve()
-      }
+  /** Boot config (the current settings) and the servers, then wait for the worker's 'ready' message. */
+  private boot(child: WorkerChild): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.onReady = resolve
       const boot: MainToWorker = { type: 'boot', config: this.opts.bootConfig() }
       child.send(boot)
       if (this.servers.length > 0) child.send({ type: 'servers', servers: this.servers })
     })
   }
 
-  private onMessage(raw: unknown, settle: (e: Error | null) => void): void {
+  private onMessage(raw: unknown): void {
     if (!isWorkerToMain(raw)) return
     switch (raw.type) {
       case 'ready':
         this.log.line(`[supervisor] worker ready (pid ${raw.pid}, task queue ${raw.taskQueue})`)
-        this.setState('up', null)
-        settle(null)
+        this.onReady?.()
+        this.onReady = null
         break
       case 'log':
-        this.log.line(`[${raw.level}] ${raw.message}`)
+        this.log.log(raw.level, raw.message)
         break
       case 'fatal':
         this.lastError = raw.message
@@ -150,34 +139,12 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
     this.emit('message', raw)
   }
 
-  private onExit(child: WorkerChild, why: string): void {
-    if (this.child !== child) return
-    this.child = null
-    this.log.line(`[supervisor] worker ${why}`)
-    // A preforked child that dies before its boot is simply forked again by start().
-    if (this.stopping || !this.booted) return
-    this.setState('restarting', `Worker ${why}`)
-    void this.restartLater()
-  }
-
-  private async restartLater(): Promise<void> {
-    await sleep(this.backoff.next())
-    if (this.stopping) return
-    this.restarts++
-    try {
-      await this.spawnAndWait()
-    } catch (e) {
-      // The child is dead (exited or killed on timeout) and its exit handler scheduled the next try.
-      this.setState('down', (e as Error).message)
-    }
-  }
-
   /**
    * Asks the worker to move every run off `serverId` (which main is about to remove). Rejects when the
    * worker is not up, or does not answer within `timeoutMs`.
    */
   evacuate(serverId: string, timeoutMs = 45_000): Promise<{ moved: string[]; remaining: string[] }> {
-    const child = this.child
+    const child = this.supervisor.child
     if (child === null || this.state !== 'up') {
       return Promise.reject(new Error(`the worker is ${this.state}`))
     }
@@ -200,25 +167,11 @@ export class WorkerProcess extends EventEmitter<WorkerProcessEvents> {
 
   /** Kill the worker abruptly (tests and chaos use this to simulate a crash). */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    this.child?.kill(signal)
+    this.supervisor.child?.kill(signal)
   }
 
   async stop(): Promise<void> {
-    this.stopping = true
-    const child = this.child
-    if (child) {
-      const exited = new Promise<void>((r) => child.onExit(() => r()))
-      child.send({ type: 'shutdown' })
-      const timedOut = await Promise.race([
-        exited.then(() => false),
-        sleep(this.opts.stopTimeoutMs ?? WorkerProcess.STOP_TIMEOUT_MS).then(() => true),
-      ])
-      if (timedOut) {
-        child.kill('SIGKILL')
-        await exited
-      }
-    }
-    this.child = null
+    await this.supervisor.stop()
     this.setState('down', null)
     await this.log.close()
   }

@@ -1,9 +1,9 @@
+import { PNG_SIGNATURE } from '../media/png-chunks'
+
 /** Width and height of an image from its header bytes (PNG IHDR, JPEG SOFn, WebP VP8/VP8L/VP8X). */
 export function imageSize(bytes: Buffer): { width: number; height: number } | null {
   return pngSize(bytes) ?? jpegSize(bytes) ?? webpSize(bytes)
 }
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 export function pngSize(bytes: Buffer): { width: number; height: number } | null {
   // Signature (8) + length (4) + "IHDR" (4) + width (4) + height (4).

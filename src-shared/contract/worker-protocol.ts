@@ -2,6 +2,7 @@
  * Messages between the main process and the worker process (Electron utilityProcess or
  * child_process.fork). A discriminated union on `type`, so both sides switch exhaustively.
  */
+import type { LogLevel } from '../log/log-level'
 import type { RunPreviewEvent, RunProgressEvent } from './bridge'
 import type { ServerCapabilities } from './servers'
 
@@ -59,7 +60,7 @@ export interface SlotUsage {
 
 export type WorkerToMain =
   | { type: 'ready'; pid: number; taskQueue: string }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { type: 'log'; level: LogLevel; message: string }
   | { type: 'fatal'; message: string }
   | { type: 'run-progress'; event: RunProgressEvent & { serverId: string | null } }
   | { type: 'run-preview'; event: RunPreviewEvent }

@@ -1,3 +1,4 @@
+import type { LogFn } from '../../src-shared/log/log-level'
 import type { BlobStore } from '../../src-shared/storage/blob-store'
 import type { ProgressSink } from '../progress-sink'
 import type { Janitor } from '../scheduler/janitor'
@@ -6,7 +7,8 @@ import type { SlotPool } from '../scheduler/slot-pool'
 import type { ProgressUpdate } from '../../src-shared/temporal/contract'
 import type { SpareSockets } from './spare-sockets'
 
-export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
+// The one log function type lives in src-shared/log; re-exported for the activities that already import it here.
+export type { LogFn }
 
 /** What the activities need from the worker process (injected, so tests build their own). */
 export interface EngineDeps {

@@ -7,6 +7,7 @@
 import type { OutputRef } from '../../src-shared/contract/runs'
 import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import { imageSize } from '../../src-shared/comfy/png-size'
+import { extensionOfMime } from '../../src-shared/media/mime-types'
 import type { ImageRef, NodeOutput } from '../../src-shared/comfy/types'
 import type { BlobStore, StreamedBlob } from '../../src-shared/storage/blob-store'
 import { ComfyHttpError, ComfyRefusedAnswer } from '../../src-shared/comfy/errors'
@@ -81,18 +82,9 @@ function fileRefs(output: NodeOutput): ImageRef[] {
   return refs
 }
 
-const MIME_EXT: Record<string, string> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'video/mp4': 'mp4',
-  'video/webm': 'webm',
-}
-
 /** The store's extension: from the file name when it is a plain one, else from the content type. */
 function extensionOf(filename: string, contentType: string): string {
   const match = /\.([A-Za-z0-9]{1,8})$/.exec(filename)
   if (match?.[1] !== undefined) return match[1].toLowerCase()
-  return MIME_EXT[contentType.split(';')[0]?.trim() ?? ''] ?? 'bin'
+  return extensionOfMime(contentType) ?? 'bin'
 }

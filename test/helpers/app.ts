@@ -31,10 +31,4 @@ export async function startCore(
   return core
 }
 
-export async function until(cond: () => boolean | Promise<boolean>, ms = 20_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`${what} not met within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+export { until } from './until'

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { TemporalDevServer } from '../../../src-main/temporal/dev-server'
 import { freePort, isTemporal } from '../../../src-main/temporal/probe'
 import { temporalCli } from '../../helpers/temporal-cli'
+import { until } from '../../helpers/until'
 
 const servers: TemporalDevServer[] = []
 const blockers: Server[] = []
@@ -23,14 +24,6 @@ function devServer(dir: string, port: number, cliPath = temporalCli()): Temporal
   })
   servers.push(s)
   return s
-}
-
-const until = async (cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 afterEach(async () => {
@@ -57,7 +50,7 @@ describe('TemporalDevServer', () => {
 
     const pid = s.pid
     s.kill('SIGKILL')
-    await until(() => s.state === 'up' && s.pid !== pid)
+    await until(() => s.state === 'up' && s.pid !== pid, 30_000, 'a restarted server')
     expect(states).toContain('restarting')
     expect(s.restarts).toBe(1)
 
@@ -176,7 +169,7 @@ describe('TemporalDevServer', () => {
     // Supervised: when it dies, it comes back.
     const pid = s.pid
     s.kill('SIGKILL')
-    await until(() => s.state === 'up' && s.pid !== null && s.pid !== pid)
+    await until(() => s.state === 'up' && s.pid !== null && s.pid !== pid, 30_000, 'a replacing server')
     expect(await isTemporal(address)).toBe(true)
     await s.stop()
     expect(existsSync(join(dir, 'temporal.db.pid'))).toBe(false)

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { WorkerToMain } from '../../../src-shared/contract'
 import { nodeForker } from '../../../src-main/worker-host/worker-child'
 import { WorkerProcess } from '../../../src-main/worker-host/worker-process'
+import { until } from '../../helpers/until'
 import { workerServer } from '../../helpers/worker-server'
 
 const entry = resolve(__dirname, '../../fixtures/processes/protocol-worker.mjs')
@@ -29,14 +30,6 @@ function makeWorker(mode: string, readyTimeoutMs = 5000, stopTimeoutMs = 1000): 
   })
   running.push(wp)
   return { wp, logFile }
-}
-
-const until = async (cond: () => boolean, ms = 8000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 afterEach(async () => {

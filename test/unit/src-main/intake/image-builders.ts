@@ -1,69 +1,15 @@
-import { crc32, deflateSync } from 'node:zlib'
+import { iTXt as iTXtChunk, tinyPng, type PngChunk } from '../../../src-shared/media/png-chunks'
 
 /** Builders for tiny PNG / WebP files carrying metadata the way ComfyUI (Pillow) writes it. */
 
-export interface PngChunk {
-  type: string
-  data: Buffer
-}
-
-function chunkBytes({ type, data }: PngChunk): Buffer {
-  const head = Buffer.alloc(8)
-  head.writeUInt32BE(data.length, 0)
-  head.write(type, 4, 'latin1')
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0)
-  return Buffer.concat([head, data, crc])
-}
+export { tEXt, zTXt, type PngChunk } from '../../../src-shared/media/png-chunks'
 
 /** A valid 1×1 grey PNG with `extra` chunks placed after IHDR, as Pillow places text chunks. */
-export function makePng(extra: PngChunk[]): Buffer {
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
-  const idat = deflateSync(Buffer.from([0, 128]))
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  const chunks = [
-    { type: 'IHDR', data: ihdr },
-    ...extra,
-    { type: 'IDAT', data: idat },
-    { type: 'IEND', data: Buffer.alloc(0) },
-  ]
-  return Buffer.concat([signature, ...chunks.map(chunkBytes)])
-}
+export const makePng = (extra: PngChunk[]): Buffer => tinyPng(extra)
 
-/** tEXt chunk: keyword NUL text (Pillow's PngInfo.add_text for ASCII values). */
-export function tEXt(keyword: string, text: string): PngChunk {
-  return {
-    type: 'tEXt',
-    data: Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]),
-  }
-}
-
-/** iTXt chunk, optionally zlib-compressed (Pillow's add_text(..., zip=True) for non-Latin-1 text). */
+/** iTXt chunk tagged English, optionally zlib-compressed (Pillow's add_text(..., zip=True) for non-Latin-1 text). */
 export function iTXt(keyword: string, text: string, compressed: boolean): PngChunk {
-  const body = compressed ? deflateSync(Buffer.from(text, 'utf8')) : Buffer.from(text, 'utf8')
-  return {
-    type: 'iTXt',
-    data: Buffer.concat([
-      Buffer.from(keyword, 'latin1'),
-      Buffer.from([0, compressed ? 1 : 0, 0]),
-      Buffer.from('en', 'latin1'),
-      Buffer.from([0]),
-      Buffer.from([0]),
-      body,
-    ]),
-  }
-}
-
-/** zTXt chunk: keyword NUL method compressed-latin1. */
-export function zTXt(keyword: string, text: string): PngChunk {
-  return {
-    type: 'zTXt',
-    data: Buffer.concat([
-      Buffer.from(keyword, 'latin1'),
-      Buffer.from([0, 0]),
-      deflateSync(Buffer.from(text, 'latin1')),
-    ]),
-  }
+  return iTXtChunk(keyword, text, { compressed, language: 'en' })
 }
 
 /**

@@ -1,0 +1,75 @@
+import {
+  makeTelemetryFilterString,
+  Runtime,
+  type Logger,
+  type LogLevel as TemporalLevel,
+  type LogMetadata,
+} from '@temporalio/worker'
+import type { LogFn, LogLevel } from '../src-shared/log/log-level'
+
+/** Temporal's five levels onto ours: TRACE is the SDK's most detailed debug output. */
+const LEVELS: Record<TemporalLevel, LogLevel> = {
+  TRACE: 'debug',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+}
+
+/**
+ * Temporal's own Runtime logger (SDK and Core messages: connection retries, slow activities, workflow task
+ * failures) writing through the worker's one log function, so they land in worker.log with our levels.
+ */
+export class RuntimeLogger implements Logger {
+  constructor(private readonly write: LogFn) {}
+
+  log(level: TemporalLevel, message: string, meta?: LogMetadata): void {
+    const component = typeof meta?.sdkComponent === 'string' ? `[temporal:${meta.sdkComponent}]` : '[temporal]'
+    this.write(LEVELS[level], `${component} ${message}${details(meta)}`)
+  }
+  trace(message: string, meta?: LogMetadata): void {
+    this.log('TRACE', message, meta)
+  }
+  debug(message: string, meta?: LogMetadata): void {
+    this.log('DEBUG', message, meta)
+  }
+  info(message: string, meta?: LogMetadata): void {
+    this.log('INFO', message, meta)
+  }
+  warn(message: string, meta?: LogMetadata): void {
+    this.log('WARN', message, meta)
+  }
+  error(message: string, meta?: LogMetadata): void {
+    this.log('ERROR', message, meta)
+  }
+}
+
+/** The run or activity a message is about, when the SDK says; the component is already in the prefix. */
+function details(meta: LogMetadata | undefined): string {
+  if (meta === undefined) return ''
+  const rest = Object.entries(meta).filter(([key]) => key !== 'sdkComponent')
+  if (rest.length === 0) return ''
+  return ` ${JSON.stringify(Object.fromEntries(rest), (_key, value: unknown) => (value instanceof Error ? value.message : value))}`
+}
+
+/** Our threshold as Core's: its messages below it are not even sent across to JavaScript. */
+const CORE_LEVELS: Record<LogLevel, TemporalLevel> = { error: 'ERROR', warn: 'WARN', info: 'INFO', debug: 'DEBUG' }
+
+/**
+ * Sends Temporal's own logging through `log`: the SDK's messages, and the native Core's (forwarded, instead
+ * of Core printing them to stderr). Must run once per process, before the first connection (the Runtime is
+ * created then); a Runtime someone already installed (a test) is kept, and that is said.
+ */
+export function installRuntimeLogger(log: LogFn, threshold: LogLevel): void {
+  const level = CORE_LEVELS[threshold]
+  try {
+    Runtime.install({
+      logger: new RuntimeLogger(log),
+      telemetryOptions: {
+        logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: level }) },
+      },
+    })
+  } catch (e) {
+    log('debug', `Temporal's Runtime was already installed; its logger stays as it is (${(e as Error).message})`)
+  }
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import type { LogLevel } from '../../../src-shared/log/log-level'
+import { RuntimeLogger } from '../../../src-worker/runtime-logger'
+
+describe("Temporal's Runtime logger", () => {
+  it('maps Temporal levels onto ours and names the SDK component', () => {
+    const lines: [LogLevel, string][] = []
+    const logger = new RuntimeLogger((level, message) => lines.push([level, message]))
+    logger.trace('poll')
+    logger.warn('slow activity', { sdkComponent: 'worker', activityId: '7' })
+    logger.log('ERROR', 'task failed', { error: new Error('boom') })
+    expect(lines).toEqual([
+      ['debug', '[temporal] poll'],
+      ['warn', '[temporal:worker] slow activity {"activityId":"7"}'],
+      ['error', '[temporal] task failed {"error":"boom"}'],
+    ])
+  })
+})
