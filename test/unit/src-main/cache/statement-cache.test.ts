@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../../../src-main/cache/db'
-import { sqliteNativeBinding } from '../../../src-main/cache/native-binding'
-import { reuseStatements } from '../../../src-main/cache/statement-cache'
+import { openDatabase } from '../../../../src-main/cache/db'
+import { sqliteNativeBinding } from '../../../../src-main/cache/native-binding'
+import { reuseStatements } from '../../../../src-main/cache/statement-cache'
 
 describe('the statement cache', () => {
   it('compiles each SQL text once per connection, for every store on it', () => {

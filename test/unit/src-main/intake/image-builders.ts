@@ -1,8 +1,8 @@
-import { iTXt as iTXtChunk, tinyPng, type PngChunk } from '../../../src-shared/media/png-chunks'
+import { iTXt as iTXtChunk, tinyPng, type PngChunk } from '../../../../src-shared/media/png-chunks'
 
 /** Builders for tiny PNG / WebP files carrying metadata the way ComfyUI (Pillow) writes it. */
 
-export { tEXt, zTXt, type PngChunk } from '../../../src-shared/media/png-chunks'
+export { tEXt, zTXt, type PngChunk } from '../../../../src-shared/media/png-chunks'
 
 /** A valid 1×1 grey PNG with `extra` chunks placed after IHDR, as Pillow places text chunks. */
 export const makePng = (extra: PngChunk[]): Buffer => tinyPng(extra)

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { LogFile } from '../../../src-main/process/log-file'
+import { LogFile } from '../../../../src-main/process/log-file'
 
 let dir = ''
 afterEach(() => rmSync(dir, { recursive: true, force: true }))

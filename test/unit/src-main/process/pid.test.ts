@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { isAlive, stopPid } from '../../../src-main/process/pid'
+import { isAlive, stopPid } from '../../../../src-main/process/pid'
 
 describe('a process known only by its pid', () => {
   it('is stopped with SIGTERM, then SIGKILL when it ignores that, and is then not alive', async () => {

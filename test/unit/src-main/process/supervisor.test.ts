@@ -1,9 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { ProcessState } from '../../../src-shared/contract'
-import { Backoff } from '../../../src-main/process/backoff'
-import { ExitedBeforeReady, spawnedChild, Supervisor, type SupervisedChild } from '../../../src-main/process/supervisor'
+import type { ProcessState } from '../../../../src-shared/contract'
+import { Backoff } from '../../../../src-main/process/backoff'
+import {
+  ExitedBeforeReady,
+  spawnedChild,
+  Supervisor,
+  type SupervisedChild,
+} from '../../../../src-main/process/supervisor'
 
 interface NodeChild extends SupervisedChild {
   process: ChildProcess
