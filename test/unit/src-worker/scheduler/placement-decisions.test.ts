@@ -1,0 +1,179 @@
+/**
+ * Placement decisions on small hand-computed cases (issue #17): longest expected work first, model
+ * affinity against a reload, not binding a long run to a slow GPU, an urgent run before the queued one.
+ * Rates are cost units per ms; every expected finish below is worked out in the comments.
+ */
+import { describe, expect, it } from 'vitest'
+import { chooseServer, type PlacementRequest, type ServerLoad } from '../../../../src-worker/scheduler/placement'
+import { compareWaiting } from '../../../../src-worker/scheduler/run-order'
+import { ServerEstimates } from '../../../../src-worker/scheduler/server-estimates'
+import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
+import { SlotPool, type Lease } from '../../../../src-worker/scheduler/slot-pool'
+import { txt2img } from '../../../integration/engine/prompts'
+import { workerServer } from '../../../helpers/worker-server'
+
+function load(id: string, extra: Partial<ServerLoad> = {}): ServerLoad {
+  return {
+    server: workerServer(id),
+    usable: true,
+    remainingCost: 0,
+    inUse: 0,
+    rate: 1,
+    loadedModels: new Set(),
+    ...extra,
+  }
+}
+
+function run(runId: string, cost: number, models: string[] = [], priority?: number): PlacementRequest {
+  return { runId, prompt: txt2img(), cost, models, ...(priority === undefined ? {} : { priority }) }
+}
+
+describe('2 GPUs, 3 runs, one reload', () => {
+  // GPU a: rate 2, model X loaded; GPU b: rate 1, model Y loaded; a model load takes 500 ms on either.
+  const a = (extra: Partial<ServerLoad> = {}): ServerLoad =>
+    load('a', { rate: 2, loadedModels: new Set(['X']), reloadMs: 500, ...extra })
+  const b = (extra: Partial<ServerLoad> = {}): ServerLoad =>
+    load('b', { rate: 1, loadedModels: new Set(['Y']), reloadMs: 500, ...extra })
+  const r1 = run('r1', 1000, ['X'])
+  const r2 = run('r2', 400, ['Y'])
+  const r3 = run('r3', 1000, ['Y'])
+
+  it('takes the longest runs first, in arrival order among equals', () => {
+    expect([r2, r1, r3].sort(compareWaiting).map((r) => r.runId)).toEqual(['r1', 'r3', 'r2'])
+  })
+
+  it('places each where it finishes first, counting the reload', () => {
+    // r1: a = 1000/2 = 500 ms; b = 500 (load X) + 1000/1 = 1500 ms → a.
+    expect(chooseServer(r1, [a(), b()])?.server.id).toBe('a')
+    // r3: a = 1000/2 (r1 ahead) + 500 (load Y) + 500 = 1500 ms; b = 1000 ms → b.
+    expect(chooseServer(r3, [a({ remainingCost: 1000, inUse: 1 }), b()])?.server.id).toBe('b')
+    // r2: a = 500 + 500 (load Y) + 200 = 1200 ms; b = 1000 (r3 ahead) + 400 = 1400 ms → a, reload and all.
+    const afterTwo = [a({ remainingCost: 1000, inUse: 1 }), b({ remainingCost: 1000, inUse: 1 })]
+    expect(chooseServer(r2, afterTwo)?.server.id).toBe('a')
+  })
+
+  it('keeps a run where its model is loaded when the reload costs more than waiting', () => {
+    // With a 1000 ms load on a: a = 500 + 1000 + 200 = 1700 ms; b = 1400 ms → b, behind r3.
+    const afterTwo = [a({ remainingCost: 1000, inUse: 1, reloadMs: 1000 }), b({ remainingCost: 1000, inUse: 1 })]
+    expect(chooseServer(r2, afterTwo)?.server.id).toBe('b')
+  })
+})
+
+describe('no long run bound to a slow GPU while a fast one will be free sooner', () => {
+  // fast: rate 2, both slots taken, 200 units ahead (100 ms); slow: rate 0.5, free.
+  const fast = load('fast', { rate: 2, inUse: 2, remainingCost: 200 })
+  const slow = load('slow', { rate: 0.5 })
+
+  it('a long run waits for the fast GPU', () => {
+    // 1000 units: fast = 100 + 500 = 600 ms; slow = 2000 ms; 600 < 0.8 × 2000 → wait (null).
+    expect(chooseServer(run('long', 1000), [fast, slow])).toBeNull()
+  })
+
+  it('a short run takes the free slow GPU', () => {
+    // 20 units: fast = 100 + 10 = 110 ms; slow = 40 ms → slow.
+    expect(chooseServer(run('short', 20), [fast, slow])?.server.id).toBe('slow')
+  })
+})
+
+describe('the pool stays work-conserving', () => {
+  it('a long run waits for the fast GPU, but the slow one takes a shorter waiting run instead of idling', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('fast', { slots: 1 }), workerServer('slow', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    pool.recordRun('fast', 100, 50, []) // rate 2
+    pool.recordRun('slow', 100, 200, []) // rate 0.5
+    const never = new AbortController().signal
+    const busy = await pool.acquire(run('busy', 10), never)
+    expect(busy.serverId).toBe('fast')
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // long (1000): fast = (10 + 1000) / 2 = 505 ms, slow = 2000 ms → it waits for fast.
+    const long = track(run('long', 1000))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.size).toBe(0)
+    // short (20) would rather wait too (fast 15 ms < 0.8 × 40 ms), but two runs waiting beside an idle
+    // GPU is a sure loss: the shortest of them takes it.
+    await track(run('short', 20))
+    expect(where.get('short')).toBe('slow')
+    expect(where.has('long')).toBe(false)
+    pool.release(busy)
+    await long
+    expect(where.get('long')).toBe('fast')
+  })
+})
+
+describe('at the end of a batch', () => {
+  it('leaves the slow GPU idle rather than give it a long run that would end after everything else', async () => {
+    const directory = new ServerDirectory()
+    const servers = ['fast', 'mid', 'slow'].map((id) => workerServer(id, { slots: 1 }))
+    directory.update(servers)
+    const pool = new SlotPool(directory)
+    pool.recordRun('fast', 100, 50, []) // rate 2
+    pool.recordRun('mid', 100, 100, []) // rate 1
+    pool.recordRun('slow', 100, 200, []) // rate 0.5
+    const never = new AbortController().signal
+    const busy = await pool.acquire(run('busy', 10), never)
+    expect(busy.serverId).toBe('fast')
+    expect((await pool.acquire(run('busy-mid', 10), never)).serverId).toBe('mid')
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // Two long runs wait, fewer than the three the look-ahead holds: the end of the batch. Horizon:
+    // (10 + 10 + 1000 + 900) units / (2 + 1 + 0.5) per ms = 549 ms; the shorter one on the slow GPU would
+    // end at 900 / 0.5 = 1800 ms, so the slow GPU stays idle.
+    const a = track(run('long-a', 1000))
+    const b = track(run('long-b', 900))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.size).toBe(0)
+    pool.release(busy)
+    await a
+    expect(where.get('long-a')).toBe('fast')
+    // With one run waiting it may wait for the fast GPU: (1000 + 900) / 2 = 950 ms there < 0.8 × 1800 ms.
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.has('long-b')).toBe(false)
+    void b
+  })
+})
+
+describe('an urgent run takes the pre-queued slot, not the running prompt', () => {
+  // One GPU, rate 1: 100 units left of the running prompt, 300 queued behind it; both slots taken.
+  const busy = load('g', { inUse: 2, remainingCost: 400, runningCost: 100 })
+
+  it('goes to the front when it is urgent: it waits only for the running prompt', () => {
+    expect(chooseServer(run('urgent', 50, [], 1), [busy])?.server.id).toBe('g')
+    expect(chooseServer(run('normal', 50), [busy])).toBeNull()
+  })
+
+  it('is handed the next free slot before longer runs that waited longer', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('g', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const first = await pool.acquire(run('first', 10), never)
+    const order: string[] = []
+    const track = (r: PlacementRequest): Promise<Lease> =>
+      pool.acquire(r, never).then((l) => {
+        order.push(r.runId)
+        pool.release(l)
+        return l
+      })
+    const waiting = [track(run('short', 10)), track(run('long', 500)), track(run('urgent', 5, [], 1))]
+    pool.release(first)
+    await Promise.all(waiting)
+    expect(order).toEqual(['urgent', 'long', 'short'])
+  })
+})
+
+describe('ServerEstimates', () => {
+  it('learns the hot rate, the load time, and that a second model stays loaded', () => {
+    const e = new ServerEstimates()
+    e.record('g', 100, 100, ['A']) // first run: rate 1 unit/ms
+    e.record('g', 100, 700, ['B']) // B was not there: 600 ms more than 100 at rate 1 → a 600 ms load
+    expect(e.rate('g')).toBe(1)
+    expect(e.loadMs('g')).toBe(600)
+    expect([...e.resident('g')]).toEqual(['B'])
+    e.record('g', 100, 100, ['A']) // A, thought evicted, ran hot: two models fit
+    expect([...e.resident('g')]).toEqual(['A', 'B'])
+  })
+})
