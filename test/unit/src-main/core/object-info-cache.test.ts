@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
-import { objectInfo } from '../../../sim'
-import type { ObjectInfo } from '../../../src-shared/contract/intake'
-import { ObjectInfoCache } from '../../../src-main/core/object-info-cache'
+import { objectInfo } from '../../../../sim'
+import type { ObjectInfo } from '../../../../src-shared/contract/intake'
+import { ObjectInfoCache } from '../../../../src-main/core/object-info-cache'
 
 test('a server object_info survives a restart (conversion works with the server offline) and is forgotten with it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cf-oi-'))

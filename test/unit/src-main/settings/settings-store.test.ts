@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync, existsSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { SettingsStore } from '../../../src-main/settings/settings-store'
-import { DEFAULT_SETTINGS } from '../../../src-main/settings/settings-schema'
-import { resolveHeadlessDataDir } from '../../../src-main/settings/data-dir'
+import { SettingsStore } from '../../../../src-main/settings/settings-store'
+import { DEFAULT_SETTINGS } from '../../../../src-main/settings/settings-schema'
+import { resolveHeadlessDataDir } from '../../../../src-main/settings/data-dir'
 
 const freshDir = (): string => mkdtempSync(join(tmpdir(), 'cf-settings-'))
 

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { WorkerToMain } from '../../../src-shared/contract'
-import { nodeForker } from '../../../src-main/worker-host/worker-child'
-import { WorkerProcess } from '../../../src-main/worker-host/worker-process'
-import { until } from '../../helpers/until'
-import { workerServer } from '../../helpers/worker-server'
+import type { WorkerToMain } from '../../../../src-shared/contract'
+import { nodeForker } from '../../../../src-main/worker-host/worker-child'
+import { WorkerProcess } from '../../../../src-main/worker-host/worker-process'
+import { until } from '../../../helpers/until'
+import { workerServer } from '../../../helpers/worker-server'
 
-const entry = resolve(__dirname, '../../fixtures/processes/protocol-worker.mjs')
+const entry = resolve(__dirname, '../../../fixtures/processes/protocol-worker.mjs')
 const running: WorkerProcess[] = []
 
 function makeWorker(mode: string, readyTimeoutMs = 5000, stopTimeoutMs = 1000): { wp: WorkerProcess; logFile: string } {
