@@ -37,7 +37,7 @@ import {
 } from './failures'
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { freshPrompt, MissingOutputs } from './fresh-prompt'
-import { PROMPT_MARKER } from './prompt-match'
+import { graphMatches, PROMPT_MARKER } from './prompt-match'
 import { storeOutputs } from './outputs'
 import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
@@ -336,6 +336,7 @@ export class PromptExecution {
             dataBase64: p.bytes.toString('base64'),
           }),
         onStarted: () => this.onStarted(),
+        isOurs: (entry) => graphMatches(this.posted, entry.prompt?.[2]),
       },
       liveness,
       (id) => this.followServerId(id)

@@ -31,6 +31,12 @@ export interface TrackerHooks {
   onMessage(message: WsMessage): void
   onPreview(frame: PreviewFrame): void
   onStarted(): void
+  /**
+   * Whether a history entry is really the prompt we sent (it carries our graph, see prompt-match.ts).
+   * A server may answer "success" for an id it is asked about without running it (hostile, or confused
+   * after a restart): such an entry is not an end, and the prompt is tracked on. Default: trusted.
+   */
+  isOurs?(entry: HistoryEntry): boolean
 }
 
 const RECONCILE_MS = 1_000
@@ -176,7 +182,7 @@ export class PromptTracker {
     const deadline = Date.now() + HISTORY_GRACE_MS
     for (let wait = 50; !this.ended && Date.now() < deadline; wait = Math.min(wait * 2, 1_000)) {
       try {
-        const entry = await this.client.getHistory(this.promptId)
+        const entry = await this.ourHistory()
         if (entry !== null) return this.end({ kind: 'done', entry })
       } catch {
         // Slow or briefly unreachable: keep trying until the grace time is up.
@@ -203,9 +209,16 @@ export class PromptTracker {
     }
   }
 
+  /** The server's history entry of the prompt, unless it is not the graph we sent (then: none yet). */
+  private async ourHistory(): Promise<HistoryEntry | null> {
+    const entry = await this.client.getHistory(this.promptId)
+    if (entry === null || (this.hooks.isOurs?.(entry) ?? true)) return entry
+    return null
+  }
+
   /** History first: a finished prompt is found even while /queue is slow. */
   private async pollOnce(): Promise<void> {
-    const entry = await this.client.getHistory(this.promptId)
+    const entry = await this.ourHistory()
     if (entry !== null) return this.end({ kind: 'done', entry })
     const state = queueState(await this.client.getQueue(), this.promptId)
     if (state === 'running') this.markStarted()
@@ -214,7 +227,7 @@ export class PromptTracker {
       return
     }
     // Not queued or running: it may have moved to history between the two reads.
-    const late = await this.client.getHistory(this.promptId)
+    const late = await this.ourHistory()
     if (late !== null) return this.end({ kind: 'done', entry: late })
     if (this.paused) return
     const rebuilt = this.seen.entry(this.promptId)
