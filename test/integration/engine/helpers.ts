@@ -3,6 +3,7 @@
  * stopped and restarted on the same db), simulated ComfyUI servers, and the engine worker in-process.
  */
 import { existsSync, mkdtempSync } from 'node:fs'
+import { afterAll, beforeAll } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
@@ -244,4 +245,34 @@ export async function stopEngineSetup(setup: Partial<EngineSetup> | undefined): 
   await setup?.engine?.stop()
   await Promise.all((setup?.sims ?? []).map((s) => s.stop()))
   await setup?.rig?.close()
+}
+
+/**
+ * The rig most engine test files share: one {@link EngineSetup} started in the file's beforeAll and
+ * stopped in its afterAll. Read its fields inside tests and hooks; reading them before beforeAll has
+ * run (or after it failed) throws instead of handing out undefined.
+ */
+export function engineSetupForFile(options: SimServerOptions[]): EngineSetup {
+  let current: EngineSetup | undefined
+  beforeAll(async () => {
+    current = await startEngineSetup(options)
+  })
+  afterAll(async () => {
+    await stopEngineSetup(current)
+  })
+  const started = (): EngineSetup => {
+    if (current === undefined) throw new Error('the engine setup is read before its beforeAll started it')
+    return current
+  }
+  return {
+    get rig() {
+      return started().rig
+    },
+    get sims() {
+      return started().sims
+    },
+    get engine() {
+      return started().engine
+    },
+  }
 }
