@@ -26,6 +26,8 @@ test('Shift+drop opens the run sheet; a seed range becomes a batch grouped with 
     timeout: 60_000,
   })
   await expect(batch).toContainText('3/3 done')
+  // The batch filters offer the batch by its name.
+  await expect(page.getByTestId('runs-batch-filter').locator('option', { hasText: word })).toHaveCount(1)
   await batch.getByRole('button', { name: 'Expand batch' }).click()
   await expect(batch.getByTestId('run-row').and(page.locator('[data-status="completed"]'))).toHaveCount(3)
   await app.screenshot('runs-batch')

@@ -14,8 +14,14 @@ test('History finds failed runs, counts exactly, and shows how each image was ma
   const bad = uniqueWord('bad')
   await dropPrompt(app, bad, { text: `${bad} lighthouse`, seed: 6 })
   await app.expectRunStatus(bad, 'failed')
+  // The server filters list servers by name: both runs ran on this one.
+  await page.getByTestId('runs-server-filter').selectOption({ label: name })
+  await expect(page.getByTestId('runs-shown')).toHaveText('2 shown')
+  await page.getByTestId('runs-server-filter').selectOption('')
 
   await app.nav('history')
+  await expect(page.getByTestId('history-count')).toHaveText('2 results')
+  await page.getByTestId('history-server').selectOption({ label: name })
   await expect(page.getByTestId('history-count')).toHaveText('2 results')
   await page.getByTestId('history-status').selectOption('failed')
   await expect(page.getByTestId('history-count')).toHaveText('1 result')
