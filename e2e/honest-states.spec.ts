@@ -1,6 +1,4 @@
 import { expect, test } from './fixtures'
-import { AppPage } from './pages/app-page'
-import { addServerOnline, setDraining } from './support/bridge'
 import { dropPrompt } from './support/farm'
 import { uniqueWord } from './support/workflows'
 
@@ -37,20 +35,12 @@ test('a server that dies mid-run: the run shows moving, then completes on anothe
 }) => {
   const slowName = uniqueWord('dying-')
   const fastName = uniqueWord('spare-')
-  const slow = await farm.sim({ name: slowName, ...SLOW_3060 })
-  const fast = await farm.sim({ name: fastName, gpu: 'NVIDIA GeForce RTX 4090', stepMs: 5 })
-  const app = new AppPage(page)
-  await app.open()
-  await addServerOnline(page.request, slowName, slow.url)
-  await addServerOnline(page.request, fastName, fast.url)
-  // Only the slow server takes the run at first.
-  await setDraining(page.request, fastName, true)
-  await app.nav('runs')
+  const { app, slow, releaseSpare } = await farm.openWithSlowAndSpare({ slow: slowName, spare: fastName })
   const word = uniqueWord('survivor')
   await dropPrompt(app, word, { text: `${word} long`, seed: 3, steps: 400 })
   await app.expectRunStatus(word, 'running')
   await expect(app.runRow(word).locator('.cell-server')).toContainText(slowName)
-  await setDraining(page.request, fastName, false)
+  await releaseSpare()
 
   await slow.stop()
   const badge = app.runRow(word).getByTestId('run-status')

@@ -1,6 +1,4 @@
 import { expect, test } from './fixtures'
-import { AppPage } from './pages/app-page'
-import { addServerOnline, setDraining } from './support/bridge'
 import { dropPrompt } from './support/farm'
 import { uniqueWord } from './support/workflows'
 
@@ -10,20 +8,13 @@ test('removing a server with a running run moves the run to another server, wher
 }) => {
   const slowName = uniqueWord('slow-')
   const fastName = uniqueWord('fast-')
-  const slow = await farm.sim({ name: slowName, gpu: 'NVIDIA GeForce RTX 3060', stepMs: 50 })
-  const fast = await farm.sim({ name: fastName, gpu: 'NVIDIA GeForce RTX 4090', stepMs: 5 })
-  const app = new AppPage(page)
-  await app.open()
-  await addServerOnline(page.request, slowName, slow.url)
-  await addServerOnline(page.request, fastName, fast.url)
   // Only the slow server takes the run (it would run there for 20 s).
-  await setDraining(page.request, fastName, true)
-  await app.nav('runs')
+  const { app, slow, releaseSpare } = await farm.openWithSlowAndSpare({ slow: slowName, spare: fastName })
   const word = uniqueWord('moveme')
   await dropPrompt(app, word, { text: `${word} long`, seed: 3, steps: 400 })
   await app.expectRunStatus(word, 'running')
   await expect(app.runRow(word).locator('.cell-server')).toContainText(slowName)
-  await setDraining(page.request, fastName, false)
+  await releaseSpare()
 
   await app.nav('servers')
   await app.serverCard(slowName).getByTestId('server-remove').click()

@@ -3,6 +3,7 @@ import type { SimServer } from '../../sim/server'
 import { AppPage } from '../pages/app-page'
 import { ServersPage } from '../pages/servers-page'
 import { startSim } from './sim'
+import { addServerOnline, setDraining } from './bridge'
 import { apiPrompt, jsonFile } from './workflows'
 
 /** What a spec says about one simulated ComfyUI server. */
@@ -18,6 +19,15 @@ export interface FarmWithServer {
   app: AppPage
   servers: ServersPage
   sim: SimServer
+}
+
+/** A slow server that takes the next run, and a fast spare held back (draining) until the test releases it. */
+export interface SlowAndSpare {
+  app: AppPage
+  slow: SimServer
+  spare: SimServer
+  /** Lets the spare take work again (once the run is running on the slow server). */
+  releaseSpare: () => Promise<void>
 }
 
 /**
@@ -49,6 +59,23 @@ export class Farm {
     await servers.expectState(opts.name, 'online')
     await app.nav('runs')
     return { app, servers, sim }
+  }
+
+  /**
+   * How a spec gets a run onto the server it will then take away: a slow RTX 3060 (50 ms a step) and a
+   * fast RTX 4090 spare, both added online through the bridge, the spare draining so only the slow one
+   * takes the next run. Lands on Runs.
+   */
+  async openWithSlowAndSpare(names: { slow: string; spare: string }): Promise<SlowAndSpare> {
+    const slow = await this.sim({ name: names.slow, gpu: 'NVIDIA GeForce RTX 3060', stepMs: 50 })
+    const spare = await this.sim({ name: names.spare, gpu: 'NVIDIA GeForce RTX 4090', stepMs: 5 })
+    const app = new AppPage(this.page)
+    await app.open()
+    await addServerOnline(this.page.request, names.slow, slow.url)
+    await addServerOnline(this.page.request, names.spare, spare.url)
+    await setDraining(this.page.request, names.spare, true)
+    await app.nav('runs')
+    return { app, slow, spare, releaseSpare: () => setDraining(this.page.request, names.spare, false) }
   }
 
   /** Stops every server this test started (stopping a stopped one is harmless). */
