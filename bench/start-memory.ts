@@ -9,13 +9,13 @@
  *
  * Run: `npx tsx bench/start-memory.ts [--runs 1000] [--starts 3]`. Writes bench/results/start-memory.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ComfyFleetClient } from '../sdk'
 import { benchArgs } from './lib/args'
-import { assertBuilt, PROJECT_ROOT, registerServers, sleep } from './lib/fleet-core'
+import { assertBuilt, registerServers, sleep } from './lib/fleet-core'
+import { startHeadlessApp, type HeadlessApp } from './lib/headless-app'
 import { median, printTargets, round, target, writeResult } from './lib/report'
 import { RemoteFarm } from './lib/remote-farm'
 import { txt2img } from './lib/prompts'
@@ -26,50 +26,17 @@ const STARTS = ARGS.num.starts
 const SAMPLE_MS = 500
 
 interface Headless {
-  proc: ChildProcess
-  url: string
+  app: HeadlessApp
   dataDir: string
   readyMs: number
 }
 
+/** A cold start: from spawn to the app's "ready" line, with a fresh data dir. */
 async function startHeadless(): Promise<Headless> {
   const dataDir = mkdtempSync(join(tmpdir(), 'comfyfleet-start-'))
   const t0 = performance.now()
-  const args = [
-    join(PROJECT_ROOT, 'out/main/headless.js'),
-    '--data-dir',
-    dataDir,
-    '--port',
-    '0',
-    '--temporal-port',
-    '0',
-  ]
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 120 s:\n${out}`)), 120_000)
-    proc.stdout?.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /ComfyFleet is ready: open (\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        // The printed link carries a one-time sign-in code; scripts use the origin and the token.
-        resolve(new URL(m[1]!).origin)
-      }
-    })
-    proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))
-    proc.once('exit', (code) => reject(new Error(`headless exited with ${code}:\n${out}`)))
-  })
-  return { proc, url, dataDir, readyMs: performance.now() - t0 }
-}
-
-async function stopHeadless(h: Headless): Promise<void> {
-  if (h.proc.exitCode !== null) return
-  const exited = new Promise((r) => h.proc.once('exit', r))
-  h.proc.kill('SIGTERM')
-  const t = setTimeout(() => h.proc.kill('SIGKILL'), 30_000)
-  await exited
-  clearTimeout(t)
+  const app = await startHeadlessApp(dataDir)
+  return { app, dataDir, readyMs: performance.now() - t0 }
 }
 
 /** VmRSS in MB of a pid, or null when it is gone. */
@@ -128,14 +95,14 @@ async function main(): Promise<void> {
   const farm = await RemoteFarm.start({ servers: 4, speeds: [], timing: { stepMs: 0, nodeMs: 0, loadMs: 0 } })
   try {
     for (let i = 0; i < STARTS; i++) {
-      if (h) await stopHeadless(h)
+      if (h) await h.app.stop()
       h = await startHeadless()
       starts.push(h.readyMs)
       console.log(`  cold start ${i + 1}: ${round(h.readyMs)} ms`)
     }
     const running = h!
-    const pid = running.proc.pid!
-    const client = new ComfyFleetClient({ url: running.url, dataDir: running.dataDir })
+    const pid = running.app.pid
+    const client = new ComfyFleetClient({ url: running.app.origin, dataDir: running.dataDir })
     await registerServers(client, farm.servers(), 2)
     const kids = children(pid)
     if (kids.worker === null) throw new Error('no worker process found under the headless process')
@@ -191,7 +158,7 @@ async function main(): Promise<void> {
     printTargets('start-memory', targets)
     writeResult('start-memory', { ...summary, samples, targets })
   } finally {
-    if (h) await stopHeadless(h)
+    if (h) await h.app.stop()
     await farm.stop()
   }
 }

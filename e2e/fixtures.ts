@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path'
 import { test as base } from '@playwright/test'
 import { TemporalDevServer } from '../src-main/temporal/dev-server'
 import { findTemporalCli } from '../src-main/temporal/cli-path'
+import { Farm } from './support/farm'
 
 const ROOT = resolve(__dirname, '..')
 
@@ -53,7 +54,7 @@ async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildP
   return { child, loginUrl }
 }
 
-export const test = base.extend<Options & { app: AppHandle }>({
+export const test = base.extend<Options & { app: AppHandle; farm: Farm }>({
   temporal: ['embedded', { option: true }],
   app: [
     async ({ temporal }, use, testInfo) => {
@@ -99,6 +100,15 @@ export const test = base.extend<Options & { app: AppHandle }>({
     // Every spec gets its app, even one that only reads COMFYFLEET_URL through its page objects.
     { auto: true },
   ],
+  // Simulated servers a test starts; stopped after it, whether it passed or not.
+  farm: async ({ page }, use) => {
+    const farm = new Farm(page)
+    try {
+      await use(farm)
+    } finally {
+      await farm.stopAll()
+    }
+  },
 })
 
 export { expect } from '@playwright/test'

@@ -1,48 +1,37 @@
 import { expect, test } from './fixtures'
-import { AppPage } from './pages/app-page'
-import { ServersPage } from './pages/servers-page'
-import { startSim } from './support/sim'
-import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
+import { dropPrompt } from './support/farm'
+import { uniqueWord } from './support/workflows'
 
 test('the run graph shows widget values, the saved image on its output node, and a visible keyboard focus', async ({
   page,
+  farm,
 }) => {
   const name = uniqueWord('graph-gpu-')
-  const sim = await startSim({ name, gpu: 'NVIDIA GeForce RTX 4070' })
-  try {
-    const app = new AppPage(page)
-    await app.open()
-    const servers = new ServersPage(app)
-    await servers.add(name, sim.url, 'RTX 4070')
-    await servers.expectState(name, 'online')
-    await app.nav('runs')
-    const word = uniqueWord('graph')
-    await app.drop([jsonFile(`${word}.json`, apiPrompt(`${word} lighthouse`, 5, 12))])
-    await app.expectRunStatus(word, 'completed')
-    await app.openRun(word)
+  const { app } = await farm.openWithServer({ name, gpu: 'NVIDIA GeForce RTX 4070', gpuLabel: 'RTX 4070' })
+  const word = uniqueWord('graph')
+  await dropPrompt(app, word, { text: `${word} lighthouse`, seed: 5, steps: 12 })
+  await app.expectRunStatus(word, 'completed')
+  await app.openRun(word)
 
-    const sampler = app.graphNodes().and(page.locator('[data-node-id="3"]'))
-    await expect(sampler.getByTestId('graph-node-widgets')).toContainText('steps: 12')
-    await expect(sampler.getByTestId('graph-node-widgets')).toContainText('cfg: 8')
-    const save = app.graphNodes().and(page.locator('[data-node-id="9"]'))
-    const img = save.getByTestId('graph-node-image')
-    await expect(img).toBeVisible()
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
+  const sampler = app.graphNodes().and(page.locator('[data-node-id="3"]'))
+  await expect(sampler.getByTestId('graph-node-widgets')).toContainText('steps: 12')
+  await expect(sampler.getByTestId('graph-node-widgets')).toContainText('cfg: 8')
+  const save = app.graphNodes().and(page.locator('[data-node-id="9"]'))
+  const img = save.getByTestId('graph-node-image')
+  await expect(img).toBeVisible()
+  await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
 
-    // Tab from the view switch into the graph until a node card has the focus: its ring must show.
-    await page.getByTestId('view-graph').focus()
-    const focusedNode = async (): Promise<boolean> =>
-      page.evaluate(() => document.activeElement?.classList.contains('react-flow__node') ?? false)
-    for (let i = 0; i < 40 && !(await focusedNode()); i++) await page.keyboard.press('Tab')
-    expect(await focusedNode()).toBe(true)
-    const outline = await page.evaluate(() => {
-      const card = document.activeElement?.querySelector('.gnode')
-      return card ? getComputedStyle(card).outlineStyle : 'none'
-    })
-    expect(outline).toBe('solid')
-    await app.screenshot('run-detail')
-    app.expectNoConsoleErrors()
-  } finally {
-    await sim.stop()
-  }
+  // Tab from the view switch into the graph until a node card has the focus: its ring must show.
+  await page.getByTestId('view-graph').focus()
+  const focusedNode = async (): Promise<boolean> =>
+    page.evaluate(() => document.activeElement?.classList.contains('react-flow__node') ?? false)
+  for (let i = 0; i < 40 && !(await focusedNode()); i++) await page.keyboard.press('Tab')
+  expect(await focusedNode()).toBe(true)
+  const outline = await page.evaluate(() => {
+    const card = document.activeElement?.querySelector('.gnode')
+    return card ? getComputedStyle(card).outlineStyle : 'none'
+  })
+  expect(outline).toBe('solid')
+  await app.screenshot('run-detail')
+  app.expectNoConsoleErrors()
 })

@@ -1,14 +1,13 @@
 import { expect, test } from './fixtures'
 import { AppPage, appUrl } from './pages/app-page'
-import { ServersPage } from './pages/servers-page'
 import { callBridge } from './support/bridge'
-import { startSim } from './support/sim'
-import { apiPrompt, jsonFile, uniqueWord } from './support/workflows'
+import { dropPrompt } from './support/farm'
+import { uniqueWord } from './support/workflows'
 
 test('Settings shows the ports actually in use; a drop on an empty farm says so', async ({ page }) => {
   const app = new AppPage(page)
   await app.open()
-  await app.drop([jsonFile('lonely.json', apiPrompt('lonely', 1))])
+  await dropPrompt(app, 'lonely', { text: 'lonely', seed: 1 })
   await expect(app.toast('info')).toContainText('The farm is empty')
 
   await app.nav('settings')
@@ -19,33 +18,28 @@ test('Settings shows the ports actually in use; a drop on an empty farm says so'
   app.expectNoConsoleErrors()
 })
 
-test('at 1024 px the server column stays and the Runs counts sit under the icon, not on it', async ({ page }) => {
+test('at 1024 px the server column stays and the Runs counts sit under the icon, not on it', async ({ page, farm }) => {
   await page.setViewportSize({ width: 1024, height: 700 })
   const name = uniqueWord('narrow-gpu-')
-  const sim = await startSim({ name, gpu: 'NVIDIA GeForce RTX 3060', stepMs: 50 })
-  try {
-    const app = new AppPage(page)
-    await app.open()
-    const servers = new ServersPage(app)
-    await servers.add(name, sim.url, 'RTX 3060')
-    await servers.expectState(name, 'online')
-    await app.nav('runs')
-    const word = uniqueWord('narrow')
-    await app.drop([jsonFile(`${word}.json`, apiPrompt(`${word} long`, 2, 400))])
-    await app.expectRunStatus(word, 'running')
-    const server = app.runRow(word).locator('.cell-server')
-    await expect(server).toBeVisible()
-    await expect(server).toContainText(name)
+  const { app } = await farm.openWithServer({
+    name,
+    gpu: 'NVIDIA GeForce RTX 3060',
+    gpuLabel: 'RTX 3060',
+    stepMs: 50,
+  })
+  const word = uniqueWord('narrow')
+  await dropPrompt(app, word, { text: `${word} long`, seed: 2, steps: 400 })
+  await app.expectRunStatus(word, 'running')
+  const server = app.runRow(word).locator('.cell-server')
+  await expect(server).toBeVisible()
+  await expect(server).toContainText(name)
 
-    const icon = await page.getByTestId('nav-runs').locator('.nav-icon').boundingBox()
-    const counts = await page.getByTestId('nav-run-counts').boundingBox()
-    expect(icon && counts, 'icon and counts are laid out').toBeTruthy()
-    expect(counts!.y).toBeGreaterThanOrEqual(icon!.y + icon!.height)
-    await app.screenshot('runs-1024')
-    await app.runRow(word).getByTestId('run-cancel').click()
-    await app.expectRunStatus(word, 'cancelled')
-    app.expectNoConsoleErrors()
-  } finally {
-    await sim.stop()
-  }
+  const icon = await page.getByTestId('nav-runs').locator('.nav-icon').boundingBox()
+  const counts = await page.getByTestId('nav-run-counts').boundingBox()
+  expect(icon && counts, 'icon and counts are laid out').toBeTruthy()
+  expect(counts!.y).toBeGreaterThanOrEqual(icon!.y + icon!.height)
+  await app.screenshot('runs-1024')
+  await app.runRow(word).getByTestId('run-cancel').click()
+  await app.expectRunStatus(word, 'cancelled')
+  app.expectNoConsoleErrors()
 })

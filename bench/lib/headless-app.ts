@@ -12,6 +12,8 @@ export interface HeadlessApp {
   loginUrl: string
   /** The app's origin, for `/api/bridge/<channel>` calls sharing the browser's session. */
   origin: string
+  /** The headless (main) process, for benches that read its memory and its children from /proc. */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -31,7 +33,7 @@ export async function startHeadlessApp(dataDir: string, readyTimeoutMs = 120_000
   ]
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const loginUrl = await readyLine(proc, readyTimeoutMs)
-  return { loginUrl, origin: new URL(loginUrl).origin, stop: () => stopProcess(proc) }
+  return { loginUrl, origin: new URL(loginUrl).origin, pid: proc.pid!, stop: () => stopProcess(proc) }
 }
 
 /** Resolves with the sign-in link from the "ready" line; rejects with the app's output if it exits first. */

@@ -16,12 +16,6 @@ export async function runCount(request: APIRequestContext): Promise<number> {
   return (await callBridge<unknown[]>(request, 'runs:list', { limit: 10_000 })).length
 }
 
-/** Removes every server with this name (test cleanup that must also run after a failure). */
-export async function removeServersNamed(request: APIRequestContext, name: string): Promise<void> {
-  const list = await callBridge<{ id: string; name: string }[]>(request, 'servers:list', null)
-  for (const s of list.filter((x) => x.name === name)) await callBridge(request, 'servers:remove', { id: s.id })
-}
-
 /** Register a server through the bridge and wait until the app sees it online. */
 export async function addServerOnline(request: APIRequestContext, name: string, address: string): Promise<void> {
   const added = await callBridge<{ ok: boolean }>(request, 'servers:add', { name, address })
@@ -35,4 +29,12 @@ export async function addServerOnline(request: APIRequestContext, name: string, 
       { timeout: 30_000 }
     )
     .toBe('online')
+}
+
+/** Sets a server's draining flag through the bridge (setup that keeps a run off it, not the behaviour under test). */
+export async function setDraining(request: APIRequestContext, name: string, draining: boolean): Promise<void> {
+  const list = await callBridge<{ id: string; name: string }[]>(request, 'servers:list', null)
+  const id = list.find((s) => s.name === name)?.id
+  expect(id, `server ${name}`).toBeTruthy()
+  await callBridge(request, 'servers:update', { id, patch: { draining } })
 }

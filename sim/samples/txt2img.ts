@@ -3,19 +3,34 @@ import type { ApiPrompt } from '../../src-shared/contract/runs'
 /** A checkpoint every simulated server offers by default (DEFAULT_MODELS). */
 export const SAMPLE_CHECKPOINT = 'v1-5-pruned-emaonly-fp16.safetensors'
 
+/** What a caller may change in {@link txt2img}; everything else is ComfyUI's default graph. */
+export interface Txt2ImgOptions {
+  steps?: number
+  seed?: number
+  prefix?: string
+  ckpt?: string
+  /** The positive prompt. */
+  text?: string
+  negative?: string
+  width?: number
+  height?: number
+}
+
 /**
  * A small text-to-image graph for the simulator's default catalog: checkpoint → prompts → latent →
  * KSampler → VAE decode → SaveImage. `steps` sets the simulated work (steps × stepMs / speed).
- * Shared by the engine tests, the chaos suite and the benchmarks.
+ * Shared by the engine, app and farm tests, the chaos suite, the benchmarks and the renderer's dev
+ * fixtures, so it must stay pure: no Node or simulator imports, only the ApiPrompt type.
  */
-export function txt2img(
-  options: { steps?: number; seed?: number; prefix?: string; ckpt?: string; text?: string } = {}
-): ApiPrompt {
+export function txt2img(options: Txt2ImgOptions = {}): ApiPrompt {
   return {
     '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: options.ckpt ?? SAMPLE_CHECKPOINT } },
     '6': { class_type: 'CLIPTextEncode', inputs: { text: options.text ?? 'a lighthouse at dusk', clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 48, batch_size: 1 } },
+    '7': { class_type: 'CLIPTextEncode', inputs: { text: options.negative ?? 'blurry', clip: ['4', 1] } },
+    '5': {
+      class_type: 'EmptyLatentImage',
+      inputs: { width: options.width ?? 64, height: options.height ?? 48, batch_size: 1 },
+    },
     '3': {
       class_type: 'KSampler',
       inputs: {

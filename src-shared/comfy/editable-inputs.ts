@@ -6,29 +6,8 @@ import type { ObjectInfo, ObjectInfoInputSpec, ObjectInfoNode } from '../contrac
 import type { ApiPrompt } from '../contract/runs'
 import type { EditableField, FieldKind } from '../contract/run-sheet'
 import { enumOptions } from './capabilities'
+import { isCommonInput } from './common-inputs'
 import { isLink } from './input-edits'
-
-/** Inputs a ComfyUI user edits most; everything else sits under "All inputs". */
-const COMMON_INPUTS = new Set([
-  'ckpt_name',
-  'unet_name',
-  'lora_name',
-  'vae_name',
-  'clip_name',
-  'text',
-  'seed',
-  'noise_seed',
-  'steps',
-  'cfg',
-  'sampler_name',
-  'scheduler',
-  'denoise',
-  'width',
-  'height',
-  'batch_size',
-  'strength_model',
-  'strength_clip',
-])
 
 /** Every editable input of `prompt`, in node-id order, then the node's declared input order. */
 export function editableFields(prompt: ApiPrompt, infos: readonly ObjectInfo[]): EditableField[] {
@@ -69,7 +48,7 @@ function fieldOf(
   input: string,
   value: unknown
 ): FieldShape | null {
-  const common = COMMON_INPUTS.has(input)
+  const common = isCommonInput(input)
   const options = mergedOptions(defs, input)
   if (options !== null) return { kind: 'combo', options, common }
   const kind = kindOf(spec[0])

@@ -1,8 +1,11 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { ComfyFleetClient } from '../../sdk'
+import type { SimServer } from '../../sim'
 import { AppCore, type AppCoreOptions } from '../../src-main/core/app-core'
 import { nodeForker } from '../../src-main/worker-host/worker-child'
+import { until } from './until'
 
 export const ROOT = resolve(__dirname, '../..')
 
@@ -31,4 +34,16 @@ export async function startCore(
   return core
 }
 
-export { until } from './until'
+export { until }
+
+/**
+ * The app core with `sim` registered through the local API as a user's script would, once its
+ * /object_info is read (before that a workflow cannot be checked against the server): ready for work.
+ */
+export async function startCoreWithServer(sim: SimServer): Promise<{ core: AppCore; fleet: ComfyFleetClient }> {
+  const core = await startCore()
+  const fleet = new ComfyFleetClient({ url: core.info().localApi.url!, token: core.token })
+  const s = await fleet.registerServer({ name: 'gpu', address: sim.url })
+  await until(() => core.fleet.objectInfo(s.id) !== null, 30_000, 'object_info cached')
+  return { core, fleet }
+}

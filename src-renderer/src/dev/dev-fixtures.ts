@@ -1,32 +1,16 @@
+import { txt2img } from '../../../sim/samples/txt2img'
 import type { ApiPrompt, AppInfo, ServerView, Settings } from '../../../src-shared/contract'
 
-/** ComfyUI's default text-to-image graph, the shape most dropped workflows have. */
-export const DEFAULT_PROMPT: ApiPrompt = {
-  '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'sd_xl_base_1.0.safetensors' } },
-  '5': { class_type: 'EmptyLatentImage', inputs: { width: 1024, height: 1024, batch_size: 1 } },
-  '6': {
-    class_type: 'CLIPTextEncode',
-    inputs: { text: 'a lighthouse on a cliff at dusk, volumetric light', clip: ['4', 1] },
-  },
-  '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry, watermark', clip: ['4', 1] } },
-  '3': {
-    class_type: 'KSampler',
-    inputs: {
-      seed: 42,
-      steps: 20,
-      cfg: 7,
-      sampler_name: 'euler',
-      scheduler: 'normal',
-      denoise: 1,
-      model: ['4', 0],
-      positive: ['6', 0],
-      negative: ['7', 0],
-      latent_image: ['5', 0],
-    },
-  },
-  '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-  '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'ComfyFleet', images: ['8', 0] } },
-}
+/** ComfyUI's default text-to-image graph, the shape most dropped workflows have (SDXL-sized here). */
+export const DEFAULT_PROMPT: ApiPrompt = txt2img({
+  ckpt: 'sd_xl_base_1.0.safetensors',
+  text: 'a lighthouse on a cliff at dusk, volumetric light',
+  negative: 'blurry, watermark',
+  width: 1024,
+  height: 1024,
+  steps: 20,
+  prefix: 'ComfyFleet',
+})
 
 /** The UI layout of the same graph (positions as ComfyUI saves them). */
 export const DEFAULT_WORKFLOW = {

@@ -3,6 +3,7 @@
  * on its nodes: literal inputs only (links are drawn as edges), shortened to fit a card.
  */
 import type { ApiNode } from '../../../src-shared/contract'
+import { commonInputRank } from '../../../src-shared/comfy/common-inputs'
 import { isLink } from '../../../src-shared/comfy/input-edits'
 
 /** At most this many values per card; a node with more shows "+n more". */
@@ -20,29 +21,6 @@ function show(value: unknown): string | null {
   return null
 }
 
-/**
- * What a ComfyUI user looks for first on a card; API files often list inputs alphabetically, which would
- * put `cfg` and `denoise` before `seed` and `steps`.
- */
-const FIRST = [
-  'ckpt_name',
-  'unet_name',
-  'lora_name',
-  'text',
-  'seed',
-  'noise_seed',
-  'steps',
-  'cfg',
-  'sampler_name',
-  'scheduler',
-  'width',
-  'height',
-]
-const rank = (name: string): number => {
-  const i = FIRST.indexOf(name)
-  return i === -1 ? FIRST.length : i
-}
-
 /** `name: value` lines for a node's literal inputs, the most looked-for first, then in the node's order. */
 export function nodeWidgets(node: ApiNode | undefined): string[] {
   if (!node) return []
@@ -50,7 +28,7 @@ export function nodeWidgets(node: ApiNode | undefined): string[] {
   let hidden = 0
   const entries = Object.entries(node.inputs ?? {})
   // A stable sort: inputs of equal rank keep the node's own order.
-  entries.sort(([a], [b]) => rank(a) - rank(b))
+  entries.sort(([a], [b]) => commonInputRank(a) - commonInputRank(b))
   for (const [name, value] of entries) {
     if (isLink(value)) continue
     const text = show(value)

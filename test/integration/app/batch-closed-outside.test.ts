@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { ComfyFleetClient } from '../../../sdk'
+import type { ComfyFleetClient } from '../../../sdk'
 import { SimServer } from '../../../sim'
 import type { AppCore } from '../../../src-main/core/app-core'
-import { ROOT, startCore, until } from '../../helpers/app'
+import { ROOT, startCoreWithServer, until } from '../../helpers/app'
 
 let sim: SimServer
 let core: AppCore
@@ -22,10 +22,7 @@ beforeAll(async () => {
     timing: { stepMs: 200 },
   })
   await sim.start()
-  core = await startCore()
-  fleet = new ComfyFleetClient({ url: core.info().localApi.url!, token: core.token })
-  const s = await fleet.registerServer({ name: 'gpu', address: sim.url })
-  await until(() => core.fleet.objectInfo(s.id) !== null, 30_000, 'object_info cached')
+  ;({ core, fleet } = await startCoreWithServer(sim))
 })
 
 afterAll(async () => {

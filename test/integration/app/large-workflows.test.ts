@@ -9,11 +9,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ComfyFleetClient, ComfyFleetError } from '../../../sdk'
+import type { ComfyFleetClient } from '../../../sdk'
+import { ComfyFleetError } from '../../../sdk'
 import { SimServer } from '../../../sim'
 import { RUN_INPUT_MAX_BYTES } from '../../../src-shared/contract/limits'
 import type { AppCore } from '../../../src-main/core/app-core'
-import { ROOT, startCore, until } from '../../helpers/app'
+import { ROOT, startCoreWithServer } from '../../helpers/app'
 
 const CKPT = 'v1-5-pruned-emaonly.ckpt'
 
@@ -61,10 +62,7 @@ beforeAll(async () => {
     timing: { stepMs: 1 },
   })
   await sim.start()
-  core = await startCore()
-  fleet = new ComfyFleetClient({ url: core.info().localApi.url!, token: core.token })
-  const s = await fleet.registerServer({ name: 'gpu', address: sim.url })
-  await until(() => core.fleet.objectInfo(s.id) !== null, 30_000, 'object_info cached')
+  ;({ core, fleet } = await startCoreWithServer(sim))
 })
 
 afterAll(async () => {

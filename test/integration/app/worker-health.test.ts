@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { SimServer } from '../../../sim'
+import { txt2img } from '../../../sim/samples/txt2img'
 import { AppCore } from '../../../src-main/core/app-core'
 import { nodeForker } from '../../../src-main/worker-host/worker-child'
 import { ROOT, until } from '../../helpers/app'
@@ -46,28 +47,14 @@ test("the worker's down mark reaches main and the UI without waiting for the hea
   core.hub.subscribe((channel, payload) => {
     if (channel === 'servers:changed') changes.push((payload as { health: { state: string } }[])[0]?.health.state ?? '')
   })
-  const prompt = {
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'v1-5-pruned-emaonly.safetensors' } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a storm', clip: ['4', 1] } },
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed: 1,
-        steps: 2000,
-        cfg: 7,
-        sampler_name: 'euler',
-        scheduler: 'normal',
-        denoise: 1,
-        model: ['4', 0],
-        positive: ['6', 0],
-        negative: ['6', 0],
-        latent_image: ['5', 0],
-      },
-    },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'health', images: ['8', 0] } },
-  }
+  // 2000 steps: the prompt is still running when the server goes away.
+  const prompt = txt2img({
+    ckpt: 'v1-5-pruned-emaonly.safetensors',
+    text: 'a storm',
+    seed: 1,
+    steps: 2000,
+    prefix: 'health',
+  })
   const submitted = await core.runService.submit({ text: JSON.stringify(prompt) })
   if (!submitted.ok) throw new Error(submitted.error.message)
   await until(() => sim!.stats().running !== null, 20_000, 'the prompt running')

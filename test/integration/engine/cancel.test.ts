@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { ComfyHttpClient } from '../../../src-shared/comfy/http-client'
-import type { SimServer } from '../../../sim'
-import { txt2img, waitFor, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup } from './helpers'
+import { txt2img, waitFor, engineSetupForFile } from './helpers'
 
-let rig: Rig
-let sims: SimServer[]
-let engine: RunningEngine
 let comfy: ComfyHttpClient
 
-beforeAll(async () => {
-  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 20, nodeMs: 2, loadMs: 5 } }]))
-  comfy = new ComfyHttpClient(sims[0]?.url ?? '')
-})
+const setup = engineSetupForFile([{ timing: { stepMs: 20, nodeMs: 2, loadMs: 5 } }])
 
-afterAll(async () => {
-  await stopEngineSetup({ rig, sims, engine })
+beforeAll(() => {
+  comfy = new ComfyHttpClient(setup.sims[0]?.url ?? '')
 })
 
 async function workflowStatus(workflowId: string): Promise<string> {
-  return (await rig.client.workflow.getHandle(workflowId).describe()).status.name
+  return (await setup.rig.client.workflow.getHandle(workflowId).describe()).status.name
 }
 
 /** Another ComfyUI client's prompt, posted straight to the server (not ours: must never be touched). */
@@ -36,55 +29,55 @@ async function foreignPrompt(steps: number): Promise<string> {
 describe('cancel', () => {
   it('deletes a pending prompt from the queue (a foreign running prompt is untouched) and ends Canceled', async () => {
     const foreign = await foreignPrompt(100)
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ seed: 1 }) })
+    const { workflowId } = await setup.rig.runs.startRun({ prompt: txt2img({ seed: 1 }) })
     const queued = await waitFor('the run to be queued behind the foreign prompt', async () => {
-      const status = await rig.runs.getStatus(workflowId)
+      const status = await setup.rig.runs.getStatus(workflowId)
       return status.status === 'queued' && status.prompt_id !== null ? status : undefined
     })
     const promptId = queued.prompt_id ?? ''
     expect((await comfy.getQueue()).queue_pending.map((i) => i[1])).toContain(promptId)
 
-    await rig.runs.cancel(workflowId)
+    await setup.rig.runs.cancel(workflowId)
     await waitFor('the workflow to be cancelled', async () => (await workflowStatus(workflowId)) === 'CANCELLED')
     const queue = await comfy.getQueue()
     expect(queue.queue_pending.map((i) => i[1])).not.toContain(promptId)
     expect(queue.queue_running.map((i) => i[1])).toEqual([foreign])
     expect(await comfy.getHistory(promptId)).toBeNull()
-    const status = await rig.runs.getStatus(workflowId)
+    const status = await setup.rig.runs.getStatus(workflowId)
     expect(status.status).toBe('cancelled')
 
-    await waitFor('the foreign prompt to finish', () => (sims[0]?.stats().executions[foreign] ?? 0) === 1)
-    expect(sims[0]?.stats().started[promptId]).toBeUndefined()
+    await waitFor('the foreign prompt to finish', () => (setup.sims[0]?.stats().executions[foreign] ?? 0) === 1)
+    expect(setup.sims[0]?.stats().started[promptId]).toBeUndefined()
   })
 
   it('interrupts a running prompt by its prompt_id, drops its history entry, and ends Canceled', async () => {
-    const before = sims[0]?.stats().interrupted ?? 0
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 200, seed: 2 }) })
+    const before = setup.sims[0]?.stats().interrupted ?? 0
+    const { workflowId } = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 200, seed: 2 }) })
     const running = await waitFor('the sampler to run', async () => {
-      const status = await rig.runs.getStatus(workflowId)
+      const status = await setup.rig.runs.getStatus(workflowId)
       return status.current_node?.class_type === 'KSampler' ? status : undefined
     })
     const promptId = running.prompt_id ?? ''
-    await rig.runs.cancel(workflowId)
+    await setup.rig.runs.cancel(workflowId)
     await waitFor('the workflow to be cancelled', async () => (await workflowStatus(workflowId)) === 'CANCELLED')
-    expect(sims[0]?.stats().interrupted).toBe(before + 1)
-    expect(sims[0]?.stats().executions[promptId]).toBeUndefined()
+    expect(setup.sims[0]?.stats().interrupted).toBe(before + 1)
+    expect(setup.sims[0]?.stats().executions[promptId]).toBeUndefined()
     expect(await comfy.getHistory(promptId)).toBeNull()
     expect((await comfy.getQueue()).queue_running).toEqual([])
   })
 
   it('the public cancel signal stops the run the same way and it shows as Canceled in Temporal', async () => {
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 200, seed: 3 }) })
+    const { workflowId } = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 200, seed: 3 }) })
     const running = await waitFor('the sampler to run', async () => {
-      const status = await rig.runs.getStatus(workflowId)
+      const status = await setup.rig.runs.getStatus(workflowId)
       return status.current_node?.class_type === 'KSampler' ? status : undefined
     })
-    await rig.runs.signalCancel(workflowId, 'user pressed stop')
+    await setup.rig.runs.signalCancel(workflowId, 'user pressed stop')
     await waitFor('the workflow to be cancelled', async () => (await workflowStatus(workflowId)) === 'CANCELLED')
-    const status = await rig.runs.getStatus(workflowId)
+    const status = await setup.rig.runs.getStatus(workflowId)
     expect(status.status).toBe('cancelled')
     expect(status.error?.message).toBe('user pressed stop')
-    expect(sims[0]?.stats().executions[running.prompt_id ?? '']).toBeUndefined()
+    expect(setup.sims[0]?.stats().executions[running.prompt_id ?? '']).toBeUndefined()
     expect((await comfy.getQueue()).queue_running).toEqual([])
   })
 })

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SimServer } from '../../../sim'
-import { txt2img, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup } from './helpers'
-
-let rig: Rig
-let sims: SimServer[]
-let engine: RunningEngine
+import { describe, expect, it } from 'vitest'
+import { txt2img, engineSetupForFile } from './helpers'
 
 const SPEEDS = [1, 1, 0.5, 2]
 const RUNS = 40
 /** Dispatch latency we tolerate before an idle server counts as idle (a run takes 0.5–2 s; a loaded 2-core machine needs the margin). */
 const SLACK_MS = 500
 
-beforeAll(async () => {
-  ;({ rig, sims, engine } = await startEngineSetup(
-    SPEEDS.map((speed) => ({ speed, timing: { stepMs: 25, nodeMs: 5, loadMs: 20 } }))
-  ))
-})
-
-afterAll(async () => {
-  await stopEngineSetup({ rig, sims, engine })
-})
+const setup = engineSetupForFile(SPEEDS.map((speed) => ({ speed, timing: { stepMs: 25, nodeMs: 5, loadMs: 20 } })))
 
 interface RunSpan {
   submittedAt: number
@@ -54,16 +41,16 @@ describe('a farm of 4 servers with speeds 1, 1, 0.5, 2', () => {
   it('runs 40 prompts: all complete, none twice, no server idle while a run waits', async () => {
     const started = await Promise.all(
       Array.from({ length: RUNS }, async (_, i) => {
-        const { workflowId } = await rig.runs.startRun({
+        const { workflowId } = await setup.rig.runs.startRun({
           prompt: txt2img({ steps: 40, seed: 1000 + i, prefix: `farm${i}` }),
         })
         return { workflowId, submittedAt: Date.now() }
       })
     )
-    const results = await Promise.all(started.map((s) => rig.runs.result(s.workflowId)))
+    const results = await Promise.all(started.map((s) => setup.rig.runs.result(s.workflowId)))
     expect(results.every((r) => r.outputs.length === 1)).toBe(true)
 
-    const stats = sims.map((s) => s.stats())
+    const stats = setup.sims.map((s) => s.stats())
     for (const result of results) {
       const total = stats.reduce((sum, s) => sum + (s.executions[result.promptId] ?? 0), 0)
       expect(total, `executions of ${result.promptId}`).toBe(1)
@@ -73,7 +60,7 @@ describe('a farm of 4 servers with speeds 1, 1, 0.5, 2', () => {
     const spans: RunSpan[] = results.map((r, i) => ({
       submittedAt: started[i]?.submittedAt ?? 0,
       startedAt: r.startedAt ?? 0,
-      speed: SPEEDS[sims.findIndex((sim) => (sim.stats().executions[r.promptId] ?? 0) > 0)] ?? 0,
+      speed: SPEEDS[setup.sims.findIndex((sim) => (sim.stats().executions[r.promptId] ?? 0) > 0)] ?? 0,
     }))
     const idle = stats.flatMap((s, i) =>
       idleWhileWaiting(s.busyIntervals, spans, SPEEDS[i] ?? 0).map((m) => `server ${i} (speed ${SPEEDS[i]}): ${m}`)
@@ -82,7 +69,7 @@ describe('a farm of 4 servers with speeds 1, 1, 0.5, 2', () => {
       const t0 = Math.min(...spans.map((s) => s.submittedAt))
       stats.forEach((s, i) => console.log(i, s.busyIntervals.map(([a, b]) => `${a - t0}-${b - t0}`).join(' ')))
       console.log(spans.map((s) => `${s.submittedAt - t0}->${s.startedAt - t0}`).join(' '))
-      console.log(engine.logs.join('\n'))
+      console.log(setup.engine.logs.join('\n'))
     }
     expect(idle).toEqual([])
     stats.forEach((s, i) => expect(s.busyIntervals.length, `server ${i} ran something`).toBeGreaterThan(0))
@@ -91,7 +78,7 @@ describe('a farm of 4 servers with speeds 1, 1, 0.5, 2', () => {
     console.log(
       'runs per server',
       stats.map((s) => s.completed).join(', '),
-      engine.logs.filter((l) => l.includes('moved')).length,
+      setup.engine.logs.filter((l) => l.includes('moved')).length,
       'moved'
     )
   })

@@ -3,6 +3,7 @@
  * stopped and restarted on the same db), simulated ComfyUI servers, and the engine worker in-process.
  */
 import { existsSync, mkdtempSync } from 'node:fs'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
@@ -244,4 +245,83 @@ export async function stopEngineSetup(setup: Partial<EngineSetup> | undefined): 
   await setup?.engine?.stop()
   await Promise.all((setup?.sims ?? []).map((s) => s.stop()))
   await setup?.rig?.close()
+}
+
+/**
+ * The rig most engine test files share: one {@link EngineSetup} started in the file's beforeAll and
+ * stopped in its afterAll. Read its fields inside tests and hooks; reading them before beforeAll has
+ * run (or after it failed) throws instead of handing out undefined.
+ */
+export function engineSetupForFile(options: SimServerOptions[]): EngineSetup {
+  let current: EngineSetup | undefined
+  beforeAll(async () => {
+    current = await startEngineSetup(options)
+  })
+  afterAll(async () => {
+    await stopEngineSetup(current)
+  })
+  const started = (): EngineSetup => {
+    if (current === undefined) throw new Error('the engine setup is read before its beforeAll started it')
+    return current
+  }
+  return {
+    get rig() {
+      return started().rig
+    },
+    get sims() {
+      return started().sims
+    },
+    get engine() {
+      return started().engine
+    },
+  }
+}
+
+/** A file's one rig, with the simulators and engine each test starts for itself (see {@link rigWithEnginePerTest}). */
+export interface RigWithEnginePerTest {
+  readonly rig: Rig
+  /** The simulators this test started; stopped after it. */
+  sims: SimServer[]
+  /** The engine this test started; stopped after it. */
+  engine: RunningEngine | null
+}
+
+/**
+ * For files whose tests each build their own farm (failover, unkind servers): one rig started in the
+ * file's beforeAll and closed in its afterAll, and whatever a test put in `sims` and `engine` stopped
+ * after that test, so the next one starts clean.
+ */
+export function rigWithEnginePerTest(): RigWithEnginePerTest {
+  let rig: Rig | undefined
+  const state: RigWithEnginePerTest = {
+    get rig() {
+      if (rig === undefined) throw new Error('the rig is read before its beforeAll started it')
+      return rig
+    },
+    sims: [],
+    engine: null,
+  }
+  beforeAll(async () => {
+    rig = await startRig()
+  })
+  afterAll(async () => {
+    await rig?.close()
+  })
+  afterEach(async () => {
+    await state.engine?.stop()
+    await Promise.all(state.sims.map((s) => s.stop()))
+    state.engine = null
+    state.sims = []
+  })
+  return state
+}
+
+/** Waits until the run's KSampler is running and says on which server, under which prompt_id. */
+export async function samplerRunningOn(rig: Rig, workflowId: string): Promise<{ serverId: string; promptId: string }> {
+  return await waitFor('the sampler to run', async () => {
+    const status = await rig.runs.getStatus(workflowId)
+    if (status.current_node?.class_type !== 'KSampler' || status.server === null || status.prompt_id === null)
+      return undefined
+    return { serverId: status.server.id, promptId: status.prompt_id }
+  })
 }

@@ -3,34 +3,23 @@
  * sec/ws-executed-constructor-crashes-main): the engine runs in this process, so a frame that threw from a
  * socket listener would be an uncaught exception here. The run must complete as if nothing was sent.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SimServer } from '../../../sim'
-import { txt2img, waitFor, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup } from './helpers'
+import { describe, expect, it } from 'vitest'
+import { txt2img, waitFor, engineSetupForFile } from './helpers'
 
-let rig: Rig
-let sims: SimServer[]
-let engine: RunningEngine
-
-beforeAll(async () => {
-  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 20, nodeMs: 5, loadMs: 5 }, previews: true }]))
-})
-
-afterAll(async () => {
-  await stopEngineSetup({ rig, sims, engine })
-})
+const setup = engineSetupForFile([{ timing: { stepMs: 20, nodeMs: 5, loadMs: 5 }, previews: true }])
 
 describe('a hostile server', () => {
   it('malformed frames during a run are ignored: the run completes with its output and sane progress', async () => {
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 150, seed: 77 }), name: 'hostile' })
+    const { workflowId } = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 150, seed: 77 }), name: 'hostile' })
     await waitFor('the sampler to run', async () => {
-      const s = await rig.runs.getStatus(workflowId)
+      const s = await setup.rig.runs.getStatus(workflowId)
       return s.current_node?.class_type === 'KSampler' && (s.node_progress?.value ?? 0) > 0 ? s : undefined
     })
-    for (let i = 0; i < 5; i++) sims[0]!.sendHostileFrames()
-    const status = await rig.runs.getStatus(workflowId)
+    for (let i = 0; i < 5; i++) setup.sims[0]!.sendHostileFrames()
+    const status = await setup.rig.runs.getStatus(workflowId)
     expect(Number.isFinite(status.progress)).toBe(true)
     expect(Object.keys(status.nodes).sort()).toEqual(Object.keys(txt2img()).sort())
-    const result = await rig.runs.result(workflowId)
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.attempt).toBe(1)
     expect(result.outputs).toHaveLength(1)
     expect(Object.hasOwn(result.nodes ?? {}, 'constructor')).toBe(false)

@@ -5,44 +5,33 @@
  */
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SimServer } from '../../../sim'
+import { describe, expect, it } from 'vitest'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
 import { storedIntact } from '../../helpers/blob-integrity'
-import { executions, txt2img, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup } from './helpers'
+import { executions, txt2img, engineSetupForFile } from './helpers'
 
-let rig: Rig
-let sims: SimServer[]
-let engine: RunningEngine
-
-beforeAll(async () => {
-  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 1, nodeMs: 1, loadMs: 1 } }]))
-})
-
-afterAll(async () => {
-  await stopEngineSetup({ rig, sims, engine })
-})
+const setup = engineSetupForFile([{ timing: { stepMs: 1, nodeMs: 1, loadMs: 1 } }])
 
 describe('outputs', () => {
   it('an identical re-run whose cached output file was deleted on the server still produces its image', async () => {
     const prompt = txt2img({ steps: 3, seed: 4242 })
-    const first = await rig.runs.result((await rig.runs.startRun({ prompt, name: 'first' })).workflowId)
-    const outputDir = join(sims[0]!.dataDir, 'output')
+    const first = await setup.rig.runs.result((await setup.rig.runs.startRun({ prompt, name: 'first' })).workflowId)
+    const outputDir = join(setup.sims[0]!.dataDir, 'output')
     expect(readdirSync(outputDir)).toContain(first.outputs[0]?.filename)
     for (const file of readdirSync(outputDir)) rmSync(join(outputDir, file), { recursive: true, force: true })
 
-    const { workflowId } = await rig.runs.startRun({ prompt, name: 'again' })
-    const again = await rig.runs.result(workflowId)
+    const { workflowId } = await setup.rig.runs.startRun({ prompt, name: 'again' })
+    const again = await setup.rig.runs.result(workflowId)
     expect(again.attempt).toBe(1)
     expect(again.outputs).toHaveLength(1)
     const [output] = again.outputs
     // Only the save node ran again, under a name of this run's own; its file is on the server and stored here.
     expect(output?.filename).not.toBe(first.outputs[0]?.filename)
     expect(readdirSync(outputDir)).toContain(output?.filename)
-    expect(storedIntact(new BlobStore(join(rig.dataDir, 'images')), output?.hash ?? '', 'png')).toBe(true)
+    expect(storedIntact(new BlobStore(join(setup.rig.dataDir, 'images')), output?.hash ?? '', 'png')).toBe(true)
     // Twice under its prompt_id: the cached answer (whose file was gone), then the fresh run.
-    expect(executions(sims, again.promptId)).toBe(2)
-    const events = await rig.runs.getEvents(workflowId)
+    expect(executions(setup.sims, again.promptId)).toBe(2)
+    const events = await setup.rig.runs.getEvents(workflowId)
     expect(events.map((e) => e.type)).toContain('comfyfleet_moved')
   }, 120_000)
 })

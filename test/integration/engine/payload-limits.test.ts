@@ -5,29 +5,22 @@
  * bounded. Each test here fails on the code before that change (HTTP 500 / "exceeds size limit" /
  * "GRPC Message too large").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
-import type { SimServer } from '../../../sim'
-import { startEngineSetup, stopEngineSetup, txt2img, type RunningEngine, type Rig } from './helpers'
+import { txt2img, engineSetupForFile } from './helpers'
 import { join } from 'node:path'
 
-let rig: Rig
-let sims: SimServer[]
-let engine: RunningEngine
 let payloads: BlobStore
 
-beforeAll(async () => {
-  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 1, nodeMs: 1, loadMs: 1 } }]))
-  payloads = new BlobStore(join(rig.dataDir, 'payloads'))
-})
+const setup = engineSetupForFile([{ timing: { stepMs: 1, nodeMs: 1, loadMs: 1 } }])
 
-afterAll(async () => {
-  await stopEngineSetup({ rig, sims, engine })
+beforeAll(() => {
+  payloads = new BlobStore(join(setup.rig.dataDir, 'payloads'))
 })
 
 /** The prompt ComfyUI received for a prompt_id (its history entry keeps it). */
 async function receivedPrompt(promptId: string): Promise<Record<string, { inputs: Record<string, unknown> }>> {
-  const res = await fetch(`${sims[0]!.url}/history/${promptId}`)
+  const res = await fetch(`${setup.sims[0]!.url}/history/${promptId}`)
   const history = (await res.json()) as Record<string, { prompt: unknown[] }>
   return history[promptId]!.prompt[2] as Record<string, { inputs: Record<string, unknown> }>
 }
@@ -37,18 +30,21 @@ describe('payload limits', () => {
     const text = `a lighthouse ${'x'.repeat(1_100_000)}`
     const prompt = txt2img({ steps: 1 })
     prompt['6']!.inputs.text = text
-    const { workflowId } = await rig.runs.startRun({ prompt, extraPnginfo: { workflow: { nodes: [], note: text } } })
-    const result = await rig.runs.result(workflowId)
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt,
+      extraPnginfo: { workflow: { nodes: [], note: text } },
+    })
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
     const sent = await receivedPrompt(result.promptId)
     expect(sent['6']!.inputs.text).toBe(text)
   })
 
   it('a 3 MB UI text output in the executed message completes the run, its event bounded and the text stored', async () => {
-    sims[0]!.setFaults({ uiTextChars: 3_000_000 })
+    setup.sims[0]!.setFaults({ uiTextChars: 3_000_000 })
     try {
-      const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 1 }) })
-      const result = await rig.runs.result(workflowId)
+      const { workflowId } = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 1 }) })
+      const result = await setup.rig.runs.result(workflowId)
       expect(result.outputs).toHaveLength(1)
       const executed = result.events?.find((e) => e.type === 'executed')
       expect(executed).toBeDefined()
@@ -57,7 +53,7 @@ describe('payload limits', () => {
       const full = JSON.parse(payloads.read(stored, 'json').toString('utf8')) as { output: { text: string[] } }
       expect(full.output.text[0]).toHaveLength(3_000_000)
     } finally {
-      sims[0]!.clearFaults()
+      setup.sims[0]!.clearFaults()
     }
   })
 
@@ -65,23 +61,23 @@ describe('payload limits', () => {
     const prompt = txt2img({ steps: 1 })
     prompt['5']!.inputs = { width: 16, height: 16, batch_size: 4000 }
     prompt['10'] = { class_type: 'SaveImage', inputs: { images: ['8', 0], filename_prefix: 'second' } }
-    const { workflowId } = await rig.runs.startRun({ prompt })
-    const result = await rig.runs.result(workflowId)
+    const { workflowId } = await setup.rig.runs.startRun({ prompt })
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputCount).toBe(8000)
     expect(result.outputs).toHaveLength(8000)
     expect(new Set(result.outputs.map((o) => o.filename)).size).toBe(8000)
-    const status = await rig.runs.getStatus(workflowId)
+    const status = await setup.rig.runs.getStatus(workflowId)
     expect(status.status).toBe('completed')
   }, 300_000)
 
   it('a 64-run batch of a 73 KB UI workflow starts and completes 64/64', async () => {
     const note = 'n'.repeat(73_000)
-    const { batchId } = await rig.runs.startBatch({
+    const { batchId } = await setup.rig.runs.startBatch({
       prompt: txt2img({ steps: 1 }),
       sweep: { kind: 'seeds', from: 1, to: 64 },
       extraPnginfo: { workflow: { nodes: [{ id: 1, type: 'Note', widgets_values: [note] }] } },
     })
-    const final = await rig.runs.batchResult(batchId)
+    const final = await setup.rig.runs.batchResult(batchId)
     expect(final).toMatchObject({ status: 'completed', total: 64, completed: 64, failed: 0 })
   }, 300_000)
 })

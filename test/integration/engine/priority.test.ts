@@ -4,37 +4,26 @@
  * (its activity is dispatched before the backlog), the pool's order (urgent first) and ComfyUI's
  * `front` flag (it runs before the prompt already queued there).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SimServer } from '../../../sim'
-import { txt2img, type Rig, type RunningEngine, startEngineSetup, stopEngineSetup, waitFor } from './helpers'
+import { describe, expect, it } from 'vitest'
+import { txt2img, waitFor, engineSetupForFile } from './helpers'
 
-let rig: Rig
-let sims: SimServer[]
-let engine: RunningEngine
-
-beforeAll(async () => {
-  ;({ rig, sims, engine } = await startEngineSetup([{ timing: { stepMs: 20, nodeMs: 1, loadMs: 1 } }]))
-})
-
-afterAll(async () => {
-  await stopEngineSetup({ rig, sims, engine })
-})
+const setup = engineSetupForFile([{ timing: { stepMs: 20, nodeMs: 1, loadMs: 1 } }])
 
 describe('an urgent run in a running batch', () => {
   it('starts right after the prompt running when it arrived, before every run submitted earlier', async () => {
     const batch = []
     for (let i = 0; i < 16; i++) {
-      batch.push(await rig.runs.startRun({ prompt: txt2img({ steps: 15, seed: 100 + i, prefix: `batch${i}` }) }))
+      batch.push(await setup.rig.runs.startRun({ prompt: txt2img({ steps: 15, seed: 100 + i, prefix: `batch${i}` }) }))
     }
-    await waitFor('the batch to be running', () => (sims[0]?.stats().completed ?? 0) >= 1)
-    const urgent = await rig.runs.startRun({
+    await waitFor('the batch to be running', () => (setup.sims[0]?.stats().completed ?? 0) >= 1)
+    const urgent = await setup.rig.runs.startRun({
       prompt: txt2img({ steps: 5, seed: 999, prefix: 'urgent' }),
       options: { priority: 1 },
     })
-    const startedBefore = sims[0]?.stats().started ?? {}
-    const result = await rig.runs.result(urgent.workflowId)
-    await Promise.all(batch.map((r) => rig.runs.result(r.workflowId)))
-    const order = (sims[0]?.stats().timeline ?? []).map((r) => r.promptId)
+    const startedBefore = setup.sims[0]?.stats().started ?? {}
+    const result = await setup.rig.runs.result(urgent.workflowId)
+    await Promise.all(batch.map((r) => setup.rig.runs.result(r.workflowId)))
+    const order = (setup.sims[0]?.stats().timeline ?? []).map((r) => r.promptId)
     const position = order.indexOf(result.promptId)
     // Ahead of it: the runs started when it was submitted, the pre-queued one, and the few that finish
     // while its workflow starts and Temporal dispatches its activity (a run takes ≈0.3 s; that dispatch

@@ -8,83 +8,58 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { historyToJSON } from '@temporalio/common/lib/proto-utils'
 import { Worker } from '@temporalio/worker'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SimServer } from '../../../sim'
+import { describe, expect, it } from 'vitest'
 import { childWorkflowId } from '../../../src-shared/temporal/contract'
-import {
-  startEngine,
-  startRig,
-  startSims,
-  txt2img,
-  waitFor,
-  workerBundle,
-  workerServers,
-  type Rig,
-  type RunningEngine,
-} from './helpers'
+import { txt2img, waitFor, workerBundle, engineSetupForFile } from './helpers'
 
 const OUT = join(__dirname, '../../../src-worker/test/history_files')
 const RECORD = process.env.RECORD_HISTORIES === '1'
 
-let rig: Rig
-let sims: SimServer[]
-let engine: RunningEngine
-
-beforeAll(async () => {
-  rig = await startRig()
-  sims = await startSims([{ timing: { stepMs: 10, nodeMs: 2, loadMs: 5 } }])
-  engine = await startEngine(rig, await workerServers(sims))
-})
-
-afterAll(async () => {
-  await engine?.stop()
-  await Promise.all((sims ?? []).map((s) => s.stop()))
-  await rig?.close()
-})
+const setup = engineSetupForFile([{ timing: { stepMs: 10, nodeMs: 2, loadMs: 5 } }])
 
 async function settle(workflowId: string): Promise<void> {
-  await rig.client.workflow
+  await setup.rig.client.workflow
     .getHandle(workflowId)
     .result()
     .catch(() => undefined)
 }
 
 async function recordAndReplay(name: string, workflowId: string, runId?: string): Promise<void> {
-  const history = await rig.client.workflow.getHandle(workflowId, runId).fetchHistory()
+  const history = await setup.rig.client.workflow.getHandle(workflowId, runId).fetchHistory()
   await Worker.runReplayHistory({ workflowBundle: { codePath: await workerBundle() } }, history, workflowId)
   if (RECORD) writeFileSync(join(OUT, `${name}.json`), historyToJSON(history))
 }
 
 describe('workflow histories', () => {
   it('replay with the current code (and are recorded on request)', async () => {
-    const ok = await rig.runs.startRun({ prompt: txt2img({ steps: 30 }), name: 'recorded' })
+    const ok = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 30 }), name: 'recorded' })
     await settle(ok.workflowId)
     await recordAndReplay('run-completed', ok.workflowId)
 
     const badPrompt = txt2img()
     if (badPrompt['3'] !== undefined) badPrompt['3'].inputs.sampler_name = 'nope'
-    const invalid = await rig.runs.startRun({ prompt: badPrompt })
+    const invalid = await setup.rig.runs.startRun({ prompt: badPrompt })
     await settle(invalid.workflowId)
     await recordAndReplay('run-validation-failed', invalid.workflowId)
 
-    sims[0]?.setFaults({
+    setup.sims[0]?.setFaults({
       errorAtNode: { classType: 'VAEDecode', exceptionType: 'torch.OutOfMemoryError', message: 'CUDA out of memory' },
     })
-    const oom = await rig.runs.startRun({ prompt: txt2img({ seed: 5 }) })
+    const oom = await setup.rig.runs.startRun({ prompt: txt2img({ seed: 5 }) })
     await settle(oom.workflowId)
-    sims[0]?.clearFaults()
+    setup.sims[0]?.clearFaults()
     await recordAndReplay('run-execution-failed', oom.workflowId)
 
-    const cancelled = await rig.runs.startRun({ prompt: txt2img({ steps: 500 }) })
+    const cancelled = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 500 }) })
     await waitFor(
       'sampling',
-      async () => (await rig.runs.getStatus(cancelled.workflowId)).current_node?.class_type === 'KSampler'
+      async () => (await setup.rig.runs.getStatus(cancelled.workflowId)).current_node?.class_type === 'KSampler'
     )
-    await rig.runs.signalCancel(cancelled.workflowId, 'recorded cancel')
+    await setup.rig.runs.signalCancel(cancelled.workflowId, 'recorded cancel')
     await settle(cancelled.workflowId)
     await recordAndReplay('run-cancelled-by-signal', cancelled.workflowId)
 
-    const batch = await rig.runs.startBatch({
+    const batch = await setup.rig.runs.startBatch({
       prompt: txt2img({ steps: 3 }),
       sweep: { kind: 'count', count: 6 },
       window: 2,
@@ -92,7 +67,7 @@ describe('workflow histories', () => {
     })
     await settle(batch.batchId)
     const runs: string[] = []
-    for await (const info of rig.client.workflow.list({ query: `WorkflowId = '${batch.batchId}'` }))
+    for await (const info of setup.rig.client.workflow.list({ query: `WorkflowId = '${batch.batchId}'` }))
       runs.push(info.runId)
     expect(runs.length).toBeGreaterThan(1)
     const firstRun = runs[runs.length - 1]
@@ -100,7 +75,7 @@ describe('workflow histories', () => {
     await recordAndReplay('batch-child-run', childWorkflowId(batch.batchId, 0))
 
     // The default history budget: its patch marker must replay too.
-    const plain = await rig.runs.startBatch({ prompt: txt2img({ steps: 3 }), sweep: { kind: 'count', count: 2 } })
+    const plain = await setup.rig.runs.startBatch({ prompt: txt2img({ steps: 3 }), sweep: { kind: 'count', count: 2 } })
     await settle(plain.batchId)
     await recordAndReplay('batch-default-budget', plain.batchId)
   })

@@ -2,58 +2,33 @@
  * Exactly once against slow, old and hostile servers: the field cases of issue #11 kinds 1–3
  * (shared/cases bughunt/ and sec/), each with the simulator behaving like the server in the report.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { SimServer, SimServerOptions } from '../../../sim'
 import {
   executions,
   startEngine,
-  startRig,
   startSims,
   txt2img,
   waitFor,
   workerServers,
-  type Rig,
-  type RunningEngine,
+  rigWithEnginePerTest,
+  samplerRunningOn,
 } from './helpers'
 
-let rig: Rig
-let engine: RunningEngine | null = null
-let sims: SimServer[] = []
-
-beforeAll(async () => {
-  rig = await startRig()
-})
-
-afterAll(async () => {
-  await rig?.close()
-})
-
-afterEach(async () => {
-  await engine?.stop()
-  await Promise.all(sims.map((s) => s.stop()))
-  engine = null
-  sims = []
-})
+const setup = rigWithEnginePerTest()
 
 const timing = { stepMs: 20, nodeMs: 2, loadMs: 5 }
 const fastRetry = { initialIntervalMs: 200, backoffCoefficient: 2, maximumIntervalMs: 2_000, maximumAttempts: 10 }
 
 async function farm(options: SimServerOptions[]): Promise<void> {
-  sims = await startSims(options)
-  engine = await startEngine(rig, await workerServers(sims))
+  setup.sims = await startSims(options)
+  setup.engine = await startEngine(setup.rig, await workerServers(setup.sims))
 }
 
-async function runningOn(workflowId: string): Promise<{ serverId: string; promptId: string }> {
-  return await waitFor('the sampler to run', async () => {
-    const status = await rig.runs.getStatus(workflowId)
-    if (status.current_node?.class_type !== 'KSampler' || status.server === null || status.prompt_id === null)
-      return undefined
-    return { serverId: status.server.id, promptId: status.prompt_id }
-  })
-}
+const runningOn = (workflowId: string): ReturnType<typeof samplerRunningOn> => samplerRunningOn(setup.rig, workflowId)
 
 function simOf(serverId: string): SimServer {
-  const sim = sims[Number(serverId.slice(1))]
+  const sim = setup.sims[Number(serverId.slice(1))]
   if (sim === undefined) throw new Error(`no simulator for ${serverId}`)
   return sim
 }
@@ -62,98 +37,116 @@ describe('a slow server is not a dead server', () => {
   it('GET /queue answering in 8 s: the run completes once with its image (bughunt/slow-queue-endpoint-loses-finished-run)', async () => {
     await farm([{ timing }])
     // Long enough after the slowdown for several /queue polls to time out (the case's run takes 40 s).
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 500 }), options: { retry: fastRetry } })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 500 }),
+      options: { retry: fastRetry },
+    })
     const { promptId } = await runningOn(workflowId)
-    sims[0]?.setFaults({ slowQueueMs: 8_000 })
+    setup.sims[0]?.setFaults({ slowQueueMs: 8_000 })
 
-    const result = await rig.runs.result(workflowId)
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
     expect(result.attempt).toBe(1)
-    expect(sims[0]?.stats().started[promptId]).toBe(1)
-    expect(sims[0]?.stats().executions[promptId]).toBe(1)
-    expect(sims[0]?.stats().interrupted).toBe(0)
+    expect(setup.sims[0]?.stats().started[promptId]).toBe(1)
+    expect(setup.sims[0]?.stats().executions[promptId]).toBe(1)
+    expect(setup.sims[0]?.stats().interrupted).toBe(0)
   })
 
   it('every answer 4 s late while the prompt runs: it completes on that server, executed once (sec/duplicate-execution-slow-server)', async () => {
     await farm([{ timing }, { timing }])
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 100 }), options: { retry: fastRetry } })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 100 }),
+      options: { retry: fastRetry },
+    })
     const { serverId, promptId } = await runningOn(workflowId)
     simOf(serverId).setFaults({ slowMs: 4_000 })
 
-    const result = await rig.runs.result(workflowId)
+    const result = await setup.rig.runs.result(workflowId)
     simOf(serverId).clearFaults()
     expect(result.serverId).toBe(serverId)
     expect(result.outputs).toHaveLength(1)
-    expect(executions(sims, promptId)).toBe(1)
-    for (const sim of sims) expect(sim.stats().interrupted).toBe(0)
+    expect(executions(setup.sims, promptId)).toBe(1)
+    for (const sim of setup.sims) expect(sim.stats().interrupted).toBe(0)
   })
 
   it('slow server and a worker restart: the new worker reattaches there instead of resubmitting elsewhere', async () => {
     await farm([{ timing }, { timing }])
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 150 }), options: { retry: fastRetry } })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 150 }),
+      options: { retry: fastRetry },
+    })
     const { serverId, promptId } = await runningOn(workflowId)
     simOf(serverId).setFaults({ slowMs: 4_000 })
-    await engine?.stop()
-    engine = await startEngine(rig, await workerServers(sims))
+    await setup.engine?.stop()
+    setup.engine = await startEngine(setup.rig, await workerServers(setup.sims))
 
-    const result = await rig.runs.result(workflowId)
+    const result = await setup.rig.runs.result(workflowId)
     simOf(serverId).clearFaults()
     expect(result.serverId).toBe(serverId)
-    expect(executions(sims, promptId)).toBe(1)
-    const other = sims.find((s) => s !== simOf(serverId))
+    expect(executions(setup.sims, promptId)).toBe(1)
+    const other = setup.sims.find((s) => s !== simOf(serverId))
     expect(other?.stats().accepted).toBe(0)
   })
 
   it('POST /prompt answered after the 15 s control timeout: the prompt is tracked, not sent again', async () => {
     await farm([{ timing }, { timing }])
-    for (const sim of sims) sim.setFaults({ slowPostPromptMs: 17_000 })
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 20 }), options: { retry: fastRetry } })
-    const result = await rig.runs.result(workflowId)
+    for (const sim of setup.sims) sim.setFaults({ slowPostPromptMs: 17_000 })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 20 }),
+      options: { retry: fastRetry },
+    })
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
-    expect(sims.reduce((n, s) => n + s.stats().accepted, 0)).toBe(1)
-    expect(executions(sims, result.promptId)).toBe(1)
+    expect(setup.sims.reduce((n, s) => n + s.stats().accepted, 0)).toBe(1)
+    expect(executions(setup.sims, result.promptId)).toBe(1)
   })
 
   it('history written 3 s after execution_success: completes once', async () => {
     await farm([{ timing }])
-    sims[0]?.setFaults({ historyDelayMs: 3_000 })
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 10 }), options: { retry: fastRetry } })
-    const result = await rig.runs.result(workflowId)
+    setup.sims[0]?.setFaults({ historyDelayMs: 3_000 })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 10 }),
+      options: { retry: fastRetry },
+    })
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
-    expect(sims[0]?.stats().accepted).toBe(1)
-    expect(executions(sims, result.promptId)).toBe(1)
+    expect(setup.sims[0]?.stats().accepted).toBe(1)
+    expect(executions(setup.sims, result.promptId)).toBe(1)
   })
 
   it('history never written after execution_success: completes once with the images of the executed events (bughunt/history-lost-after-success-reruns-10x)', async () => {
     await farm([{ timing }])
-    sims[0]?.setFaults({ forgetHistory: true })
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 10 }), options: { retry: fastRetry } })
-    const result = await rig.runs.result(workflowId)
+    setup.sims[0]?.setFaults({ forgetHistory: true })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 10 }),
+      options: { retry: fastRetry },
+    })
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
     expect(result.outputs[0]?.filename).toMatch(/^fleet_\d{5}_\.png$/)
-    expect(sims[0]?.stats().accepted).toBe(1)
-    expect(executions(sims, result.promptId)).toBe(1)
+    expect(setup.sims[0]?.stats().accepted).toBe(1)
+    expect(executions(setup.sims, result.promptId)).toBe(1)
   })
 })
 
 describe('never trust a server about a prompt it was not given', () => {
   it('a server answering success for any id cannot complete another server’s run on failover (sec/spoofed-history-hijacks-failover)', async () => {
     await farm([{ timing }, { timing }])
-    sims[1]?.setFaults({ spoofHistory: true })
-    const { workflowId } = await rig.runs.startRun({
+    setup.sims[1]?.setFaults({ spoofHistory: true })
+    const { workflowId } = await setup.rig.runs.startRun({
       prompt: txt2img({ steps: 100 }),
       options: { retry: fastRetry, servers: ['s0'] },
     })
     const { promptId } = await runningOn(workflowId)
-    await sims[0]?.crash()
-    setTimeout(() => void sims[0]?.restart(), 2_000)
+    await setup.sims[0]?.crash()
+    setTimeout(() => void setup.sims[0]?.restart(), 2_000)
 
-    const result = await rig.runs.result(workflowId)
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.serverId).toBe('s0')
     expect(result.outputs.map((o) => o.filename)).not.toContainEqual(expect.stringMatching(/^SPOOF_/))
     expect(result.outputs[0]?.filename).toMatch(/^fleet_\d{5}_\.png$/)
-    expect(sims[1]?.stats().accepted).toBe(0)
-    expect(sims[0]?.stats().executions[promptId]).toBe(1)
+    expect(setup.sims[1]?.stats().accepted).toBe(0)
+    expect(setup.sims[0]?.stats().executions[promptId]).toBe(1)
   })
 
   it('the run’s own server answering success for it while it still runs: tracked on, its real image, run once', async () => {
@@ -175,54 +168,63 @@ describe('never trust a server about a prompt it was not given', () => {
 describe('older ComfyUI versions', () => {
   it('a server that ignores the client prompt_id runs the prompt once and the run completes (bughunt/prompt-id-ignored-runs-10x)', async () => {
     await farm([{ timing, ignoreClientPromptId: true, comfyuiVersion: '0.3.40' }])
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 10 }), options: { retry: fastRetry } })
-    const result = await rig.runs.result(workflowId)
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 10 }),
+      options: { retry: fastRetry },
+    })
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
-    const stats = sims[0]?.stats()
+    const stats = setup.sims[0]?.stats()
     expect(stats?.accepted).toBe(1)
     expect(stats?.completed).toBe(1)
   })
 
   it('an old server whose POST answer times out: the prompt is found by its marker and followed, run once', async () => {
     await farm([{ timing, ignoreClientPromptId: true }])
-    sims[0]?.setFaults({ slowPostPromptMs: 17_000 })
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 20 }), options: { retry: fastRetry } })
-    const result = await rig.runs.result(workflowId)
+    setup.sims[0]?.setFaults({ slowPostPromptMs: 17_000 })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 20 }),
+      options: { retry: fastRetry },
+    })
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
-    expect(sims[0]?.stats().accepted).toBe(1)
-    expect(sims[0]?.stats().completed).toBe(1)
+    expect(setup.sims[0]?.stats().accepted).toBe(1)
+    expect(setup.sims[0]?.stats().completed).toBe(1)
   })
 
   it('an old server’s prompt is found again after a worker restart (by the marker in extra_data)', async () => {
     await farm([{ timing, ignoreClientPromptId: true }, { timing }])
-    const { workflowId } = await rig.runs.startRun({
+    const { workflowId } = await setup.rig.runs.startRun({
       prompt: txt2img({ steps: 150 }),
       options: { retry: fastRetry, servers: ['s0'] },
     })
     await runningOn(workflowId)
-    await engine?.stop()
-    engine = await startEngine(rig, await workerServers(sims))
-    const result = await rig.runs.result(workflowId)
+    await setup.engine?.stop()
+    setup.engine = await startEngine(setup.rig, await workerServers(setup.sims))
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs).toHaveLength(1)
-    expect(sims[0]?.stats().accepted).toBe(1)
-    expect(sims[0]?.stats().completed).toBe(1)
+    expect(setup.sims[0]?.stats().accepted).toBe(1)
+    expect(setup.sims[0]?.stats().completed).toBe(1)
   })
 
   it('cancelling a queued run on a server without targeted interrupt leaves the running one alone (bughunt/old-server-interrupt-kills-other-run)', async () => {
     await farm([{ timing, globalInterruptOnly: true, comfyuiVersion: '0.3.50' }])
-    const a = await rig.runs.startRun({ prompt: txt2img({ steps: 150, seed: 1 }), options: { retry: fastRetry } })
+    const a = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 150, seed: 1 }), options: { retry: fastRetry } })
     await runningOn(a.workflowId)
-    const b = await rig.runs.startRun({ prompt: txt2img({ steps: 150, seed: 2 }), options: { retry: fastRetry } })
+    const b = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 150, seed: 2 }), options: { retry: fastRetry } })
     const queued = await waitFor('run B to be queued behind A', async () => {
-      const status = await rig.runs.getStatus(b.workflowId)
+      const status = await setup.rig.runs.getStatus(b.workflowId)
       return status.status === 'queued' && status.prompt_id !== null ? status : undefined
     })
-    await rig.runs.cancel(b.workflowId)
-    await waitFor('run B to be cancelled', async () => (await rig.runs.getStatus(b.workflowId)).status === 'cancelled')
+    await setup.rig.runs.cancel(b.workflowId)
+    await waitFor(
+      'run B to be cancelled',
+      async () => (await setup.rig.runs.getStatus(b.workflowId)).status === 'cancelled'
+    )
 
-    const resultA = await rig.runs.result(a.workflowId)
+    const resultA = await setup.rig.runs.result(a.workflowId)
     expect(resultA.outputs).toHaveLength(1)
-    expect(sims[0]?.stats().interrupted).toBe(0)
-    expect(sims[0]?.stats().started[queued.prompt_id ?? '']).toBeUndefined()
+    expect(setup.sims[0]?.stats().interrupted).toBe(0)
+    expect(setup.sims[0]?.stats().started[queued.prompt_id ?? '']).toBeUndefined()
   })
 })

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { untilValue } from '../../helpers/until'
 import { openDatabase, type CacheDatabase } from '../../../src-main/cache'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -24,16 +25,6 @@ async function sim(name: string): Promise<SimServer> {
   await s.start()
   cleanups.push(() => s.stop())
   return s
-}
-
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 function mustAdd(name: string, address: string): ServerView {
@@ -60,8 +51,8 @@ describe('Fleet', () => {
     const a = await sim('a')
     const view = mustAdd('GPU A', a.url.replace('http://', ''))
     expect(view).toMatchObject({ name: 'GPU A', address: a.url, slots: 3, slotsInUse: 0, health: { state: 'unknown' } })
-    await until('online push', () => pushes.some((p) => p[0]?.health.state === 'online'))
-    await until('capabilities', () => fleet.get(view.id)?.hasCapabilities)
+    await untilValue('online push', () => pushes.some((p) => p[0]?.health.state === 'online'))
+    await untilValue('capabilities', () => fleet.get(view.id)?.hasCapabilities)
     const [worker] = fleet.workerServers()
     expect(worker).toMatchObject({ id: view.id, accepting: true, online: true, slots: 3, vramTotal: 12e9 })
     expect(worker?.gpu).toContain('RTX a')
@@ -71,7 +62,7 @@ describe('Fleet', () => {
   it('stops accepting new runs when draining or disabled, and shows slot usage', async () => {
     const a = await sim('b')
     const view = mustAdd('GPU B', a.url)
-    await until('online', () => fleet.get(view.id)?.health.state === 'online')
+    await untilValue('online', () => fleet.get(view.id)?.health.state === 'online')
     expect(fleet.setDraining(view.id, true)).toMatchObject({ ok: true, value: { draining: true } })
     expect(fleet.workerServers()[0]).toMatchObject({ accepting: false, online: true })
     fleet.setDraining(view.id, false)
@@ -88,9 +79,9 @@ describe('Fleet', () => {
     const a = await sim('c1')
     const b = await sim('c2')
     const view = mustAdd('GPU C', a.url)
-    await until('online on a', () => fleet.get(view.id)?.health.device?.name.includes('c1'))
+    await untilValue('online on a', () => fleet.get(view.id)?.health.device?.name.includes('c1'))
     expect(fleet.update(view.id, { address: b.url })).toMatchObject({ ok: true, value: { address: b.url } })
-    await until('online on b', () => fleet.get(view.id)?.health.device?.name.includes('c2'))
+    await untilValue('online on b', () => fleet.get(view.id)?.health.device?.name.includes('c2'))
   })
 
   it('asks the engine to move runs before removing a busy server, and keeps it when that fails', async () => {

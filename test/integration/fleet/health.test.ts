@@ -3,6 +3,7 @@
  * Intervals are shortened through the monitor's options; assertions wait for states, never on speed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { untilValue } from '../../helpers/until'
 import { openDatabase, type CacheDatabase } from '../../../src-main/cache'
 import { HealthMonitor, ServerRegistry, type HealthChange } from '../../../src-main/fleet'
 import type { HealthState } from '../../../src-shared/contract/servers'
@@ -44,16 +45,6 @@ function addServer(sim: SimServer): string {
   return r.value.id
 }
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 const stateIs = (id: string, state: HealthState) => () => monitor.health(id).state === state
 
 beforeEach(() => {
@@ -74,7 +65,7 @@ describe('HealthMonitor against the simulator', () => {
   it('reports an answering server online with its device, version, queue and capabilities', async () => {
     const sim = await startSim('gpu-a', { checkpoints: ['alpha.safetensors'] })
     const id = addServer(sim)
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
     const health = monitor.health(id)
     expect(health.device?.name).toContain('RTX gpu-a')
     expect(health.device?.vramTotal).toBe(24e9)
@@ -96,16 +87,16 @@ describe('HealthMonitor against the simulator', () => {
   it('goes offline on a crash with growing backoff, and comes back with capabilities re-read', async () => {
     const sim = await startSim('gpu-b', { checkpoints: ['before.safetensors'] })
     const id = addServer(sim)
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
     const port = sim.port
     await sim.crash()
-    await until('offline', stateIs(id, 'offline'))
+    await untilValue('offline', stateIs(id, 'offline'))
     expect(monitor.health(id).error).toMatch(/Cannot reach|did not answer/)
     expect(monitor.health(id).lastSeenAt).not.toBeNull()
 
     // Every observed (failures, delay) pair follows the doubling rule, and the delay reaches its cap.
     const seen = new Map<number, number>()
-    await until('backoff to reach its cap', () => {
+    await untilValue('backoff to reach its cap', () => {
       const { failures, nextDelayMs } = monitor.retryState(id)
       if (nextDelayMs !== null && failures > 0) seen.set(failures, nextDelayMs)
       return failures >= 6 && seen.size >= 3
@@ -116,8 +107,8 @@ describe('HealthMonitor against the simulator', () => {
     // The same port comes back as a different ComfyUI (other models): object_info must be re-read.
     const again = await startSim('gpu-b2', { checkpoints: ['after.safetensors'] }, port)
     expect(again.url).toBe(sim.url)
-    await until('online again', stateIs(id, 'online'))
-    await until('new capabilities', () =>
+    await untilValue('online again', stateIs(id, 'online'))
+    await untilValue('new capabilities', () =>
       monitor.capabilities(id)?.enums['CheckpointLoaderSimple.ckpt_name']?.includes('after.safetensors')
     )
     expect(monitor.retryState(id).failures).toBe(0)
@@ -131,23 +122,23 @@ describe('HealthMonitor against the simulator', () => {
   it('treats a hanging server as offline and recovers when it answers again', async () => {
     const sim = await startSim('gpu-c')
     const id = addServer(sim)
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
     sim.setFaults({ hang: true })
-    await until('offline', stateIs(id, 'offline'))
+    await untilValue('offline', stateIs(id, 'offline'))
     expect(monitor.health(id).error).toMatch(/did not answer GET \/system_stats within 2000 ms/)
     sim.setFaults({ hang: false })
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
   })
 
   it('marks a slow server degraded, then online when it speeds up', async () => {
     const sim = await startSim('gpu-d')
     const id = addServer(sim)
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
     sim.setFaults({ slowMs: 1000 })
-    await until('degraded', stateIs(id, 'degraded'))
+    await untilValue('degraded', stateIs(id, 'degraded'))
     expect(monitor.health(id).error).toMatch(/slow/)
     sim.setFaults({ slowMs: 0 })
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
   })
 
   it('reports the queue depth the server has', async () => {
@@ -155,7 +146,7 @@ describe('HealthMonitor against the simulator', () => {
     await sim.start()
     sims.push(sim)
     const id = addServer(sim)
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
     const prompt = {
       '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } },
       '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: 'q' } },
@@ -170,14 +161,14 @@ describe('HealthMonitor against the simulator', () => {
       })
       expect(res.status).toBe(200)
     }
-    await until('queue seen', () => (monitor.health(id).queueRemaining ?? 0) >= 2)
+    await untilValue('queue seen', () => (monitor.health(id).queueRemaining ?? 0) >= 2)
     expect(changes.some((c) => c.type === 'health' && (c.health.queueRemaining ?? 0) >= 2)).toBe(true)
   })
 
   it('stops checking a server it no longer watches', async () => {
     const sim = await startSim('gpu-e')
     const id = addServer(sim)
-    await until('online', stateIs(id, 'online'))
+    await untilValue('online', stateIs(id, 'online'))
     await sim.crash()
     monitor.unwatch(id)
     expect(monitor.health(id).state).toBe('unknown')
@@ -231,7 +222,7 @@ describe('HealthMonitor against a hostile server', () => {
     const big = JSON.stringify({ Pad: { input: { required: { x: [['a'.repeat(600 * 1024)]] } } } })
     const { url, hits } = await hostileServer(big)
     const id = watchHostile(url, { objectInfoMaxBytes: 512 * 1024 })
-    await until('several probes', () => (hits.get('/system_stats') ?? 0) >= 6)
+    await untilValue('several probes', () => (hits.get('/system_stats') ?? 0) >= 6)
     expect(monitor.health(id).state).toBe('degraded')
     expect(monitor.health(id).error).toMatch(
       /node list \(\/object_info\) unreadable: .*larger than the 512 KB accepted/
@@ -242,8 +233,8 @@ describe('HealthMonitor against a hostile server', () => {
   it('an identity that changes on every probe re-reads /object_info at most once per gap', async () => {
     const { url, hits } = await hostileServer(JSON.stringify(objectInfo()))
     const id = watchHostile(url)
-    await until('capabilities', () => monitor.capabilities(id))
-    await until('several probes', () => (hits.get('/system_stats') ?? 0) >= 6)
+    await untilValue('capabilities', () => monitor.capabilities(id))
+    await untilValue('several probes', () => (hits.get('/system_stats') ?? 0) >= 6)
     expect(hits.get('/object_info')).toBe(1)
     expect(monitor.health(id).state).toBe('online')
   })

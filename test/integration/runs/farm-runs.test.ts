@@ -14,6 +14,7 @@ import WebSocket from 'ws'
 import { Client, Connection } from '@temporalio/client'
 import { ComfyFleetClient } from '../../../sdk'
 import { SimServer } from '../../../sim'
+import { txt2img } from '../../../sim/samples/txt2img'
 import type { AppCore } from '../../../src-main/core/app-core'
 import { RunClient } from '../../../src-main/runs/run-client'
 import type { ApiPrompt, FarmServer } from '../../../src-shared/contract'
@@ -38,29 +39,7 @@ let api: ComfyFleetClient
 const hosts: Host[] = []
 
 function prompt(text: string, steps: number): ApiPrompt {
-  return {
-    '3': {
-      class_type: 'KSampler',
-      inputs: {
-        seed: 1,
-        steps,
-        cfg: 7,
-        sampler_name: 'euler',
-        scheduler: 'normal',
-        denoise: 1,
-        model: ['4', 0],
-        positive: ['6', 0],
-        negative: ['7', 0],
-        latent_image: ['5', 0],
-      },
-    },
-    '4': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: CKPT } },
-    '5': { class_type: 'EmptyLatentImage', inputs: { width: 64, height: 64, batch_size: 1 } },
-    '6': { class_type: 'CLIPTextEncode', inputs: { text, clip: ['4', 1] } },
-    '7': { class_type: 'CLIPTextEncode', inputs: { text: 'blurry', clip: ['4', 1] } },
-    '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
-    '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'farm', images: ['8', 0] } },
-  }
+  return txt2img({ ckpt: CKPT, text, steps, seed: 1, prefix: 'farm' })
 }
 
 /** A GPU host: its simulator and a standalone worker (the built one, as deployed) with its own data dir. */

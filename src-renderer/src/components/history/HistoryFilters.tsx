@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react'
-import { useShallow } from 'zustand/react/shallow'
 import type { RunState } from '../../../../src-shared/contract'
 import { applyHistoryFilters } from '../../actions/history-actions'
 import { useStore } from '../../store'
+import { BatchSelect, ServerSelect } from '../common/FilterSelects'
 import type { HistoryFilters as Filters } from '../../store/history-slice'
 
 /** Typing pause before a search is sent. */
@@ -13,35 +13,6 @@ const STATUSES: RunState[] = ['completed', 'failed', 'cancelled']
 const dayStart = (v: string): number | undefined => (v ? new Date(`${v}T00:00:00`).getTime() : undefined)
 const dayEnd = (v: string): number | undefined => (v ? new Date(`${v}T23:59:59.999`).getTime() : undefined)
 const toDay = (ms: number | undefined): string => (ms == null ? '' : new Date(ms).toLocaleDateString('sv'))
-
-function ServerSelect({ value, onChange }: { value: string; onChange: (v: string) => void }) {
-  const ids = useStore((s) => s.serverIds)
-  const names = useStore(useShallow((s) => ids.map((id) => s.serversById[id]?.name ?? id)))
-  return (
-    <select aria-label="Server" value={value} onChange={(e) => onChange(e.target.value)} data-testid="history-server">
-      <option value="">All servers</option>
-      {ids.map((id, i) => (
-        <option key={id} value={id}>
-          {names[i]}
-        </option>
-      ))}
-    </select>
-  )
-}
-
-function BatchSelect({ value, onChange }: { value: string; onChange: (v: string) => void }) {
-  const batches = useStore((s) => s.batchesById)
-  return (
-    <select aria-label="Batch" value={value} onChange={(e) => onChange(e.target.value)} data-testid="history-batch">
-      <option value="">All batches</option>
-      {Object.values(batches).map((b) => (
-        <option key={b.id} value={b.id}>
-          {b.name}
-        </option>
-      ))}
-    </select>
-  )
-}
 
 /** Search box, filters and sort for the history grid. */
 export function HistoryFilters() {
@@ -81,7 +52,11 @@ export function HistoryFilters() {
           </option>
         ))}
       </select>
-      <ServerSelect value={filters.serverId ?? ''} onChange={(v) => update({ serverId: v || undefined })} />
+      <ServerSelect
+        value={filters.serverId ?? ''}
+        onChange={(v) => update({ serverId: v || undefined })}
+        testId="history-server"
+      />
       <input
         aria-label="Model"
         placeholder="Model"
@@ -99,7 +74,11 @@ export function HistoryFilters() {
         To
         <input type="date" value={toDay(filters.to)} onChange={(e) => update({ to: dayEnd(e.target.value) })} />
       </label>
-      <BatchSelect value={filters.batchId ?? ''} onChange={(v) => update({ batchId: v || undefined })} />
+      <BatchSelect
+        value={filters.batchId ?? ''}
+        onChange={(v) => update({ batchId: v || undefined })}
+        testId="history-batch"
+      />
       <select
         aria-label="Sort"
         value={filters.sort ?? 'newest'}

@@ -3,6 +3,7 @@ import { cancelRun, rerun } from '../../actions/run-actions'
 import { isFiltering, type RunFilter } from '../../lib/run-filter'
 import { isActive } from '../../lib/run-groups'
 import { useStore } from '../../store'
+import { BatchSelect, ServerSelect } from '../common/FilterSelects'
 
 const STATUSES: { value: RunFilter['status']; label: string }[] = [
   { value: 'any', label: 'Any status' },
@@ -16,49 +17,15 @@ const STATUSES: { value: RunFilter['status']; label: string }[] = [
 ]
 
 function ServerFilter() {
-  const ids = useStore((s) => s.serverIds)
-  const names = useStore(useShallow((s) => ids.map((id) => s.serversById[id]?.name ?? id)))
   const value = useStore((s) => s.runFilter.serverId)
   const set = useStore((s) => s.setRunFilter)
-  return (
-    <select
-      aria-label="Server"
-      value={value}
-      onChange={(e) => set({ serverId: e.target.value })}
-      data-testid="runs-server-filter"
-    >
-      <option value="">All servers</option>
-      {ids.map((id, i) => (
-        <option key={id} value={id}>
-          {names[i]}
-        </option>
-      ))}
-    </select>
-  )
+  return <ServerSelect value={value} onChange={(serverId) => set({ serverId })} testId="runs-server-filter" />
 }
 
 function BatchFilter() {
-  const batches = useStore(useShallow((s) => Object.values(s.batchesById).map((b) => `${b.id}\n${b.name}`)))
   const value = useStore((s) => s.runFilter.batchId)
   const set = useStore((s) => s.setRunFilter)
-  return (
-    <select
-      aria-label="Batch"
-      value={value}
-      onChange={(e) => set({ batchId: e.target.value })}
-      data-testid="runs-batch-filter"
-    >
-      <option value="">All batches</option>
-      {batches.map((b) => {
-        const [id, name] = b.split('\n')
-        return (
-          <option key={id} value={id}>
-            {name}
-          </option>
-        )
-      })}
-    </select>
-  )
+  return <BatchSelect value={value} onChange={(batchId) => set({ batchId })} testId="runs-batch-filter" />
 }
 
 /** Cancel or retry every selected run at once (each through the same action as its own button). */
