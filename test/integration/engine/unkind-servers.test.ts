@@ -151,17 +151,20 @@ describe('never trust a server about a prompt it was not given', () => {
 
   it('the run’s own server answering success for it while it still runs: tracked on, its real image, run once', async () => {
     await farm([{ timing }])
-    const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 60 }), options: { retry: fastRetry } })
+    const { workflowId } = await setup.rig.runs.startRun({
+      prompt: txt2img({ steps: 60 }),
+      options: { retry: fastRetry },
+    })
     const { promptId } = await runningOn(workflowId)
     // A spell of lies mid-run (the chaos suite's spoof-history): /history/{id} says "done" with an image it never made.
-    sims[0]?.setFaults({ spoofHistory: true })
-    setTimeout(() => sims[0]?.setFaults({ spoofHistory: false }), 1_500)
+    setup.sims[0]?.setFaults({ spoofHistory: true })
+    setTimeout(() => setup.sims[0]?.setFaults({ spoofHistory: false }), 1_500)
 
-    const result = await rig.runs.result(workflowId)
+    const result = await setup.rig.runs.result(workflowId)
     expect(result.outputs.map((o) => o.filename)).not.toContainEqual(expect.stringMatching(/^SPOOF_/))
     expect(result.outputs[0]?.filename).toMatch(/^fleet_\d{5}_\.png$/)
-    expect(sims[0]?.stats().executions[promptId]).toBe(1)
-    expect(sims[0]?.stats().started[promptId]).toBe(1)
+    expect(setup.sims[0]?.stats().executions[promptId]).toBe(1)
+    expect(setup.sims[0]?.stats().started[promptId]).toBe(1)
   })
 })
 
