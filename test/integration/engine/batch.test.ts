@@ -52,7 +52,9 @@ describe('batches', () => {
     const accepted = (): number => setup.sims.reduce((sum, s) => sum + s.stats().accepted, 0)
     const base = accepted()
     const { batchId } = await setup.rig.runs.startBatch({
-      prompt: txt2img({ steps: 300 }),
+      // Long (15–30 s) so no run can finish before the cancel lands, however loaded the machine; cancel
+      // interrupts them, so the test does not wait for that.
+      prompt: txt2img({ steps: 3000 }),
       sweep: { kind: 'values', nodeId: '3', inputName: 'cfg', values: [4, 5, 6, 7, 8, 9, 10, 11] },
       window: 3,
     })
