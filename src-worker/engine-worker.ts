@@ -144,3 +144,38 @@ function workflowSource(bundlePath: string | null): Pick<WorkerOptions, 'workflo
 export async function connectTemporal(config: TemporalConnectionConfig): Promise<NativeConnection> {
   return await NativeConnection.connect(temporalConnectOptions(config))
 }
+
+/** How long to keep trying Temporal: doubling delays, and an end (a deadline, or a stop signal). */
+export interface ConnectPatience {
+  initialMs: number
+  maxMs: number
+  /** Give up (rethrow the last error) once the next wait would pass this long after the first try. */
+  giveUpAfterMs?: number
+  /** Resolves when the process is asked to stop: the wait ends and null is returned. */
+  stopped?: Promise<unknown>
+}
+
+/**
+ * Connects to Temporal, retrying with backoff while it is unreachable (each failure logged with why).
+ * The one retry loop of both workers: the app's waits out an embedded server's restart, the standalone
+ * one waits for its cluster indefinitely. Null when stopped meanwhile.
+ */
+export async function connectTemporalPatiently(
+  config: TemporalConnectionConfig,
+  log: LogFn,
+  patience: ConnectPatience
+): Promise<NativeConnection | null> {
+  const deadline = Date.now() + (patience.giveUpAfterMs ?? Number.POSITIVE_INFINITY)
+  const stopped = (patience.stopped ?? new Promise(() => undefined)).then(() => 'stopped' as const)
+  for (let delay = patience.initialMs; ; delay = Math.min(patience.maxMs, delay * 2)) {
+    try {
+      return await connectTemporal(config)
+    } catch (error) {
+      if (Date.now() + delay > deadline) throw error
+      const reason = error instanceof Error ? error.message : String(error)
+      log('warn', `Temporal at ${config.address} unreachable (${reason}); retrying in ${delay} ms`)
+    }
+    const waited = new Promise((r) => setTimeout(r, delay)).then(() => 'retry' as const)
+    if ((await Promise.race([waited, stopped])) === 'stopped') return null
+  }
+}

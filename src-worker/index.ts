@@ -6,8 +6,7 @@ import { join } from 'node:path'
 import type { MainToWorker, WorkerBootConfig, WorkerServer, WorkerToMain } from '../src-shared/contract/worker-protocol'
 import { parseStrict } from '../src-shared/cli/strict-args'
 import type { LogFn } from './activities/deps'
-import type { NativeConnection } from '@temporalio/worker'
-import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
+import { connectTemporalPatiently, createEngineWorker, type EngineWorker } from './engine-worker'
 import { LOG_LEVEL_ENV, logThreshold, withThreshold } from '../src-shared/log/log-level'
 import { installRuntimeLogger } from './runtime-logger'
 import { connectParentPort, type ParentPort } from './parent-port'
@@ -26,21 +25,7 @@ function portSink(port: ParentPort): ProgressSink {
  * server is itself restarting would die only to be started again: it waits for Temporal instead, within
  * main's 60 s ready timeout, and fails (main's supervisor takes over) only after that.
  */
-const CONNECT_PATIENCE_MS = 45_000
-
-async function connectPatiently(config: WorkerBootConfig, log: LogFn): Promise<NativeConnection> {
-  const deadline = Date.now() + CONNECT_PATIENCE_MS
-  for (let delay = 250; ; delay = Math.min(delay * 2, 4_000)) {
-    try {
-      return await connectTemporal(config.temporal)
-    } catch (error) {
-      if (Date.now() + delay > deadline) throw error
-      const reason = error instanceof Error ? error.message : String(error)
-      log('warn', `Temporal at ${config.temporal.address} unreachable (${reason}); retrying in ${delay} ms`)
-      await new Promise((r) => setTimeout(r, delay))
-    }
-  }
-}
+const CONNECT_PATIENCE = { initialMs: 250, maxMs: 4_000, giveUpAfterMs: 45_000 }
 
 async function boot(
   config: WorkerBootConfig,
@@ -50,7 +35,8 @@ async function boot(
   send?: (m: WorkerToMain) => void,
   ownsWholeFarm = true
 ): Promise<EngineWorker> {
-  const connection = await connectPatiently(config, log)
+  const connection = await connectTemporalPatiently(config.temporal, log, CONNECT_PATIENCE)
+  if (connection === null) throw new Error('internal: stopped while connecting without a stop signal')
   return await createEngineWorker({
     connection,
     namespace: config.temporal.namespace,

@@ -5,7 +5,6 @@
  */
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import type { NativeConnection } from '@temporalio/worker'
 import { probeServer } from '../src-shared/comfy/probe'
 import type { WorkerServer } from '../src-shared/contract/worker-protocol'
 import {
@@ -17,7 +16,7 @@ import {
   type LogLevel,
 } from '../src-shared/log/log-level'
 import { installRuntimeLogger } from './runtime-logger'
-import { connectTemporal, createEngineWorker, type EngineWorker } from './engine-worker'
+import { connectTemporalPatiently, createEngineWorker, type EngineWorker } from './engine-worker'
 import { readStandaloneConfig, type StandaloneConfig } from './standalone-config'
 
 const CONNECT_BACKOFF = { initialMs: 1_000, maxMs: 30_000 }
@@ -46,26 +45,6 @@ function stopSignal(): { stopped: Promise<string>; isStopped: () => boolean } {
     }
   })
   return { stopped, isStopped: () => signalled !== null }
-}
-
-/** Connects to Temporal, retrying with backoff while it is unreachable; null when stopped meanwhile. */
-async function connectWithRetry(
-  config: StandaloneConfig,
-  stop: ReturnType<typeof stopSignal>
-): Promise<NativeConnection | null> {
-  let delay = CONNECT_BACKOFF.initialMs
-  for (;;) {
-    try {
-      return await connectTemporal(config.temporal)
-    } catch (error) {
-      if (stop.isStopped()) return null
-      const reason = error instanceof Error ? error.message : String(error)
-      log('warn', `Temporal at ${config.temporal.address} unreachable (${reason}); retrying in ${delay / 1000} s`)
-    }
-    const wait = new Promise((r) => setTimeout(r, delay))
-    if ((await Promise.race([wait.then(() => 'retry'), stop.stopped])) !== 'retry') return null
-    delay = Math.min(CONNECT_BACKOFF.maxMs, delay * 2)
-  }
 }
 
 /** Probes every server; logs each one whose state changed since the last probe. */
@@ -100,7 +79,7 @@ export async function runStandalone(configPath: string): Promise<void> {
   const stop = stopSignal()
   const probe = serverProber(config)
   const servers = await probe()
-  const connection = await connectWithRetry(config, stop)
+  const connection = await connectTemporalPatiently(config.temporal, log, { ...CONNECT_BACKOFF, stopped: stop.stopped })
   if (connection === null) return log('info', 'stopped before Temporal was reached')
   const engine = await createEngineWorker({
     connection,

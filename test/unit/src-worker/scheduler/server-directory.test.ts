@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkerServer } from '../../../../src-shared/contract/worker-protocol'
 import { ServerDirectory, type ServerHealthMark } from '../../../../src-worker/scheduler/server-directory'
+import { workerServer } from '../../../helpers/worker-server'
 
-const server: WorkerServer = {
-  id: 'g0',
-  name: 'g0',
-  address: 'http://127.0.0.1:1',
-  slots: 2,
-  accepting: true,
-  online: true,
-  capabilities: null,
-  vramFree: null,
-  vramTotal: null,
-  gpu: null,
-}
+const server: WorkerServer = workerServer('g0', { address: 'http://127.0.0.1:1' })
 
 describe('ServerDirectory health marks', () => {
   it('reports each down and up transition once, with the reason, and nothing for unknown servers', () => {
