@@ -5,104 +5,33 @@
  */
 import type { AppInfo, Settings, SettingsPatch } from './app'
 import type { Result } from './result'
-import type { ApiPrompt, NodeStatus, OutputRef, RunErrorInfo, RunEvent, RunState } from './runs'
+import type { NodeStatus } from './runs'
 import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from './requests'
+import type {
+  BatchSummary,
+  HistoryPage,
+  RunDetail,
+  RunSummary,
+  ServerRemoval,
+  ServerTestResult,
+  SubmitResult,
+} from './responses'
 import type { FarmServer } from './farm'
 import type { ServerView } from './servers'
 import type { InspectRequest, InspectResult } from './run-sheet'
 
 export type { ExecuteBody, HistoryQuery, IntakeFile, ServerInput, ServerPatch, SubmitRequest } from './requests'
-
-export interface SubmitResult {
-  runIds: string[]
-  batchIds: string[]
-}
-
-export interface RunSummary {
-  id: string
-  workflowId: string
-  name: string
-  status: RunState
-  serverId: string | null
-  serverName: string | null
-  gpu: string | null
-  /** 0–1 over the whole graph. */
-  progress: number
-  currentNode: { id: string; classType: string } | null
-  nodeProgress: { value: number; max: number } | null
-  createdAt: number
-  startedAt: number | null
-  finishedAt: number | null
-  batchId: string | null
-  error: RunErrorInfo | null
-  /** First output image, for thumbnails. */
-  thumbHash: string | null
-  positive: string | null
-  negative: string | null
-  seed: number | null
-  models: string[]
-  outputsCount: number
-}
-
-export interface RunDetail extends RunSummary {
-  prompt: ApiPrompt
-  /** The UI-format workflow, when the run came from one. */
-  workflow: unknown
-  nodes: Record<string, NodeStatus>
-  /** Display names from /object_info (falls back to class_type), keyed by node id. */
-  nodeTitles: Record<string, string>
-  outputs: OutputRef[]
-  events: RunEvent[]
-  temporalUrl: string | null
-}
-
-export interface BatchSummary {
-  id: string
-  name: string
-  total: number
-  completed: number
-  failed: number
-  cancelled: number
-  running: number
-  status: RunState
-  createdAt: number
-}
-
-/** An image in the history, or (hash null) a run that ended without one: failed or cancelled. */
-export interface HistoryItem {
-  runId: string
-  hash: string | null
-  nodeId: string | null
-  width: number | null
-  height: number | null
-  format: string | null
-  /** Why a run failed (runs without an image only). */
-  errorMessage: string | null
-  createdAt: number
-  status: RunState
-  positive: string | null
-  models: string[]
-  serverName: string | null
-  seed: number | null
-}
-
-export interface HistoryPage {
-  items: HistoryItem[]
-  nextCursor: string | null
-  /** Exactly how many items the query matches (first page only; null on later pages). */
-  total: number | null
-}
-
-export interface ServerTestResult {
-  device: string | null
-  comfyuiVersion: string | null
-  latencyMs: number
-}
-
-/** A removed server: the runs that were on it and were moved to other servers (a running one starts over). */
-export interface ServerRemoval {
-  moved: string[]
-}
+// The answers' shapes are schemas in responses.ts (the REST API and the SDK parse with the same ones).
+export type {
+  BatchSummary,
+  HistoryItem,
+  HistoryPage,
+  RunDetail,
+  RunSummary,
+  ServerRemoval,
+  ServerTestResult,
+  SubmitResult,
+} from './responses'
 
 /** Request channels: `params` is the single argument, `result` what the promise resolves to. */
 export interface RequestMap {

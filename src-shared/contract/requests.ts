@@ -6,6 +6,7 @@
  * limit) stay with the service that owns them.
  */
 import { z } from 'zod'
+import { RunStateSchema } from './runs'
 
 const text = (what: string): z.ZodString => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` })
 const id = text('a non-empty id')
@@ -79,11 +80,7 @@ export const InspectRequestSchema = z.strictObject({
 
 export const HistoryQuerySchema = z.strictObject({
   text: z.string().optional(),
-  status: z
-    .array(
-      z.enum(['pending', 'queued', 'running', 'completed', 'failed', 'cancelled'], { error: 'must be a run state' })
-    )
-    .optional(),
+  status: z.array(RunStateSchema).optional(),
   serverId: z.string().optional(),
   model: z.string().optional(),
   /** Epoch ms, inclusive. */

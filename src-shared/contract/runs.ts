@@ -1,14 +1,101 @@
+/**
+ * A run's shapes as the API answers them, as schemas: the one home of each answer's shape. The types
+ * are inferred from the schemas, and the SDK parses the local API's answers with them, so a malformed
+ * answer is an error naming its field path rather than a wrong value deep in a script.
+ *
+ * Answer schemas are plain (not strict) objects: an older SDK must keep working against a newer
+ * server that adds a field, so an unknown key is dropped rather than refused.
+ */
+import { z } from 'zod'
+
+
+
+export const RunStateSchema = z.enum(['pending', 'queued', 'running', 'completed', 'failed', 'cancelled'], {
+  error: 'must be a run state',
+})
+export const NodeStateSchema = z.enum(['pending', 'cached', 'running', 'done', 'error'], { error: 'must be a node state' })
+
+export const ApiNodeSchema = z.object({
+  class_type: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+  _meta: z.object({ title: z.string().optional() }).optional(),
+})
+
 /** A ComfyUI API-format prompt: node id → node. */
-export type ApiPrompt = Record<string, ApiNode>
+export const ApiPromptSchema = z.record(z.string(), ApiNodeSchema)
 
-export interface ApiNode {
-  class_type: string
-  inputs: Record<string, unknown>
-  _meta?: { title?: string }
-}
+/** Where an output image lives in the content-addressed cache. */
+export const OutputRefSchema = z.object({
+  /** sha256 of the file bytes, hex. */
+  hash: z.string(),
+  nodeId: z.string(),
+  /** Name and place the server gave it (metadata only, never used as a path). */
+  filename: z.string(),
+  subfolder: z.string(),
+  type: z.enum(['output', 'temp', 'input']),
+  format: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  bytes: z.number(),
+})
 
-export type RunState = 'pending' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'
-export type NodeState = 'pending' | 'cached' | 'running' | 'done' | 'error'
+export const RunErrorInfoSchema = z.object({
+  kind: z.enum(['validation', 'execution', 'unavailable', 'cancelled', 'internal']),
+  message: z.string(),
+  nodeId: z.string().optional(),
+  classType: z.string().optional(),
+  exceptionType: z.string().optional(),
+  /** Per-node validation errors as ComfyUI reports them. */
+  nodeErrors: z.record(z.string(), z.object({ classType: z.string(), messages: z.array(z.string()) })).optional(),
+})
+
+export const NodeStatusSchema = z.object({
+  state: NodeStateSchema,
+  class_type: z.string(),
+  started_at: z.number().optional(),
+  finished_at: z.number().optional(),
+  value: z.number().optional(),
+  max: z.number().optional(),
+  error: z.string().optional(),
+})
+
+/**
+ * The answer of the public `get_status` query. snake_case because it is a public shape that
+ * Python scripts and AI agents read (the seed gateway's `state['current_node']`).
+ */
+export const RunStatusSchema = z.object({
+  run_id: z.string(),
+  status: RunStateSchema,
+  server: z.object({ id: z.string(), name: z.string(), address: z.string() }).nullable(),
+  prompt_id: z.string().nullable(),
+  attempt: z.number(),
+  current_node: z.object({ id: z.string(), class_type: z.string() }).nullable(),
+  /** 0–1 over the whole graph. */
+  progress: z.number(),
+  node_progress: z.object({ value: z.number(), max: z.number() }).nullable(),
+  nodes: z.record(z.string(), NodeStatusSchema),
+  started_at: z.number().nullable(),
+  finished_at: z.number().nullable(),
+  error: RunErrorInfoSchema.nullable(),
+  outputs: z.array(OutputRefSchema),
+})
+
+/** One ComfyUI event seen by a run (`get_events`), without image bytes. */
+export const RunEventSchema = z.object({
+  type: z.string(),
+  time: z.number(),
+  data: z.record(z.string(), z.unknown()),
+})
+
+export type RunState = z.infer<typeof RunStateSchema>
+export type NodeState = z.infer<typeof NodeStateSchema>
+export type ApiNode = z.infer<typeof ApiNodeSchema>
+export type ApiPrompt = z.infer<typeof ApiPromptSchema>
+export type OutputRef = z.infer<typeof OutputRefSchema>
+export type RunErrorInfo = z.infer<typeof RunErrorInfoSchema>
+export type NodeStatus = z.infer<typeof NodeStatusSchema>
+export type RunStatus = z.infer<typeof RunStatusSchema>
+export type RunEvent = z.infer<typeof RunEventSchema>
 
 export interface RetryPolicyInput {
   initialIntervalMs?: number
@@ -23,67 +110,4 @@ export interface RunOptions {
   retry?: RetryPolicyInput
   /** Restrict to these server ids (empty/undefined: any capable server). */
   servers?: string[]
-}
-
-/** Where an output image lives in the content-addressed cache. */
-export interface OutputRef {
-  /** sha256 of the file bytes, hex. */
-  hash: string
-  nodeId: string
-  /** Name and place the server gave it (metadata only, never used as a path). */
-  filename: string
-  subfolder: string
-  type: 'output' | 'temp' | 'input'
-  format: string
-  width: number | null
-  height: number | null
-  bytes: number
-}
-
-export interface RunErrorInfo {
-  kind: 'validation' | 'execution' | 'unavailable' | 'cancelled' | 'internal'
-  message: string
-  nodeId?: string
-  classType?: string
-  exceptionType?: string
-  /** Per-node validation errors as ComfyUI reports them. */
-  nodeErrors?: Record<string, { classType: string; messages: string[] }>
-}
-
-export interface NodeStatus {
-  state: NodeState
-  class_type: string
-  started_at?: number
-  finished_at?: number
-  value?: number
-  max?: number
-  error?: string
-}
-
-/**
- * The answer of the public `get_status` query. snake_case because it is a public shape that
- * Python scripts and AI agents read (the seed gateway's `state['current_node']`).
- */
-export interface RunStatus {
-  run_id: string
-  status: RunState
-  server: { id: string; name: string; address: string } | null
-  prompt_id: string | null
-  attempt: number
-  current_node: { id: string; class_type: string } | null
-  /** 0–1 over the whole graph. */
-  progress: number
-  node_progress: { value: number; max: number } | null
-  nodes: Record<string, NodeStatus>
-  started_at: number | null
-  finished_at: number | null
-  error: RunErrorInfo | null
-  outputs: OutputRef[]
-}
-
-/** One ComfyUI event seen by a run (`get_events`), without image bytes. */
-export interface RunEvent {
-  type: string
-  time: number
-  data: Record<string, unknown>
 }
