@@ -10,23 +10,55 @@ import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, join } from 'node:path'
 import WebSocket from 'ws'
+import type { z } from 'zod'
 import type {
-  BatchSummary,
   EventChannel,
   ExecuteBody,
   EventMap,
-  HistoryPage,
   HistoryQuery,
-  RunSummary,
   ServerInput,
   ServerPatch,
+} from '../src-shared/contract/bridge'
+import { historyQueryString } from '../src-shared/contract/query-params'
+import {
+  ApiErrorBodySchema,
+  ExecuteStartedSchema,
+  RestAnswerSchemas,
+  RunResultSchema,
+  type BatchSummary,
+  type ExecuteStarted,
+  type HistoryPage,
+  type RestAnswer,
+  type RestRoute,
+  type RunResult,
+  type RunSummary,
+  type ServerRemoval,
+  type ServerTestResult,
+  type SubmitResult,
+} from '../src-shared/contract/responses'
+import type { RunEvent, RunState, RunStatus } from '../src-shared/contract/runs'
+import type { ServerView } from '../src-shared/contract/servers'
+import type { FarmServer } from '../src-shared/contract/farm'
+import { describeIssues, fieldIssues, missingFieldWording } from '../src-shared/contract/validation'
+
+// The public types are the contract's, inferred from the schemas every answer is parsed with.
+export type { RunStatus, RunEvent, OutputRef, RunErrorInfo, RunState } from '../src-shared/contract/runs'
+export type { ServerView } from '../src-shared/contract/servers'
+export type { FarmServer } from '../src-shared/contract/farm'
+export type {
+  BatchSummary,
+  ExecuteStarted,
+  HistoryItem,
+  HistoryPage,
+  ResultImage,
+  RunDetail,
+  RunResult,
+  RunSummary,
   ServerRemoval,
   ServerTestResult,
-} from '../src-shared/contract/bridge'
-import type { OutputRef, RunErrorInfo, RunEvent, RunState, RunStatus } from '../src-shared/contract/runs'
-import type { ServerView } from '../src-shared/contract/servers'
-
-export type { RunStatus, RunEvent, ServerView, HistoryPage, RunSummary, BatchSummary }
+  SubmitResult,
+} from '../src-shared/contract/responses'
+export type { HistoryQuery, ServerInput, ServerPatch } from '../src-shared/contract/bridge'
 
 export interface ClientOptions {
   /** Default http://127.0.0.1:8001 (or $COMFYFLEET_URL). */
@@ -38,7 +70,7 @@ export interface ClientOptions {
 }
 
 export interface ExecuteOptions {
-  /** Wait for the run to finish (default true for a single run). */
+  /** Wait for the run to finish (default true). */
   wait?: boolean
   server?: string
   seeds?: { from: number; to: number } | string
@@ -48,24 +80,8 @@ export interface ExecuteOptions {
   timeoutS?: number
 }
 
-export interface ResultImage extends OutputRef {
-  /** Where the image is in the cache on this machine. */
-  path: string | null
-  url: string
-  thumb_url: string
-}
-
-export interface RunResult {
-  run_id: string
-  status: RunState
-  error: RunErrorInfo | null
-  images: ResultImage[]
-}
-
-export interface Submitted {
-  run_ids: string[]
-  batch_ids: string[]
-}
+/** What `submit` started: the runs, or the batches (a seed range or a count). */
+export type Submitted = ExecuteStarted
 
 /** What the API refused, with its stable code (e.g. `intake/unknown-node-types`) and HTTP status. */
 export class ComfyFleetError extends Error {
@@ -108,53 +124,75 @@ export class ComfyFleetClient {
   }
 
   registerServer(input: ServerInput): Promise<ServerView> {
-    return this.call('POST', '/servers', input)
+    return this.call('POST /servers', '/servers', input)
   }
   listServers(): Promise<ServerView[]> {
-    return this.call('GET', '/servers')
+    return this.call('GET /servers', '/servers')
   }
   updateServer(id: string, patch: ServerPatch): Promise<ServerView> {
-    return this.call('PATCH', `/servers/${encodeURIComponent(id)}`, patch)
+    return this.call('PATCH /servers/:id', `/servers/${encodeURIComponent(id)}`, patch)
   }
   drainServer(id: string, draining = true): Promise<ServerView> {
     return this.updateServer(id, { draining })
   }
   /** Removes a server; runs on it are moved to other servers first (`moved` lists them). */
   removeServer(id: string): Promise<ServerRemoval> {
-    return this.call('DELETE', `/servers/${encodeURIComponent(id)}`)
+    return this.call('DELETE /servers/:id', `/servers/${encodeURIComponent(id)}`)
   }
   testServer(address: string): Promise<ServerTestResult> {
-    return this.call('POST', '/servers/test', { address })
+    return this.call('POST /servers/test', '/servers/test', { address })
+  }
+  /** Servers of the farm's workers (remote Temporal), as their owners report them. */
+  farmServers(): Promise<FarmServer[]> {
+    return this.call('GET /farm/servers', '/farm/servers')
   }
 
   /**
-   * Run a workflow; with `wait` (the default for one run) resolves when it has finished, however long
-   * that takes (a 2-hour video run), or after `timeoutS` with the run's current state.
+   * Run one workflow; with `wait` (the default) resolves when it has finished, however long that takes
+   * (a 2-hour video run), or after `timeoutS` with the run's current state. A seed range or a count
+   * makes a batch, which has no single result: start those with {@link submit} and wait with
+   * {@link waitForBatch}.
    */
   async executeWorkflow(workflow: WorkflowInput, opts: ExecuteOptions = {}): Promise<RunResult> {
+    if (opts.seeds !== undefined || (opts.count ?? 1) > 1)
+      throw new ComfyFleetError(
+        'executeWorkflow runs one workflow once; for seeds or count > 1 use submit() and waitForBatch()',
+        'client/not-one-run',
+        0
+      )
     const wait = opts.wait ?? true
     const deadline = opts.timeoutS ? Date.now() + opts.timeoutS * 1000 : Number.POSITIVE_INFINITY
-    const r = await this.call<RunResult | (Submitted & { message?: string })>('POST', '/workflow/execute', {
+    const res = await this.fetch('POST', '/workflow/execute', {
       ...workflowBody(workflow),
       ...executeFields({ ...opts, timeoutS: undefined }),
       wait,
       ...(wait ? { timeout_s: chunkS(deadline) } : {}),
     })
-    if ('images' in r) return r
-    const id = r.run_ids[0] ?? r.batch_ids[0] ?? ''
-    if (wait && r.run_ids.length === 1) return await this.waitForRun(id, opts.timeoutS)
-    const status = await this.status(id).catch(() => null)
-    return { run_id: id, status: status?.status ?? 'pending', error: status?.error ?? null, images: [] }
+    // 200: it waited and the run has finished; 202: started (and, with `wait`, still going).
+    if (res.status === 200) return await answerOf(res, RunResultSchema, 'POST /workflow/execute')
+    const started = await answerOf(res, ExecuteStartedSchema, 'POST /workflow/execute')
+    const id = started.run_ids[0]
+    if (started.run_ids.length !== 1 || id === undefined)
+      throw new ComfyFleetError(
+        `The workflow started ${started.batch_ids.length} batch(es), not one run: wait with waitForBatch()`,
+        'client/not-one-run',
+        0,
+        started
+      )
+    return wait ? await this.waitForRun(id, opts.timeoutS) : await this.result(id)
   }
 
   /** Start runs (or batches) without waiting. */
   submit(workflow: WorkflowInput, opts: Omit<ExecuteOptions, 'wait'> = {}): Promise<Submitted> {
-    return this.call('POST', '/workflow/execute', { ...workflowBody(workflow), ...executeFields(opts), wait: false })
+    const body = { ...workflowBody(workflow), ...executeFields(opts), wait: false }
+    return this.fetch('POST', '/workflow/execute', body).then((res) =>
+      answerOf(res, ExecuteStartedSchema, 'POST /workflow/execute')
+    )
   }
 
   /** A one-time link that signs a browser in to the UI (for the CLI's `open`, or a script). */
   async loginUrl(): Promise<string> {
-    return (await this.call<{ url: string }>('POST', '/auth/login-link')).url
+    return (await this.call('POST /auth/login-link', '/auth/login-link')).url
   }
 
   /** Resolves when the run has finished (or after `timeoutS`, with its state then). */
@@ -162,7 +200,7 @@ export class ComfyFleetClient {
     const deadline = timeoutS ? Date.now() + timeoutS * 1000 : Number.POSITIVE_INFINITY
     for (;;) {
       const path = `/workflow/result/${encodeURIComponent(id)}?wait_s=${chunkS(deadline)}`
-      const r = await this.call<RunResult>('GET', path)
+      const r = await this.call('GET /workflow/result/:id', path)
       if (FINAL.has(r.status) || Date.now() >= deadline) return r
     }
   }
@@ -179,40 +217,37 @@ export class ComfyFleetClient {
   }
 
   status(id: string): Promise<RunStatus> {
-    return this.call('GET', `/workflow/status/${encodeURIComponent(id)}`)
+    return this.call('GET /workflow/status/:id', `/workflow/status/${encodeURIComponent(id)}`)
   }
+  /** The run's images (with their paths in this machine's cache) and the whole run (prompt, UI workflow). */
   result(id: string): Promise<RunResult> {
-    return this.call('GET', `/workflow/result/${encodeURIComponent(id)}`)
+    return this.call('GET /workflow/result/:id', `/workflow/result/${encodeURIComponent(id)}`)
   }
   events(id: string): Promise<RunEvent[]> {
-    return this.call('GET', `/workflow/events/${encodeURIComponent(id)}`)
+    return this.call('GET /workflow/events/:id', `/workflow/events/${encodeURIComponent(id)}`)
   }
   cancel(id: string): Promise<null> {
-    return this.call('POST', `/workflow/cancel/${encodeURIComponent(id)}`)
+    return this.call('POST /workflow/cancel/:id', `/workflow/cancel/${encodeURIComponent(id)}`)
+  }
+  /** Run it again (a new run, same workflow). */
+  rerun(id: string): Promise<SubmitResult> {
+    return this.call('POST /workflow/rerun/:id', `/workflow/rerun/${encodeURIComponent(id)}`)
   }
   runs(limit = 200): Promise<RunSummary[]> {
-    return this.call('GET', `/runs?limit=${limit}`)
+    return this.call('GET /runs', `/runs?limit=${limit}`)
   }
   batches(): Promise<BatchSummary[]> {
-    return this.call('GET', '/batches')
+    return this.call('GET /batches', '/batches')
+  }
+  cancelBatch(id: string): Promise<null> {
+    return this.call('POST /batches/:id/cancel', `/batches/${encodeURIComponent(id)}/cancel`)
   }
 
   history(query: HistoryQuery = {}): Promise<HistoryPage> {
-    const q = new URLSearchParams()
-    if (query.text) q.set('q', query.text)
-    if (query.status?.length) q.set('status', query.status.join(','))
-    if (query.serverId) q.set('server', query.serverId)
-    if (query.model) q.set('model', query.model)
-    if (query.from !== undefined) q.set('from', String(query.from))
-    if (query.to !== undefined) q.set('to', String(query.to))
-    if (query.batchId) q.set('batch', query.batchId)
-    if (query.sort) q.set('sort', query.sort)
-    if (query.cursor) q.set('cursor', query.cursor)
-    if (query.limit !== undefined) q.set('limit', String(query.limit))
-    return this.call('GET', `/history?${q.toString()}`)
+    return this.call('GET /history', `/history?${historyQueryString(query)}`)
   }
   deleteRun(id: string): Promise<null> {
-    return this.call('DELETE', `/history/${encodeURIComponent(id)}`)
+    return this.call('DELETE /history/:id', `/history/${encodeURIComponent(id)}`)
   }
 
   /** Bytes of a cached image (or its thumbnail) by content hash. */
@@ -232,9 +267,10 @@ export class ComfyFleetClient {
     return () => ws.close()
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.fetch(method, path, body)
-    return (await res.json()) as T
+  /** One request to `route` (its method, and the schema its answer is parsed with) at `path`. */
+  private async call<R extends RestRoute>(route: R, path: string, body?: unknown): Promise<RestAnswer<R>> {
+    const res = await this.fetch(route.slice(0, route.indexOf(' ')), path, body)
+    return await answerOf(res, RestAnswerSchemas[route], route)
   }
 
   private async fetch(method: string, path: string, body?: unknown): Promise<Response> {
@@ -257,20 +293,50 @@ export class ComfyFleetClient {
       )
     }
     if (res.ok) return res
-    const text = await res.text()
-    let error: { code?: string; message?: string; details?: unknown } = {}
-    try {
-      error = (JSON.parse(text) as { error?: typeof error }).error ?? {}
-    } catch {
-      /* not JSON: use the text */
-    }
+    throw refusalOf(res.status, await res.text())
+  }
+}
+
+/**
+ * The answer's JSON parsed with its contract schema. A server that answers something else (an older or
+ * broken one, or not ComfyFleet at all) is a `client/bad-answer` naming each wrong field's path, rather
+ * than a wrong value found later, deep in a script.
+ */
+async function answerOf<T>(res: Response, schema: z.ZodType<T>, route: string): Promise<T> {
+  const text = await res.text()
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
     throw new ComfyFleetError(
-      error.message ?? (text || `HTTP ${res.status}`),
-      error.code ?? `http/${res.status}`,
-      res.status,
-      error.details
+      `The answer to ${route} is not JSON: ${text.slice(0, 80)}`,
+      'client/bad-answer',
+      res.status
     )
   }
+  const parsed = schema.safeParse(json, { error: missingFieldWording })
+  if (parsed.success) return parsed.data
+  const issues = fieldIssues(parsed.error)
+  throw new ComfyFleetError(
+    `The answer to ${route} is not what the API promises: ${describeIssues(issues, 'the answer')}`,
+    'client/bad-answer',
+    res.status,
+    { issues }
+  )
+}
+
+/** A refusal as the API words it (`{ error: { code, message, details? } }`), or its status and text. */
+function refusalOf(status: number, text: string): ComfyFleetError {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    /* not JSON: use the text */
+  }
+  const parsed = ApiErrorBodySchema.safeParse(body)
+  if (!parsed.success) return new ComfyFleetError(text || `HTTP ${status}`, `http/${status}`, status)
+  const { code, message, details } = parsed.data.error
+  return new ComfyFleetError(message, code, status, details)
 }
 
 function readToken(dataDir?: string): string {

@@ -15,7 +15,14 @@ import {
   ServerTestBodySchema,
 } from '../../src-shared/contract/requests'
 import type { Result } from '../../src-shared/contract/result'
-import type { OutputRef, RunState, RunStatus } from '../../src-shared/contract/runs'
+import type { RunEvent, RunStatus } from '../../src-shared/contract/runs'
+import type { ExecuteStarted, HistoryPage, RestAnswer, RestRoute, RunResult } from '../../src-shared/contract/responses'
+import {
+  HistoryQueryParamsSchema,
+  NoQuerySchema,
+  ResultQuerySchema,
+  RunsQuerySchema,
+} from '../../src-shared/contract/query-params'
 import type { Cache } from '../cache'
 import { InvalidHistoryQueryError } from '../cache'
 import type { FleetService } from '../core/fleet-service'
@@ -26,7 +33,7 @@ import type { RunClient } from '../runs/run-client'
 import type { RunService } from '../runs/run-service'
 import { isFinal } from '../runs/run-states'
 import type { RunTracker } from '../runs/run-tracker'
-import { HttpError, readJson, type Router, sendJson } from './http-util'
+import { HttpError, readJson, type RouteHandler, type Router, sendJson } from './http-util'
 
 export interface RestDeps {
   runs: RunService
@@ -43,7 +50,7 @@ const MAX_WAIT_S = 3600
 
 export function registerRestRoutes(router: Router, d: RestDeps): void {
   router
-    .add('GET', '/servers', (_q, res) => json(res, 200, d.fleet.list()))
+    .add(...get('GET /servers', NoQuerySchema, () => d.fleet.list()))
     .add('POST', '/servers', async (req, res) =>
       sendResult(res, await d.fleet.add(await body(req, ServerInputSchema)), 201)
     )
@@ -54,19 +61,17 @@ export function registerRestRoutes(router: Router, d: RestDeps): void {
       sendResult(res, await d.fleet.update(p.id!, await body(req, ServerPatchSchema)))
     )
     .add('DELETE', '/servers/:id', async (_q, res, p) => sendResult(res, await d.fleet.remove(p.id!)))
-    .add('GET', '/farm/servers', async (_q, res) => json(res, 200, await d.farmServers()))
+    .add(...get('GET /farm/servers', NoQuerySchema, () => d.farmServers()))
     .add('POST', '/workflow/execute', (req, res) => execute(d, req, res))
-    .add('GET', '/workflow/status/:id', async (_q, res, p) => json(res, 200, await status(d, p.id!)))
-    .add('GET', '/workflow/result/:id', async (_q, res, p, url) => json(res, 200, await waitedResult(d, p.id!, url)))
-    .add('GET', '/workflow/events/:id', async (_q, res, p) => json(res, 200, await events(d, p.id!)))
+    .add(...get('GET /workflow/status/:id', NoQuerySchema, (_q, p) => status(d, p.id!)))
+    .add(...get('GET /workflow/result/:id', ResultQuerySchema, (q, p) => waitedResult(d, p.id!, q.wait_s ?? 0)))
+    .add(...get('GET /workflow/events/:id', NoQuerySchema, (_q, p) => events(d, p.id!)))
     .add('POST', '/workflow/cancel/:id', async (_q, res, p) => sendResult(res, await d.runs.cancel(p.id!)))
     .add('POST', '/workflow/rerun/:id', async (_q, res, p) => sendResult(res, await d.runs.rerun(p.id!), 202))
-    .add('GET', '/runs', (_q, res, _p, url) =>
-      json(res, 200, d.runs.list(Number(url.searchParams.get('limit') ?? 200)))
-    )
-    .add('GET', '/batches', (_q, res) => json(res, 200, d.tracker.batchSummaries()))
+    .add(...get('GET /runs', RunsQuerySchema, (q) => d.runs.list(q.limit ?? 200)))
+    .add(...get('GET /batches', NoQuerySchema, () => d.tracker.batchSummaries()))
     .add('POST', '/batches/:id/cancel', async (_q, res, p) => sendResult(res, await d.runs.cancel(p.id!)))
-    .add('GET', '/history', (_q, res, _p, url) => json(res, 200, history(d.cache, url)))
+    .add(...get('GET /history', HistoryQueryParamsSchema, (q) => history(d.cache, q)))
     .add('DELETE', '/history/:id', (_q, res, p) => {
       const run = d.cache.runs.getSummary(p.id!)
       if (run && !isFinal(run.status))
@@ -84,6 +89,23 @@ const json = (res: ServerResponse, status: number, value: unknown): Promise<void
 /** A JSON body checked against its contract schema (400 with every issue's field path otherwise). */
 async function body<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
   return parseParams(schema, await readJson(req, BODY_LIMIT), 'The request body')
+}
+
+/**
+ * A GET route as `router.add`'s arguments: its query string is checked against `schema` first (a 400
+ * naming each bad or unknown parameter), and what `answer` returns must be the route's answer type from
+ * the contract (RestAnswerSchemas), the one the SDK parses it with.
+ */
+function get<R extends RestRoute & `GET ${string}`, S extends z.ZodType>(
+  route: R,
+  schema: S,
+  answer: (query: z.infer<S>, params: Record<string, string>) => RestAnswer<R> | Promise<RestAnswer<R>>
+): [string, string, RouteHandler] {
+  const handler: RouteHandler = async (_req, res, params, url) => {
+    const query = parseParams(schema, Object.fromEntries(url.searchParams), 'The query string')
+    sendJson(res, 200, await answer(query, params))
+  }
+  return ['GET', route.slice('GET '.length), handler]
 }
 
 /** Result errors → HTTP status by their code's meaning. */
@@ -150,7 +172,11 @@ async function execute(d: RestDeps, req: IncomingMessage, res: ServerResponse): 
   const r = await d.runs.submit(submitRequestOf(b))
   if (!r.ok) return sendResult(res, r)
   const { runIds, batchIds } = r.value
-  const started = { run_ids: runIds, batch_ids: batchIds, status_urls: runIds.map((id) => `/workflow/status/${id}`) }
+  const started: ExecuteStarted = {
+    run_ids: runIds,
+    batch_ids: batchIds,
+    status_urls: runIds.map((id) => `/workflow/status/${id}`),
+  }
   if (b.wait !== true || runIds.length !== 1) return json(res, 202, started)
   const timeoutS = Math.min(MAX_WAIT_S, b.timeout_s ?? MAX_WAIT_S)
   const runId = runIds[0]!
@@ -195,16 +221,7 @@ async function status(d: RestDeps, id: string): Promise<RunStatus> {
   }
 }
 
-interface ImageOut extends OutputRef {
-  path: string | null
-  url: string
-  thumb_url: string
-}
-
-async function resultOf(
-  d: RestDeps,
-  id: string
-): Promise<{ run_id: string; status: RunState; error: unknown; images: ImageOut[]; run: unknown }> {
+async function resultOf(d: RestDeps, id: string): Promise<RunResult> {
   const r = await d.runs.get(id)
   if (!r.ok) throw new HttpError(statusFor(r.error.code), r.error.code, r.error.message)
   const run = r.value
@@ -221,14 +238,7 @@ async function resultOf(
  * `?wait_s=N` holds the answer until the run has finished or N seconds (at most MAX_WAIT_S) have passed:
  * the SDK waits for long runs with a chain of these, each shorter than its HTTP client's timeout.
  */
-async function waitedResult(d: RestDeps, id: string, url: URL): ReturnType<typeof resultOf> {
-  const asked = Number(url.searchParams.get('wait_s') ?? 0)
-  if (!Number.isFinite(asked) || asked < 0)
-    throw new HttpError(
-      400,
-      'request/bad-wait',
-      `wait_s must be a number of seconds >= 0, not ${JSON.stringify(url.searchParams.get('wait_s'))}`
-    )
+async function waitedResult(d: RestDeps, id: string, asked: number): Promise<RunResult> {
   if (asked > 0) {
     if (!d.cache.runs.getSummary(id)) throw new HttpError(404, 'runs/unknown', `No run ${id}`)
     await d.tracker.waitFinished(id, Math.min(asked, MAX_WAIT_S) * 1000)
@@ -236,30 +246,15 @@ async function waitedResult(d: RestDeps, id: string, url: URL): ReturnType<typeo
   return await resultOf(d, id)
 }
 
-async function events(d: RestDeps, id: string): Promise<unknown> {
+async function events(d: RestDeps, id: string): Promise<RunEvent[]> {
   const run = d.cache.runs.getSummary(id)
   if (!run) throw new HttpError(404, 'runs/unknown', `No run ${id}`)
   return d.tracker.events(run)
 }
 
-function history(cache: Cache, url: URL): unknown {
-  const q = url.searchParams
-  const list = (k: string): string[] | undefined => (q.get(k) ? q.get(k)!.split(',').filter(Boolean) : undefined)
-  const num = (k: string): number | undefined => (q.get(k) === null ? undefined : Number(q.get(k)))
-  const query: HistoryQuery = {
-    text: q.get('q') ?? q.get('search') ?? undefined,
-    status: list('status') as RunState[] | undefined,
-    serverId: q.get('server') ?? undefined,
-    model: q.get('model') ?? undefined,
-    from: num('from'),
-    to: num('to'),
-    batchId: q.get('batch') ?? undefined,
-    sort: (q.get('sort') as HistoryQuery['sort']) ?? undefined,
-    cursor: q.get('cursor'),
-    limit: num('limit'),
-  }
+function history(cache: Cache, q: HistoryQuery): HistoryPage {
   try {
-    return cache.searchHistory(query)
+    return cache.searchHistory(q)
   } catch (e) {
     if (e instanceof InvalidHistoryQueryError) throw new HttpError(400, 'history/bad-query', e.message)
     throw e

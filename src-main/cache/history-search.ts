@@ -6,7 +6,7 @@
  * submission order, so every filter index can end with that key and a page is one range scan.
  */
 import type { HistoryItem, HistoryPage, HistoryQuery } from '../../src-shared/contract/bridge'
-import type { RunErrorInfo, RunState } from '../../src-shared/contract/runs'
+import { RunStateSchema, type RunErrorInfo, type RunState } from '../../src-shared/contract/runs'
 import type { Statement } from 'better-sqlite3'
 import type { CacheDatabase } from './db'
 import { InvalidHistoryQueryError, decodeCursor, encodeCursor, type HistoryKey } from './history-cursor'
@@ -17,7 +17,7 @@ import { parseJson } from './run-rows'
 export const DEFAULT_PAGE_SIZE = 50
 export const MAX_PAGE_SIZE = 500
 
-const RUN_STATES: readonly RunState[] = ['pending', 'queued', 'running', 'completed', 'failed', 'cancelled']
+const RUN_STATES: readonly RunState[] = RunStateSchema.options
 /**
  * Below this many runs a model is rare: look its runs up directly and sort them. Above it, walk
  * the history in order and test each row, which stops as soon as a page is full.
@@ -181,7 +181,9 @@ function ftsRows(db: CacheDatabase, plan: Plan, fts: string): HistoryRow[] {
 function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new InvalidHistoryQueryError(`History page size must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}.`)
+    throw new InvalidHistoryQueryError(
+      `History limit (the page size) must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}.`
+    )
   }
   return limit
 }

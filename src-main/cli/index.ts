@@ -1,10 +1,12 @@
 /**
  * `comfyfleet` CLI. Exit codes a script can rely on:
- *   0 ok · 1 the run failed or was cancelled · 2 usage error · 3 the API refused (4xx) · 4 ComfyFleet not reachable / 5xx
+ *   0 ok · 1 the run failed or was cancelled · 2 usage error · 3 the API refused (4xx) ·
+ *   4 ComfyFleet not reachable, 5xx, or an answer that is not what the API promises
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ComfyFleetClient, ComfyFleetError, type BatchSummary } from '../../sdk'
+import { ComfyFleetClient, ComfyFleetError, type BatchSummary, type RunState } from '../../sdk'
+import { RunStatesParamSchema } from '../../src-shared/contract/query-params'
 import { flag, intFlag, parseArgs, UsageError, type Args } from './args'
 
 const USAGE = `Usage: comfyfleet <command> [options]
@@ -166,10 +168,9 @@ async function waitBatches(fleet: ComfyFleetClient, ids: string[], out: Out): Pr
 }
 
 async function history(fleet: ComfyFleetClient, args: Args, out: Out): Promise<number> {
-  const status = flag(args, 'status')
   const page = await fleet.history({
     text: flag(args, 'search'),
-    status: status ? (status.split(',') as never) : undefined,
+    status: runStatesFlag(args),
     limit: intFlag(args, 'limit') ?? 50,
   })
   out(page, () =>
@@ -185,10 +186,19 @@ async function history(fleet: ComfyFleetClient, args: Args, out: Out): Promise<n
   return 0
 }
 
+/** `--status failed,cancelled`, checked by the same rule as the API's `status` parameter. */
+function runStatesFlag(args: Args): RunState[] | undefined {
+  const text = flag(args, 'status')
+  if (text === undefined) return undefined
+  const parsed = RunStatesParamSchema.safeParse(text)
+  if (!parsed.success) throw new UsageError(`--status ${parsed.error.issues.map((i) => i.message).join('; ')}`)
+  return parsed.data
+}
+
 async function exportRun(fleet: ComfyFleetClient, runId: string, dir: string): Promise<number> {
   const r = await fleet.result(runId)
   mkdirSync(dir, { recursive: true })
-  const run = (r as unknown as { run: { prompt: unknown; workflow: unknown } }).run
+  const run = r.run
   writeFileSync(join(dir, `${runId}.api.json`), JSON.stringify(run.prompt, null, 2))
   if (run.workflow) writeFileSync(join(dir, `${runId}.workflow.json`), JSON.stringify(run.workflow, null, 2))
   for (const [i, img] of r.images.entries()) {
@@ -217,9 +227,9 @@ function report(e: unknown): number {
   }
   if (e instanceof ComfyFleetError) {
     console.error(`error: ${e.message}${e.code ? ` [${e.code}]` : ''}`)
-    return e.status === 0 || e.status >= 500 ? 4 : 3
+    return e.status >= 400 && e.status < 500 ? 3 : 4
   }
-  console.error(`error: ${(e as Error).message ?? String(e)}`)
+  console.error(`error: ${e instanceof Error ? e.message : String(e)}`)
   return 4
 }
 

@@ -8,14 +8,17 @@ import { z } from 'zod'
 import type { HistoryQuery } from './requests'
 import { RunStateSchema, type RunState } from './runs'
 
-const wholeNumber = z.string().regex(/^-?\d+$/, { error: 'must be a whole number' }).transform(Number)
+const wholeNumber = z
+  .string()
+  .regex(/^-?\d+$/, { error: 'must be a whole number' })
+  .transform(Number)
 const seconds = z
   .string()
   .regex(/^\d+(\.\d+)?$/, { error: 'must be a number of seconds >= 0' })
   .transform(Number)
 
-/** `status=failed,cancelled`: each name a run state. */
-const runStates = z.string().transform((text, ctx) => {
+/** `status=failed,cancelled`: each name a run state (the CLI's `--status` too). */
+export const RunStatesParamSchema = z.string().transform((text, ctx) => {
   const names = text.split(',').filter(Boolean)
   const isState = (n: string): n is RunState => RunStateSchema.safeParse(n).success
   const bad = names.filter((n) => !isState(n))
@@ -57,7 +60,7 @@ export const HistoryQueryParamsSchema = z
     q: z.string().optional(),
     /** The older name of `q`, still accepted. */
     search: z.string().optional(),
-    status: runStates.optional(),
+    status: RunStatesParamSchema.optional(),
     server: z.string().optional(),
     model: z.string().optional(),
     /** Epoch ms, inclusive. */

@@ -144,11 +144,7 @@ export const ApiErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 })
 
-/**
- * Each REST route's answer (on success): the SDK parses with these, and the routes are typed by them
- * (rest-routes.ts). `null` answers (cancel, delete) are `z.null()`.
- */
-export const RestAnswerSchemas = {
+const answerSchemas = {
   'GET /servers': z.array(ServerViewSchema),
   'POST /servers': ServerViewSchema,
   'POST /servers/test': ServerTestResultSchema,
@@ -169,8 +165,15 @@ export const RestAnswerSchemas = {
   'POST /auth/login-link': LoginLinkSchema,
 } as const
 
-export type RestRoute = keyof typeof RestAnswerSchemas
-export type RestAnswer<R extends RestRoute> = z.infer<(typeof RestAnswerSchemas)[R]>
+export type RestRoute = keyof typeof answerSchemas
+export type RestAnswer<R extends RestRoute> = z.infer<(typeof answerSchemas)[R]>
+
+/**
+ * Each REST route's answer (on success): the SDK parses with these, and the routes are typed by them
+ * (rest-routes.ts). `null` answers (cancel, delete) are `z.null()`. Typed as a mapped type so that a
+ * caller generic in the route (the SDK's `call`) gets the schema of exactly that route's answer.
+ */
+export const RestAnswerSchemas: { readonly [R in RestRoute]: z.ZodType<RestAnswer<R>> } = answerSchemas
 
 export type SubmitResult = z.infer<typeof SubmitResultSchema>
 export type RunSummary = z.infer<typeof RunSummarySchema>

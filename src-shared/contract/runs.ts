@@ -8,12 +8,12 @@
  */
 import { z } from 'zod'
 
-
-
 export const RunStateSchema = z.enum(['pending', 'queued', 'running', 'completed', 'failed', 'cancelled'], {
   error: 'must be a run state',
 })
-export const NodeStateSchema = z.enum(['pending', 'cached', 'running', 'done', 'error'], { error: 'must be a node state' })
+export const NodeStateSchema = z.enum(['pending', 'cached', 'running', 'done', 'error'], {
+  error: 'must be a node state',
+})
 
 export const ApiNodeSchema = z.object({
   class_type: z.string(),

@@ -30,3 +30,10 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
 /** "temporal.address must be host:port; defaultSlots must be …" — one sentence for logs and the CLI. */
 export const describeIssues = (issues: readonly FieldIssue[], what = 'the value'): string =>
   issues.map((i) => `${i.path || what} ${i.message}`).join('; ')
+
+/**
+ * A parse-time error map that words a missing field as "is missing" rather than zod's "Invalid input:
+ * expected string, received undefined"; every other issue keeps its schema's message.
+ */
+export const missingFieldWording = (issue: { input?: unknown; code?: string }): string | undefined =>
+  issue.input === undefined && issue.code === 'invalid_type' ? 'is missing' : undefined

@@ -3,7 +3,8 @@
  * need a run lasting minutes or a slow pipe reader, which the real app cannot be made to show quickly):
  *  - `--json` output through a slow pipe arrives whole (it was cut at 64 KiB with exit code 0);
  *  - `run --wait` waits in requests shorter than Node's 300 s fetch headers timeout, however long the run;
- *  - `run --seeds a..b --wait` waits for the batch.
+ *  - `run --seeds a..b --wait` waits for the batch;
+ *  - an answer that is not what the API promises is named, field by field (the SDK parses every answer).
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -12,9 +13,52 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ResultImage, RunResult } from '../../../../src-shared/contract/responses'
+import type { RunState } from '../../../../src-shared/contract/runs'
+import type { ServerView } from '../../../../src-shared/contract/servers'
 
 const ROOT = join(__dirname, '..', '..', '..', '..')
-const BIG_LIST = Array.from({ length: 2000 }, (_, i) => ({ id: `s${i}`, name: `gpu-${i}`, pad: 'p'.repeat(150) }))
+
+/** A server as the API answers it; the long tag makes 2000 of them a document far over a pipe's 64 KiB. */
+function serverView(i: number): ServerView {
+  const health = {
+    state: 'online',
+    device: null,
+    queueRemaining: 0,
+    latencyMs: 1,
+    lastSeenAt: 1,
+    error: null,
+    comfyuiVersion: null,
+  } as const
+  return {
+    ...{ id: `s${i}`, name: `gpu-${i}`, address: `http://gpu-${i}:8188`, enabled: true, draining: false, slots: 1 },
+    ...{ tags: ['p'.repeat(150)], createdAt: 1, updatedAt: 1, health, slotsInUse: 0, currentRunIds: [], speed: null },
+    hasCapabilities: true,
+  }
+}
+const BIG_LIST = Array.from({ length: 2000 }, (_, i) => serverView(i))
+
+const IMAGE: ResultImage = {
+  ...{ hash: 'a', nodeId: '9', filename: 'a.png', subfolder: '', type: 'output', format: 'png' },
+  ...{ width: 8, height: 8, bytes: 10, path: '/cache/a.png', url: '/api/images/a', thumb_url: '/api/thumbs/a' },
+}
+
+/** `GET /workflow/result/run-1` as the API answers it, in the given state. */
+function runResult(status: RunState, images: ResultImage[]): RunResult {
+  const summary = {
+    ...{ id: 'run-1', workflowId: 'wf-1', name: 'x', status, serverId: null, serverName: null, gpu: null },
+    ...{ progress: 0, currentNode: null, nodeProgress: null, createdAt: 1, startedAt: null, finishedAt: null },
+    ...{ batchId: null, error: null, thumbHash: null, positive: null, negative: null, seed: null, models: [] },
+    outputsCount: images.length,
+  }
+  const detail = { prompt: {}, workflow: null, nodes: {}, nodeTitles: {}, outputs: [], events: [], temporalUrl: null }
+  return { run_id: 'run-1', status, error: null, images, run: { ...summary, ...detail } }
+}
+
+/** Answers that break the contract, by path, for the malformed-answer test. */
+const MALFORMED: Record<string, unknown> = {
+  '/workflow/status/bad-run': { run_id: 'bad-run', status: 'exploded' },
+}
 
 interface Seen {
   executeBodies: Record<string, unknown>[]
@@ -48,18 +92,14 @@ async function fakeApi(req: IncomingMessage, res: ServerResponse): Promise<void>
   if (u.pathname === '/workflow/execute') {
     const b = await bodyOf(req)
     seen.executeBodies.push(b)
-    if (b.seeds) return send(res, 202, { run_ids: [], batch_ids: ['batch-1'] })
-    return send(res, 202, { run_ids: ['run-1'], batch_ids: [], message: 'Run run-1 is still going' })
+    if (b.seeds) return send(res, 202, { run_ids: [], batch_ids: ['batch-1'], status_urls: [] })
+    const still = { message: 'Run run-1 is still going', status_urls: ['/workflow/status/run-1'] }
+    return send(res, 202, { run_ids: ['run-1'], batch_ids: [], ...still })
   }
   if (u.pathname === '/workflow/result/run-1') {
     seen.resultWaits.push(Number(u.searchParams.get('wait_s')))
     const done = seen.resultWaits.length >= 2
-    return send(res, 200, {
-      run_id: 'run-1',
-      status: done ? 'completed' : 'running',
-      error: null,
-      images: done ? [{ path: '/cache/a.png', url: '/api/images/a' }] : [],
-    })
+    return send(res, 200, done ? runResult('completed', [IMAGE]) : runResult('running', []))
   }
   if (u.pathname === '/batches') {
     seen.batchPolls += 1
@@ -67,6 +107,7 @@ async function fakeApi(req: IncomingMessage, res: ServerResponse): Promise<void>
     const b = { id: 'batch-1', name: 'b', total: 4, failed: 0, cancelled: 0, createdAt: 1 }
     return send(res, 200, [{ ...b, status: done ? 'completed' : 'running', completed: done ? 4 : 1, running: 3 }])
   }
+  if (u.pathname in MALFORMED) return send(res, 200, MALFORMED[u.pathname])
   send(res, 404, { error: { code: 'x/unknown', message: 'no' } })
 }
 
@@ -129,5 +170,21 @@ describe('the CLI for scripts', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toBe('batch-1 completed: 4/4 completed\n')
     expect(seen.batchPolls).toBeGreaterThanOrEqual(2)
+  })
+
+  it('an answer that breaks the contract is exit 4, naming the field and what it must be', async () => {
+    const r = await cli(['status', 'bad-run'])
+    expect(r.code).toBe(4)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('GET /workflow/status/:id')
+    expect(r.stderr).toContain('status must be a run state')
+    expect(r.stderr).toContain('[client/bad-answer]')
+  })
+
+  it('history --status with a name that is no run state is a usage error naming it', async () => {
+    const r = await cli(['history', '--status', 'completed,bogus'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--status must be run states')
+    expect(r.stderr).toContain('"bogus"')
   })
 })
