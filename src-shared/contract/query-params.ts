@@ -81,8 +81,9 @@ export const HistoryQueryParamsSchema = z
       const value = param === 'q' ? (p.q ?? p.search) : p[param]
       if (value !== undefined) query[field] = value
     }
-    // Built key by key from the parsed parameters above, whose types are HistoryQuery's own.
-    return query as HistoryQuery
+    // Key by key from the parameters parsed above, each of its HistoryQuery field's type (the unit
+    // test reads back every field the encoder writes).
+    return query
   })
 
 /** The query string the history route parses with {@link HistoryQueryParamsSchema}. */
