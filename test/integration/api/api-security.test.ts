@@ -199,6 +199,33 @@ describe('bad input is a 4xx, never a 500', () => {
     expect(JSON.parse(typo.body)).toMatchObject({ error: { details: { issues: [{ path: 'workflw' }] } } })
   })
 
+  test('a bad or unknown query parameter is a 400 naming it (query strings as schemas)', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['/history?limit=abc', 'limit', /^must be a whole number$/],
+      ['/history?status=completed,bogus', 'status', /not "bogus"$/],
+      ['/history?sort=best', 'sort', /^must be "newest" or "oldest"$/],
+      ['/history?limt=5', 'limt', /^is not a known key$/],
+      ['/runs?limit=many', 'limit', /^must be a whole number$/],
+      ['/workflow/result/any-run?wait_s=-1', 'wait_s', /^must be a number of seconds >= 0$/],
+      ['/servers?verbose=1', 'verbose', /^is not a known key$/],
+    ]
+    for (const [path, field, message] of cases) {
+      const a = await raw('GET', path, bearer())
+      expect(a.status, path).toBe(400)
+      const { error } = JSON.parse(a.body) as {
+        error: { code: string; message: string; details: { issues: { path: string; message: string }[] } }
+      }
+      expect(error.code, path).toBe('request/bad-params')
+      expect(error.message, path).toContain(`The query string: ${field} `)
+      expect(
+        error.details.issues.map((i) => i.path),
+        path
+      ).toEqual([field])
+      expect(error.details.issues[0]!.message, path).toMatch(message)
+    }
+    expect((await raw('GET', '/history?limit=5&status=completed', bearer())).status).toBe(200)
+  })
+
   test('settings keys named like prototype members are unknown keys (settings-unknown-key-bypass)', async () => {
     for (const patch of ['{"toString":5}', '{"retry":{"valueOf":1}}', '{"__proto__":{"toString":1}}']) {
       const a = await raw('POST', '/api/bridge/settings:update', bearer(), patch)

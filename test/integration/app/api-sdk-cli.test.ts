@@ -155,7 +155,7 @@ describe('SDK end to end (headless core + simulator + real Temporal)', () => {
     writeFileSync(file, JSON.stringify(ui))
     const r = await fleet.executeWorkflow(file)
     expect(r.status).toBe('completed')
-    const detail = (await fleet.result(r.run_id)) as unknown as { run: { workflow: unknown } }
+    const detail = await fleet.result(r.run_id)
     expect(detail.run.workflow).toEqual(ui)
   })
 

@@ -77,7 +77,7 @@ describe('large workflows through the app', () => {
     expect(r.error).toBeNull()
     expect(r.status).toBe('completed')
     expect(r.images).toHaveLength(1)
-    const stored = (await fleet.result(r.run_id)) as unknown as { run: { workflow: { nodes: unknown[] } } }
+    const stored = await fleet.result(r.run_id)
     expect(JSON.stringify(stored.run.workflow).length).toBeGreaterThan(2_700_000)
   })
 
