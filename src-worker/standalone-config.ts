@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
+import { normaliseAddress } from '../src-shared/comfy/address'
 import type { ServerSpec } from '../src-shared/comfy/probe'
 import type { TemporalConnectionConfig } from '../src-shared/contract/worker-protocol'
 
@@ -37,7 +38,16 @@ const temporalSchema = z.strictObject({
 const serverSchema = z.strictObject({
   id: z.string().trim().min(1).optional(),
   name: z.string().trim().min(1).optional(),
-  address: z.string().regex(/^https?:\/\/[^\s/]+/, 'must be an http(s):// URL'),
+  /** In its one spelling from here on (`http://gpu-1:8188`): claim ids and duplicates compare that. */
+  address: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+/i, 'must be an http(s):// URL')
+    .transform((written, ctx) => {
+      const r = normaliseAddress(written)
+      if (r.ok) return r.value
+      ctx.addIssue({ code: 'custom', message: r.error.message })
+      return z.NEVER
+    }),
   slots: z.int().min(1).max(64).optional(),
 })
 
@@ -155,7 +165,7 @@ function duplicates(servers: ServerSpec[]): string[] {
   const seenIds = new Set<string>()
   const seenAddresses = new Set<string>()
   servers.forEach((s, i) => {
-    const address = s.address.replace(/\/+$/, '')
+    const address = s.address
     if (seenIds.has(s.id)) problems.push(`servers[${i}].id: ${JSON.stringify(s.id)} is listed twice`)
     if (seenAddresses.has(address)) problems.push(`servers[${i}].address: ${address} is listed twice`)
     seenIds.add(s.id)

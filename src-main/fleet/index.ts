@@ -1,4 +1,4 @@
-export { DEFAULT_COMFYUI_PORT, normaliseAddress } from './address'
+export { DEFAULT_COMFYUI_PORT, normaliseAddress } from '../../src-shared/comfy/address'
 export { Fleet, type FleetOptions } from './fleet'
 export {
   HealthMonitor,

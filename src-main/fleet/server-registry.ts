@@ -8,7 +8,7 @@ import type { ServerInput, ServerPatch } from '../../src-shared/contract/bridge'
 import { err, ok, type Result } from '../../src-shared/contract/result'
 import type { ServerCapabilities, ServerConfig } from '../../src-shared/contract/servers'
 import type { CacheDatabase } from '../cache/db'
-import { normaliseAddress } from './address'
+import { normaliseAddress } from '../../src-shared/comfy/address'
 
 export const MIN_SLOTS = 1
 export const MAX_SLOTS = 8

@@ -35,16 +35,12 @@ export interface ServerClaimState {
 /** The claim workflow's type: the claimer starts it by this, the implementation is annotated with it. */
 export type ComfyServerClaimWorkflow = (input: ServerClaimInput) => Promise<void>
 
-/** The one spelling of a server address: scheme and host lower-case, no trailing slash. */
-export function normalizeAddress(address: string): string {
-  const trimmed = address.trim().replace(/\/+$/, '')
-  const match = /^(https?:\/\/)([^/]+)(.*)$/i.exec(trimmed)
-  return match === null ? trimmed : `${match[1]!.toLowerCase()}${match[2]!.toLowerCase()}${match[3] ?? ''}`
-}
-
-/** Workflow id of a server's claim: readable, and one per address (the uniqueness Temporal enforces). */
+/**
+ * Workflow id of a server's claim: readable, and one per address (the uniqueness Temporal enforces).
+ * `address` is in its one spelling (src-shared/comfy/address.ts `normaliseAddress`): every worker's
+ * servers are, the fleet's as registered and a standalone worker's as its config is loaded. Not
+ * normalised here, because the workflow sandbox imports this file and must import nothing at runtime.
+ */
 export function claimWorkflowId(address: string): string {
-  return `server-${normalizeAddress(address)
-    .replace(/^https?:\/\//, '')
-    .replace(/[^A-Za-z0-9.:_-]/g, '_')}`
+  return `server-${address.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9.:_-]/g, '_')}`
 }

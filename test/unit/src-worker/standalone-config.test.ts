@@ -86,6 +86,19 @@ describe('standalone worker config', () => {
     expect(problems({ servers: [server] })[0]).toMatch(/^temporal: /)
   })
 
+  it('keeps each server address in its one spelling, so one server written two ways is listed twice', () => {
+    const c = readStandaloneConfig(write('spelling', { temporal, servers: [{ id: 'a', address: 'http://GPU-1/' }] }))
+    expect(c.servers[0]!.address).toBe('http://gpu-1:8188')
+    const twice = [
+      { id: 'a', address: 'http://gpu-1:8188' },
+      { id: 'b', address: 'HTTP://Gpu-1/' },
+    ]
+    expect(problems({ temporal, servers: twice })).toEqual(['servers[1].address: http://gpu-1:8188 is listed twice'])
+    expect(problems({ temporal, servers: [{ address: 'http://gpu-1:8188/comfy' }] })).toEqual([
+      'servers[0].address: Address "http://gpu-1:8188/comfy" has a path (/comfy); give only host and port.',
+    ])
+  })
+
   it('resolves TLS and bundle paths from the config folder and names a missing file (dist/05 tls-*, bundle-missing)', () => {
     const tls = { certPath: 'certs/client.pem', keyPath: 'certs/client.key' }
     const c = readStandaloneConfig(write('tls', { temporal: { ...temporal, tls }, servers: [server] }))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { normaliseAddress } from '../../../../src-main/fleet'
+import { normaliseAddress } from '../../../../src-shared/comfy/address'
 
 describe('normaliseAddress', () => {
   it.each([

@@ -1,8 +1,9 @@
 /**
  * Server addresses as users type them (`gpu1`, `gpu1:8189`, `http://10.0.0.5:8188/`) normalised to
- * one form, `http(s)://host:port`, so a duplicate is a duplicate however it was written.
+ * one form, `http(s)://host:port`, so a duplicate is a duplicate however it was written: the fleet's
+ * registry, the standalone worker's config and the farm-wide claim id of a server all use this one spelling.
  */
-import { err, ok, type Result } from '../../src-shared/contract/result'
+import { err, ok, type Result } from '../contract/result'
 
 /** ComfyUI's default listen port. */
 export const DEFAULT_COMFYUI_PORT = 8188
