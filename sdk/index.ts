@@ -25,6 +25,7 @@ import {
   ExecuteStartedSchema,
   RestAnswerSchemas,
   RunResultSchema,
+  splitRoute,
   type BatchSummary,
   type ExecuteStarted,
   type HistoryPage,
@@ -269,7 +270,7 @@ export class ComfyFleetClient {
 
   /** One request to `route` (its method, and the schema its answer is parsed with) at `path`. */
   private async call<R extends RestRoute>(route: R, path: string, body?: unknown): Promise<RestAnswer<R>> {
-    const res = await this.fetch(route.slice(0, route.indexOf(' ')), path, body)
+    const res = await this.fetch(splitRoute(route).method, path, body)
     return await answerOf(res, RestAnswerSchemas[route], route)
   }
 

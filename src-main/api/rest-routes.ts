@@ -16,7 +16,14 @@ import {
 } from '../../src-shared/contract/requests'
 import type { Result } from '../../src-shared/contract/result'
 import type { RunEvent, RunStatus } from '../../src-shared/contract/runs'
-import type { ExecuteStarted, HistoryPage, RestAnswer, RestRoute, RunResult } from '../../src-shared/contract/responses'
+import {
+  splitRoute,
+  type ExecuteStarted,
+  type HistoryPage,
+  type RestAnswer,
+  type RestRoute,
+  type RunResult,
+} from '../../src-shared/contract/responses'
 import {
   HistoryQueryParamsSchema,
   NoQuerySchema,
@@ -51,34 +58,29 @@ const MAX_WAIT_S = 3600
 export function registerRestRoutes(router: Router, d: RestDeps): void {
   router
     .add(...get('GET /servers', NoQuerySchema, () => d.fleet.list()))
-    .add('POST', '/servers', async (req, res) =>
-      sendResult(res, await d.fleet.add(await body(req, ServerInputSchema)), 201)
-    )
-    .add('POST', '/servers/test', async (req, res) =>
-      sendResult(res, await d.fleet.test((await body(req, ServerTestBodySchema)).address))
-    )
-    .add('PATCH', '/servers/:id', async (req, res, p) =>
-      sendResult(res, await d.fleet.update(p.id!, await body(req, ServerPatchSchema)))
-    )
-    .add('DELETE', '/servers/:id', async (_q, res, p) => sendResult(res, await d.fleet.remove(p.id!)))
+    .add(...act('POST /servers', async (req) => d.fleet.add(await body(req, ServerInputSchema)), 201))
+    .add(...act('POST /servers/test', async (req) => d.fleet.test((await body(req, ServerTestBodySchema)).address)))
+    .add(...act('PATCH /servers/:id', async (req, p) => d.fleet.update(p.id!, await body(req, ServerPatchSchema))))
+    .add(...act('DELETE /servers/:id', (_q, p) => d.fleet.remove(p.id!)))
     .add(...get('GET /farm/servers', NoQuerySchema, () => d.farmServers()))
     .add('POST', '/workflow/execute', (req, res) => execute(d, req, res))
     .add(...get('GET /workflow/status/:id', NoQuerySchema, (_q, p) => status(d, p.id!)))
     .add(...get('GET /workflow/result/:id', ResultQuerySchema, (q, p) => waitedResult(d, p.id!, q.wait_s ?? 0)))
     .add(...get('GET /workflow/events/:id', NoQuerySchema, (_q, p) => events(d, p.id!)))
-    .add('POST', '/workflow/cancel/:id', async (_q, res, p) => sendResult(res, await d.runs.cancel(p.id!)))
-    .add('POST', '/workflow/rerun/:id', async (_q, res, p) => sendResult(res, await d.runs.rerun(p.id!), 202))
+    .add(...act('POST /workflow/cancel/:id', (_q, p) => d.runs.cancel(p.id!)))
+    .add(...act('POST /workflow/rerun/:id', (_q, p) => d.runs.rerun(p.id!), 202))
     .add(...get('GET /runs', RunsQuerySchema, (q) => d.runs.list(q.limit ?? 200)))
     .add(...get('GET /batches', NoQuerySchema, () => d.tracker.batchSummaries()))
-    .add('POST', '/batches/:id/cancel', async (_q, res, p) => sendResult(res, await d.runs.cancel(p.id!)))
+    .add(...act('POST /batches/:id/cancel', (_q, p) => d.runs.cancel(p.id!)))
     .add(...get('GET /history', HistoryQueryParamsSchema, (q) => history(d.cache, q)))
-    .add('DELETE', '/history/:id', (_q, res, p) => {
-      const run = d.cache.runs.getSummary(p.id!)
-      if (run && !isFinal(run.status))
-        throw new HttpError(409, 'history/run-active', `Run ${p.id!} is ${run.status}; cancel it first`)
-      sendResult(res, d.cache.deleteRun(p.id!))
-      return Promise.resolve()
-    })
+    .add(
+      ...act('DELETE /history/:id', (_q, p) => {
+        const run = d.cache.runs.getSummary(p.id!)
+        if (run && !isFinal(run.status))
+          throw new HttpError(409, 'history/run-active', `Run ${p.id!} is ${run.status}; cancel it first`)
+        return d.cache.deleteRun(p.id!)
+      })
+    )
 }
 
 const json = (res: ServerResponse, status: number, value: unknown): Promise<void> => {
@@ -105,7 +107,21 @@ function get<R extends RestRoute & `GET ${string}`, S extends z.ZodType>(
     const query = parseParams(schema, Object.fromEntries(url.searchParams), 'The query string')
     sendJson(res, 200, await answer(query, params))
   }
-  return ['GET', route.slice('GET '.length), handler]
+  return ['GET', splitRoute(route).path, handler]
+}
+
+/**
+ * A route that acts (POST, PATCH, DELETE) as `router.add`'s arguments: `run` answers with a Result whose
+ * value must be the route's answer type from the contract (RestAnswerSchemas); a refusal is sent as
+ * `{ error }` with the status its code means.
+ */
+function act<R extends Exclude<RestRoute, `GET ${string}`>>(
+  route: R,
+  run: (req: IncomingMessage, params: Record<string, string>) => Result<RestAnswer<R>> | Promise<Result<RestAnswer<R>>>,
+  okStatus = 200
+): [string, string, RouteHandler] {
+  const { method, path } = splitRoute(route)
+  return [method, path, async (req, res, params) => sendResult(res, await run(req, params), okStatus)]
 }
 
 /** Result errors → HTTP status by their code's meaning. */

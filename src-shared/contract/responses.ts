@@ -175,6 +175,12 @@ export type RestAnswer<R extends RestRoute> = z.infer<(typeof answerSchemas)[R]>
  */
 export const RestAnswerSchemas: { readonly [R in RestRoute]: z.ZodType<RestAnswer<R>> } = answerSchemas
 
+/** A route key's method and path pattern: `'GET /runs'` → `{ method: 'GET', path: '/runs' }`. */
+export function splitRoute(route: RestRoute): { method: string; path: string } {
+  const space = route.indexOf(' ')
+  return { method: route.slice(0, space), path: route.slice(space + 1) }
+}
+
 export type SubmitResult = z.infer<typeof SubmitResultSchema>
 export type RunSummary = z.infer<typeof RunSummarySchema>
 export type RunDetail = z.infer<typeof RunDetailSchema>
