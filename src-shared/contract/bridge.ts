@@ -7,15 +7,7 @@ import type { AppInfo, Settings, SettingsPatch } from './app'
 import type { Result } from './result'
 import type { NodeStatus } from './runs'
 import type { HistoryQuery, ServerInput, ServerPatch, SubmitRequest } from './requests'
-import type {
-  BatchSummary,
-  HistoryPage,
-  RunDetail,
-  RunSummary,
-  ServerRemoval,
-  ServerTestResult,
-  SubmitResult,
-} from './responses'
+import type * as Answers from './responses'
 import type { FarmServer } from './farm'
 import type { ServerView } from './servers'
 import type { InspectRequest, InspectResult } from './run-sheet'
@@ -40,19 +32,19 @@ export interface RequestMap {
   'servers:list': { params: void; result: ServerView[] }
   'servers:add': { params: ServerInput; result: Result<ServerView> }
   'servers:update': { params: { id: string; patch: ServerPatch }; result: Result<ServerView> }
-  'servers:remove': { params: { id: string }; result: Result<ServerRemoval> }
-  'servers:test': { params: { address: string }; result: Result<ServerTestResult> }
+  'servers:remove': { params: { id: string }; result: Result<Answers.ServerRemoval> }
+  'servers:test': { params: { address: string }; result: Result<Answers.ServerTestResult> }
   /** Servers of the farm's workers (remote Temporal), as their owners report them; read-only. */
   'farm:servers': { params: void; result: FarmServer[] }
-  'runs:submit': { params: SubmitRequest; result: Result<SubmitResult> }
+  'runs:submit': { params: SubmitRequest; result: Result<Answers.SubmitResult> }
   'runs:inspect': { params: InspectRequest; result: Result<InspectResult> }
-  'runs:list': { params: { limit?: number }; result: RunSummary[] }
-  'runs:get': { params: { id: string }; result: Result<RunDetail> }
+  'runs:list': { params: { limit?: number }; result: Answers.RunSummary[] }
+  'runs:get': { params: { id: string }; result: Result<Answers.RunDetail> }
   'runs:cancel': { params: { id: string }; result: Result<null> }
-  'runs:rerun': { params: { id: string }; result: Result<SubmitResult> }
-  'batches:list': { params: void; result: BatchSummary[] }
+  'runs:rerun': { params: { id: string }; result: Result<Answers.SubmitResult> }
+  'batches:list': { params: void; result: Answers.BatchSummary[] }
   'batches:cancel': { params: { id: string }; result: Result<null> }
-  'history:search': { params: HistoryQuery; result: HistoryPage }
+  'history:search': { params: HistoryQuery; result: Answers.HistoryPage }
   'history:delete': { params: { runId: string }; result: Result<null> }
   'settings:get': { params: void; result: Settings }
   'settings:update': { params: SettingsPatch; result: Result<Settings> }
@@ -81,10 +73,10 @@ export interface RunPreviewEvent {
 export interface EventMap {
   'app:info': AppInfo
   'servers:changed': ServerView[]
-  'runs:changed': RunSummary
+  'runs:changed': Answers.RunSummary
   'runs:progress': RunProgressEvent
   'runs:preview': RunPreviewEvent
-  'batches:changed': BatchSummary
+  'batches:changed': Answers.BatchSummary
 }
 
 export type RequestChannel = keyof RequestMap
