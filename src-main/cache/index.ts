@@ -8,6 +8,6 @@ export {
   type CacheDatabase,
 } from './db'
 export { InvalidHistoryQueryError } from './history-cursor'
-export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, searchHistory } from './history-search'
+export { DEFAULT_PAGE_SIZE, searchHistory } from './history-search'
 export { ImageError, ImageStore, THUMB_SIZE } from './image-store'
 export { RunRepository } from './run-repository'

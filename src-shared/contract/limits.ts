@@ -27,5 +27,8 @@ export const BATCH_TASK_BYTES = 2 * 1024 * 1024
 /** One ComfyUI event's data in get_events, signals and results; beyond it a bounded preview is kept. */
 export const EVENT_DATA_BYTES = 2 * 1024
 
+/** The most items one history page holds (`limit`): a page is one query and one answer, kept small. */
+export const HISTORY_PAGE_MAX = 500
+
 /** Output refs a run's result carries inline; beyond it the full list goes by reference. */
 export const INLINE_OUTPUTS = 500

@@ -5,7 +5,7 @@
  * is named, never ignored.
  */
 import { z } from 'zod'
-import type { HistoryQuery } from './requests'
+import { HistoryQuerySchema, type HistoryQuery } from './requests'
 import { RunStateSchema, type RunState } from './runs'
 
 const wholeNumber = z
@@ -54,7 +54,10 @@ const HISTORY_PARAMS = {
   withImageless: 'with_imageless',
 } as const satisfies Record<keyof HistoryQuery, string>
 
-/** `GET /history?q=…&status=…&limit=…`, parsed into the bridge's {@link HistoryQuery}. */
+/**
+ * `GET /history?q=…&status=…&limit=…`, parsed into the bridge's {@link HistoryQuery} and then checked by
+ * its schema, the one home of each field's rule (e.g. `limit`'s range).
+ */
 export const HistoryQueryParamsSchema = z
   .strictObject({
     q: z.string().optional(),
@@ -81,10 +84,10 @@ export const HistoryQueryParamsSchema = z
       const value = param === 'q' ? (p.q ?? p.search) : p[param]
       if (value !== undefined) query[field] = value
     }
-    // Key by key from the parameters parsed above, each of its HistoryQuery field's type (the unit
-    // test reads back every field the encoder writes).
+    // Key by key from the parameters parsed above; HistoryQuerySchema, next, checks each field.
     return query
   })
+  .pipe(HistoryQuerySchema)
 
 /** The query string the history route parses with {@link HistoryQueryParamsSchema}. */
 export function historyQueryString(query: HistoryQuery): string {

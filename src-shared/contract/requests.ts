@@ -6,6 +6,7 @@
  * limit) stay with the service that owns them.
  */
 import { z } from 'zod'
+import { HISTORY_PAGE_MAX } from './limits'
 import { RunStateSchema } from './runs'
 
 const text = (what: string): z.ZodString => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` })
@@ -94,7 +95,12 @@ export const HistoryQuerySchema = z.strictObject({
    */
   withImageless: z.boolean({ error: 'must be true or false' }).optional(),
   cursor: z.string().nullable().optional(),
-  limit: z.number().optional(),
+  /** Items per page (default 50). */
+  limit: z
+    .int({ error: `must be a whole number from 1 to ${HISTORY_PAGE_MAX}` })
+    .min(1, { error: `must be a whole number from 1 to ${HISTORY_PAGE_MAX}` })
+    .max(HISTORY_PAGE_MAX, { error: `must be a whole number from 1 to ${HISTORY_PAGE_MAX}` })
+    .optional(),
 })
 
 /** Params of each request channel that takes any (the others take none). */

@@ -46,6 +46,10 @@ describe('the history query string', () => {
     expect(issuesOf(HistoryQueryParamsSchema, 'limit=abc')).toEqual([
       { path: 'limit', message: 'must be a whole number' },
     ])
+    for (const limit of ['0', '501'])
+      expect(issuesOf(HistoryQueryParamsSchema, `limit=${limit}`)).toEqual([
+        { path: 'limit', message: 'must be a whole number from 1 to 500' },
+      ])
     const [status] = issuesOf(HistoryQueryParamsSchema, 'status=completed,bogus')
     expect(status?.path).toBe('status')
     expect(status?.message).toMatch(/^must be run states separated by commas .*not "bogus"$/)
