@@ -202,6 +202,7 @@ describe('bad input is a 4xx, never a 500', () => {
   test('a bad or unknown query parameter is a 400 naming it (query strings as schemas)', async () => {
     const cases: [string, string, RegExp][] = [
       ['/history?limit=abc', 'limit', /^must be a whole number$/],
+      ['/history?limit=0', 'limit', /^must be a whole number from 1 to 500$/],
       ['/history?status=completed,bogus', 'status', /not "bogus"$/],
       ['/history?sort=best', 'sort', /^must be "newest" or "oldest"$/],
       ['/history?limt=5', 'limt', /^is not a known key$/],
