@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import type { RequestChannel } from '../../src-shared/contract'
+import type { RequestChannel, RestAnswer } from '../../src-shared/contract'
 import { REQUEST_CHANNELS } from '../../src-shared/contract'
 import type { BridgeEvents, BridgeHandlers } from '../core/bridge-handlers'
 import { HIGH_FREQUENCY_EVENTS } from '../core/bridge-handlers'
@@ -78,7 +78,8 @@ export class ApiServer {
     this.router.add('GET', '/api/thumbs/:hash', (_req, res, p) => this.image(res, p.hash!, 'thumb'))
     // A token holder (the CLI, a script) asks for a browser login link: single use, like the printed one.
     this.router.add('POST', '/auth/login-link', (_req, res) => {
-      sendJson(res, 201, { url: this.loginUrl() })
+      const answer: RestAnswer<'POST /auth/login-link'> = { url: this.loginUrl() }
+      sendJson(res, 201, answer)
       return Promise.resolve()
     })
     opts.routes?.(this.router)
