@@ -18,6 +18,7 @@ import { SlotPool } from './scheduler/slot-pool'
 import { ServerSlotSupplier } from './scheduler/slot-supplier'
 import { SpareSockets } from './activities/spare-sockets'
 import { SlotReports } from './slot-reports'
+import { workflowBundleOptions } from './workflow-bundle-options'
 import type { SlotUsage } from '../src-shared/contract/worker-protocol'
 
 export interface EngineWorkerOptions {
@@ -139,9 +140,12 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   }
 }
 
-function workflowSource(bundlePath: string | null): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(
+  bundlePath: string | null
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   if (bundlePath !== null) return { workflowBundle: { codePath: bundlePath } }
-  return { workflowsPath: join(__dirname, 'workflows', 'index.ts') }
+  const { workflowsPath, preloadModules } = workflowBundleOptions()
+  return { workflowsPath, bundlerOptions: { preloadModules } }
 }
 
 /** Connects to Temporal with the app's connection settings (TLS / API key for remote clusters). */
