@@ -71,11 +71,7 @@ export class BlobStore {
   }
 
   /** The rest of a large file goes to a temp file as it arrives, then is renamed to its hash. */
-  private async spill(
-    held: Uint8Array[],
-    rest: AsyncIterator<Uint8Array>,
-    ext: string
-  ): Promise<StreamedBlob> {
+  private async spill(held: Uint8Array[], rest: AsyncIterator<Uint8Array>, ext: string): Promise<StreamedBlob> {
     const tmp = join(this.root, `.incoming-${process.pid}-${randomUUID()}.tmp`)
     const hasher = createHash('sha256')
     const head: Buffer[] = []

@@ -7,6 +7,8 @@ import { BlobStore } from '../../../../src-shared/storage/blob-store'
 
 async function* chunksOf(bytes: Buffer, size: number, failAfter = Number.POSITIVE_INFINITY): AsyncGenerator<Buffer> {
   for (let at = 0; at < bytes.length; at += size) {
+    // Each chunk arrives later, as from a socket.
+    await new Promise((r) => setImmediate(r))
     if (at >= failAfter) throw new Error('connection reset')
     yield bytes.subarray(at, at + size)
   }
