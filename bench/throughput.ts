@@ -11,6 +11,8 @@
  *
  * Run: `npx tsx bench/throughput.ts [--runs 400]`. Writes bench/results/throughput.json.
  */
+import type { Client } from '@temporalio/client'
+import { temporal } from '@temporalio/proto'
 import { benchArgs } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
 import { FinishedRuns } from './lib/finished'
@@ -20,6 +22,7 @@ import { RemoteFarm } from './lib/remote-farm'
 import { startTemporalFloor } from './lib/temporal-floor'
 import { printTargets, round, target, writeResult } from './lib/report'
 
+const EventType = temporal.api.enums.v1.EventType
 const RUNS = benchArgs({ runs: 400 }).num.runs
 const SERVERS = 8
 const SUBMITTERS = 8
@@ -47,7 +50,11 @@ async function main(): Promise<void> {
     const steady = ((Math.floor(RUNS * 0.9) - Math.floor(RUNS * 0.1)) / (hi - lo)) * 1000
     const executed = (await farm.stats()).reduce((a, s) => a + s.completed, 0)
     finished.close()
-    const floorPerS = await floorRate(fleet.core.temporal.connectionConfig(), farm.urls)
+    const temporalClient = fleet.core.temporal.client!
+    const shape = await historyShape(temporalClient, ids)
+    const floor = await floorRate(fleet.core.temporal.connectionConfig(), farm.urls)
+    const floorPerS = floor.perS
+    const floorShape = await historyShape(temporalClient, floor.workflowIds)
     const row = {
       runs: RUNS,
       notCompleted,
@@ -59,6 +66,9 @@ async function main(): Promise<void> {
       steadyPerS: round(steady, 1),
       temporalFloorPerS: round(floorPerS, 1),
       shareOfFloor: round(RUNS / totalS / floorPerS, 2),
+      workflowTasksPerRun: shape.workflowTasks,
+      signalsPerRun: shape.signals,
+      floorWorkflowTasksPerRun: floorShape.workflowTasks,
     }
     console.table([row])
     const targets = [target('runs completed per second (overall)', row.overallPerS, 50, 'runs/s', 'min')]
@@ -84,19 +94,41 @@ async function bySubmitters(one: (index: number) => Promise<void>): Promise<void
   await Promise.all(Array.from({ length: SUBMITTERS }, submitter))
 }
 
+/**
+ * Mean workflow tasks and signals per run over a sample of the runs' histories: each workflow task costs the
+ * worker's sandbox and the Temporal server CPU, so a run that needs more of them than the floor's shows here.
+ */
+async function historyShape(client: Client, ids: string[]): Promise<{ workflowTasks: number; signals: number }> {
+  const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 40)) === 0)
+  let workflowTasks = 0
+  let signals = 0
+  for (const id of sample) {
+    for (const e of (await client.workflow.getHandle(id).fetchHistory()).events ?? []) {
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) workflowTasks++
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) signals++
+    }
+  }
+  return { workflowTasks: round(workflowTasks / sample.length, 2), signals: round(signals / sample.length, 2) }
+}
+
 /** Runs per second of bare one-activity workflows over the same servers, SUBMITTERS at a time. */
-async function floorRate(temporal: { address: string; namespace: string }, urls: string[]): Promise<number> {
+async function floorRate(
+  temporal: { address: string; namespace: string },
+  urls: string[]
+): Promise<{ perS: number; workflowIds: string[] }> {
   const clients = urls.map((url) => new DirectComfyClient(url))
   await Promise.all(clients.map((c) => c.connect()))
   let turn = 0
   const floor = await startTemporalFloor(temporal.address, temporal.namespace, () => clients[turn++ % clients.length]!)
   try {
     const t0 = performance.now()
+    const workflowIds: string[] = []
     await bySubmitters(async (i) => {
-      const images = await floor.run(txt2img({ seed: 1_000_000 + i, steps: 1, prefix: 'tpfloor' }))
-      if (images !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${images}`)
+      const run = await floor.runWithId(txt2img({ seed: 1_000_000 + i, steps: 1, prefix: 'tpfloor' }))
+      if (run.images !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${run.images}`)
+      workflowIds.push(run.workflowId)
     })
-    return RUNS / ((performance.now() - t0) / 1000)
+    return { perS: RUNS / ((performance.now() - t0) / 1000), workflowIds }
   } finally {
     await floor.stop()
     for (const c of clients) c.close()
