@@ -11,6 +11,8 @@
  *
  * Run: `npx tsx bench/throughput.ts [--runs 400]`. Writes bench/results/throughput.json.
  */
+import type { Client } from '@temporalio/client'
+import { temporal } from '@temporalio/proto'
 import { benchArgs } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
 import { FinishedRuns } from './lib/finished'
@@ -18,8 +20,10 @@ import { registerServers, startFleet } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
 import { RemoteFarm } from './lib/remote-farm'
 import { startTemporalFloor } from './lib/temporal-floor'
+import { treeCpuMs } from './lib/tree-cpu'
 import { printTargets, round, target, writeResult } from './lib/report'
 
+const EventType = temporal.api.enums.v1.EventType
 const RUNS = benchArgs({ runs: 400 }).num.runs
 const SERVERS = 8
 const SUBMITTERS = 8
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
     await registerServers(fleet.client, farm.servers(), 2)
     const finished = new FinishedRuns(fleet.core)
     const ids: string[] = []
+    const cpu0 = treeCpuMs()
     const t0 = performance.now()
     await bySubmitters(async (i) => {
       const r = await fleet.client.submit(txt2img({ seed: i, steps: 1, prefix: 'tp' }))
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
     })
     const submitMs = performance.now() - t0
     await finished.all(ids, 900_000)
+    const cpuPerRun = perRun(cpu0, treeCpuMs())
     const times = ids.map((id) => finished.at.get(id)!.at - t0).sort((a, b) => a - b)
     const notCompleted = ids.filter((id) => finished.at.get(id)!.status !== 'completed').length
     const totalS = times.at(-1)! / 1000
@@ -47,7 +53,12 @@ async function main(): Promise<void> {
     const steady = ((Math.floor(RUNS * 0.9) - Math.floor(RUNS * 0.1)) / (hi - lo)) * 1000
     const executed = (await farm.stats()).reduce((a, s) => a + s.completed, 0)
     finished.close()
-    const floorPerS = await floorRate(fleet.core.temporal.connectionConfig(), farm.urls)
+    const temporalClient = fleet.core.temporal.client!
+    const shape = await historyShape(temporalClient, ids)
+    const floor = await floorRate(fleet.core.temporal.connectionConfig(), farm.urls)
+    const floorPerS = floor.perS
+    const floorCpuPerRun = floor.cpuMsPerRun
+    const floorShape = await historyShape(temporalClient, floor.workflowIds)
     const row = {
       runs: RUNS,
       notCompleted,
@@ -59,6 +70,12 @@ async function main(): Promise<void> {
       steadyPerS: round(steady, 1),
       temporalFloorPerS: round(floorPerS, 1),
       shareOfFloor: round(RUNS / totalS / floorPerS, 2),
+      workflowTasksPerRun: shape.workflowTasks,
+      signalsPerRun: shape.signals,
+      floorWorkflowTasksPerRun: floorShape.workflowTasks,
+      cpuMsPerRun: cpuPerRun,
+      floorCpuMsPerRun: floorCpuPerRun,
+      cpuShareOfFloor: cpuPerRun === null || floorCpuPerRun === null ? null : round(floorCpuPerRun / cpuPerRun, 2),
     }
     console.table([row])
     const targets = [target('runs completed per second (overall)', row.overallPerS, 50, 'runs/s', 'min')]
@@ -68,11 +85,22 @@ async function main(): Promise<void> {
       `  context: bare Temporal workflows (one activity each, the direct client) do ${row.temporalFloorPerS} runs/s on ` +
         `the same Temporal server and machine; ComfyFleet does ${Math.round(row.shareOfFloor * 100)} % of that`
     )
+    // Runs per second move with other work on a shared machine; CPU per run much less (see lib/tree-cpu.ts).
+    if (row.cpuShareOfFloor !== null)
+      console.log(
+        `  CPU per run (every process of the bench): ComfyFleet ${row.cpuMsPerRun} ms, floor ${row.floorCpuMsPerRun} ms; ` +
+          `on a machine it had to itself ComfyFleet would do ≈${Math.round(row.cpuShareOfFloor * 100)} % of the floor's rate`
+      )
     writeResult('throughput', { ...row, servers: SERVERS, targets })
   } finally {
     await fleet.stop()
     await farm.stop()
   }
+}
+
+/** CPU milliseconds per run of this process tree between two readings (null off Linux). */
+function perRun(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : round((after - before) / RUNS, 1)
 }
 
 /** Calls `one` for run indexes 0..RUNS-1, SUBMITTERS at a time (each takes the next index when it is free). */
@@ -84,19 +112,43 @@ async function bySubmitters(one: (index: number) => Promise<void>): Promise<void
   await Promise.all(Array.from({ length: SUBMITTERS }, submitter))
 }
 
+/**
+ * Mean workflow tasks and signals per run over a sample of the runs' histories: each workflow task costs the
+ * worker's sandbox and the Temporal server CPU, so a run that needs more of them than the floor's shows here.
+ */
+async function historyShape(client: Client, ids: string[]): Promise<{ workflowTasks: number; signals: number }> {
+  const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 40)) === 0)
+  let workflowTasks = 0
+  let signals = 0
+  for (const id of sample) {
+    for (const e of (await client.workflow.getHandle(id).fetchHistory()).events ?? []) {
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) workflowTasks++
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) signals++
+    }
+  }
+  return { workflowTasks: round(workflowTasks / sample.length, 2), signals: round(signals / sample.length, 2) }
+}
+
 /** Runs per second of bare one-activity workflows over the same servers, SUBMITTERS at a time. */
-async function floorRate(temporal: { address: string; namespace: string }, urls: string[]): Promise<number> {
+async function floorRate(
+  temporal: { address: string; namespace: string },
+  urls: string[]
+): Promise<{ perS: number; workflowIds: string[]; cpuMsPerRun: number | null }> {
   const clients = urls.map((url) => new DirectComfyClient(url))
   await Promise.all(clients.map((c) => c.connect()))
   let turn = 0
   const floor = await startTemporalFloor(temporal.address, temporal.namespace, () => clients[turn++ % clients.length]!)
   try {
+    const cpu0 = treeCpuMs()
     const t0 = performance.now()
+    const workflowIds: string[] = []
     await bySubmitters(async (i) => {
-      const images = await floor.run(txt2img({ seed: 1_000_000 + i, steps: 1, prefix: 'tpfloor' }))
-      if (images !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${images}`)
+      const run = await floor.runWithId(txt2img({ seed: 1_000_000 + i, steps: 1, prefix: 'tpfloor' }))
+      if (run.images !== 1) throw new Error(`floor run ${i}: expected 1 image, got ${run.images}`)
+      workflowIds.push(run.workflowId)
     })
-    return RUNS / ((performance.now() - t0) / 1000)
+    const perS = RUNS / ((performance.now() - t0) / 1000)
+    return { perS, workflowIds, cpuMsPerRun: perRun(cpu0, treeCpuMs()) }
   } finally {
     await floor.stop()
     for (const c of clients) c.close()

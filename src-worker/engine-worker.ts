@@ -17,6 +17,8 @@ import { ServerDirectory } from './scheduler/server-directory'
 import { SlotPool } from './scheduler/slot-pool'
 import { ServerSlotSupplier } from './scheduler/slot-supplier'
 import { SpareSockets } from './activities/spare-sockets'
+import { SlotReports } from './slot-reports'
+import { workflowBundleOptions } from './workflow-bundle-options'
 import type { SlotUsage } from '../src-shared/contract/worker-protocol'
 
 export interface EngineWorkerOptions {
@@ -61,6 +63,8 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   const janitor = new Janitor(directory, pool, (m) => log('info', m))
   const supplier = new ServerSlotSupplier(pool)
   const sockets = new SpareSockets()
+  const onSlots = options.onSlots
+  const slotReports = onSlots === undefined ? null : new SlotReports(() => pool.usage(), onSlots)
   directory.on('changed', () => sockets.keepOnly(directory.list().map((s) => s.address)))
   directory.update(options.servers ?? [])
   const deps: EngineDeps = {
@@ -73,7 +77,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     sink: options.sink,
     log,
     ownsWholeFarm: options.ownsWholeFarm ?? true,
-    reportSlots: options.onSlots === undefined ? undefined : () => options.onSlots?.(pool.usage()),
+    reportSlots: slotReports === null ? undefined : () => slotReports.changed(),
     sockets,
   }
   const worker = await Worker.create({
@@ -110,6 +114,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   pool.start()
   janitor.start()
   const stopTimers = (): void => {
+    slotReports?.stop()
     sockets.stop()
     directory.stop()
     pool.stop()
@@ -135,9 +140,12 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   }
 }
 
-function workflowSource(bundlePath: string | null): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(
+  bundlePath: string | null
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   if (bundlePath !== null) return { workflowBundle: { codePath: bundlePath } }
-  return { workflowsPath: join(__dirname, 'workflows', 'index.ts') }
+  const { workflowsPath, preloadModules } = workflowBundleOptions()
+  return { workflowsPath, bundlerOptions: { preloadModules } }
 }
 
 /** Connects to Temporal with the app's connection settings (TLS / API key for remote clusters). */

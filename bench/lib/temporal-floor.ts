@@ -16,6 +16,8 @@ export interface FloorActivities {
 export interface TemporalFloor {
   /** One run: starts the workflow and waits for its result (the activity runs the direct client). */
   run(prompt: ApiPrompt): Promise<number>
+  /** The same, also naming the workflow (its history is what bench/profile-run.ts reads). */
+  runWithId(prompt: ApiPrompt): Promise<{ images: number; workflowId: string }>
   stop(): Promise<void>
 }
 
@@ -46,15 +48,17 @@ export async function startTemporalFloor(
   const connection = await Connection.connect({ address })
   const client = new Client({ connection, namespace })
   let n = 0
+  const runWithId = async (prompt: ApiPrompt): Promise<{ images: number; workflowId: string }> => {
+    const handle = await client.workflow.start('floorWorkflow', {
+      taskQueue,
+      workflowId: `floor-${process.pid}-${n++}`,
+      args: [prompt],
+    })
+    return { images: (await handle.result()) as number, workflowId: handle.workflowId }
+  }
   return {
-    async run(prompt) {
-      const handle = await client.workflow.start('floorWorkflow', {
-        taskQueue,
-        workflowId: `floor-${process.pid}-${n++}`,
-        args: [prompt],
-      })
-      return (await handle.result()) as number
-    },
+    run: async (prompt) => (await runWithId(prompt)).images,
+    runWithId,
     async stop() {
       worker.shutdown()
       await running

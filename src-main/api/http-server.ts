@@ -13,7 +13,8 @@ import { StaticFiles } from './static-files'
 
 /** Resolves a cached image (or its thumbnail) by content hash to a file on disk. */
 export interface ImageFiles {
-  resolve(hash: string, kind: 'full' | 'thumb'): { path: string; mime: string } | null
+  /** A thumbnail may be made on the way (the first time it is asked for). */
+  resolve(hash: string, kind: 'full' | 'thumb'): Promise<{ path: string; mime: string } | null>
 }
 
 export interface ApiServerOptions {
@@ -153,10 +154,10 @@ export class ApiServer {
     sendJson(res, 200, await handler(params))
   }
 
-  private image(res: ServerResponse, hash: string, kind: 'full' | 'thumb'): Promise<void> {
+  private async image(res: ServerResponse, hash: string, kind: 'full' | 'thumb'): Promise<void> {
     if (!HASH_RE.test(hash))
       throw new HttpError(400, 'images/bad-hash', 'An image is addressed by its sha256 (64 hex characters)')
-    const found = this.opts.images.resolve(hash, kind)
+    const found = await this.opts.images.resolve(hash, kind)
     if (!found)
       throw new HttpError(404, 'images/not-found', `No cached ${kind === 'thumb' ? 'thumbnail' : 'image'} ${hash}`)
     res.writeHead(200, {
@@ -164,7 +165,7 @@ export class ApiServer {
       'cache-control': 'private, max-age=31536000, immutable',
       'x-content-type-options': 'nosniff',
     })
-    return new Promise((resolve) => {
+    await new Promise<void>((resolve) => {
       const stream = createReadStream(found.path)
       stream.on('error', () => {
         res.destroy()

@@ -25,8 +25,9 @@ export interface Cache {
   /** One page of the history gallery. @throws InvalidHistoryQueryError on a malformed query. */
   searchHistory(query: HistoryQuery): HistoryPage
   /**
-   * Check that each output's file is in the image store, make its thumbnail, fill a missing
-   * width/height from the file, and return the outputs as they will be stored.
+   * Check that each output's file is in the image store, fill a missing width/height from the file (making
+   * its thumbnail on the way), and return the outputs as they will be stored. An output whose size the worker
+   * already read from its header gets its thumbnail on first view ({@link thumbnail}), not on a run's end.
    */
   recordOutputs(outputs: OutputRef[]): Promise<Result<OutputRef[]>>
   /** Record the end of a run and its outputs (see {@link recordOutputs}); returns the new summary. */
@@ -35,8 +36,13 @@ export interface Cache {
   deleteRun(runId: string): Result<null>
   /** Path of a cached image by hash (format looked up), or null when unknown. */
   findImage(hash: string): { path: string; format: string } | null
-  /** Path of a thumbnail by hash, or null when there is none. */
+  /** Path of a thumbnail by hash, or null when there is none (yet: see {@link thumbnail}). */
   findThumbnail(hash: string): string | null
+  /**
+   * Path of the thumbnail of a cached image, made now if it has none yet (concurrent calls share the work);
+   * null for an unknown hash and for outputs that have no thumbnail (videos, undecodable files).
+   */
+  thumbnail(hash: string): Promise<string | null>
   /** What was wrong with the database file at start (set aside, missing), for the log and the UI. */
   readonly startupNotice: string | null
   close(): void
@@ -66,6 +72,31 @@ export function openCache(dataDir: string): Cache {
     }
   }
 
+  /**
+   * The size of an output: the worker's (read from the file's header as it was stored), else from the file.
+   * Only the second makes the thumbnail now: a run's end does not wait ~7 ms of CPU for a picture nobody
+   * may look at (the gallery asks for it, and then it is made once).
+   */
+  async function sizeOf(output: OutputRef): Promise<{ width: number | null; height: number | null }> {
+    if (output.width !== null && output.height !== null) return { width: output.width, height: output.height }
+    return await thumbnailOrNone(output.hash, output.format)
+  }
+
+  const thumbnailsInFlight = new Map<string, Promise<string | null>>()
+
+  async function makeThumbnail(hash: string): Promise<string | null> {
+    const image = cache.findImage(hash)
+    if (image === null || NO_THUMBNAIL_FORMATS.has(image.format)) return null
+    try {
+      await images.ensureThumbnail(hash, image.format)
+      return images.thumbPath(hash)
+    } catch (error) {
+      // Undecodable (or gone meanwhile): listed without a thumbnail, as before a thumbnail was asked for.
+      if (error instanceof ImageError) return null
+      throw error
+    }
+  }
+
   async function recordOutputs(outputs: OutputRef[]): Promise<Result<OutputRef[]>> {
     const stored: OutputRef[] = []
     for (const output of outputs) {
@@ -76,7 +107,7 @@ export function openCache(dataDir: string): Cache {
             `Output ${output.hash}.${output.format} of node ${output.nodeId} is not in the image store.`
           )
         }
-        const size = await thumbnailOrNone(output.hash, output.format)
+        const size = await sizeOf(output)
         stored.push({
           ...output,
           width: output.width ?? size.width,
@@ -91,7 +122,7 @@ export function openCache(dataDir: string): Cache {
     return ok(stored)
   }
 
-  return {
+  const cache: Cache = {
     db,
     runs,
     images,
@@ -125,6 +156,17 @@ export function openCache(dataDir: string): Cache {
       const path = images.thumbPath(hash)
       return existsSync(path) ? path : null
     },
+    async thumbnail(hash) {
+      const existing = cache.findThumbnail(hash)
+      if (existing !== null || !HASH_RE.test(hash)) return existing
+      let making = thumbnailsInFlight.get(hash)
+      if (making === undefined) {
+        making = makeThumbnail(hash).finally(() => thumbnailsInFlight.delete(hash))
+        thumbnailsInFlight.set(hash, making)
+      }
+      return await making
+    },
     close: () => closeDatabase(db),
   }
+  return cache
 }

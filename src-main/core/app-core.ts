@@ -162,9 +162,9 @@ export class AppCore {
           : Promise.resolve({ byServer: {}, names: {} }),
     })
     this.images = {
-      resolve: (hash, kind) => {
+      resolve: async (hash, kind) => {
         if (kind === 'thumb') {
-          const path = this.cache.findThumbnail(hash)
+          const path = await this.cache.thumbnail(hash)
           return path ? { path, mime: 'image/webp' } : null
         }
         const found = this.cache.findImage(hash)

@@ -17,7 +17,7 @@ export function handleImageProtocol(images: ImageFiles): void {
     const url = new URL(request.url)
     const kind = url.host === 'thumbs' ? 'thumb' : url.host === 'images' ? 'full' : null
     const hash = url.pathname.replace(/^\//, '')
-    const found = kind && /^[0-9a-f]{64}$/.test(hash) ? images.resolve(hash, kind) : null
+    const found = kind && /^[0-9a-f]{64}$/.test(hash) ? await images.resolve(hash, kind) : null
     if (!found) return new Response('not found', { status: 404 })
     return new Response(await readFile(found.path), { headers: { 'content-type': found.mime } })
   })

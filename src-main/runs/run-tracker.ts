@@ -32,6 +32,12 @@ const POLL_MS = 1000
 const STALE_MS = { remote: 3_000, local: 30_000 }
 const MAX_STATUS_QUERIES_PER_TICK = 16
 const PROGRESS_WRITE_GAP_MS = 1000
+/**
+ * A node change reaches the cache's row at most this often: a short run's 10–20 node events within a few ms
+ * were as many row writes. The UI reads an open run's live state from memory (withLive, liveNodes), so the
+ * row only has to catch up, and the end of a run writes its final state anyway.
+ */
+const NODE_WRITE_GAP_MS = 250
 /** A finished run whose output files could not be fetched yet (its server is down) is tried again this often. */
 const OUTPUT_RETRY_MS = 5000
 
@@ -66,7 +72,7 @@ export class RunTracker {
   private readonly inFlight = new Set<AbortController>()
   private stopped = false
   /** A progress write held back by the gap goes out at its end (the last step must reach the cache too). */
-  private readonly trailingWrites = new Map<string, NodeJS.Timeout>()
+  private readonly trailingWrites = new Map<string, { timer: NodeJS.Timeout; at: number }>()
   /** Runs whose end is being recorded: no progress row may be written over it. */
   private readonly closing = new Set<string>()
   private readonly farmRuns = new FarmRunDiscovery()
@@ -88,7 +94,7 @@ export class RunTracker {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.stopped = true
-    for (const t of this.trailingWrites.values()) clearTimeout(t)
+    for (const t of this.trailingWrites.values()) clearTimeout(t.timer)
     this.trailingWrites.clear()
     for (const c of this.inFlight) c.abort()
     this.inFlight.clear()
@@ -151,9 +157,9 @@ export class RunTracker {
     const { statusChanged, nodeChanged } = applyProgressEvent(live, e, now)
     this.deps.hub.emit('runs:progress', e)
     if (statusChanged) this.writeStatus(e.runId, live)
-    if (statusChanged || nodeChanged || now - live.lastWriteAt > PROGRESS_WRITE_GAP_MS)
-      this.writeProgress(e.runId, live, now)
-    else this.writeLater(e.runId, live.lastWriteAt + PROGRESS_WRITE_GAP_MS - now)
+    const gap = nodeChanged ? NODE_WRITE_GAP_MS : PROGRESS_WRITE_GAP_MS
+    if (statusChanged || now - live.lastWriteAt > gap) this.writeProgress(e.runId, live, now)
+    else this.writeLater(e.runId, live.lastWriteAt + gap - now)
     if (statusChanged || nodeChanged) this.emitSummary(e.runId)
   }
 
@@ -303,7 +309,7 @@ export class RunTracker {
   private async finish(runId: string, f: Parameters<Cache['finishRun']>[1], known?: ClosedState): Promise<void> {
     const live = this.live.get(runId)
     this.closing.add(runId)
-    clearTimeout(this.trailingWrites.get(runId))
+    clearTimeout(this.trailingWrites.get(runId)?.timer)
     this.trailingWrites.delete(runId)
     const closed = known ?? (live ? await this.closedState(live.workflowId) : null)
     const nodes = live ? finalNodes(mergeNodes(live.nodes, closed?.nodes ?? {}), f.status) : undefined
@@ -442,8 +448,15 @@ export class RunTracker {
     })
   }
 
+  /** Writes the row in `delayMs`, or sooner if a write is already due sooner (the latest state, read then). */
   private writeLater(runId: string, delayMs: number): void {
-    if (this.trailingWrites.has(runId) || this.stopped || this.closing.has(runId)) return
+    if (this.stopped || this.closing.has(runId)) return
+    const at = Date.now() + delayMs
+    const pending = this.trailingWrites.get(runId)
+    if (pending !== undefined) {
+      if (pending.at <= at) return
+      clearTimeout(pending.timer)
+    }
     const timer = setTimeout(() => {
       this.trailingWrites.delete(runId)
       const live = this.live.get(runId)
@@ -451,12 +464,11 @@ export class RunTracker {
       if (live && !this.closing.has(runId)) this.writeProgress(runId, live, Date.now())
     }, delayMs)
     timer.unref()
-    this.trailingWrites.set(runId, timer)
+    this.trailingWrites.set(runId, { timer, at })
   }
 
   private writeProgress(runId: string, live: LiveRun, now: number): void {
-    const trailing = this.trailingWrites.get(runId)
-    if (trailing) clearTimeout(trailing)
+    clearTimeout(this.trailingWrites.get(runId)?.timer)
     this.trailingWrites.delete(runId)
     live.lastWriteAt = now
     this.deps.cache.runs.updateRunProgress(runId, {

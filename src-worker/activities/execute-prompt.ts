@@ -341,6 +341,7 @@ export class PromptExecution {
       liveness,
       (id) => this.followServerId(id)
     )
+    tracker.pollAtStart = !fresh
     this.tracker = tracker
     try {
       await tracker.connect(socket)

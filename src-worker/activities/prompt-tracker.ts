@@ -61,6 +61,12 @@ export class PromptTracker {
   /** Set while the prompt is being stopped to move it: its interrupt events are not the run's outcome. */
   muted = false
   started = false
+  /**
+   * Poll at once when tracking starts (a reattach: the socket was away while the prompt ran). A fresh
+   * submit opened its socket before the POST, so it has missed nothing: its first poll comes after
+   * RECONCILE_MS, and a short run ends on its socket without the two extra requests to its server.
+   */
+  pollAtStart = true
 
   /** The prompt_id the workflow made (travels as the marker in extra_data). */
   private readonly ourId: string
@@ -117,7 +123,7 @@ export class PromptTracker {
       if (this.outcome !== null) return resolve(this.outcome)
       this.settle = resolve
       this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS)
-      void this.reconcile()
+      if (this.pollAtStart) void this.reconcile()
     })
   }
 

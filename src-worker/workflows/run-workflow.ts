@@ -52,6 +52,7 @@ export const comfyRunWorkflow: ComfyRunWorkflow = async function comfyRunWorkflo
   let signalCancel: string | null = null
   let memoServer: string | null = null
   const work = new CancellationScope()
+  const notifyParent = parentNotifier(input)
 
   setHandler(getStatusQuery, () => status)
   setHandler(getEventsQuery, () => events)
@@ -85,7 +86,7 @@ export const comfyRunWorkflow: ComfyRunWorkflow = async function comfyRunWorkflo
     completeNodes(status)
     // A run shorter than the first progress signal never set its server memo; set it with the result.
     if (memoServer !== result.serverName && patched(SERVER_MEMO_AT_END)) upsertMemo({ server: result.serverName })
-    await notifyParent(input, 'completed')
+    if (notifyParent !== null) await notifyParent('completed')
     return { runId: input.runId, ...result, nodes: status.nodes, events }
   } catch (error) {
     status.finished_at = Date.now()
@@ -93,13 +94,13 @@ export const comfyRunWorkflow: ComfyRunWorkflow = async function comfyRunWorkflo
     if (isCancellation(error)) {
       status.status = 'cancelled'
       status.error = { kind: 'cancelled', message: signalCancel ?? 'cancelled' }
-      await notifyParent(input, 'cancelled')
+      if (notifyParent !== null) await notifyParent('cancelled')
       if (signalCancel !== null) await endAsCancelled()
       throw error
     }
     status.status = 'failed'
     status.error = errorInfo(error)
-    await notifyParent(input, 'failed')
+    if (notifyParent !== null) await notifyParent('failed')
     throw ApplicationFailure.create({
       message: status.error.message,
       type: failureType(error),
@@ -170,16 +171,24 @@ function failureType(error: unknown): string {
   return FAILURE.unavailable
 }
 
-/** A child of a batch reports how it ended, so the batch can continue-as-new without awaiting handles. */
-async function notifyParent(input: RunWorkflowInput, outcome: 'completed' | 'failed' | 'cancelled'): Promise<void> {
+/**
+ * A child of a batch reports how it ended, so the batch can continue-as-new without awaiting handles. Null
+ * for a run of its own: it is then not called at all, since every promise a workflow makes costs the SDK's
+ * stack-trace hook in the sandbox (a measurable part of a short run's workflow CPU).
+ */
+function parentNotifier(
+  input: RunWorkflowInput
+): ((outcome: 'completed' | 'failed' | 'cancelled') => Promise<void>) | null {
   const parent = workflowInfo().parent
-  if (parent === undefined || input.batchIndex === undefined) return
+  if (parent === undefined || input.batchIndex === undefined) return null
   const index = input.batchIndex
-  await CancellationScope.nonCancellable(async () => {
-    try {
-      await getExternalWorkflowHandle(parent.workflowId).signal(childDoneSignal, { index, status: outcome })
-    } catch {
-      // The batch is gone (cancelled or terminated): nobody is waiting for this report.
-    }
-  })
+  return async (outcome) => {
+    await CancellationScope.nonCancellable(async () => {
+      try {
+        await getExternalWorkflowHandle(parent.workflowId).signal(childDoneSignal, { index, status: outcome })
+      } catch {
+        // The batch is gone (cancelled or terminated): nobody is waiting for this report.
+      }
+    })
+  }
 }

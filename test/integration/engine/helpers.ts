@@ -16,6 +16,7 @@ import { probeServer } from '../../../src-shared/comfy/probe'
 import { RunClient } from '../../../src-main/runs/run-client'
 import { createEngineWorker, type EngineWorker } from '../../../src-worker/engine-worker'
 import { MemorySink } from '../../../src-worker/progress-sink'
+import { workflowBundleOptions } from '../../../src-worker/workflow-bundle-options'
 import { SimServer, type SimServerOptions } from '../../../sim'
 import { temporalCli } from '../../helpers/temporal-cli'
 import { TemporalDevServer } from '../../../src-main/temporal/dev-server'
@@ -158,7 +159,7 @@ export function workerBundle(): Promise<string> {
     const path = join(tmpdir(), `comfyfleet-workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`)
     if (existsSync(path)) return path
     const { code } = await bundleWorkflowCode({
-      workflowsPath: join(root, 'src-worker/workflows/index.ts'),
+      ...workflowBundleOptions(),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
     })
     const tmp = `${path}.${process.pid}.tmp`

@@ -125,7 +125,7 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
     for (const item of items) {
       expect(item.hash).not.toBeNull()
       expect(core.cache.findImage(item.hash!)).not.toBeNull()
-      expect(core.cache.findThumbnail(item.hash!)).not.toBeNull()
+      expect(await core.cache.thumbnail(item.hash!)).not.toBeNull()
     }
     // Both hosts worked, and none of the desktop's images came from a shared disk.
     expect(hosts.every((h) => h.sim.stats().completed > 0)).toBe(true)
@@ -240,7 +240,7 @@ describe('a farm of standalone workers seen from a remote-mode desktop', () => {
       )
       const item = (await api.history({ text: 'started elsewhere' })).items[0]!
       expect(item.hash).not.toBeNull()
-      expect(core.cache.findThumbnail(item.hash!)).not.toBeNull()
+      expect(await core.cache.thumbnail(item.hash!)).not.toBeNull()
       expect((await api.runs(50)).find((r) => r.id === runId)?.name).toBe('from a script')
     } finally {
       await connection.close()

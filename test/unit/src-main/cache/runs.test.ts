@@ -73,6 +73,20 @@ describe('run repository', () => {
     expect(thumb && existsSync(thumb)).toBe(true)
   })
 
+  it('an output whose size the worker read gets its thumbnail on first view, not at the end of its run', async () => {
+    cache.runs.insertRun(newRun('r1'))
+    const out = storeOutput(cache, await pngBytes(64, 32, 11), '9', { width: 64, height: 32 })
+    expect((await cache.finishRun('r1', { status: 'completed', finishedAt: 9, outputs: [out] })).ok).toBe(true)
+    expect(cache.runs.getRun('r1')?.outputs).toEqual([out])
+    expect(cache.findThumbnail(out.hash)).toBeNull()
+    const [first, second] = await Promise.all([cache.thumbnail(out.hash), cache.thumbnail(out.hash)])
+    expect(first).toMatch(new RegExp(`thumbs/${out.hash.slice(0, 2)}/${out.hash}\\.webp$`))
+    expect(second).toBe(first)
+    expect(cache.findThumbnail(out.hash)).toBe(first)
+    expect(await cache.thumbnail('c'.repeat(64))).toBeNull()
+    expect(await cache.thumbnail('../../etc/passwd')).toBeNull()
+  })
+
   it('keeps the prompt_id and attempt that produced the result (status of a finished run shows them)', async () => {
     cache.runs.insertRun(newRun('r1'))
     expect(cache.runs.getRun('r1')).toMatchObject({ promptId: null, attempt: 1 })
@@ -152,8 +166,8 @@ describe('run repository', () => {
     }
     const done = await cache.finishRun('vid', { status: 'completed', finishedAt: 1, outputs: [video, broken] })
     expect(done).toMatchObject({ ok: true, value: { outputsCount: 2 } })
-    expect(cache.findThumbnail(video.hash)).toBeNull()
-    expect(cache.findThumbnail(broken.hash)).toBeNull()
+    expect(await cache.thumbnail(video.hash)).toBeNull()
+    expect(await cache.thumbnail(broken.hash)).toBeNull()
     expect(cache.findImage(video.hash)?.format).toBe('mp4')
     expect(
       cache
@@ -161,6 +175,11 @@ describe('run repository', () => {
         .items.map((i) => i.format)
         .sort()
     ).toEqual(['mp4', 'png'])
+    // Sizes the worker read from a header do not make the file decodable: still no thumbnail.
+    const sized = { ...broken, width: 8, height: 8 }
+    cache.runs.insertRun(newRun('sized'))
+    expect((await cache.finishRun('sized', { status: 'completed', finishedAt: 2, outputs: [sized] })).ok).toBe(true)
+    expect(await cache.thumbnail(sized.hash)).toBeNull()
   })
 
   it('keeps a truncated PNG (header readable, pixels not) without a thumbnail, and records the end', async () => {

@@ -210,7 +210,7 @@ describe('image protocol', () => {
     writeFileSync(join(dir, 'img.png'), 'PNGDATA')
     handleImageProtocol({
       resolve: (hh, kind) =>
-        hh === hash && kind === 'full' ? { path: join(dir, 'img.png'), mime: 'image/png' } : null,
+        Promise.resolve(hh === hash && kind === 'full' ? { path: join(dir, 'img.png'), mime: 'image/png' } : null),
     })
     const ok = await h.state.protocolHandler!({ url: `comfyfleet://images/${hash}` })
     expect(ok.status).toBe(200)

@@ -47,4 +47,27 @@ describe('run tracker progress rows', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     expect(cache.runs.getSummary('r1')?.progress).toBeCloseTo(0.2)
   })
+
+  it('a burst of node changes is one row write, then the latest state at the end of the node gap', async () => {
+    const node = (nodeId: string, nodeState: 'running' | 'done', progress: number) => ({
+      ...step(0),
+      nodeId,
+      classType: 'KSampler',
+      nodeState,
+      value: null,
+      max: null,
+      progress,
+    })
+    tracker.onProgress(node('3', 'running', 0.1))
+    expect(cache.runs.getSummary('r1')?.progress).toBeCloseTo(0.1)
+    await vi.advanceTimersByTimeAsync(5)
+    tracker.onProgress(node('3', 'done', 0.5))
+    tracker.onProgress(node('8', 'running', 0.6))
+    expect(cache.runs.getSummary('r1')?.progress).toBeCloseTo(0.1)
+    // The UI's view of the open run is live meanwhile.
+    expect(tracker.withLive(cache.runs.getSummary('r1')!).progress).toBeCloseTo(0.6)
+    await vi.advanceTimersByTimeAsync(250)
+    expect(cache.runs.getSummary('r1')?.progress).toBeCloseTo(0.6)
+    expect(cache.runs.getRun('r1')?.nodes['3']?.state).toBe('done')
+  })
 })

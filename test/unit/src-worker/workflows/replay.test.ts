@@ -19,6 +19,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { workflowBundleOptions } from '../../../../src-worker/workflow-bundle-options'
 
 const DIR = join(__dirname, '../../../../src-worker/test/history_files')
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'))
@@ -32,7 +33,7 @@ beforeAll(async () => {
     // Installed already in this process.
   }
   bundle = await bundleWorkflowCode({
-    workflowsPath: join(__dirname, '../../../../src-worker/workflows/index.ts'),
+    ...workflowBundleOptions(),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   })
 }, 120_000)
