@@ -10,7 +10,7 @@
  *    heap near its live size. It applies to each isolate, the SDK's workflow thread included, whose
  *    workflow contexts need more than 128 MB (that limit made workflow tasks time out), hence 192 MB. The
  *    SDK sizes its workflow cache from this limit too: the worker sets that size itself (engine-worker.ts).
- *    Semi-spaces of 8 MB (16 by default) cost no measurable CPU; 4 MB saved 10 MB more for ≈15 % more CPU.
+ *    Semi-spaces of 8 MB (16 by default) cost no measurable CPU; 4 MB saved 10 MB more for ≈25 % more CPU.
  *  - glibc gives each thread that allocates its own malloc arena; the Temporal Core's Rust threads, V8's and
  *    libuv's leave tens of MB spread over them. Two arenas are plenty for one worker's native work.
  */
