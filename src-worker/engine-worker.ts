@@ -8,6 +8,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { TemporalConnectionConfig, WorkerServer } from '../src-shared/contract/worker-protocol'
 import { BlobStore } from '../src-shared/storage/blob-store'
 import { temporalConnectOptions } from '../src-shared/temporal/connection'
+import { DEFAULT_BATCH_WINDOW } from '../src-shared/temporal/contract'
 import { createActivities } from './activities'
 import type { EngineDeps, LogFn } from './activities/deps'
 import type { ProgressSink } from './progress-sink'
@@ -56,6 +57,16 @@ export interface EngineWorker {
   shutdown(): void
 }
 
+/**
+ * Workflows kept in the worker's cache between their tasks. The SDK derives its default from V8's heap limit
+ * (600 per GB above 200 MB, at least 10), so under the worker's 192 MB limit (src-main/worker-host/worker-memory.ts)
+ * it would be 10: a batch's 64 open runs were then evicted and replayed on every task, which doubled the
+ * worker's CPU per run (measured, README Performance). Twice a default batch window holds its open runs, the
+ * batch and the claims with room to spare; past it a workflow is replayed on its next task: CPU, never
+ * correctness.
+ */
+const MAX_CACHED_WORKFLOWS = 2 * DEFAULT_BATCH_WINDOW
+
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<EngineWorker> {
   const log: LogFn = options.log ?? (() => undefined)
   const directory = new ServerDirectory(1_000, options.silenceForGoneMs)
@@ -90,6 +101,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     // Heartbeat details (the placement record) reach Temporal within a second.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
+    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
     tuner: {
       workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },
       activityTaskSlotSupplier: supplier,

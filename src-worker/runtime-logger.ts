@@ -44,12 +44,23 @@ export class RuntimeLogger implements Logger {
   }
 }
 
-/** The run or activity a message is about, when the SDK says; the component is already in the prefix. */
+/**
+ * The run or activity a message is about, when the SDK says; the component is already in the prefix.
+ * Some SDK messages carry live objects (its worker options at start, with their timers): a cycle is written
+ * as "[Circular]" instead of throwing, which killed the worker from inside a log call.
+ */
 function details(meta: LogMetadata | undefined): string {
   if (meta === undefined) return ''
   const rest = Object.entries(meta).filter(([key]) => key !== 'sdkComponent')
   if (rest.length === 0) return ''
-  return ` ${JSON.stringify(Object.fromEntries(rest), (_key, value: unknown) => (value instanceof Error ? value.message : value))}`
+  const seen = new WeakSet<object>()
+  return ` ${JSON.stringify(Object.fromEntries(rest), (_key, value: unknown) => {
+    if (value instanceof Error) return value.message
+    if (typeof value !== 'object' || value === null) return value
+    if (seen.has(value)) return '[Circular]'
+    seen.add(value)
+    return value
+  })}`
 }
 
 /** Our threshold as Core's: its messages below it are not even sent across to JavaScript. */

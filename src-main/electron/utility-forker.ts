@@ -1,5 +1,6 @@
 import { utilityProcess } from 'electron'
 import type { WorkerForker } from '../worker-host/worker-child'
+import { WORKER_EXEC_ARGV, workerEnv } from '../worker-host/worker-memory'
 
 /**
  * Starts the worker as an Electron utility process: Electron's recommended home for long-running
@@ -9,7 +10,8 @@ export const utilityForker: WorkerForker = (entry, args) => {
   const child = utilityProcess.fork(entry, args, {
     serviceName: 'ComfyFleet worker',
     stdio: 'pipe',
-    env: { ...process.env },
+    env: workerEnv(process.env),
+    execArgv: [...WORKER_EXEC_ARGV],
   })
   return {
     get pid() {

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process'
 import type { MainToWorker } from '../../src-shared/contract'
+import { WORKER_EXEC_ARGV, workerEnv } from './worker-memory'
 
 /**
  * A running worker process, whatever started it: child_process.fork under Node (headless, tests)
@@ -22,10 +23,10 @@ export const nodeForker: WorkerForker = (entry, args) => {
   // A copy of env: handing process.env itself to a child lets Electron's ELECTRON_RUN_AS_NODE
   // leak back into the parent (electron#18412).
   const child = fork(entry, args, {
-    env: { ...process.env },
+    env: workerEnv(process.env),
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    execArgv: [...WORKER_EXEC_ARGV, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])],
   })
   child.on('error', () => undefined)
   return {

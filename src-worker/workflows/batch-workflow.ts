@@ -87,6 +87,11 @@ export const comfyBatchWorkflow: ComfyBatchWorkflow = async function comfyBatchW
         return await continueAsNew<typeof comfyBatchWorkflow>({ ...input, carry: { ...carry, open: [...open] } })
       }
       const before = open.size
+      // Fast runs on a loaded worker can all report back before the last start of the window resolves,
+      // leaving none open here: waiting for fewer than none hung the batch for good (seen in the 1,000-run
+      // memory bench, running 0, pending 827). Start more instead. Behind a patch so that histories
+      // recorded before this replay as they ran.
+      if (before === 0 && patched('batch-refill-empty-window')) continue
       await condition(() => carry.cancelRequested || open.size < before)
     }
   } catch (error) {

@@ -15,4 +15,13 @@ describe("Temporal's Runtime logger", () => {
       ['error', '[temporal] task failed {"error":"boom"}'],
     ])
   })
+
+  it('writes a cyclic metadata object with its cycle marked instead of throwing', () => {
+    const lines: string[] = []
+    const logger = new RuntimeLogger((_level, message) => lines.push(message))
+    const options: Record<string, unknown> = { taskQueue: 'q' }
+    options.self = options
+    logger.info('Creating worker', { sdkComponent: 'worker', options })
+    expect(lines).toEqual(['[temporal:worker] Creating worker {"options":{"taskQueue":"q","self":"[Circular]"}}'])
+  })
 })
