@@ -1,5 +1,6 @@
 /**
- * One ComfyFleet per test, started as a user starts it (`node out/main/headless.js`) with a fresh
+ * One ComfyFleet per test, started as a user starts it (`npm run serve`: out/main/headless.js with main's
+ * memory flags) with a fresh
  * data dir. `temporal: 'external'` points the app at a Temporal dev server the test owns (remote
  * mode), so a test can take Temporal away and check the app keeps browsing its history.
  */
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { test as base } from '@playwright/test'
 import { TemporalDevServer } from '../src-main/temporal/dev-server'
 import { findTemporalCli } from '../src-main/temporal/cli-path'
+import { MAIN_EXEC_ARGV, memoryEnv } from '../src-main/process/memory-flags'
 import { Farm } from './support/farm'
 
 const ROOT = resolve(__dirname, '..')
@@ -30,9 +32,18 @@ interface Options {
 async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildProcess; loginUrl: string }> {
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'out/main/headless.js'), '--data-dir', dataDir, '--port', '0', '--temporal-port', '0'],
+    [
+      ...MAIN_EXEC_ARGV,
+      join(ROOT, 'out/main/headless.js'),
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--temporal-port',
+      '0',
+    ],
     {
-      env: { ...process.env, COMFYFLEET_DATA_DIR: dataDir },
+      env: { ...memoryEnv(process.env), COMFYFLEET_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     }
   )

@@ -59,7 +59,7 @@ export interface EngineWorker {
 
 /**
  * Workflows kept in the worker's cache between their tasks. The SDK derives its default from V8's heap limit
- * (600 per GB above 200 MB, at least 10), so under the worker's 192 MB limit (src-main/worker-host/worker-memory.ts)
+ * (600 per GB above 200 MB, at least 10), so under the worker's 192 MB limit (src-main/process/memory-flags.ts)
  * it would be 10: a batch's 64 open runs were then evicted and replayed on every task, which doubled the
  * worker's CPU per run (measured, README Performance). Twice a default batch window holds its open runs, the
  * batch and the claims with room to spare; past it a workflow is replayed on its next task: CPU, never

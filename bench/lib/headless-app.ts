@@ -1,10 +1,11 @@
 /**
- * ComfyFleet started as a user starts it (`node out/main/headless.js`) on free ports, with the
+ * ComfyFleet started as a user starts it (`npm run serve`: out/main/headless.js with main's memory flags) on free ports, with the
  * one-time sign-in link it prints: the benches that drive the browser UI sign in through that link.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { MAIN_EXEC_ARGV, memoryEnv } from '../../src-main/process/memory-flags'
 import { PROJECT_ROOT } from './fleet-core'
 
 export interface HeadlessApp {
@@ -22,7 +23,9 @@ export async function startHeadlessApp(dataDir: string, readyTimeoutMs = 120_000
   for (const f of ['out/main/headless.js', 'out/renderer/index.html']) {
     if (!existsSync(join(PROJECT_ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`)
   }
+  // Started as `npm run serve` starts it: with main's memory flags (src-main/process/memory-flags.ts).
   const args = [
+    ...MAIN_EXEC_ARGV,
     join(PROJECT_ROOT, 'out/main/headless.js'),
     '--data-dir',
     dataDir,
@@ -31,7 +34,7 @@ export async function startHeadlessApp(dataDir: string, readyTimeoutMs = 120_000
     '--temporal-port',
     '0',
   ]
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: memoryEnv(process.env) })
   const loginUrl = await readyLine(proc, readyTimeoutMs)
   return { loginUrl, origin: new URL(loginUrl).origin, pid: proc.pid!, stop: () => stopProcess(proc) }
 }

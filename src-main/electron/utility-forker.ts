@@ -1,6 +1,6 @@
 import { utilityProcess } from 'electron'
 import type { WorkerForker } from '../worker-host/worker-child'
-import { WORKER_EXEC_ARGV, workerEnv } from '../worker-host/worker-memory'
+import { WORKER_EXEC_ARGV, memoryEnv } from '../process/memory-flags'
 
 /**
  * Starts the worker as an Electron utility process: Electron's recommended home for long-running
@@ -10,7 +10,7 @@ export const utilityForker: WorkerForker = (entry, args) => {
   const child = utilityProcess.fork(entry, args, {
     serviceName: 'ComfyFleet worker',
     stdio: 'pipe',
-    env: workerEnv(process.env),
+    env: memoryEnv(process.env),
     execArgv: [...WORKER_EXEC_ARGV],
   })
   return {

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process'
 import type { MainToWorker } from '../../src-shared/contract'
-import { WORKER_EXEC_ARGV, workerEnv } from './worker-memory'
+import { WORKER_EXEC_ARGV, memoryEnv } from '../process/memory-flags'
 
 /**
  * A running worker process, whatever started it: child_process.fork under Node (headless, tests)
@@ -23,7 +23,7 @@ export const nodeForker: WorkerForker = (entry, args) => {
   // A copy of env: handing process.env itself to a child lets Electron's ELECTRON_RUN_AS_NODE
   // leak back into the parent (electron#18412).
   const child = fork(entry, args, {
-    env: workerEnv(process.env),
+    env: memoryEnv(process.env),
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv: [...WORKER_EXEC_ARGV, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])],

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { nodeForker } from '../../../../src-main/worker-host/worker-child'
-import { workerEnv } from '../../../../src-main/worker-host/worker-memory'
+import { memoryEnv } from '../../../../src-main/process/memory-flags'
 
 interface Reported {
   heapLimitMb: number
@@ -29,9 +29,9 @@ describe('worker memory settings', () => {
 
   test("a user's own MALLOC_ARENA_MAX is kept, and the parent's env is copied, not shared", () => {
     const parent = { MALLOC_ARENA_MAX: '4', PATH: '/bin' }
-    const env = workerEnv(parent)
+    const env = memoryEnv(parent)
     expect(env).toEqual({ MALLOC_ARENA_MAX: '4', PATH: '/bin' })
     expect(env).not.toBe(parent)
-    expect(workerEnv({ PATH: '/bin' }).MALLOC_ARENA_MAX).toBe('2')
+    expect(memoryEnv({ PATH: '/bin' }).MALLOC_ARENA_MAX).toBe('2')
   })
 })
