@@ -10,15 +10,9 @@ import { connectTemporalPatiently, createEngineWorker, type EngineWorker } from 
 import { LOG_LEVEL_ENV, logThreshold, withThreshold } from '../src-shared/log/log-level'
 import { installRuntimeLogger } from './runtime-logger'
 import { connectParentPort, type ParentPort } from './parent-port'
+import { portSink } from './port-sink'
 import type { ProgressSink } from './progress-sink'
 import { runStandalone, workerIdentity } from './standalone'
-
-function portSink(port: ParentPort): ProgressSink {
-  return {
-    progress: (event) => port.send({ type: 'run-progress', event }),
-    preview: (event) => port.send({ type: 'run-preview', event }),
-  }
-}
 
 /**
  * Main restarts the worker with backoff when it dies, but a worker started while the embedded Temporal

@@ -1,8 +1,9 @@
 /** Where live per-step progress and previews go (main over the worker channel; a test collects them). */
-import type { RunPreviewEvent, RunProgressEvent } from '../src-shared/contract/bridge'
+import type { RunPreviewEvent } from '../src-shared/contract/bridge'
+import type { RunProgressUpdate } from '../src-shared/contract/worker-protocol'
 
 export interface ProgressSink {
-  progress(event: RunProgressEvent & { serverId: string | null }): void
+  progress(event: RunProgressUpdate): void
   preview(event: RunPreviewEvent): void
 }
 
@@ -10,9 +11,9 @@ export const nullSink: ProgressSink = { progress: () => undefined, preview: () =
 
 /** Keeps everything in memory (tests, and the standalone worker's debug mode). */
 export class MemorySink implements ProgressSink {
-  readonly progressEvents: (RunProgressEvent & { serverId: string | null })[] = []
+  readonly progressEvents: (RunProgressUpdate)[] = []
   readonly previews: RunPreviewEvent[] = []
-  progress(event: RunProgressEvent & { serverId: string | null }): void {
+  progress(event: RunProgressUpdate): void {
     this.progressEvents.push(event)
   }
   preview(event: RunPreviewEvent): void {

@@ -223,7 +223,7 @@ export class AppCore {
     })
     this.worker.on('state', () => this.emitInfo())
     this.worker.on('message', (m) => {
-      if (m.type === 'run-progress') this.tracker.onProgress(m.event)
+      if (m.type === 'run-progress') for (const event of m.events) this.tracker.onProgress(event)
       else if (m.type === 'run-preview' && this.settings.get().previews) this.hub.emit('runs:preview', m.event)
       else if (m.type === 'slots') this.fleet.setSlotUsage(m.usage)
       else if (m.type === 'server-health') {

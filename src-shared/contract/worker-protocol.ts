@@ -58,11 +58,15 @@ export interface SlotUsage {
   rate?: number | null
 }
 
+/** One live progress event of a run, with the server it runs on (main's run tracker keys slots by it). */
+export type RunProgressUpdate = RunProgressEvent & { serverId: string | null }
+
 export type WorkerToMain =
   | { type: 'ready'; pid: number; taskQueue: string }
   | { type: 'log'; level: LogLevel; message: string }
   | { type: 'fatal'; message: string }
-  | { type: 'run-progress'; event: RunProgressEvent & { serverId: string | null } }
+  /** Live progress, in the order it happened: every event the worker's runs made in one event-loop turn. */
+  | { type: 'run-progress'; events: RunProgressUpdate[] }
   | { type: 'run-preview'; event: RunPreviewEvent }
   | { type: 'slots'; usage: SlotUsage[] }
   /** The worker saw a server's requests fail (down) or answer again (up); main re-checks it at once. */
