@@ -98,7 +98,10 @@ export class PromptExecution {
   }
 
   async run(): Promise<ExecuteResult> {
-    this.heartbeat()
+    // The SDK sends the first heartbeat at once and holds later ones for its throttle interval: an empty
+    // first one would have delayed the placement record (the one that matters) and cost a round trip on
+    // every run's path. With nothing recorded yet, place() sends the first; the timer covers a long wait.
+    if (this.record !== null) this.heartbeat()
     this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_EVERY_MS)
     this.reporter.start()
     try {
