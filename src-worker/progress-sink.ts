@@ -11,7 +11,7 @@ export const nullSink: ProgressSink = { progress: () => undefined, preview: () =
 
 /** Keeps everything in memory (tests, and the standalone worker's debug mode). */
 export class MemorySink implements ProgressSink {
-  readonly progressEvents: (RunProgressUpdate)[] = []
+  readonly progressEvents: RunProgressUpdate[] = []
   readonly previews: RunPreviewEvent[] = []
   progress(event: RunProgressUpdate): void {
     this.progressEvents.push(event)
