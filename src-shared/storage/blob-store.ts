@@ -18,7 +18,7 @@ export interface StreamedBlob {
 /** Bytes kept of a streamed file's start: image headers (a JPEG's SOF can follow a large EXIF block). */
 const HEAD_BYTES = 256 * 1024
 /** A streamed file up to this size is held in memory and written in one go; larger ones stream to disk. */
-const SPILL_BYTES = 4 * 1024 * 1024
+export const SPILL_BYTES = 4 * 1024 * 1024
 
 const HASH_RE = /^[0-9a-f]{64}$/
 const EXT_RE = /^[a-z0-9]{1,8}$/

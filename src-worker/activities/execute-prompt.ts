@@ -13,11 +13,11 @@ import { Context } from '@temporalio/activity'
 import { CancelledFailure } from '@temporalio/common'
 import { modelsUsed } from '../../src-shared/comfy/capabilities'
 import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
-import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import { ComfyHttpClient, type Download } from '../../src-shared/comfy/http-client'
 import { ServerLiveness } from '../../src-shared/comfy/liveness'
 import type { ComfySocket } from '../../src-shared/comfy/ws-client'
 import { parseExecutionError } from '../../src-shared/comfy/ws-messages'
-import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
+import type { HistoryEntry, ExecutionErrorData, ImageRef } from '../../src-shared/comfy/types'
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { boundOutputs } from '../../src-shared/storage/payload-refs'
@@ -39,6 +39,7 @@ import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { freshPrompt, MissingOutputs } from './fresh-prompt'
 import { graphMatches, PROMPT_MARKER } from './prompt-match'
 import { storeOutputs } from './outputs'
+import { OutputPrefetch } from './output-prefetch'
 import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
 import { ProgressReporter } from './progress-reporter'
@@ -57,6 +58,8 @@ export class PromptExecution {
   private record: PlacementRecord | null
   private lease: Lease | null = null
   private tracker: PromptTracker | null = null
+  /** The current tracker's output files, downloaded as its `executed` messages name them. */
+  private prefetch: OutputPrefetch | null = null
   private heartbeatTimer: NodeJS.Timeout | null = null
   private startedLocal: number | null = null
   /** What is posted: the input's prompt, or, after its cached outputs were found gone, a fresh variant. */
@@ -320,12 +323,16 @@ export class PromptExecution {
     const known = this.deps.directory.get(rec.serverId)?.address === rec.address
     const liveness = known ? this.deps.directory.livenessOf(rec.serverId) : new ServerLiveness()
     const followId = rec.serverPromptId ?? rec.promptId
+    const client = this.clientOf(rec.serverId, rec.address)
+    const prefetch = new OutputPrefetch(client)
+    this.prefetch = prefetch
     const tracker = new PromptTracker(
-      this.clientOf(rec.serverId, rec.address),
+      client,
       followId,
       rec.clientId,
       {
         onMessage: (m) => {
+          if (m.type === 'executed') prefetch.start(m.data.output)
           this.progress.apply(m, Date.now())
           // The pool's remaining-work estimate counts only what is left of a running prompt.
           if (this.lease !== null) this.lease.progress = this.progress.progress
@@ -551,9 +558,11 @@ export class PromptExecution {
     entry: HistoryEntry
   ): Promise<ExecuteResult['outputs']> {
     const deadline = Date.now() + OUTPUT_FETCH_PATIENCE_MS
+    const prefetch = this.prefetch?.client.address === address ? this.prefetch : null
+    const prefetched = (file: ImageRef): Promise<Download | null> => prefetch?.take(file) ?? Promise.resolve(null)
     for (;;) {
       try {
-        return await storeOutputs(this.clientOf(serverId, address), this.deps.blobs, entry.outputs)
+        return await storeOutputs(this.clientOf(serverId, address), this.deps.blobs, entry.outputs, prefetched)
       } catch (error) {
         if (!(error instanceof ComfyUnreachableError) || Date.now() > deadline) throw error
         this.deps.log('warn', `run ${this.input.runId}: outputs not reachable on ${serverId} yet: ${error.message}`)

@@ -5,7 +5,7 @@
  * to disk as they arrive (a large video costs no memory); a refused answer (too large, a redirect) fails the run.
  */
 import type { OutputRef } from '../../src-shared/contract/runs'
-import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
+import type { ComfyHttpClient, Download } from '../../src-shared/comfy/http-client'
 import { imageSize } from '../../src-shared/comfy/png-size'
 import { extensionOfMime } from '../../src-shared/media/mime-types'
 import type { ImageRef, NodeOutput } from '../../src-shared/comfy/types'
@@ -14,16 +14,20 @@ import { ComfyHttpError, ComfyRefusedAnswer } from '../../src-shared/comfy/error
 import { MissingOutputs } from './fresh-prompt'
 import { refusedOutputFailure } from './failures'
 
+/** A file already downloaded for this prompt (see output-prefetch.ts), or null to fetch it now. */
+export type Prefetched = (file: ImageRef) => Promise<Download | null>
+
 export async function storeOutputs(
   client: ComfyHttpClient,
   blobs: BlobStore,
-  outputs: Record<string, NodeOutput>
+  outputs: Record<string, NodeOutput>,
+  prefetched: Prefetched = () => Promise.resolve(null)
 ): Promise<OutputRef[]> {
   const refs: OutputRef[] = []
   const missing: { nodeId: string; filename: string }[] = []
   for (const [nodeId, output] of Object.entries(outputs)) {
     for (const file of fileRefs(output)) {
-      const stored = await download(client, blobs, file)
+      const stored = await download(client, blobs, file, prefetched)
       if (stored === null) {
         missing.push({ nodeId, filename: file.filename })
         continue
@@ -54,10 +58,11 @@ export async function storeOutputs(
 async function download(
   client: ComfyHttpClient,
   blobs: BlobStore,
-  file: ImageRef
+  file: ImageRef,
+  prefetched: Prefetched
 ): Promise<(StreamedBlob & { format: string }) | null> {
   try {
-    const { chunks, contentType } = await client.view(file)
+    const { chunks, contentType } = (await prefetched(file)) ?? (await client.view(file))
     const format = extensionOf(file.filename, contentType)
     return { ...(await blobs.putStream(chunks, format)), format }
   } catch (error) {
@@ -67,7 +72,8 @@ async function download(
   }
 }
 
-function fileRefs(output: NodeOutput): ImageRef[] {
+/** The files a node output names (any list of `{filename, subfolder, type}` items). */
+export function fileRefs(output: NodeOutput): ImageRef[] {
   const refs: ImageRef[] = []
   for (const value of Object.values(output)) {
     if (!Array.isArray(value)) continue
