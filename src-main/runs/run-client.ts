@@ -72,7 +72,8 @@ export class RunClient {
       taskQueue: this.taskQueue,
       workflowId: runId,
       args: [args],
-      memo: { kind: 'run', name: input.name ?? runId },
+      // `server: null` until the run is placed; it also tells the workflow it may set it with the result.
+      memo: { kind: 'run', name: input.name ?? runId, server: null },
       priority: input.options?.priority === undefined ? undefined : { priorityKey: input.options.priority },
     })
     return { runId, workflowId: runId }

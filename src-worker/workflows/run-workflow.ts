@@ -43,6 +43,16 @@ import { endAsCancelled } from './self-cancel'
 /** Patch id: the server memo may be set in the completing workflow task (histories before it never do). */
 const SERVER_MEMO_AT_END = 'server-memo-at-end'
 
+/**
+ * Whether the run was started with `server: null` in its memo (see run-client.ts). Such a run's history
+ * cannot predate the memo set with the result, so it needs no patch marker to tell: the marker and the
+ * search attribute Temporal upserts with it were two more events in every short run's final task.
+ */
+function startedWithServerMemo(): boolean {
+  const memo = workflowInfo().memo
+  return memo !== undefined && 'server' in memo && memo.server === null
+}
+
 export const comfyRunWorkflow: ComfyRunWorkflow = async function comfyRunWorkflow(
   input: RunWorkflowInput
 ): Promise<RunResult> {
@@ -85,7 +95,9 @@ export const comfyRunWorkflow: ComfyRunWorkflow = async function comfyRunWorkflo
     if (status.started_at === null) status.started_at = result.startedAt
     completeNodes(status)
     // A run shorter than the first progress signal never set its server memo; set it with the result.
-    if (memoServer !== result.serverName && patched(SERVER_MEMO_AT_END)) upsertMemo({ server: result.serverName })
+    // Histories of runs started before that memo key was left open still decide by their patch marker.
+    if (memoServer !== result.serverName && (startedWithServerMemo() || patched(SERVER_MEMO_AT_END)))
+      upsertMemo({ server: result.serverName })
     if (notifyParent !== null) await notifyParent('completed')
     return { runId: input.runId, ...result, nodes: status.nodes, events }
   } catch (error) {

@@ -36,6 +36,11 @@ describe('workflow histories', () => {
     await settle(ok.workflowId)
     await recordAndReplay('run-completed', ok.workflowId)
 
+    // Shorter than the first progress signal: the server memo comes with the result (no patch marker).
+    const short = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 1 }), name: 'recorded short' })
+    await settle(short.workflowId)
+    await recordAndReplay('run-completed-short', short.workflowId)
+
     const badPrompt = txt2img()
     if (badPrompt['3'] !== undefined) badPrompt['3'].inputs.sampler_name = 'nope'
     const invalid = await setup.rig.runs.startRun({ prompt: badPrompt })

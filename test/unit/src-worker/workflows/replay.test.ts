@@ -45,6 +45,7 @@ describe('recorded workflow histories', () => {
       'batch-continued-as-new.json',
       'batch-default-budget.json',
       'run-cancelled-by-signal.json',
+      'run-completed-short.json',
       'run-completed.json',
       'run-execution-failed.json',
       'run-validation-failed.json',
