@@ -259,6 +259,7 @@ export class SimServer {
     if (method !== 'GET') return 0
     if (path === '/queue') return this.core.faults.slowQueueMs
     if (path === '/history' || path.startsWith('/history/')) return this.core.faults.slowHistoryMs
+    if (path === '/view') return this.core.faults.slowViewMs
     return 0
   }
 

@@ -75,6 +75,8 @@ export interface SimFaults {
   slowHistoryMs: number
   /** Extra latency of the answer to POST /prompt only (the prompt is queued at once, as on a busy server). */
   slowPostPromptMs: number
+  /** Extra latency of GET /view only (output files on a slow disk or link). */
+  slowViewMs: number
   /**
    * The history entry is written this long after execution_success (the prompt stays in queue_running
    * meanwhile), as a loaded real server does: its task_done runs after the message is sent.
@@ -145,6 +147,7 @@ export function noFaults(): SimFaults {
     slowQueueMs: 0,
     slowHistoryMs: 0,
     slowPostPromptMs: 0,
+    slowViewMs: 0,
     historyDelayMs: 0,
     forgetHistory: false,
     spoofHistory: false,

@@ -40,6 +40,7 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
       k === 'slowQueueMs' ||
       k === 'slowHistoryMs' ||
       k === 'slowPostPromptMs' ||
+      k === 'slowViewMs' ||
       k === 'historyDelayMs'
     ) {
       if (typeof x !== 'number' || x < 0) throw new Error(`fault "${k}" must be a number >= 0`)
@@ -61,7 +62,7 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
       }
     } else {
       throw new Error(
-        `unknown fault "${k}" (known: hang, slowMs, slowQueueMs, slowHistoryMs, slowPostPromptMs, historyDelayMs, forgetHistory, spoofHistory, errorAtNode, refusePrompt, uiTextChars)`
+        `unknown fault "${k}" (known: hang, slowMs, slowQueueMs, slowHistoryMs, slowPostPromptMs, slowViewMs, historyDelayMs, forgetHistory, spoofHistory, errorAtNode, refusePrompt, uiTextChars)`
       )
     }
   }

@@ -98,7 +98,8 @@ describe('kill -9 of the worker process mid-run', () => {
   })
 
   it('after a prompt that succeeded but left no history (bughunt/history-lost-after-success): not run again', async () => {
-    for (const sim of sims) sim.setFaults({ forgetHistory: true })
+    // Output files stall from the start: the worker fetches them as soon as the socket names them.
+    for (const sim of sims) sim.setFaults({ forgetHistory: true, slowViewMs: 60_000 })
     const first = await forkWorker()
     const { workflowId } = await rig.runs.startRun({ prompt: txt2img({ steps: 40, seed: 5 }) })
     const promptId = await waitFor('the prompt to finish', async () => {
@@ -116,7 +117,7 @@ describe('kill -9 of the worker process mid-run', () => {
     await new Promise((r) => setTimeout(r, 1_500))
     first.child.kill('SIGKILL')
     await waitFor('the worker to die', () => first.child.exitCode !== null || first.child.signalCode !== null)
-    for (const sim of sims) sim.setFaults({ slowMs: 0 })
+    for (const sim of sims) sim.setFaults({ slowMs: 0, slowViewMs: 0 })
 
     const second = await forkWorker()
     const result = await rig.runs.result(workflowId)
