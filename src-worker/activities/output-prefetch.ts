@@ -14,9 +14,18 @@ import type { ImageRef, NodeOutput } from '../../src-shared/comfy/types'
 import { SPILL_BYTES } from '../../src-shared/storage/blob-store'
 import { fileRefs } from './outputs'
 
+/**
+ * What one run may hold in prefetched files at a time. The confirmed path stores one file at a time, so it
+ * never held more than one file's SPILL_BYTES; a node saving a batch of large images must not hold them all
+ * at once in a worker whose heap is sized for many runs (the files past the budget are fetched the old way).
+ */
+export const PREFETCH_BUDGET_BYTES = 4 * SPILL_BYTES
+
 export class OutputPrefetch {
   /** Settled downloads never reject: a failed one is null, and the confirmed path fetches that file itself. */
-  private readonly files = new Map<string, Promise<Download | null>>()
+  private readonly files = new Map<string, Promise<(Download & { bytes: number }) | null>>()
+  /** Bytes held by downloads done or under way and not yet taken. */
+  private held = 0
 
   constructor(readonly client: Pick<ComfyHttpClient, 'address' | 'view'>) {}
 
@@ -35,7 +44,9 @@ export class OutputPrefetch {
     const download = this.files.get(key)
     if (download === undefined) return null
     this.files.delete(key)
-    return await download
+    const taken = await download
+    if (taken !== null) this.held -= taken.bytes
+    return taken
   }
 
   /**
@@ -43,18 +54,20 @@ export class OutputPrefetch {
    * left to the confirmed path, which streams it to disk). Any failure is left to the confirmed path too,
    * which reports it exactly as before (404: missing outputs, refused: the run fails naming the file).
    */
-  private async fetch(file: ImageRef): Promise<Download | null> {
+  private async fetch(file: ImageRef): Promise<(Download & { bytes: number }) | null> {
+    let bytes = 0
     try {
       const { contentType, chunks } = await this.client.view(file)
       const held: Uint8Array[] = []
-      let bytes = 0
       for await (const chunk of chunks) {
         held.push(chunk)
         bytes += chunk.byteLength
-        if (bytes > SPILL_BYTES) return null
+        this.held += chunk.byteLength
+        if (bytes > SPILL_BYTES || this.held > PREFETCH_BUDGET_BYTES) throw new Error('left to the confirmed path')
       }
-      return { contentType, chunks: replay(held) }
+      return { contentType, chunks: replay(held), bytes }
     } catch {
+      this.held -= bytes
       return null
     }
   }

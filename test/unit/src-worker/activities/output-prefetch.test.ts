@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Download } from '../../../../src-shared/comfy/http-client'
 import type { ImageRef } from '../../../../src-shared/comfy/types'
 import { SPILL_BYTES } from '../../../../src-shared/storage/blob-store'
-import { OutputPrefetch } from '../../../../src-worker/activities/output-prefetch'
+import { OutputPrefetch, PREFETCH_BUDGET_BYTES } from '../../../../src-worker/activities/output-prefetch'
 
 const image = (filename: string): ImageRef => ({ filename, subfolder: '', type: 'output' })
 
@@ -66,6 +66,23 @@ describe('OutputPrefetch', () => {
     const prefetch = new OutputPrefetch(client)
     prefetch.start({ gifs: [image('big.mp4')] })
     expect(await prefetch.take(image('big.mp4'))).toBeNull()
+  })
+
+  it('holds no more than its budget at once, and takes more once files are handed over', async () => {
+    const size = (SPILL_BYTES * 3) / 4
+    const names = ['1', '2', '3', '4', '5', '6'].map((n) => `${n}.png`)
+    const { client } = fakeServer({
+      ...Object.fromEntries(names.map((n) => [n, [new Uint8Array(size)]])),
+      'late.png': [new Uint8Array(size)],
+    })
+    const prefetch = new OutputPrefetch(client)
+    prefetch.start({ images: names.map(image) })
+    const taken = await Promise.all(names.map((n) => prefetch.take(image(n))))
+    const kept = taken.filter((d) => d !== null).length
+    expect(kept).toBe(Math.floor(PREFETCH_BUDGET_BYTES / size))
+    expect(kept).toBeLessThan(names.length)
+    prefetch.start({ images: [image('late.png')] })
+    expect(await prefetch.take(image('late.png'))).not.toBeNull()
   })
 
   it('ignores an executed message without output', async () => {
