@@ -14,6 +14,7 @@ import type {
   BatchSummary,
   EventChannel,
   ExecuteBody,
+  IntakeFile,
   EventMap,
   HistoryPage,
   HistoryQuery,
@@ -152,6 +153,16 @@ export class ComfyFleetClient {
     return this.call('POST', '/workflow/execute', { ...workflowBody(workflow), ...executeFields(opts), wait: false })
   }
 
+  /**
+   * Start many runs in one request, without waiting: one run per workflow (or one batch each with
+   * `seeds`/`count`). The engine starts them concurrently, longest expected work first (the order of a
+   * burst is the scheduler's to choose); `run_ids` keep the order of `workflows`.
+   */
+  submitMany(workflows: WorkflowInput[], opts: Omit<ExecuteOptions, 'wait'> = {}): Promise<Submitted> {
+    const files = workflows.map((w, i) => fileOf(w, `workflow-${i + 1}.json`))
+    return this.call('POST', '/workflow/execute', { files, ...executeFields(opts), wait: false })
+  }
+
   /** A one-time link that signs a browser in to the UI (for the CLI's `open`, or a script). */
   async loginUrl(): Promise<string> {
     return (await this.call<{ url: string }>('POST', '/auth/login-link')).url
@@ -284,11 +295,19 @@ function readToken(dataDir?: string): string {
 
 /** The request bodies are typed by the same contract schemas the server validates them with. */
 function workflowBody(w: WorkflowInput): ExecuteBody {
-  if (typeof w === 'string') return { file: { name: basename(w), dataBase64: readFileSync(w).toString('base64') } }
-  if ('bytes' in w && w.bytes instanceof Uint8Array && typeof w.name === 'string') {
-    return { file: { name: w.name, dataBase64: Buffer.from(w.bytes).toString('base64') } }
-  }
+  if (typeof w === 'string' || isNamedBytes(w)) return { file: fileOf(w, '') }
   return { workflow: w }
+}
+
+function isNamedBytes(w: WorkflowInput): w is { name: string; bytes: Uint8Array } {
+  return typeof w === 'object' && 'bytes' in w && w.bytes instanceof Uint8Array && typeof w.name === 'string'
+}
+
+/** A workflow as an intake file: a path is read, bytes are sent as they are, an object as its JSON. */
+function fileOf(w: WorkflowInput, nameForObject: string): IntakeFile {
+  if (typeof w === 'string') return { name: basename(w), dataBase64: readFileSync(w).toString('base64') }
+  if (isNamedBytes(w)) return { name: w.name, dataBase64: Buffer.from(w.bytes).toString('base64') }
+  return { name: nameForObject, dataBase64: Buffer.from(JSON.stringify(w), 'utf8').toString('base64') }
 }
 
 function executeFields(o: Omit<ExecuteOptions, 'wait'>): ExecuteBody {
