@@ -16,6 +16,7 @@ import {
   runnableNow,
   type PlacementRequest,
   type ServerLoad,
+  waitBeatsReload,
 } from './placement'
 import { compareWaiting } from './run-order'
 import { ServerEstimates } from './server-estimates'
@@ -147,7 +148,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   /** Records how fast a server ran a prompt of `cost` units, and which models are now loaded there. */
   recordRun(serverId: string, cost: number, durationMs: number, models: string[]): void {
-    this.estimates.record(serverId, cost, durationMs, models)
+    this.estimates.record(serverId, cost, durationMs, models, this.directory.get(serverId)?.vramTotal ?? null)
   }
 
   vramFree(serverId: string): number | null {
@@ -257,7 +258,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           .filter((l) => l.state === 'running')
           .reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
         rate: this.estimates.rate(server.id),
-        loadedModels: this.estimates.resident(server.id),
+        loadedModels: this.estimates.resident(server.id, server.vramTotal),
         reloadMs: this.estimates.loadMs(server.id),
       }
     })
@@ -267,7 +268,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts),
    * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
    * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
-   * loss. Near the end of a batch (fewer runs waiting than the look-ahead holds, so Temporal has no more
+   * loss — unless the run would have to load its model there while a server that has it loaded starts
+   * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too). Near the end of a batch (fewer runs waiting than the look-ahead holds, so Temporal has no more
    * for us) it goes only to a run that would finish there within the farm's horizon (placement.ts
    * balancedHorizon), so the last long run is not stretched out on a slow GPU. Mid-batch the horizon
    * would ignore Temporal's backlog and starve the slow GPUs (seen in the scaled S3 run).
@@ -279,15 +281,14 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       if (this.waiters.length < 2) return
       const loads = this.loads()
       const choice = chooseServer(waiter.request, loads, false)
+      if (choice === null || waitBeatsReload(waiter.request, choice, loads)) continue
       const horizon = balancedHorizon(
         loads,
         this.waiters.map((w) => w.request)
       )
       const endOfBatch = this.waiters.length < loads.filter((l) => l.usable).length
-      const withinHorizon = choice !== null && expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon
-      if (choice !== null && (!endOfBatch || withinHorizon)) {
-        this.place(waiter, choice)
-      }
+      const withinHorizon = expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon
+      if (!endOfBatch || withinHorizon) this.place(waiter, choice)
     }
   }
 
