@@ -8,6 +8,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { TemporalConnectionConfig, WorkerServer } from '../src-shared/contract/worker-protocol'
 import { BlobStore } from '../src-shared/storage/blob-store'
 import { temporalConnectOptions } from '../src-shared/temporal/connection'
+import { urgentTaskQueue } from '../src-shared/temporal/contract'
 import { createActivities } from './activities'
 import type { EngineDeps, LogFn } from './activities/deps'
 import type { ProgressSink } from './progress-sink'
@@ -54,6 +55,13 @@ export interface EngineWorker {
   shutdown(): void
 }
 
+/**
+ * Urgent runs this worker takes at once, beside the look-ahead (their own task queue: urgentTaskQueue).
+ * Its polls are almost always open, so an urgent run is picked up at once; the pool then gives it a
+ * slot one above the server's, at ComfyUI's front (placement.ts slotsFor).
+ */
+const URGENT_PERMITS = 2
+
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<EngineWorker> {
   const log: LogFn = options.log ?? (() => undefined)
   const directory = new ServerDirectory(1_000, options.silenceForGoneMs)
@@ -93,6 +101,16 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
     },
   })
+  const urgentWorker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: urgentTaskQueue(options.taskQueue),
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
+    activities: createActivities(deps),
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
+    maxConcurrentActivityTaskExecutions: URGENT_PERMITS,
+  })
   const claims =
     options.claimOwner === undefined
       ? null
@@ -123,14 +141,14 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     supplier,
     async run() {
       try {
-        await worker.run()
+        await Promise.all([worker.run(), urgentWorker.run()])
       } finally {
         stopTimers()
         await claims?.stop()
       }
     },
     shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown()
+      for (const w of [worker, urgentWorker]) if (w.getState() === 'RUNNING') w.shutdown()
     },
   }
 }
