@@ -114,7 +114,11 @@ export function waitBeatsReload(request: PlacementRequest, choice: ServerLoad, l
   const reload = reloadMs(request, choice, choice.rate ?? fallback)
   if (reload === 0) return false
   return loads.some(
-    (l) => l !== choice && eligible(request, l) && reloadMs(request, l, 1) === 0 && expectedStart(request, l, fallback) < reload
+    (l) =>
+      l !== choice &&
+      eligible(request, l) &&
+      reloadMs(request, l, 1) === 0 &&
+      expectedStart(request, l, fallback) < reload
   )
 }
 

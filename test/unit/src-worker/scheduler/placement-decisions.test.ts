@@ -4,9 +4,14 @@
  * Rates are cost units per ms; every expected finish below is worked out in the comments.
  */
 import { describe, expect, it } from 'vitest'
-import { chooseServer, type PlacementRequest, type ServerLoad } from '../../../../src-worker/scheduler/placement'
+import {
+  chooseServer,
+  waitBeatsReload,
+  type PlacementRequest,
+  type ServerLoad,
+} from '../../../../src-worker/scheduler/placement'
 import { compareWaiting } from '../../../../src-worker/scheduler/run-order'
-import { ServerEstimates } from '../../../../src-worker/scheduler/server-estimates'
+import { modelsThatFit, PRIOR_LOAD_COST, ServerEstimates } from '../../../../src-worker/scheduler/server-estimates'
 import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
 import { SlotPool, type Lease } from '../../../../src-worker/scheduler/slot-pool'
 import { txt2img } from '../../../integration/engine/prompts'
@@ -175,5 +180,79 @@ describe('ServerEstimates', () => {
     expect([...e.resident('g')]).toEqual(['B'])
     e.record('g', 100, 100, ['A']) // A, thought evicted, ran hot: two models fit
     expect([...e.resident('g')]).toEqual(['A', 'B'])
+  })
+})
+
+describe('model affinity from the first run (priors)', () => {
+  it('counts a prior load before any was measured: 39 units at the GPU rate', () => {
+    // a: rate 1, model X loaded, both slots taken, 30 units to go; b: rate 1, free, Y loaded. A run of 20
+    // units on X: a = 30 + 20 = 50 ms; b = 39 (prior load of X) + 20 = 59 ms. Waiting is not clearly
+    // better (50 ≥ 0.8 × 59 = 47.2 ms) → b.
+    expect(PRIOR_LOAD_COST).toBe(39)
+    const a = load('a', { loadedModels: new Set(['X']), remainingCost: 30, inUse: 2 })
+    const b = load('b', { loadedModels: new Set(['Y']) })
+    expect(chooseServer(run('r', 20, ['X']), [a, b])?.server.id).toBe('b')
+    // With 5 units queued on a: a = 25 ms < 0.8 × 59 ms → it waits for a, where X is loaded.
+    expect(chooseServer(run('r', 20, ['X']), [{ ...a, remainingCost: 5 }, b])).toBeNull()
+  })
+
+  it('takes how many models stay loaded from the VRAM /system_stats reports', () => {
+    const gb = 1024 ** 3
+    expect(modelsThatFit(null)).toBe(1)
+    expect(modelsThatFit(8 * gb)).toBe(1) // (8 − 1) / 6.5
+    expect(modelsThatFit(12 * gb)).toBe(1) // (12 − 1) / 6.5 = 1.7
+    expect(modelsThatFit(24 * gb)).toBe(3) // (24 − 1) / 6.5 = 3.5
+    const e = new ServerEstimates()
+    for (const m of ['A', 'B', 'C']) e.record('big', 100, 100, [m], 24 * gb)
+    e.record('small', 100, 100, ['A'], 12 * gb)
+    e.record('small', 100, 100, ['B'], 12 * gb)
+    expect([...e.resident('big', 24 * gb)]).toEqual(['C', 'B', 'A'])
+    expect([...e.resident('small', 12 * gb)]).toEqual(['B'])
+  })
+
+  it('a free slot does not take a run that would reload there when its model starts sooner elsewhere', () => {
+    // busy: X loaded, 20 units ahead (20 ms); free: Y loaded, a load of X there takes 500 ms → wait.
+    const busy = load('busy', { loadedModels: new Set(['X']), remainingCost: 20, inUse: 2, reloadMs: 500 })
+    const free = load('free', { loadedModels: new Set(['Y']), reloadMs: 500 })
+    expect(waitBeatsReload(run('x', 10, ['X']), free, [busy, free])).toBe(true)
+    // 800 units ahead on busy (800 ms) is longer than the 500 ms load: the free GPU should take it.
+    expect(waitBeatsReload(run('x', 10, ['X']), free, [{ ...busy, remainingCost: 800 }, free])).toBe(false)
+    // Its model loaded on the free GPU: no reload to weigh.
+    expect(waitBeatsReload(run('y', 10, ['Y']), free, [busy, free])).toBe(false)
+  })
+
+  it('the pool keeps a GPU idle rather than reload when the loaded one is about to be free', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('x', { slots: 1 }), workerServer('y', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    pool.recordRun('x', 100, 100, ['X']) // rate 1, X loaded; prior load 39 ms
+    pool.recordRun('y', 100, 100, ['Y']) // rate 1, Y loaded
+    const never = new AbortController().signal
+    const busy = await pool.acquire(run('busy', 5, ['X']), never)
+    expect(busy.serverId).toBe('x')
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // Two X runs wait: on x they start after 5 ms; on y after a 39 ms load. Both wait for x.
+    const first = track(run('x1', 30, ['X']))
+    const second = track(run('x2', 20, ['X']))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.size).toBe(0)
+    pool.release(busy)
+    await first
+    expect(where.get('x1')).toBe('x')
+    void second
+  })
+})
+
+describe('an urgent run goes where it starts first', () => {
+  it('prefers the GPU whose running prompt ends first, even a slower one', () => {
+    // fast: rate 2, 400 units running (200 ms to go); slow: rate 0.5, 20 units running (40 ms to go).
+    // Finish: fast 200 + 25 = 225 ms, slow 40 + 100 = 140 ms; start: fast 200 ms, slow 40 ms → slow.
+    const fast = load('fast', { rate: 2, inUse: 2, remainingCost: 600, runningCost: 400 })
+    const slow = load('slow', { rate: 0.5, inUse: 2, remainingCost: 100, runningCost: 20 })
+    expect(chooseServer(run('urgent', 50, [], 1), [fast, slow])?.server.id).toBe('slow')
+    // 10 units running on fast (5 ms to go) → fast starts it first.
+    expect(chooseServer(run('urgent', 50, [], 1), [{ ...fast, runningCost: 10 }, slow])?.server.id).toBe('fast')
   })
 })
