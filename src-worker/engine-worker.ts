@@ -56,6 +56,13 @@ export interface EngineWorker {
 }
 
 /**
+ * Waiting runs per usable server the farm's only worker holds: enough to see a burst (8 on 4 GPUs: 32
+ * waiting, a 40-run batch whole) and order it longest first. Each waiting run is a started activity that
+ * heartbeats once a second, so not unbounded; a worker sharing the queue holds 1 (slot-pool.ts).
+ */
+const LOOK_AHEAD_ALONE = 8
+
+/**
  * Urgent runs this worker takes at once, beside the look-ahead (their own task queue: urgentTaskQueue).
  * Its polls are almost always open, so an urgent run is picked up at once; the pool then gives it a
  * slot one above the server's, at ComfyUI's front (placement.ts slotsFor).
@@ -65,7 +72,8 @@ const URGENT_PERMITS = 2
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<EngineWorker> {
   const log: LogFn = options.log ?? (() => undefined)
   const directory = new ServerDirectory(1_000, options.silenceForGoneMs)
-  const pool = new SlotPool(directory)
+  const ownsWholeFarm = options.ownsWholeFarm ?? true
+  const pool = new SlotPool(directory, ownsWholeFarm ? LOOK_AHEAD_ALONE : 1)
   const janitor = new Janitor(directory, pool, (m) => log('info', m))
   const supplier = new ServerSlotSupplier(pool)
   const sockets = new SpareSockets()
@@ -80,7 +88,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     payloads: new BlobStore(join(dirname(options.imagesDir), 'payloads')),
     sink: options.sink,
     log,
-    ownsWholeFarm: options.ownsWholeFarm ?? true,
+    ownsWholeFarm,
     reportSlots: options.onSlots === undefined ? undefined : () => options.onSlots?.(pool.usage()),
     sockets,
   }

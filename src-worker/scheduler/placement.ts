@@ -34,6 +34,8 @@ export interface ServerLoad {
   loadedModels: ReadonlySet<string>
   /** ms of a model load there, measured; null/undefined until one was seen. */
   reloadMs?: number | null
+  /** How many models its VRAM holds at once (learned or from /system_stats); undefined: not known. */
+  modelRoom?: number
   /** Remaining cost of the prompt running there (what an urgent run sent to the front waits for). */
   runningCost?: number
 }
@@ -89,10 +91,15 @@ export function expectedFinish(request: PlacementRequest, load: ServerLoad, fall
   return expectedStart(request, load, fallbackRate) + request.cost / (load.rate ?? fallbackRate)
 }
 
-/** ms of loading the request's models there: 0 when loaded, else the measured load time or the prior. */
+/**
+ * What loading the request's models there costs, in ms: 0 when loaded, else the measured load time (or the
+ * prior), times EVICTION_WEIGHT when the card is full: the load evicts a model a later run will load again.
+ */
 function reloadMs(request: PlacementRequest, load: ServerLoad, rate: number): number {
   const loaded = request.models.length === 0 || request.models.every((m) => load.loadedModels.has(m))
-  return loaded ? 0 : (load.reloadMs ?? PRIOR_LOAD_COST / rate)
+  if (loaded) return 0
+  const evicts = load.modelRoom !== undefined && load.loadedModels.size >= load.modelRoom
+  return (evicts ? EVICTION_WEIGHT : 1) * (load.reloadMs ?? PRIOR_LOAD_COST / rate)
 }
 
 /**
@@ -136,6 +143,12 @@ export function runnableNow(request: PlacementRequest, loads: Pick<ServerLoad, '
   return loads.some((load) => eligible(request, load))
 }
 
+/**
+ * A model switch on a full card costs its load and the load back of the model it evicted: counted twice,
+ * so a run waits a little longer where its model is loaded (S3: counted once, greedy placement reloaded 14
+ * times where SwarmUI's affinity-first policy reloaded 9–12).
+ */
+const EVICTION_WEIGHT = 2
 /** An urgent run's finish counts this much beside its start: enough to break ties between idle servers. */
 const URGENT_FINISH_WEIGHT = 0.05
 /**

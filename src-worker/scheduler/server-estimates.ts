@@ -67,17 +67,22 @@ export class ServerEstimates {
     return this.servers.get(serverId)?.loadMs ?? null
   }
 
+  /** How many models stay loaded there at once: learned, else from the card's VRAM (bytes). */
+  room(serverId: string, vramTotal: number | null = null): number {
+    return this.servers.get(serverId)?.fits ?? modelsThatFit(vramTotal)
+  }
+
   /** Models believed loaded there now (`vramTotal`: the card's bytes, for the prior). */
   resident(serverId: string, vramTotal: number | null = null): ReadonlySet<string> {
     const s = this.servers.get(serverId)
-    return new Set(s === undefined ? [] : s.recent.slice(0, s.fits ?? modelsThatFit(vramTotal)))
+    return new Set(s === undefined ? [] : s.recent.slice(0, this.room(serverId, vramTotal)))
   }
 
   /** A run of `cost` units with these models took `durationMs` there (in ComfyUI's queue order, so now). */
   record(serverId: string, cost: number, durationMs: number, models: string[], vramTotal: number | null = null): void {
     if (durationMs <= 0) return
     const s = this.of(serverId)
-    const fits = s.fits ?? modelsThatFit(vramTotal)
+    const fits = this.room(serverId, vramTotal)
     const position = Math.max(-1, ...models.map((m) => s.recent.indexOf(m)))
     const known = models.every((m) => s.recent.includes(m))
     const believedLoaded = models.length === 0 || (known && position < fits)

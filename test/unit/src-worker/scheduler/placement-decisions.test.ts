@@ -196,6 +196,17 @@ describe('model affinity from the first run (priors)', () => {
     expect(chooseServer(run('r', 20, ['X']), [{ ...a, remainingCost: 5 }, b])).toBeNull()
   })
 
+  it('counts a load twice on a full card: it evicts a model a later run loads again', () => {
+    // busy: X loaded, both slots taken, 600 units to go → 600 + 100 = 700 ms. free: Y loaded, a 500 ms load.
+    const busy = load('busy', { loadedModels: new Set(['X']), remainingCost: 600, inUse: 2, reloadMs: 500 })
+    const free = load('free', { loadedModels: new Set(['Y']), reloadMs: 500 })
+    // Room unknown (or for another model): 500 + 100 = 600 ms; 700 ≥ 0.8 × 600 → the free GPU.
+    expect(chooseServer(run('x', 100, ['X']), [busy, free])?.server.id).toBe('free')
+    expect(chooseServer(run('x', 100, ['X']), [busy, { ...free, modelRoom: 2 }])?.server.id).toBe('free')
+    // Room for one model, Y in it: 2 × 500 + 100 = 1100 ms; 700 < 0.8 × 1100 → it waits for X's GPU.
+    expect(chooseServer(run('x', 100, ['X']), [busy, { ...free, modelRoom: 1 }])).toBeNull()
+  })
+
   it('takes how many models stay loaded from the VRAM /system_stats reports', () => {
     const gb = 1024 ** 3
     expect(modelsThatFit(null)).toBe(1)
@@ -254,5 +265,15 @@ describe('an urgent run goes where it starts first', () => {
     expect(chooseServer(run('urgent', 50, [], 1), [fast, slow])?.server.id).toBe('slow')
     // 10 units running on fast (5 ms to go) → fast starts it first.
     expect(chooseServer(run('urgent', 50, [], 1), [{ ...fast, runningCost: 10 }, slow])?.server.id).toBe('fast')
+  })
+})
+
+describe('a burst is seen whole before it is ordered', () => {
+  it("the farm's only worker holds 8 waiting runs per usable server, a worker sharing the queue 1", () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('a'), workerServer('b'), workerServer('down', { online: false })])
+    // Two usable servers of 2 slots: capacity 4, plus the look-ahead per usable server.
+    expect(new SlotPool(directory).permitLimit()).toBe(4 + 2)
+    expect(new SlotPool(directory, 8).permitLimit()).toBe(4 + 16)
   })
 })
