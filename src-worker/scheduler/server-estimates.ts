@@ -41,6 +41,8 @@ interface Learned {
   recent: string[]
   /** How many of `recent` are still loaded (at least 1: the last run's); null until learned (VRAM prior). */
   fits: number | null
+  /** How many models the last run there used. */
+  lastRunModels: number
 }
 
 const ema = (old: number | null, sample: number): number => (old === null ? sample : old + SMOOTHING * (sample - old))
@@ -51,7 +53,7 @@ export class ServerEstimates {
   private of(serverId: string): Learned {
     let s = this.servers.get(serverId)
     if (s === undefined) {
-      s = { rate: null, loadMs: null, recent: [], fits: null }
+      s = { rate: null, loadMs: null, recent: [], fits: null, lastRunModels: 0 }
       this.servers.set(serverId, s)
     }
     return s
@@ -67,9 +69,13 @@ export class ServerEstimates {
     return this.servers.get(serverId)?.loadMs ?? null
   }
 
-  /** How many models stay loaded there at once: learned, else from the card's VRAM (bytes). */
+  /**
+   * How many models stay loaded there at once: learned, else from the card's VRAM (bytes); never fewer than
+   * the last run there used (they were all loaded together: a checkpoint and a 64 MB upscaler, S4).
+   */
   room(serverId: string, vramTotal: number | null = null): number {
-    return this.servers.get(serverId)?.fits ?? modelsThatFit(vramTotal)
+    const s = this.servers.get(serverId)
+    return Math.max(s?.fits ?? modelsThatFit(vramTotal), s?.lastRunModels ?? 0)
   }
 
   /** Models believed loaded there now (`vramTotal`: the card's bytes, for the prior). */
@@ -96,5 +102,6 @@ export class ServerEstimates {
     // A rate sample only from a run that loaded nothing (or before anything is known).
     if (!paidLoad || s.rate === null) s.rate = ema(s.rate, cost / durationMs)
     s.recent = [...models, ...s.recent.filter((m) => !models.includes(m))].slice(0, 16)
+    s.lastRunModels = models.length
   }
 }

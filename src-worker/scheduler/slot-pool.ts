@@ -18,7 +18,7 @@ import {
   type ServerLoad,
   waitBeatsReload,
 } from './placement'
-import { compareWaiting } from './run-order'
+import { compareWaiting, isUrgent } from './run-order'
 import { ServerEstimates } from './server-estimates'
 import type { ServerDirectory } from './server-directory'
 
@@ -55,6 +55,13 @@ interface Waiter {
   signal: AbortSignal
 }
 
+/**
+ * Runs arriving this close together are a burst (a batch or many runs of one request, dispatched by Temporal
+ * in any order); its placement waits for a pause this long, at most BURST_MAX_MS after its second run.
+ */
+const BURST_GAP_MS = 100
+const BURST_MAX_MS = 1_000
+
 /** A prompt whose move failed is not tried again at once (it may have just started). */
 const STEAL_COOLDOWN_MS = 1_000
 /**
@@ -76,6 +83,10 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private waiters: Waiter[] = []
   private readonly idleSince = new Map<string, number>()
   private rebalanceTimer: NodeJS.Timeout | null = null
+  private drained: () => boolean = () => false
+  private lastArrival = 0
+  private burstStart = 0
+  private burstTimer: NodeJS.Timeout | null = null
 
   constructor(
     readonly directory: ServerDirectory,
@@ -87,6 +98,14 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   ) {
     super()
     directory.on('changed', () => this.onChange())
+  }
+
+  /**
+   * Tells whether Temporal has no more runs for this worker (its supplier's polls find nothing): then the
+   * runs waiting here are all the work left, and the end of the batch is planned (see {@link pump}).
+   */
+  setDrainedProbe(probe: () => boolean): void {
+    this.drained = probe
   }
 
   /** How many activities this worker should run at once: free-or-used slots of usable servers, plus leases elsewhere. */
@@ -132,8 +151,28 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         resolve(lease)
       }
       this.waiters.push(waiter)
-      this.pump()
+      this.pumpAfterArrival(request)
     })
+  }
+
+  /**
+   * A run arriving within BURST_GAP_MS of the previous one is part of a burst: placing it at once would
+   * bind the first arrivals to the free GPUs before the burst's longest runs are seen (Temporal hands them
+   * out in any order), so placement waits until the burst pauses, for at most BURST_MAX_MS. A lone run,
+   * the first of a burst and an urgent run are placed at once; a freed slot is filled at once.
+   */
+  private pumpAfterArrival(request: PlacementRequest): void {
+    const now = Date.now()
+    const inBurst = now - this.lastArrival < BURST_GAP_MS
+    this.lastArrival = now
+    if (!inBurst || isUrgent(request)) return this.pump()
+    if (this.burstTimer === null) this.burstStart = now
+    else clearTimeout(this.burstTimer)
+    const wait = Math.max(0, Math.min(BURST_GAP_MS, this.burstStart + BURST_MAX_MS - now))
+    this.burstTimer = setTimeout(() => {
+      this.burstTimer = null
+      this.pump()
+    }, wait)
   }
 
   /** A lease on a given server regardless of free slots: reattaching to a prompt that is already there. */
@@ -205,6 +244,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     if (this.rebalanceTimer !== null) return
     this.rebalanceTimer = setInterval(() => {
       this.evacuateLeaving()
+      // Whether Temporal's backlog is drained changes with time, not with an event of ours.
+      if (this.waiters.length > 0 && this.burstTimer === null) this.pump()
       this.rebalance()
     }, intervalMs)
     this.rebalanceTimer.unref()
@@ -213,6 +254,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   stop(): void {
     if (this.rebalanceTimer !== null) clearInterval(this.rebalanceTimer)
     this.rebalanceTimer = null
+    if (this.burstTimer !== null) clearTimeout(this.burstTimer)
+    this.burstTimer = null
     for (const waiter of this.waiters) waiter.reject(new Error('worker is shutting down'))
     this.waiters = []
   }
@@ -280,26 +323,35 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
    * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
    * loss — unless the run would have to load its model there while a server that has it loaded starts
-   * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too). Near the end of a batch (fewer runs waiting than the look-ahead holds, so Temporal has no more
-   * for us) it goes only to a run that would finish there within the farm's horizon (placement.ts
-   * balancedHorizon), so the last long run is not stretched out on a slow GPU. Mid-batch the horizon
-   * would ignore Temporal's backlog and starve the slow GPUs (seen in the scaled S3 run).
+   * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too).
+   * At the end of a batch — Temporal has no more runs for us (our polls find nothing), or fewer runs wait
+   * than there are servers — the pool sees all the work left, so it plans the tail: a run that would end
+   * after the farm's horizon (placement.ts balancedHorizon) on a free server waits for any server that
+   * ends it sooner, and a slot nobody chose goes only to a run that ends within the horizon there, so the
+   * last long runs are not stretched out on a slow GPU. Mid-batch the horizon would ignore Temporal's
+   * backlog and starve the slow GPUs (seen in the scaled S3 run).
    */
   private pump(): void {
+    const endOfBatch = (): boolean =>
+      this.drained() || this.waiters.length < this.loads().filter((l) => l.usable).length
+    const horizonOf = (loads: ServerLoad[]): number =>
+      endOfBatch()
+        ? balancedHorizon(
+            loads,
+            this.waiters.map((w) => w.request)
+          )
+        : Infinity
     const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
-    for (const waiter of order) this.place(waiter, chooseServer(waiter.request, this.loads()))
+    for (const waiter of order) {
+      const loads = this.loads()
+      this.place(waiter, chooseServer(waiter.request, loads, true, horizonOf(loads)))
+    }
     for (const waiter of [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request)).reverse()) {
       if (this.waiters.length < 2) return
       const loads = this.loads()
       const choice = chooseServer(waiter.request, loads, false)
       if (choice === null || waitBeatsReload(waiter.request, choice, loads)) continue
-      const horizon = balancedHorizon(
-        loads,
-        this.waiters.map((w) => w.request)
-      )
-      const endOfBatch = this.waiters.length < loads.filter((l) => l.usable).length
-      const withinHorizon = expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon
-      if (!endOfBatch || withinHorizon) this.place(waiter, choice)
+      if (expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizonOf(loads)) this.place(waiter, choice)
     }
   }
 

@@ -80,6 +80,25 @@ describe('no long run bound to a slow GPU while a fast one will be free sooner',
   })
 })
 
+describe('at the end of a batch, past the horizon', () => {
+  // fast: rate 2, both slots taken, 60 units ahead; slow: rate 0.5, free. A run of 25 units:
+  // fast = (60 + 25) / 2 = 42.5 ms; slow = 25 / 0.5 = 50 ms.
+  const fast = load('fast', { rate: 2, inUse: 2, remainingCost: 60 })
+  const slow = load('slow', { rate: 0.5 })
+
+  it('mid-batch a run takes the free slow GPU when the fast one is not clearly sooner', () => {
+    // 42.5 ≥ 0.8 × 50 = 40 → slow.
+    expect(chooseServer(run('r', 25), [fast, slow])?.server.id).toBe('slow')
+  })
+
+  it('a run that would end after the horizon on the free GPU waits for any sooner one', () => {
+    // Horizon 45 ms: slow's 50 ms would stretch the batch; fast's 42.5 ms is sooner → wait.
+    expect(chooseServer(run('r', 25), [fast, slow], true, 45)).toBeNull()
+    // Horizon 60 ms: 50 ms on slow is within it → slow.
+    expect(chooseServer(run('r', 25), [fast, slow], true, 60)?.server.id).toBe('slow')
+  })
+})
+
 describe('the pool stays work-conserving', () => {
   it('a long run waits for the fast GPU, but the slow one takes a shorter waiting run instead of idling', async () => {
     const directory = new ServerDirectory()
@@ -219,6 +238,9 @@ describe('model affinity from the first run (priors)', () => {
     e.record('small', 100, 100, ['B'], 12 * gb)
     expect([...e.resident('big', 24 * gb)]).toEqual(['C', 'B', 'A'])
     expect([...e.resident('small', 12 * gb)]).toEqual(['B'])
+    // A run's own models were loaded together, whatever the prior says (a checkpoint and an upscaler).
+    e.record('small', 100, 100, ['A', 'up.pth'], 12 * gb)
+    expect([...e.resident('small', 12 * gb)]).toEqual(['A', 'up.pth'])
   })
 
   it('a free slot does not take a run that would reload there when its model starts sooner elsewhere', () => {
@@ -275,5 +297,24 @@ describe('a burst is seen whole before it is ordered', () => {
     // Two usable servers of 2 slots: capacity 4, plus the look-ahead per usable server.
     expect(new SlotPool(directory).permitLimit()).toBe(4 + 2)
     expect(new SlotPool(directory, 8).permitLimit()).toBe(4 + 16)
+  })
+
+  it('runs arriving together are placed once the burst pauses: the longest takes the free GPU', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // The first of the burst goes at once; the short one, arriving next, would take g2 at once if placed
+    // on arrival, before the long one is seen.
+    await track(run('first', 5))
+    const short = track(run('short', 10))
+    const long = track(run('long', 60))
+    await long
+    expect(where.get('long')).toBe('g2')
+    expect(where.has('short')).toBe(false)
+    void short
   })
 })
