@@ -61,6 +61,8 @@ interface Waiter {
  */
 const BURST_GAP_MS = 100
 const BURST_MAX_MS = 1_000
+/** A burst whose runs' expected work differs by this factor is worth ordering before it is placed. */
+const UNEVEN_RATIO = 1.5
 
 /** A prompt whose move failed is not tried again at once (it may have just started). */
 const STEAL_COOLDOWN_MS = 1_000
@@ -87,6 +89,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private lastArrival = 0
   private burstStart = 0
   private burstTimer: NodeJS.Timeout | null = null
+  /** Smallest and largest expected work of the runs of the burst arriving now. */
+  private burstCosts = { min: 0, max: 0 }
 
   constructor(
     readonly directory: ServerDirectory,
@@ -159,13 +163,18 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * A run arriving within BURST_GAP_MS of the previous one is part of a burst: placing it at once would
    * bind the first arrivals to the free GPUs before the burst's longest runs are seen (Temporal hands them
    * out in any order), so placement waits until the burst pauses, for at most BURST_MAX_MS. A lone run,
-   * the first of a burst and an urgent run are placed at once; a freed slot is filled at once.
+   * the first of a burst, an urgent run and runs of one size (nothing to order: a throughput test, a seed
+   * sweep) are placed at once; a freed slot is filled at once.
    */
   private pumpAfterArrival(request: PlacementRequest): void {
     const now = Date.now()
     const inBurst = now - this.lastArrival < BURST_GAP_MS
     this.lastArrival = now
-    if (!inBurst || isUrgent(request)) return this.pump()
+    this.burstCosts = inBurst
+      ? { min: Math.min(this.burstCosts.min, request.cost), max: Math.max(this.burstCosts.max, request.cost) }
+      : { min: request.cost, max: request.cost }
+    const uneven = this.burstCosts.max >= UNEVEN_RATIO * this.burstCosts.min
+    if (!inBurst || isUrgent(request) || !uneven) return this.pump()
     if (this.burstTimer === null) this.burstStart = now
     else clearTimeout(this.burstTimer)
     const wait = Math.max(0, Math.min(BURST_GAP_MS, this.burstStart + BURST_MAX_MS - now))

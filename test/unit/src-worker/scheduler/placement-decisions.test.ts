@@ -317,4 +317,16 @@ describe('a burst is seen whole before it is ordered', () => {
     expect(where.has('short')).toBe(false)
     void short
   })
+
+  it('runs of one size are placed on arrival: there is nothing to order', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const placed: string[] = []
+    void pool.acquire(run('a', 10), never).then((l) => placed.push(l.serverId))
+    void pool.acquire(run('b', 10), never).then((l) => placed.push(l.serverId))
+    await new Promise((r) => setImmediate(r))
+    expect(placed.sort()).toEqual(['g1', 'g2'])
+  })
 })
