@@ -403,7 +403,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         if (Date.now() - lease.lastStealAt < STEAL_COOLDOWN_MS) continue
         if (!allowed(lease.request, idle.server) || !capable(lease.request, idle.server)) continue
         const remainingThere = (lease.request.cost * (1 - lease.progress)) / load.rate
-        const wholeHere = lease.request.cost / idle.rate
+        // Its whole work here, and the load of its models when they are not here (placement.ts).
+        const wholeHere = expectedFinish(lease.request, idle, idle.rate)
         const gain = remainingThere - (wholeHere * RESTART_GAIN + RESTART_MARGIN_MS)
         if (gain > bestGain) {
           bestGain = gain
@@ -428,7 +429,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         // Never onto a server that would finish it later than where it waits (a long run on a slow GPU).
         // An unmeasured server counts as average, in the same units (cost per ms) as the idle one.
         const finishThere = load.remainingCost / (load.rate ?? fallbackRate(loads))
-        if (idle.rate !== null && lease.request.cost / idle.rate > finishThere) continue
+        // A model load counts (S3: idle GPUs took queued prompts of another model and reloaded each time).
+        if (idle.rate !== null && expectedFinish(lease.request, idle, idle.rate) > finishThere) continue
         if (wait > worstWait) {
           worstWait = wait
           victim = lease

@@ -330,3 +330,31 @@ describe('a burst is seen whole before it is ordered', () => {
     expect(placed.sort()).toEqual(['g1', 'g2'])
   })
 })
+
+describe('work stealing counts the model load', () => {
+  async function stealAsked(queuedModel: string): Promise<boolean> {
+    const directory = new ServerDirectory()
+    const servers = [workerServer('busy'), workerServer('idle')]
+    directory.update(servers)
+    const pool = new SlotPool(directory)
+    pool.recordRun('busy', 100, 100, ['X']) // rate 1, X loaded
+    pool.recordRun('idle', 100, 100, ['Y']) // rate 1, Y loaded; a card with room for one model
+    pool.adopt('busy', run('running', 50, ['X']), 'running')
+    const queued = pool.adopt('busy', run('queued', 10, [queuedModel]), 'queued')
+    let asked = false
+    queued.stealHandler = () => {
+      asked = true
+      return Promise.resolve(false)
+    }
+    directory.update(servers) // a change: the pool rebalances
+    return asked
+  }
+
+  it('an idle GPU takes a queued prompt whose model it has: 10 ms there against 60 ms where it waits', async () => {
+    expect(await stealAsked('Y')).toBe(true)
+  })
+
+  it('but not one it would load a model for: 2 × 39 (prior load, full card) + 10 = 88 ms > 60 ms', async () => {
+    expect(await stealAsked('X')).toBe(false)
+  })
+})
