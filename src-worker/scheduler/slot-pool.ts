@@ -85,7 +85,6 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private waiters: Waiter[] = []
   private readonly idleSince = new Map<string, number>()
   private rebalanceTimer: NodeJS.Timeout | null = null
-  private drained: () => boolean = () => false
   private lastArrival = 0
   private burstStart = 0
   private burstTimer: NodeJS.Timeout | null = null
@@ -102,14 +101,6 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   ) {
     super()
     directory.on('changed', () => this.onChange())
-  }
-
-  /**
-   * Tells whether Temporal has no more runs for this worker (its supplier's polls find nothing): then the
-   * runs waiting here are all the work left, and the end of the batch is planned (see {@link pump}).
-   */
-  setDrainedProbe(probe: () => boolean): void {
-    this.drained = probe
   }
 
   /** How many activities this worker should run at once: free-or-used slots of usable servers, plus leases elsewhere. */
@@ -253,8 +244,6 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     if (this.rebalanceTimer !== null) return
     this.rebalanceTimer = setInterval(() => {
       this.evacuateLeaving()
-      // Whether Temporal's backlog is drained changes with time, not with an event of ours.
-      if (this.waiters.length > 0 && this.burstTimer === null) this.pump()
       this.rebalance()
     }, intervalMs)
     this.rebalanceTimer.unref()
@@ -333,16 +322,15 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
    * loss — unless the run would have to load its model there while a server that has it loaded starts
    * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too).
-   * At the end of a batch — Temporal has no more runs for us (our polls find nothing), or fewer runs wait
-   * than there are servers — the pool sees all the work left, so it plans the tail: a run that would end
-   * after the farm's horizon (placement.ts balancedHorizon) on a free server waits for any server that
-   * ends it sooner, and a slot nobody chose goes only to a run that ends within the horizon there, so the
-   * last long runs are not stretched out on a slow GPU. Mid-batch the horizon would ignore Temporal's
-   * backlog and starve the slow GPUs (seen in the scaled S3 run).
+   * Near the end of a batch (fewer runs waiting than there are servers, so Temporal has no more for us) the
+   * tail is planned: a run that would end after the farm's horizon (placement.ts balancedHorizon) on a free
+   * server waits for any server that ends it sooner, and a slot nobody chose goes only to a run that ends
+   * within the horizon there, so the last long run is not stretched out on a slow GPU. Earlier the horizon,
+   * an estimate, idles GPUs: applied as soon as Temporal's backlog was drained, it left two GPUs idle for
+   * 6 s of a 21 s S6 run; mid-batch it would also ignore the backlog and starve the slow GPUs (scaled S3).
    */
   private pump(): void {
-    const endOfBatch = (): boolean =>
-      this.drained() || this.waiters.length < this.loads().filter((l) => l.usable).length
+    const endOfBatch = (): boolean => this.waiters.length < this.loads().filter((l) => l.usable).length
     const horizonOf = (loads: ServerLoad[]): number =>
       endOfBatch()
         ? balancedHorizon(

@@ -5,42 +5,16 @@
  * and other workers on the same task queue (other GPU hosts) get the rest. The look-ahead lets the pool
  * order the runs it holds (urgent first, then the longest: slot-pool.ts permitLimit).
  */
-import type {
-  ActivitySlotInfo,
-  CustomSlotSupplier,
-  SlotMarkUsedContext,
-  SlotPermit,
-  SlotReleaseContext,
-} from '@temporalio/worker'
+import type { CustomSlotSupplier, SlotPermit, ActivitySlotInfo } from '@temporalio/worker'
 import type { SlotPool } from './slot-pool'
-
-/** A permit and whether a task came for it: one unused for a while is a poll Temporal had nothing for. */
-interface Permit {
-  reservedAt: number
-  used: boolean
-}
-
-/**
- * A permit unused this long means its poll found no task: Temporal holds nothing more for this worker, so
- * the runs waiting in the pool are all the work left (a poll with a backlog is answered in milliseconds).
- */
-const IDLE_POLL_MS = 200
 
 export class ServerSlotSupplier implements CustomSlotSupplier<ActivitySlotInfo> {
   readonly type = 'custom' as const
   private issued = 0
-  private readonly permits = new Set<Permit>()
   private waiting: { resolve: (permit: SlotPermit) => void }[] = []
 
   constructor(private readonly pool: SlotPool) {
     pool.on('changed', () => this.grant())
-    pool.setDrainedProbe(() => this.backlogDrained())
-  }
-
-  /** True when a poll has waited for a task for a while: Temporal has no more runs for this worker now. */
-  backlogDrained(now = Date.now()): boolean {
-    for (const p of this.permits) if (!p.used && now - p.reservedAt >= IDLE_POLL_MS) return true
-    return false
   }
 
   reserveSlot(_ctx: unknown, abortSignal: AbortSignal): Promise<SlotPermit> {
@@ -65,25 +39,17 @@ export class ServerSlotSupplier implements CustomSlotSupplier<ActivitySlotInfo> 
 
   tryReserveSlot(): SlotPermit | null {
     if (this.issued >= this.pool.permitLimit()) return null
-    return this.issue()
+    this.issued += 1
+    return {}
   }
 
-  markSlotUsed(ctx: SlotMarkUsedContext<ActivitySlotInfo>): void {
+  markSlotUsed(): void {
     // The activity itself takes the server lease once it knows the prompt.
-    ;(ctx.permit as Permit).used = true
   }
 
-  releaseSlot(ctx: SlotReleaseContext<ActivitySlotInfo>): void {
-    this.permits.delete(ctx.permit as Permit)
+  releaseSlot(): void {
     this.issued = Math.max(0, this.issued - 1)
     this.grant()
-  }
-
-  private issue(): Permit {
-    this.issued += 1
-    const permit: Permit = { reservedAt: Date.now(), used: false }
-    this.permits.add(permit)
-    return permit
   }
 
   /** Permits currently out (reserved for a poll or running an activity). */
@@ -95,7 +61,8 @@ export class ServerSlotSupplier implements CustomSlotSupplier<ActivitySlotInfo> 
     while (this.waiting.length > 0 && this.issued < this.pool.permitLimit()) {
       const next = this.waiting.shift()
       if (next === undefined) return
-      next.resolve(this.issue())
+      this.issued += 1
+      next.resolve({})
     }
   }
 }

@@ -332,7 +332,7 @@ describe('a burst is seen whole before it is ordered', () => {
 })
 
 describe('work stealing counts the model load', () => {
-  async function stealAsked(queuedModel: string): Promise<boolean> {
+  function stealAsked(queuedModel: string): boolean {
     const directory = new ServerDirectory()
     const servers = [workerServer('busy'), workerServer('idle')]
     directory.update(servers)
@@ -350,11 +350,11 @@ describe('work stealing counts the model load', () => {
     return asked
   }
 
-  it('an idle GPU takes a queued prompt whose model it has: 10 ms there against 60 ms where it waits', async () => {
-    expect(await stealAsked('Y')).toBe(true)
+  it('an idle GPU takes a queued prompt whose model it has: 10 ms there against 60 ms where it waits', () => {
+    expect(stealAsked('Y')).toBe(true)
   })
 
-  it('but not one it would load a model for: 2 × 39 (prior load, full card) + 10 = 88 ms > 60 ms', async () => {
-    expect(await stealAsked('X')).toBe(false)
+  it('but not one it would load a model for: 2 × 39 (prior load, full card) + 10 = 88 ms > 60 ms', () => {
+    expect(stealAsked('X')).toBe(false)
   })
 })
