@@ -190,6 +190,15 @@ describe('an urgent run takes the pre-queued slot, not the running prompt', () =
 })
 
 describe('ServerEstimates', () => {
+  it('learns no rate from a tiny run, whose time is mostly the fixed cost of a prompt', () => {
+    const e = new ServerEstimates()
+    e.record('g', 9, 150, ['A']) // a 1-step warm-up
+    expect(e.rate('g')).toBeNull()
+    expect([...e.resident('g')]).toEqual(['A']) // its model is still known to be loaded
+    e.record('g', 100, 100, ['A'])
+    expect(e.rate('g')).toBe(1)
+  })
+
   it('learns the hot rate, the load time, and that a second model stays loaded', () => {
     const e = new ServerEstimates()
     e.record('g', 100, 100, ['A']) // first run: rate 1 unit/ms
