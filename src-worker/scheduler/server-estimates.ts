@@ -31,8 +31,8 @@ export function modelsThatFit(vramTotal: number | null): number {
 const LOAD_FACTOR = 1.25
 const LOAD_MIN_MS = 50
 const SMOOTHING = 0.4
-/** Runs smaller than this (cost units: a 12-step txt2img) teach no rate. */
-const MIN_RATE_COST = 20
+/** Runs smaller than this (cost units: a 5-step txt2img is 13, a 1-step warm-up 9) teach no rate. */
+const MIN_RATE_COST = 12
 
 interface Learned {
   /** Cost units per ms on runs that loaded nothing; null until one was seen. */
@@ -80,10 +80,14 @@ export class ServerEstimates {
     return Math.max(s?.fits ?? modelsThatFit(vramTotal), s?.lastRunModels ?? 0)
   }
 
-  /** Models believed loaded there now (`vramTotal`: the card's bytes, for the prior). */
-  resident(serverId: string, vramTotal: number | null = null): ReadonlySet<string> {
-    const s = this.servers.get(serverId)
-    return new Set(s === undefined ? [] : s.recent.slice(0, this.room(serverId, vramTotal)))
+  /**
+   * Models believed loaded there now (`vramTotal`: the card's bytes, for the prior). `running`: the models of
+   * the prompt running there, loaded before its first step though no run there has finished with them yet.
+   */
+  resident(serverId: string, vramTotal: number | null = null, running: readonly string[] = []): ReadonlySet<string> {
+    const recent = this.servers.get(serverId)?.recent ?? []
+    const newestFirst = [...running, ...recent.filter((m) => !running.includes(m))]
+    return new Set(newestFirst.slice(0, Math.max(this.room(serverId, vramTotal), running.length)))
   }
 
   /** A run of `cost` units with these models took `durationMs` there (in ComfyUI's queue order, so now). */

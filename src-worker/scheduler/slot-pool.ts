@@ -309,7 +309,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           .filter((l) => l.state === 'running')
           .reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
         rate: this.estimates.rate(server.id),
-        loadedModels: this.estimates.resident(server.id, server.vramTotal),
+        loadedModels: this.estimates.resident(
+          server.id,
+          server.vramTotal,
+          leases.filter((l) => l.state === 'running').flatMap((l) => l.request.models)
+        ),
         reloadMs: this.estimates.loadMs(server.id),
         modelRoom: this.estimates.room(server.id, server.vramTotal),
       }

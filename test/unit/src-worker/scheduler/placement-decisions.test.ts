@@ -197,6 +197,8 @@ describe('ServerEstimates', () => {
     expect([...e.resident('g')]).toEqual(['A']) // its model is still known to be loaded
     e.record('g', 100, 100, ['A'])
     expect(e.rate('g')).toBe(1)
+    // A prompt running there with B: B is loaded now (before its first step), A evicted on a one-model card.
+    expect([...e.resident('g', null, ['B'])]).toEqual(['B'])
   })
 
   it('learns the hot rate, the load time, and that a second model stays loaded', () => {

@@ -10,8 +10,7 @@ import { workerServer } from '../../../helpers/worker-server'
 const server = (id: string, slots = 2): WorkerServer => workerServer(id, { slots })
 
 function request(runId: string): PlacementRequest {
-  // 20 steps: big enough that its run time teaches a rate (server-estimates.ts MIN_RATE_COST).
-  const prompt = txt2img({ steps: 20 })
+  const prompt = txt2img()
   return { runId, prompt, cost: promptCost(prompt), models: [] }
 }
 
