@@ -167,15 +167,8 @@ function slotsFor(request: PlacementRequest, load: ServerLoad): number {
  * expected to finish it clearly sooner than any free one (a long run is not bound to a slow GPU while
  * a fast one will be free sooner; model affinity: it waits where its model is loaded unless waiting
  * costs more than a reload). With `mayWait` false it takes the best free server whatever the others.
- * Given the batch's `horizon` (ms; see {@link balancedHorizon}), a run that would finish after it on the best
- * free server waits for any busy one that finishes it sooner.
  */
-export function chooseServer(
-  request: PlacementRequest,
-  loads: ServerLoad[],
-  mayWait = true,
-  horizon = Infinity
-): ServerLoad | null {
+export function chooseServer(request: PlacementRequest, loads: ServerLoad[], mayWait = true): ServerLoad | null {
   const fallback = fallbackRate(loads)
   let best: ServerLoad | null = null
   let bestMs = Infinity
@@ -189,10 +182,7 @@ export function chooseServer(
       bestMs = ms
     }
   }
-  // Past the horizon (the end of the visible work spread evenly) this run would stretch the batch: any
-  // busy server that finishes it sooner is worth the wait.
-  const gain = bestMs > horizon ? 1 : WAIT_GAIN
-  return mayWait && bestBusyMs < bestMs * gain ? null : best
+  return mayWait && bestBusyMs < bestMs * WAIT_GAIN ? null : best
 }
 
 /**

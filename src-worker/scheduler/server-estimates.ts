@@ -81,13 +81,14 @@ export class ServerEstimates {
   }
 
   /**
-   * Models believed loaded there now (`vramTotal`: the card's bytes, for the prior). `running`: the models of
-   * the prompt running there, loaded before its first step though no run there has finished with them yet.
+   * Models believed loaded there when a new run would start (`vramTotal`: the card's bytes, for the prior).
+   * `ahead`: the models of the prompts sent there and not finished, newest first; ComfyUI loads them before
+   * their first step, though no run there has finished with them yet.
    */
-  resident(serverId: string, vramTotal: number | null = null, running: readonly string[] = []): ReadonlySet<string> {
+  resident(serverId: string, vramTotal: number | null = null, ahead: readonly string[] = []): ReadonlySet<string> {
     const recent = this.servers.get(serverId)?.recent ?? []
-    const newestFirst = [...running, ...recent.filter((m) => !running.includes(m))]
-    return new Set(newestFirst.slice(0, Math.max(this.room(serverId, vramTotal), running.length)))
+    const newestFirst = [...new Set([...ahead, ...recent])]
+    return new Set(newestFirst.slice(0, Math.max(this.room(serverId, vramTotal), new Set(ahead).size)))
   }
 
   /** A run of `cost` units with these models took `durationMs` there (in ComfyUI's queue order, so now). */

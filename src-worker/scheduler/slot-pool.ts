@@ -309,10 +309,13 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           .filter((l) => l.state === 'running')
           .reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
         rate: this.estimates.rate(server.id),
+        // The prompts of ours there load their models before a new run would start: newest (queued) first.
         loadedModels: this.estimates.resident(
           server.id,
           server.vramTotal,
-          leases.filter((l) => l.state === 'running').flatMap((l) => l.request.models)
+          [...leases.filter((l) => l.state !== 'running'), ...leases.filter((l) => l.state === 'running')].flatMap(
+            (l) => l.request.models
+          )
         ),
         reloadMs: this.estimates.loadMs(server.id),
         modelRoom: this.estimates.room(server.id, server.vramTotal),
@@ -326,12 +329,12 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
    * loss — unless the run would have to load its model there while a server that has it loaded starts
    * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too).
-   * Near the end of a batch (fewer runs waiting than there are servers, so Temporal has no more for us) the
-   * tail is planned: a run that would end after the farm's horizon (placement.ts balancedHorizon) on a free
-   * server waits for any server that ends it sooner, and a slot nobody chose goes only to a run that ends
-   * within the horizon there, so the last long run is not stretched out on a slow GPU. Earlier the horizon,
-   * an estimate, idles GPUs: applied as soon as Temporal's backlog was drained, it left two GPUs idle for
-   * 6 s of a 21 s S6 run; mid-batch it would also ignore the backlog and starve the slow GPUs (scaled S3).
+   * Near the end of a batch (fewer runs waiting than there are servers, so Temporal has no more for us) a
+   * slot nobody chose goes only to a run that ends within the farm's horizon there (placement.ts
+   * balancedHorizon), so the last long run is not stretched out on a slow GPU. The horizon is an estimate
+   * and idles GPUs: applied as soon as Temporal's backlog was drained, and to every placement, it left two
+   * GPUs idle for 6 s of a 21 s S6 run; mid-batch it would also ignore the backlog and starve the slow GPUs
+   * (scaled S3).
    */
   private pump(): void {
     const endOfBatch = (): boolean => this.waiters.length < this.loads().filter((l) => l.usable).length
@@ -343,10 +346,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           )
         : Infinity
     const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
-    for (const waiter of order) {
-      const loads = this.loads()
-      this.place(waiter, chooseServer(waiter.request, loads, true, horizonOf(loads)))
-    }
+    for (const waiter of order) this.place(waiter, chooseServer(waiter.request, this.loads()))
     for (const waiter of [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request)).reverse()) {
       if (this.waiters.length < 2) return
       const loads = this.loads()

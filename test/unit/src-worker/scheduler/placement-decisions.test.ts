@@ -80,25 +80,6 @@ describe('no long run bound to a slow GPU while a fast one will be free sooner',
   })
 })
 
-describe('at the end of a batch, past the horizon', () => {
-  // fast: rate 2, both slots taken, 60 units ahead; slow: rate 0.5, free. A run of 25 units:
-  // fast = (60 + 25) / 2 = 42.5 ms; slow = 25 / 0.5 = 50 ms.
-  const fast = load('fast', { rate: 2, inUse: 2, remainingCost: 60 })
-  const slow = load('slow', { rate: 0.5 })
-
-  it('mid-batch a run takes the free slow GPU when the fast one is not clearly sooner', () => {
-    // 42.5 ≥ 0.8 × 50 = 40 → slow.
-    expect(chooseServer(run('r', 25), [fast, slow])?.server.id).toBe('slow')
-  })
-
-  it('a run that would end after the horizon on the free GPU waits for any sooner one', () => {
-    // Horizon 45 ms: slow's 50 ms would stretch the batch; fast's 42.5 ms is sooner → wait.
-    expect(chooseServer(run('r', 25), [fast, slow], true, 45)).toBeNull()
-    // Horizon 60 ms: 50 ms on slow is within it → slow.
-    expect(chooseServer(run('r', 25), [fast, slow], true, 60)?.server.id).toBe('slow')
-  })
-})
-
 describe('the pool stays work-conserving', () => {
   it('a long run waits for the fast GPU, but the slow one takes a shorter waiting run instead of idling', async () => {
     const directory = new ServerDirectory()
