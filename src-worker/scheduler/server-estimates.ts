@@ -31,8 +31,6 @@ export function modelsThatFit(vramTotal: number | null): number {
 const LOAD_FACTOR = 1.25
 const LOAD_MIN_MS = 50
 const SMOOTHING = 0.4
-/** Runs smaller than this (cost units: a 5-step txt2img is 13, a 1-step warm-up 9) teach no rate. */
-const MIN_RATE_COST = 12
 
 interface Learned {
   /** Cost units per ms on runs that loaded nothing; null until one was seen. */
@@ -106,11 +104,11 @@ export class ServerEstimates {
     else if (!believedLoaded && known && hotMs !== null) s.fits = Math.max(fits, position + 1)
     // Thought loaded but it was not: fewer models fit than believed.
     else if (believedLoaded && paidLoad && position >= 1) s.fits = position
-    // A rate sample only from a run that loaded nothing (or before anything is known), and long enough that
-    // the fixed cost of a prompt (HTTP, WebSocket, history: ≈0.1–0.4 s under load) does not decide it: 1-step
-    // warm-up runs made a speed-2 GPU look 1.1× or 3× a speed-1 one, and S2's two long runs went back to
-    // back on it.
-    if (cost >= MIN_RATE_COST && (!paidLoad || s.rate === null)) s.rate = ema(s.rate, cost / durationMs)
+    // A rate sample only from a run that loaded nothing (or before anything is known). Even a 1-step run's
+    // (mostly the fixed cost of a prompt) is kept: ignoring those left a GPU that had run only a long prompt
+    // without a rate, so the restart rule could not move S2's longest run off the speed-0.5 GPU (2.77× the
+    // bound). Per-step timings from progress events would be the better measure.
+    if (!paidLoad || s.rate === null) s.rate = ema(s.rate, cost / durationMs)
     s.recent = [...models, ...s.recent.filter((m) => !models.includes(m))].slice(0, 16)
     s.lastRunModels = models.length
   }

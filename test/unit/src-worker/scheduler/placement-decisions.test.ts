@@ -171,14 +171,12 @@ describe('an urgent run takes the pre-queued slot, not the running prompt', () =
 })
 
 describe('ServerEstimates', () => {
-  it('learns no rate from a tiny run, whose time is mostly the fixed cost of a prompt', () => {
+  it('counts the models of the prompts sent there as loaded when a new run would start', () => {
     const e = new ServerEstimates()
-    e.record('g', 9, 150, ['A']) // a 1-step warm-up
-    expect(e.rate('g')).toBeNull()
-    expect([...e.resident('g')]).toEqual(['A']) // its model is still known to be loaded
     e.record('g', 100, 100, ['A'])
     expect(e.rate('g')).toBe(1)
-    // A prompt running there with B: B is loaded now (before its first step), A evicted on a one-model card.
+    expect([...e.resident('g')]).toEqual(['A'])
+    // A prompt sent there with B: B is loaded before it runs, A evicted on a one-model card.
     expect([...e.resident('g', null, ['B'])]).toEqual(['B'])
   })
 
