@@ -6,8 +6,10 @@
  * Writes bench/results/scheduling.json and one Gantt chart per scenario and system in
  * bench/results/scheduling/.
  *
- * Run: `npx tsx bench/scheduling.ts [--time-scale 0.25] [--count-scale 0.2] [--seed 7] [--scenarios S2,S3]`,
- * or `--full` for the issue's counts and real durations (a quiet machine and about an hour and a half).
+ * Run: `npx tsx bench/scheduling.ts [--time-scale 0.25] [--count-scale 0.2] [--seed 7] [--scenarios S2,S3]`;
+ * `--time-scale=1` alone is the intermediate scale (real durations, the default counts: ≈30 min, Temporal's
+ * per-run cost as small a share of a run as on a real farm); `--full` is the issue's counts and real durations
+ * (a quiet machine and about an hour and a half).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -14,6 +14,7 @@ import type { z } from 'zod'
 import type {
   EventChannel,
   ExecuteBody,
+  IntakeFile,
   EventMap,
   HistoryQuery,
   ServerInput,
@@ -185,10 +186,23 @@ export class ComfyFleetClient {
 
   /** Start runs (or batches) without waiting. */
   submit(workflow: WorkflowInput, opts: Omit<ExecuteOptions, 'wait'> = {}): Promise<Submitted> {
-    const body = { ...workflowBody(workflow), ...executeFields(opts), wait: false }
-    return this.fetch('POST', '/workflow/execute', body).then((res) =>
-      answerOf(res, ExecuteStartedSchema, 'POST /workflow/execute')
-    )
+    return this.start({ ...workflowBody(workflow), ...executeFields(opts), wait: false })
+  }
+
+  /**
+   * Start many runs in one request, without waiting: one run per workflow (or one batch each with
+   * `seeds`/`count`). The engine starts them concurrently, longest expected work first (the order of a
+   * burst is the scheduler's to choose); `run_ids` keep the order of `workflows`.
+   */
+  submitMany(workflows: WorkflowInput[], opts: Omit<ExecuteOptions, 'wait'> = {}): Promise<Submitted> {
+    const files = workflows.map((w, i) => fileOf(w, `workflow-${i + 1}.json`))
+    return this.start({ files, ...executeFields(opts), wait: false })
+  }
+
+  /** POST /workflow/execute without waiting: the 202 answer, parsed. */
+  private async start(body: Record<string, unknown>): Promise<Submitted> {
+    const res = await this.fetch('POST', '/workflow/execute', body)
+    return answerOf(res, ExecuteStartedSchema, 'POST /workflow/execute')
   }
 
   /** A one-time link that signs a browser in to the UI (for the CLI's `open`, or a script). */
@@ -351,11 +365,19 @@ function readToken(dataDir?: string): string {
 
 /** The request bodies are typed by the same contract schemas the server validates them with. */
 function workflowBody(w: WorkflowInput): ExecuteBody {
-  if (typeof w === 'string') return { file: { name: basename(w), dataBase64: readFileSync(w).toString('base64') } }
-  if ('bytes' in w && w.bytes instanceof Uint8Array && typeof w.name === 'string') {
-    return { file: { name: w.name, dataBase64: Buffer.from(w.bytes).toString('base64') } }
-  }
+  if (typeof w === 'string' || isNamedBytes(w)) return { file: fileOf(w, '') }
   return { workflow: w }
+}
+
+function isNamedBytes(w: WorkflowInput): w is { name: string; bytes: Uint8Array } {
+  return typeof w === 'object' && 'bytes' in w && w.bytes instanceof Uint8Array && typeof w.name === 'string'
+}
+
+/** A workflow as an intake file: a path is read, bytes are sent as they are, an object as its JSON. */
+function fileOf(w: WorkflowInput, nameForObject: string): IntakeFile {
+  if (typeof w === 'string') return { name: basename(w), dataBase64: readFileSync(w).toString('base64') }
+  if (isNamedBytes(w)) return { name: w.name, dataBase64: Buffer.from(w.bytes).toString('base64') }
+  return { name: nameForObject, dataBase64: Buffer.from(JSON.stringify(w), 'utf8').toString('base64') }
 }
 
 function executeFields(o: Omit<ExecuteOptions, 'wait'>): ExecuteBody {

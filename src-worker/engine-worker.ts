@@ -8,7 +8,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { TemporalConnectionConfig, WorkerServer } from '../src-shared/contract/worker-protocol'
 import { BlobStore } from '../src-shared/storage/blob-store'
 import { temporalConnectOptions } from '../src-shared/temporal/connection'
-import { DEFAULT_BATCH_WINDOW } from '../src-shared/temporal/contract'
+import { DEFAULT_BATCH_WINDOW, urgentTaskQueue } from '../src-shared/temporal/contract'
 import { createActivities } from './activities'
 import type { EngineDeps, LogFn } from './activities/deps'
 import type { ProgressSink } from './progress-sink'
@@ -67,10 +67,25 @@ export interface EngineWorker {
  */
 const MAX_CACHED_WORKFLOWS = 2 * DEFAULT_BATCH_WINDOW
 
+/**
+ * Waiting runs per usable server the farm's only worker holds: enough to see a burst (8 on 4 GPUs: 32
+ * waiting, a 40-run batch whole) and order it longest first. Each waiting run is a started activity that
+ * heartbeats once a second, so not unbounded; a worker sharing the queue holds 1 (slot-pool.ts).
+ */
+const LOOK_AHEAD_ALONE = 8
+
+/**
+ * Urgent runs this worker takes at once, beside the look-ahead (their own task queue: urgentTaskQueue).
+ * Its polls are almost always open, so an urgent run is picked up at once; the pool then gives it a
+ * slot one above the server's, at ComfyUI's front (placement.ts slotsFor).
+ */
+const URGENT_PERMITS = 2
+
 export async function createEngineWorker(options: EngineWorkerOptions): Promise<EngineWorker> {
   const log: LogFn = options.log ?? (() => undefined)
   const directory = new ServerDirectory(1_000, options.silenceForGoneMs)
-  const pool = new SlotPool(directory)
+  const ownsWholeFarm = options.ownsWholeFarm ?? true
+  const pool = new SlotPool(directory, ownsWholeFarm ? LOOK_AHEAD_ALONE : 1)
   const janitor = new Janitor(directory, pool, (m) => log('info', m))
   const supplier = new ServerSlotSupplier(pool)
   const sockets = new SpareSockets()
@@ -87,7 +102,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     payloads: new BlobStore(join(dirname(options.imagesDir), 'payloads')),
     sink: options.sink,
     log,
-    ownsWholeFarm: options.ownsWholeFarm ?? true,
+    ownsWholeFarm,
     reportSlots: slotReports === null ? undefined : () => slotReports.changed(),
     sockets,
   }
@@ -108,6 +123,16 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
       localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 10 },
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
     },
+  })
+  const urgentWorker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: urgentTaskQueue(options.taskQueue),
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
+    activities: createActivities(deps),
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
+    maxConcurrentActivityTaskExecutions: URGENT_PERMITS,
   })
   const claims =
     options.claimOwner === undefined
@@ -140,14 +165,14 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     supplier,
     async run() {
       try {
-        await worker.run()
+        await Promise.all([worker.run(), urgentWorker.run()])
       } finally {
         stopTimers()
         await claims?.stop()
       }
     },
     shutdown() {
-      if (worker.getState() === 'RUNNING') worker.shutdown()
+      for (const w of [worker, urgentWorker]) if (w.getState() === 'RUNNING') w.shutdown()
     },
   }
 }

@@ -16,6 +16,7 @@ const USAGE = `Usage: comfyfleet <command> [options]
   servers rm <id|name|address>
   servers drain <id|name|address> [--off]
   run <file> [--wait] [--server ID] [--seeds A..B] [--count N] [--priority N] [--name N]
+  run <file> <file>...                 many runs in one request, started longest expected work first
   status <run-id>                      the run's get_status (JSON)
   cancel <run-id|batch-id>
   history [--search TEXT] [--status S] [--limit N]
@@ -133,6 +134,8 @@ async function run(fleet: ComfyFleetClient, args: Args, out: Out): Promise<numbe
     name: flag(args, 'name'),
   }
   if (opts.server) opts.server = await resolveServer(fleet, opts.server)
+  const files = args.positionals.slice(1)
+  if (files.length > 1) return await runMany(fleet, files, opts, args.flags.has('wait'), out)
   const batch = opts.seeds !== undefined || (opts.count ?? 1) > 1
   if (!args.flags.has('wait') || batch) {
     const r = await fleet.submit(file, opts)
@@ -148,6 +151,25 @@ async function run(fleet: ComfyFleetClient, args: Args, out: Out): Promise<numbe
     return [`${r.run_id} completed`, ...r.images.map((i) => i.path ?? i.url)].join('\n')
   })
   return r.status === 'completed' ? 0 : 1
+}
+
+/** `run a.json b.json …`: one request (a burst the engine orders); with --wait, every run must complete. */
+async function runMany(
+  fleet: ComfyFleetClient,
+  files: string[],
+  opts: Parameters<ComfyFleetClient['submitMany']>[1],
+  wait: boolean,
+  out: Out
+): Promise<number> {
+  const r = await fleet.submitMany(files, opts)
+  if (!wait) {
+    out(r, () => [...r.run_ids.map((id) => `run ${id}`), ...r.batch_ids.map((id) => `batch ${id}`)].join('\n'))
+    return 0
+  }
+  const results = await Promise.all(r.run_ids.map((id) => fleet.waitForRun(id)))
+  const batchCode = r.batch_ids.length > 0 ? await waitBatches(fleet, r.batch_ids, out) : 0
+  out(results, () => results.map((x) => `${x.run_id} ${x.status}`).join('\n'))
+  return batchCode === 0 && results.every((x) => x.status === 'completed') ? 0 : 1
 }
 
 /** `run --seeds a..b --wait`: waits for every batch; exit 1 unless every run of every batch completed. */

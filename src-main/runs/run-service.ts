@@ -20,6 +20,8 @@ import { RunInputTooLargeError } from './run-input-size'
 import { isFinal } from './run-states'
 import type { RunTracker } from './run-tracker'
 import { editedPrompt, gridSweep, readEdits } from './run-edits'
+import { longestFirst, startInOrder } from './start-order'
+import { sweepSize } from '../../src-shared/runs/batch-sweep'
 
 /** The most runs one request may fan out to; larger sweeps are still one batch workflow. */
 const MAX_BATCH = 100_000
@@ -82,17 +84,20 @@ export class RunService {
         'runs/temporal-down',
         'The Temporal server is not reachable, so no run can start now; history still works.'
       )
+    const options = this.options(req)
+    const items = parsed.map((p) => ({ prompt: p.intake.prompt, runs: p.sweep ? sweepSize(p.sweep) : 1 }))
+    let started: Array<{ runId: string } | { batchId: string }>
+    try {
+      started = await startInOrder(longestFirst(items), (i) => this.startParsed(client, parsed[i]!, options, req.name))
+    } catch (e) {
+      // The limit is named (413), not Temporal's "Failed to start Workflow" (500).
+      if (e instanceof RunInputTooLargeError) return err('runs/too-large', e.message)
+      throw e
+    }
     const result: SubmitResult = { runIds: [], batchIds: [] }
-    for (const p of parsed) {
-      const options = this.options(req)
-      try {
-        if (p.sweep) result.batchIds.push(await this.startBatch(client, p, p.sweep, options, req.name))
-        else result.runIds.push(await this.startOne(client, p, options, req.name))
-      } catch (e) {
-        // The limit is named (413), not Temporal's "Failed to start Workflow" (500).
-        if (e instanceof RunInputTooLargeError) return err('runs/too-large', `${p.name}: ${e.message}`)
-        throw e
-      }
+    for (const s of started) {
+      if ('runId' in s) result.runIds.push(s.runId)
+      else result.batchIds.push(s.batchId)
     }
     return ok(result)
   }
@@ -162,6 +167,22 @@ export class RunService {
       ...this.deps.defaults(),
       ...(req.priority !== undefined ? { priority: req.priority } : {}),
       ...(req.serverId ? { servers: [req.serverId] } : {}),
+    }
+  }
+
+  /** One file's run or batch; a size refusal names the file. */
+  private async startParsed(
+    client: RunClient,
+    p: ParsedFile,
+    options: RunOptions,
+    name?: string
+  ): Promise<{ runId: string } | { batchId: string }> {
+    try {
+      if (p.sweep) return { batchId: await this.startBatch(client, p, p.sweep, options, name) }
+      return { runId: await this.startOne(client, p, options, name) }
+    } catch (e) {
+      if (e instanceof RunInputTooLargeError) throw new RunInputTooLargeError(`${p.name}: ${e.message}`)
+      throw e
     }
   }
 

@@ -20,6 +20,16 @@ import type {
 export const DEFAULT_TASK_QUEUE = 'comfyfleet'
 
 /**
+ * Where the execute activity of an urgent run (priority key below the default) goes: its own task queue,
+ * polled by every worker with a few permits of its own. On the main queue it would wait for a permit
+ * that look-ahead runs hold until a run ends somewhere (a worker cannot see a task's priority before it
+ * polls), then for the running prompt: two waits instead of one (issue #17, S6).
+ */
+export function urgentTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-urgent`
+}
+
+/**
  * Workflow type names: the export names in src-worker/workflows/index.ts. Recorded histories and
  * visibility queries (`WorkflowType = '...'`) name them, so they never change.
  */

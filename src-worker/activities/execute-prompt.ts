@@ -116,9 +116,16 @@ export class PromptExecution {
       if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer)
       this.reporter.stop()
       this.tracker?.end({ kind: 'lost' })
-      if (this.lease !== null) this.deps.pool.release(this.lease)
+      this.releaseSlot()
       this.deps.reportSlots?.()
     }
+  }
+
+  /** Gives the server slot back to the pool (a later step that needs one places the run again). */
+  private releaseSlot(): void {
+    if (this.lease === null) return
+    this.deps.pool.release(this.lease)
+    this.lease = null
   }
 
   private heartbeat(): void {
@@ -527,11 +534,14 @@ export class PromptExecution {
         { node_id?: string } | undefined
       throw interruptedFailure(data?.node_id ?? null, name)
     }
+    if (this.startedLocal !== null) {
+      this.deps.pool.recordRun(serverId, this.request.cost, Date.now() - this.startedLocal, this.request.models)
+    }
+    // The GPU is done with it: its slot goes to the next run now, not after the download and the report
+    // (a short run is over before they are, and the GPU would then idle with nothing pre-queued; issue #17).
+    this.releaseSlot()
     const outputs = await this.fetchOutputs(serverId, address, entry)
     const finishedAt = Date.now()
-    if (this.startedLocal !== null) {
-      this.deps.pool.recordRun(serverId, this.request.cost, finishedAt - this.startedLocal, this.request.models)
-    }
     this.progress.finish()
     this.reporter.stop()
     await this.reporter.settle()

@@ -7,6 +7,9 @@ import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { capabilityProblems, type CapabilityProblem } from '../../src-shared/comfy/capabilities'
 import { isUrgent } from './run-order'
+import { PRIOR_LOAD_COST } from './server-estimates'
+
+export { promptCost } from '../../src-shared/comfy/prompt-cost'
 
 export interface PlacementRequest {
   runId: string
@@ -31,18 +34,10 @@ export interface ServerLoad {
   loadedModels: ReadonlySet<string>
   /** ms of a model load there, measured; null/undefined until one was seen. */
   reloadMs?: number | null
+  /** How many models its VRAM holds at once (learned or from /system_stats); undefined: not known. */
+  modelRoom?: number
   /** Remaining cost of the prompt running there (what an urgent run sent to the front waits for). */
   runningCost?: number
-}
-
-/** Relative work of a prompt: one unit per node, sampler steps count as units too. */
-export function promptCost(prompt: ApiPrompt): number {
-  let cost = 0
-  for (const node of Object.values(prompt)) {
-    const steps = node.inputs.steps
-    cost += typeof steps === 'number' && steps > 0 ? 1 + steps : 1
-  }
-  return Math.max(1, cost)
 }
 
 /** True when constraints of the request allow the server, whatever its load. */
@@ -80,18 +75,58 @@ function emptyCaps(): NonNullable<WorkerServer['capabilities']> {
 }
 
 /**
- * Expected ms until `request` would finish on this server if placed there now: the work ahead of it
- * (ComfyUI runs one prompt at a time; an urgent run goes to the front, behind the running one only),
- * a model load when its models are not loaded there, then its own work, all at the measured rate.
+ * Expected ms until `request` would start its own work on this server if placed there now: the work
+ * ahead of it (ComfyUI runs one prompt at a time; an urgent run goes to the front, behind the running one
+ * only), then a model load when its models are not loaded there, at the measured rate. Before a load was
+ * measured there, the prior of server-estimates.ts stands for it.
  */
-export function expectedFinish(request: PlacementRequest, load: ServerLoad, fallbackRate: number): number {
+export function expectedStart(request: PlacementRequest, load: ServerLoad, fallbackRate: number): number {
   const rate = load.rate ?? fallbackRate
   const ahead = isUrgent(request) ? (load.runningCost ?? load.remainingCost) : load.remainingCost
-  const ownMs = request.cost / rate
+  return ahead / rate + reloadMs(request, load, rate)
+}
+
+/** Expected ms until `request` would finish on this server if placed there now (start, then its work). */
+export function expectedFinish(request: PlacementRequest, load: ServerLoad, fallbackRate: number): number {
+  return expectedStart(request, load, fallbackRate) + request.cost / (load.rate ?? fallbackRate)
+}
+
+/**
+ * What loading the request's models there costs, in ms: 0 when loaded, else the measured load time (or the
+ * prior), times EVICTION_WEIGHT when the card is full: the load evicts a model a later run will load again.
+ */
+function reloadMs(request: PlacementRequest, load: ServerLoad, rate: number): number {
   const loaded = request.models.length === 0 || request.models.every((m) => load.loadedModels.has(m))
-  // Before a load was measured there, a small penalty still makes a loaded model win a tie.
-  const reload = loaded ? 0 : (load.reloadMs ?? UNMEASURED_RELOAD_SHARE * ownMs)
-  return ahead / rate + reload + ownMs
+  if (loaded) return 0
+  const evicts = load.modelRoom !== undefined && load.loadedModels.size >= load.modelRoom
+  return (evicts ? EVICTION_WEIGHT : 1) * (load.reloadMs ?? PRIOR_LOAD_COST / rate)
+}
+
+/**
+ * What placement minimises: the expected finish; for an urgent run, its expected start (the user wants
+ * it now, and its wait is what S6 measures), the finish breaking near-ties.
+ */
+function placementScore(request: PlacementRequest, load: ServerLoad, fallbackRate: number): number {
+  const finish = expectedFinish(request, load, fallbackRate)
+  return isUrgent(request) ? expectedStart(request, load, fallbackRate) + finish * URGENT_FINISH_WEIGHT : finish
+}
+
+/**
+ * True when `choice` would have to load the run's models while a server that has them loaded (busy or
+ * not) starts it sooner than that load ends: waiting costs less than a reload, so a free slot should not
+ * take it just to keep the GPU busy.
+ */
+export function waitBeatsReload(request: PlacementRequest, choice: ServerLoad, loads: ServerLoad[]): boolean {
+  const fallback = fallbackRate(loads)
+  const reload = reloadMs(request, choice, choice.rate ?? fallback)
+  if (reload === 0) return false
+  return loads.some(
+    (l) =>
+      l !== choice &&
+      eligible(request, l) &&
+      reloadMs(request, l, 1) === 0 &&
+      expectedStart(request, l, fallback) < reload
+  )
 }
 
 /**
@@ -108,8 +143,14 @@ export function runnableNow(request: PlacementRequest, loads: Pick<ServerLoad, '
   return loads.some((load) => eligible(request, load))
 }
 
-/** The penalty of a model load before one was measured, as a share of the run's own time. */
-const UNMEASURED_RELOAD_SHARE = 0.1
+/**
+ * A model switch on a full card costs its load and the load back of the model it evicted: counted twice,
+ * so a run waits a little longer where its model is loaded (S3: counted once, greedy placement reloaded 14
+ * times where SwarmUI's affinity-first policy reloaded 9–12).
+ */
+const EVICTION_WEIGHT = 2
+/** An urgent run's finish counts this much beside its start: enough to break ties between idle servers. */
+const URGENT_FINISH_WEIGHT = 0.05
 /**
  * A run waits for a busy server instead of taking a free one only when it is expected to finish there
  * clearly sooner: estimates are rough, and an idle GPU is a sure loss.
@@ -134,7 +175,7 @@ export function chooseServer(request: PlacementRequest, loads: ServerLoad[], may
   let bestBusyMs = Infinity
   for (const load of loads) {
     if (!eligible(request, load)) continue
-    const ms = expectedFinish(request, load, fallback)
+    const ms = placementScore(request, load, fallback)
     if (load.inUse >= slotsFor(request, load)) bestBusyMs = Math.min(bestBusyMs, ms)
     else if (ms < bestMs) {
       best = load

@@ -7,6 +7,26 @@
  * evicted that shows no load time proves that one more model fits.
  */
 
+/**
+ * Priors, so affinity counts from the first run instead of after a few reloads per GPU (issue #17 S3:
+ * 13 loads against SwarmUI's 9). ComfyUI does not say how big a model is, so a checkpoint is taken as a
+ * typical SDXL one (6.5 GB; SD1.5 is 2 GB, Flux 12+); a GB loads in about the time of 6 sampler steps at
+ * the GPU's own rate (≈1 s/GB from disk against ≈0.2 s a step at speed 1, model_management.py's
+ * load_models_gpu), so the prior scales with the farm. How many models stay loaded comes from the card's
+ * VRAM (/system_stats vram_total) less what ComfyUI keeps free. Measurements replace both.
+ */
+const TYPICAL_MODEL_GB = 6.5
+const LOAD_COST_PER_GB = 6
+export const PRIOR_LOAD_COST = TYPICAL_MODEL_GB * LOAD_COST_PER_GB
+const RESERVED_VRAM_GB = 1
+const GB = 1024 ** 3
+
+/** Models of a typical size that fit in `vramTotal` bytes together (at least 1; 1 when unknown). */
+export function modelsThatFit(vramTotal: number | null): number {
+  if (vramTotal === null || vramTotal <= 0) return 1
+  return Math.max(1, Math.floor((vramTotal / GB - RESERVED_VRAM_GB) / TYPICAL_MODEL_GB))
+}
+
 /** A run slower than this × its expected time at the hot rate (and by more than LOAD_MIN_MS) paid a load. */
 const LOAD_FACTOR = 1.25
 const LOAD_MIN_MS = 50
@@ -19,8 +39,10 @@ interface Learned {
   loadMs: number | null
   /** Models of the runs there, most recently used first. */
   recent: string[]
-  /** How many of `recent` are still loaded (at least 1: the last run's). */
-  fits: number
+  /** How many of `recent` are still loaded (at least 1: the last run's); null until learned (VRAM prior). */
+  fits: number | null
+  /** How many models the last run there used. */
+  lastRunModels: number
 }
 
 const ema = (old: number | null, sample: number): number => (old === null ? sample : old + SMOOTHING * (sample - old))
@@ -31,7 +53,7 @@ export class ServerEstimates {
   private of(serverId: string): Learned {
     let s = this.servers.get(serverId)
     if (s === undefined) {
-      s = { rate: null, loadMs: null, recent: [], fits: 1 }
+      s = { rate: null, loadMs: null, recent: [], fits: null, lastRunModels: 0 }
       this.servers.set(serverId, s)
     }
     return s
@@ -47,28 +69,47 @@ export class ServerEstimates {
     return this.servers.get(serverId)?.loadMs ?? null
   }
 
-  /** Models believed loaded there now. */
-  resident(serverId: string): ReadonlySet<string> {
+  /**
+   * How many models stay loaded there at once: learned, else from the card's VRAM (bytes); never fewer than
+   * the last run there used (they were all loaded together: a checkpoint and a 64 MB upscaler, S4).
+   */
+  room(serverId: string, vramTotal: number | null = null): number {
     const s = this.servers.get(serverId)
-    return new Set(s === undefined ? [] : s.recent.slice(0, s.fits))
+    return Math.max(s?.fits ?? modelsThatFit(vramTotal), s?.lastRunModels ?? 0)
+  }
+
+  /**
+   * Models believed loaded there when a new run would start (`vramTotal`: the card's bytes, for the prior).
+   * `ahead`: the models of the prompts sent there and not finished, newest first; ComfyUI loads them before
+   * their first step, though no run there has finished with them yet.
+   */
+  resident(serverId: string, vramTotal: number | null = null, ahead: readonly string[] = []): ReadonlySet<string> {
+    const recent = this.servers.get(serverId)?.recent ?? []
+    const newestFirst = [...new Set([...ahead, ...recent])]
+    return new Set(newestFirst.slice(0, Math.max(this.room(serverId, vramTotal), new Set(ahead).size)))
   }
 
   /** A run of `cost` units with these models took `durationMs` there (in ComfyUI's queue order, so now). */
-  record(serverId: string, cost: number, durationMs: number, models: string[]): void {
+  record(serverId: string, cost: number, durationMs: number, models: string[], vramTotal: number | null = null): void {
     if (durationMs <= 0) return
     const s = this.of(serverId)
+    const fits = this.room(serverId, vramTotal)
     const position = Math.max(-1, ...models.map((m) => s.recent.indexOf(m)))
     const known = models.every((m) => s.recent.includes(m))
-    const believedLoaded = models.length === 0 || (known && position < s.fits)
+    const believedLoaded = models.length === 0 || (known && position < fits)
     const hotMs = s.rate === null ? null : cost / s.rate
     const extra = hotMs === null ? 0 : durationMs - hotMs
     const paidLoad = hotMs !== null && durationMs > hotMs * LOAD_FACTOR && extra > LOAD_MIN_MS
     if (!believedLoaded && paidLoad) s.loadMs = ema(s.loadMs, extra)
-    else if (!believedLoaded && known && hotMs !== null) s.fits = Math.max(s.fits, position + 1)
+    else if (!believedLoaded && known && hotMs !== null) s.fits = Math.max(fits, position + 1)
     // Thought loaded but it was not: fewer models fit than believed.
     else if (believedLoaded && paidLoad && position >= 1) s.fits = position
-    // A rate sample only from a run that loaded nothing (or before anything is known).
+    // A rate sample only from a run that loaded nothing (or before anything is known). Even a 1-step run's
+    // (mostly the fixed cost of a prompt) is kept: ignoring those left a GPU that had run only a long prompt
+    // without a rate, so the restart rule could not move S2's longest run off the speed-0.5 GPU (2.77× the
+    // bound). Per-step timings from progress events would be the better measure.
     if (!paidLoad || s.rate === null) s.rate = ema(s.rate, cost / durationMs)
     s.recent = [...models, ...s.recent.filter((m) => !models.includes(m))].slice(0, 16)
+    s.lastRunModels = models.length
   }
 }

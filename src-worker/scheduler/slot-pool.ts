@@ -16,8 +16,9 @@ import {
   runnableNow,
   type PlacementRequest,
   type ServerLoad,
+  waitBeatsReload,
 } from './placement'
-import { compareWaiting } from './run-order'
+import { compareWaiting, isUrgent } from './run-order'
 import { ServerEstimates } from './server-estimates'
 import type { ServerDirectory } from './server-directory'
 
@@ -54,6 +55,15 @@ interface Waiter {
   signal: AbortSignal
 }
 
+/**
+ * Runs arriving this close together are a burst (a batch or many runs of one request, dispatched by Temporal
+ * in any order); its placement waits for a pause this long, at most BURST_MAX_MS after its second run.
+ */
+const BURST_GAP_MS = 100
+const BURST_MAX_MS = 1_000
+/** A burst whose runs' expected work differs by this factor is worth ordering before it is placed. */
+const UNEVEN_RATIO = 1.5
+
 /** A prompt whose move failed is not tried again at once (it may have just started). */
 const STEAL_COOLDOWN_MS = 1_000
 /**
@@ -75,8 +85,20 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private waiters: Waiter[] = []
   private readonly idleSince = new Map<string, number>()
   private rebalanceTimer: NodeJS.Timeout | null = null
+  private lastArrival = 0
+  private burstStart = 0
+  private burstTimer: NodeJS.Timeout | null = null
+  /** Smallest and largest expected work of the runs of the burst arriving now. */
+  private burstCosts = { min: 0, max: 0 }
 
-  constructor(readonly directory: ServerDirectory) {
+  constructor(
+    readonly directory: ServerDirectory,
+    /**
+     * Waiting runs this worker holds per usable server (see {@link permitLimit}): 1 when other workers share
+     * the task queue (the rest is theirs to take), more when it is the farm's only worker (nobody to starve).
+     */
+    private readonly lookAheadPerServer = 1
+  ) {
     super()
     directory.on('changed', () => this.onChange())
   }
@@ -92,13 +114,16 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * Activity permits to grant: the capacity plus one run per usable server waiting here, so the pool
-   * chooses among several runs (urgent first, then the longest) instead of taking them in arrival order,
-   * and a run waiting for a faster server does not leave a free slot without a run to fill it.
+   * Activity permits to grant: the capacity plus `lookAheadPerServer` runs per usable server waiting here,
+   * so the pool chooses among several runs (urgent first, then the longest) instead of taking them in
+   * arrival order, and a run waiting for a faster server does not leave a free slot without a run to fill
+   * it. Temporal does not hand a burst's tasks out in the order the runs were started (workflow tasks
+   * complete in any order; measured: a 60-step run started first of 12 came fifth), so only a pool that
+   * holds the burst can start its longest runs first.
    */
   permitLimit(): number {
     const usable = this.directory.list().filter((s) => this.directory.isUsable(s.id)).length
-    return this.capacity() + usable
+    return this.capacity() + usable * this.lookAheadPerServer
   }
 
   /** True when a healthy, accepting server of this worker can run `request` (now or once a slot frees). */
@@ -121,8 +146,33 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         resolve(lease)
       }
       this.waiters.push(waiter)
-      this.pump()
+      this.pumpAfterArrival(request)
     })
+  }
+
+  /**
+   * A run arriving within BURST_GAP_MS of the previous one is part of a burst: placing it at once would
+   * bind the first arrivals to the free GPUs before the burst's longest runs are seen (Temporal hands them
+   * out in any order), so placement waits until the burst pauses, for at most BURST_MAX_MS. A lone run,
+   * the first of a burst, an urgent run and runs of one size (nothing to order: a throughput test, a seed
+   * sweep) are placed at once; a freed slot is filled at once.
+   */
+  private pumpAfterArrival(request: PlacementRequest): void {
+    const now = Date.now()
+    const inBurst = now - this.lastArrival < BURST_GAP_MS
+    this.lastArrival = now
+    this.burstCosts = inBurst
+      ? { min: Math.min(this.burstCosts.min, request.cost), max: Math.max(this.burstCosts.max, request.cost) }
+      : { min: request.cost, max: request.cost }
+    const uneven = this.burstCosts.max >= UNEVEN_RATIO * this.burstCosts.min
+    if (!inBurst || isUrgent(request) || !uneven) return this.pump()
+    if (this.burstTimer === null) this.burstStart = now
+    else clearTimeout(this.burstTimer)
+    const wait = Math.max(0, Math.min(BURST_GAP_MS, this.burstStart + BURST_MAX_MS - now))
+    this.burstTimer = setTimeout(() => {
+      this.burstTimer = null
+      this.pump()
+    }, wait)
   }
 
   /** A lease on a given server regardless of free slots: reattaching to a prompt that is already there. */
@@ -147,7 +197,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   /** Records how fast a server ran a prompt of `cost` units, and which models are now loaded there. */
   recordRun(serverId: string, cost: number, durationMs: number, models: string[]): void {
-    this.estimates.record(serverId, cost, durationMs, models)
+    this.estimates.record(serverId, cost, durationMs, models, this.directory.get(serverId)?.vramTotal ?? null)
   }
 
   vramFree(serverId: string): number | null {
@@ -202,6 +252,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   stop(): void {
     if (this.rebalanceTimer !== null) clearInterval(this.rebalanceTimer)
     this.rebalanceTimer = null
+    if (this.burstTimer !== null) clearTimeout(this.burstTimer)
+    this.burstTimer = null
     for (const waiter of this.waiters) waiter.reject(new Error('worker is shutting down'))
     this.waiters = []
   }
@@ -257,8 +309,16 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           .filter((l) => l.state === 'running')
           .reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
         rate: this.estimates.rate(server.id),
-        loadedModels: this.estimates.resident(server.id),
+        // The prompts of ours there load their models before a new run would start: newest (queued) first.
+        loadedModels: this.estimates.resident(
+          server.id,
+          server.vramTotal,
+          [...leases.filter((l) => l.state !== 'running'), ...leases.filter((l) => l.state === 'running')].flatMap(
+            (l) => l.request.models
+          )
+        ),
         reloadMs: this.estimates.loadMs(server.id),
+        modelRoom: this.estimates.room(server.id, server.vramTotal),
       }
     })
   }
@@ -267,27 +327,32 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts),
    * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
    * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
-   * loss. Near the end of a batch (fewer runs waiting than the look-ahead holds, so Temporal has no more
-   * for us) it goes only to a run that would finish there within the farm's horizon (placement.ts
-   * balancedHorizon), so the last long run is not stretched out on a slow GPU. Mid-batch the horizon
-   * would ignore Temporal's backlog and starve the slow GPUs (seen in the scaled S3 run).
+   * loss — unless the run would have to load its model there while a server that has it loaded starts
+   * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too).
+   * Near the end of a batch (fewer runs waiting than there are servers, so Temporal has no more for us) a
+   * slot nobody chose goes only to a run that ends within the farm's horizon there (placement.ts
+   * balancedHorizon), so the last long run is not stretched out on a slow GPU. The horizon is an estimate
+   * and idles GPUs: applied as soon as Temporal's backlog was drained, and to every placement, it left two
+   * GPUs idle for 6 s of a 21 s S6 run; mid-batch it would also ignore the backlog and starve the slow GPUs
+   * (scaled S3).
    */
   private pump(): void {
+    const endOfBatch = (): boolean => this.waiters.length < this.loads().filter((l) => l.usable).length
+    const horizonOf = (loads: ServerLoad[]): number =>
+      endOfBatch()
+        ? balancedHorizon(
+            loads,
+            this.waiters.map((w) => w.request)
+          )
+        : Infinity
     const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
     for (const waiter of order) this.place(waiter, chooseServer(waiter.request, this.loads()))
     for (const waiter of [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request)).reverse()) {
       if (this.waiters.length < 2) return
       const loads = this.loads()
       const choice = chooseServer(waiter.request, loads, false)
-      const horizon = balancedHorizon(
-        loads,
-        this.waiters.map((w) => w.request)
-      )
-      const endOfBatch = this.waiters.length < loads.filter((l) => l.usable).length
-      const withinHorizon = choice !== null && expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizon
-      if (choice !== null && (!endOfBatch || withinHorizon)) {
-        this.place(waiter, choice)
-      }
+      if (choice === null || waitBeatsReload(waiter.request, choice, loads)) continue
+      if (expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizonOf(loads)) this.place(waiter, choice)
     }
   }
 
@@ -330,7 +395,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         if (Date.now() - lease.lastStealAt < STEAL_COOLDOWN_MS) continue
         if (!allowed(lease.request, idle.server) || !capable(lease.request, idle.server)) continue
         const remainingThere = (lease.request.cost * (1 - lease.progress)) / load.rate
-        const wholeHere = lease.request.cost / idle.rate
+        // Its whole work here, and the load of its models when they are not here (placement.ts).
+        const wholeHere = expectedFinish(lease.request, idle, idle.rate)
         const gain = remainingThere - (wholeHere * RESTART_GAIN + RESTART_MARGIN_MS)
         if (gain > bestGain) {
           bestGain = gain
@@ -355,7 +421,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         // Never onto a server that would finish it later than where it waits (a long run on a slow GPU).
         // An unmeasured server counts as average, in the same units (cost per ms) as the idle one.
         const finishThere = load.remainingCost / (load.rate ?? fallbackRate(loads))
-        if (idle.rate !== null && lease.request.cost / idle.rate > finishThere) continue
+        // A model load counts (S3: idle GPUs took queued prompts of another model and reloaded each time).
+        if (idle.rate !== null && expectedFinish(lease.request, idle, idle.rate) > finishThere) continue
         if (wait > worstWait) {
           worstWait = wait
           victim = lease

@@ -29,6 +29,7 @@ import {
   type OomDetails,
   type RunResult,
   type RunWorkflowInput,
+  urgentTaskQueue,
 } from '../../src-shared/temporal/contract'
 import {
   cancelSignal,
@@ -37,11 +38,14 @@ import {
   getStatusQuery,
   progressSignal,
 } from '../../src-shared/temporal/messages'
+import { DEFAULT_PRIORITY } from '../scheduler/run-order'
 import { appendEvents, applyProgress, completeNodes, initialStatus } from './run-state'
 import { endAsCancelled } from './self-cancel'
 
 /** Patch id: the server memo may be set in the completing workflow task (histories before it never do). */
 const SERVER_MEMO_AT_END = 'server-memo-at-end'
+/** Urgent runs' execute activity on the urgent task queue (histories before it used the main queue). */
+const URGENT_TASK_QUEUE = 'urgent-task-queue'
 
 /**
  * Whether the run was started with `server: null` in its memo (see run-client.ts). Such a run's history
@@ -125,7 +129,9 @@ export const comfyRunWorkflow: ComfyRunWorkflow = async function comfyRunWorkflo
 /** Calls the execute activity; an out-of-memory failure is retried once on a server with more free VRAM. */
 async function execute(input: RunWorkflowInput): Promise<ExecuteResult> {
   const retry = { ...DEFAULT_RETRY, ...input.options?.retry }
+  const urgent = (input.options?.priority ?? DEFAULT_PRIORITY) < DEFAULT_PRIORITY && patched(URGENT_TASK_QUEUE)
   const { executePrompt } = proxyActivities<EngineActivities>({
+    ...(urgent ? { taskQueue: urgentTaskQueue(workflowInfo().taskQueue) } : {}),
     startToCloseTimeout: '24 hours',
     heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

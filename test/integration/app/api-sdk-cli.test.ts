@@ -14,13 +14,13 @@ import { ROOT, startCore, until } from '../../helpers/app'
 const run = promisify(execFile)
 const CKPT = 'v1-5-pruned-emaonly.safetensors'
 
-function prompt(text: string, seed: number): Record<string, unknown> {
+function prompt(text: string, seed: number, steps = 4): Record<string, unknown> {
   const p = JSON.parse(
     readFileSync(join(ROOT, 'test/fixtures/workflows/basic-api-example.api.json'), 'utf8')
   ) as Record<string, { inputs: Record<string, unknown> }>
   p['6']!.inputs.text = text
   p['3']!.inputs.seed = seed
-  p['3']!.inputs.steps = 4
+  p['3']!.inputs.steps = steps
   return p
 }
 
@@ -191,6 +191,26 @@ describe('SDK end to end (headless core + simulator + real Temporal)', () => {
     const seeds = (await fleet.history({ text: 'tulips' })).items.map((i) => i.seed).sort()
     expect(seeds).toEqual([100, 101, 102, 103])
   })
+
+  test('submitMany starts every workflow of one request and answers their run ids in the order sent', async () => {
+    const steps = [2, 12, 6]
+    const workflows = steps.map((n, i) => prompt(`a burst ${i}`, i, n))
+    const r = await fleet.submitMany(workflows)
+    expect(r.run_ids).toHaveLength(3)
+    expect(r.batch_ids).toEqual([])
+    const done = await Promise.all(r.run_ids.map((id) => fleet.waitForRun(id, 60)))
+    expect(done.map((d) => d.status)).toEqual(['completed', 'completed', 'completed'])
+    const names = new Map((await fleet.runs()).map((x) => [x.id, x.name]))
+    expect(r.run_ids.map((id) => names.get(id))).toEqual(['workflow-1', 'workflow-2', 'workflow-3'])
+  })
+
+  test('submitMany refuses a bad workflow in the burst naming it, and starts none', async () => {
+    const before = (await fleet.runs()).length
+    const e = await refusal(fleet.submitMany([prompt('fine', 1), { '1': { class_type: 'NoSuchNode', inputs: {} } }]))
+    expect(e.status).toBe(400)
+    expect(e.message).toContain('NoSuchNode')
+    expect((await fleet.runs()).length).toBe(before)
+  })
 })
 
 describe('CLI end to end', () => {
@@ -216,6 +236,15 @@ describe('CLI end to end', () => {
     const out = join(workDir, 'export')
     expect((await cli(['export', runId, out])).code).toBe(0)
     expect(readdirSync(out).sort()).toEqual([`${runId}.api.json`, `${runId}_01.png`])
+
+    const dog = join(workDir, 'dog.json')
+    writeFileSync(dog, JSON.stringify(prompt('a dog on a sofa', 43)))
+    const many = await cli(['run', file, dog, '--wait'])
+    expect(many.code).toBe(0)
+    expect(many.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/completed$/),
+      expect.stringMatching(/completed$/),
+    ])
   })
 
   test('servers rm on a server with a run on it moves the run to another server first', async () => {

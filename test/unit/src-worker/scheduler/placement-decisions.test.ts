@@ -4,9 +4,14 @@
  * Rates are cost units per ms; every expected finish below is worked out in the comments.
  */
 import { describe, expect, it } from 'vitest'
-import { chooseServer, type PlacementRequest, type ServerLoad } from '../../../../src-worker/scheduler/placement'
+import {
+  chooseServer,
+  waitBeatsReload,
+  type PlacementRequest,
+  type ServerLoad,
+} from '../../../../src-worker/scheduler/placement'
 import { compareWaiting } from '../../../../src-worker/scheduler/run-order'
-import { ServerEstimates } from '../../../../src-worker/scheduler/server-estimates'
+import { modelsThatFit, PRIOR_LOAD_COST, ServerEstimates } from '../../../../src-worker/scheduler/server-estimates'
 import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
 import { SlotPool, type Lease } from '../../../../src-worker/scheduler/slot-pool'
 import { txt2img } from '../../../integration/engine/prompts'
@@ -166,6 +171,15 @@ describe('an urgent run takes the pre-queued slot, not the running prompt', () =
 })
 
 describe('ServerEstimates', () => {
+  it('counts the models of the prompts sent there as loaded when a new run would start', () => {
+    const e = new ServerEstimates()
+    e.record('g', 100, 100, ['A'])
+    expect(e.rate('g')).toBe(1)
+    expect([...e.resident('g')]).toEqual(['A'])
+    // A prompt sent there with B: B is loaded before it runs, A evicted on a one-model card.
+    expect([...e.resident('g', null, ['B'])]).toEqual(['B'])
+  })
+
   it('learns the hot rate, the load time, and that a second model stays loaded', () => {
     const e = new ServerEstimates()
     e.record('g', 100, 100, ['A']) // first run: rate 1 unit/ms
@@ -175,5 +189,162 @@ describe('ServerEstimates', () => {
     expect([...e.resident('g')]).toEqual(['B'])
     e.record('g', 100, 100, ['A']) // A, thought evicted, ran hot: two models fit
     expect([...e.resident('g')]).toEqual(['A', 'B'])
+  })
+})
+
+describe('model affinity from the first run (priors)', () => {
+  it('counts a prior load before any was measured: 39 units at the GPU rate', () => {
+    // a: rate 1, model X loaded, both slots taken, 30 units to go; b: rate 1, free, Y loaded. A run of 20
+    // units on X: a = 30 + 20 = 50 ms; b = 39 (prior load of X) + 20 = 59 ms. Waiting is not clearly
+    // better (50 ≥ 0.8 × 59 = 47.2 ms) → b.
+    expect(PRIOR_LOAD_COST).toBe(39)
+    const a = load('a', { loadedModels: new Set(['X']), remainingCost: 30, inUse: 2 })
+    const b = load('b', { loadedModels: new Set(['Y']) })
+    expect(chooseServer(run('r', 20, ['X']), [a, b])?.server.id).toBe('b')
+    // With 5 units queued on a: a = 25 ms < 0.8 × 59 ms → it waits for a, where X is loaded.
+    expect(chooseServer(run('r', 20, ['X']), [{ ...a, remainingCost: 5 }, b])).toBeNull()
+  })
+
+  it('counts a load twice on a full card: it evicts a model a later run loads again', () => {
+    // busy: X loaded, both slots taken, 600 units to go → 600 + 100 = 700 ms. free: Y loaded, a 500 ms load.
+    const busy = load('busy', { loadedModels: new Set(['X']), remainingCost: 600, inUse: 2, reloadMs: 500 })
+    const free = load('free', { loadedModels: new Set(['Y']), reloadMs: 500 })
+    // Room unknown (or for another model): 500 + 100 = 600 ms; 700 ≥ 0.8 × 600 → the free GPU.
+    expect(chooseServer(run('x', 100, ['X']), [busy, free])?.server.id).toBe('free')
+    expect(chooseServer(run('x', 100, ['X']), [busy, { ...free, modelRoom: 2 }])?.server.id).toBe('free')
+    // Room for one model, Y in it: 2 × 500 + 100 = 1100 ms; 700 < 0.8 × 1100 → it waits for X's GPU.
+    expect(chooseServer(run('x', 100, ['X']), [busy, { ...free, modelRoom: 1 }])).toBeNull()
+  })
+
+  it('takes how many models stay loaded from the VRAM /system_stats reports', () => {
+    const gb = 1024 ** 3
+    expect(modelsThatFit(null)).toBe(1)
+    expect(modelsThatFit(8 * gb)).toBe(1) // (8 − 1) / 6.5
+    expect(modelsThatFit(12 * gb)).toBe(1) // (12 − 1) / 6.5 = 1.7
+    expect(modelsThatFit(24 * gb)).toBe(3) // (24 − 1) / 6.5 = 3.5
+    const e = new ServerEstimates()
+    for (const m of ['A', 'B', 'C']) e.record('big', 100, 100, [m], 24 * gb)
+    e.record('small', 100, 100, ['A'], 12 * gb)
+    e.record('small', 100, 100, ['B'], 12 * gb)
+    expect([...e.resident('big', 24 * gb)]).toEqual(['C', 'B', 'A'])
+    expect([...e.resident('small', 12 * gb)]).toEqual(['B'])
+    // A run's own models were loaded together, whatever the prior says (a checkpoint and an upscaler).
+    e.record('small', 100, 100, ['A', 'up.pth'], 12 * gb)
+    expect([...e.resident('small', 12 * gb)]).toEqual(['A', 'up.pth'])
+  })
+
+  it('a free slot does not take a run that would reload there when its model starts sooner elsewhere', () => {
+    // busy: X loaded, 20 units ahead (20 ms); free: Y loaded, a load of X there takes 500 ms → wait.
+    const busy = load('busy', { loadedModels: new Set(['X']), remainingCost: 20, inUse: 2, reloadMs: 500 })
+    const free = load('free', { loadedModels: new Set(['Y']), reloadMs: 500 })
+    expect(waitBeatsReload(run('x', 10, ['X']), free, [busy, free])).toBe(true)
+    // 800 units ahead on busy (800 ms) is longer than the 500 ms load: the free GPU should take it.
+    expect(waitBeatsReload(run('x', 10, ['X']), free, [{ ...busy, remainingCost: 800 }, free])).toBe(false)
+    // Its model loaded on the free GPU: no reload to weigh.
+    expect(waitBeatsReload(run('y', 10, ['Y']), free, [busy, free])).toBe(false)
+  })
+
+  it('the pool keeps a GPU idle rather than reload when the loaded one is about to be free', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('x', { slots: 1 }), workerServer('y', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    pool.recordRun('x', 100, 100, ['X']) // rate 1, X loaded; prior load 39 ms
+    pool.recordRun('y', 100, 100, ['Y']) // rate 1, Y loaded
+    const never = new AbortController().signal
+    const busy = await pool.acquire(run('busy', 5, ['X']), never)
+    expect(busy.serverId).toBe('x')
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // Two X runs wait: on x they start after 5 ms; on y after a 39 ms load. Both wait for x.
+    const first = track(run('x1', 30, ['X']))
+    const second = track(run('x2', 20, ['X']))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.size).toBe(0)
+    pool.release(busy)
+    await first
+    expect(where.get('x1')).toBe('x')
+    void second
+  })
+})
+
+describe('an urgent run goes where it starts first', () => {
+  it('prefers the GPU whose running prompt ends first, even a slower one', () => {
+    // fast: rate 2, 400 units running (200 ms to go); slow: rate 0.5, 20 units running (40 ms to go).
+    // Finish: fast 200 + 25 = 225 ms, slow 40 + 100 = 140 ms; start: fast 200 ms, slow 40 ms → slow.
+    const fast = load('fast', { rate: 2, inUse: 2, remainingCost: 600, runningCost: 400 })
+    const slow = load('slow', { rate: 0.5, inUse: 2, remainingCost: 100, runningCost: 20 })
+    expect(chooseServer(run('urgent', 50, [], 1), [fast, slow])?.server.id).toBe('slow')
+    // 10 units running on fast (5 ms to go) → fast starts it first.
+    expect(chooseServer(run('urgent', 50, [], 1), [{ ...fast, runningCost: 10 }, slow])?.server.id).toBe('fast')
+  })
+})
+
+describe('a burst is seen whole before it is ordered', () => {
+  it("the farm's only worker holds 8 waiting runs per usable server, a worker sharing the queue 1", () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('a'), workerServer('b'), workerServer('down', { online: false })])
+    // Two usable servers of 2 slots: capacity 4, plus the look-ahead per usable server.
+    expect(new SlotPool(directory).permitLimit()).toBe(4 + 2)
+    expect(new SlotPool(directory, 8).permitLimit()).toBe(4 + 16)
+  })
+
+  it('runs arriving together are placed once the burst pauses: the longest takes the free GPU', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // The first of the burst goes at once; the short one, arriving next, would take g2 at once if placed
+    // on arrival, before the long one is seen.
+    await track(run('first', 5))
+    const short = track(run('short', 10))
+    const long = track(run('long', 60))
+    await long
+    expect(where.get('long')).toBe('g2')
+    expect(where.has('short')).toBe(false)
+    void short
+  })
+
+  it('runs of one size are placed on arrival: there is nothing to order', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const placed: string[] = []
+    void pool.acquire(run('a', 10), never).then((l) => placed.push(l.serverId))
+    void pool.acquire(run('b', 10), never).then((l) => placed.push(l.serverId))
+    await new Promise((r) => setImmediate(r))
+    expect(placed.sort()).toEqual(['g1', 'g2'])
+  })
+})
+
+describe('work stealing counts the model load', () => {
+  function stealAsked(queuedModel: string): boolean {
+    const directory = new ServerDirectory()
+    const servers = [workerServer('busy'), workerServer('idle')]
+    directory.update(servers)
+    const pool = new SlotPool(directory)
+    pool.recordRun('busy', 100, 100, ['X']) // rate 1, X loaded
+    pool.recordRun('idle', 100, 100, ['Y']) // rate 1, Y loaded; a card with room for one model
+    pool.adopt('busy', run('running', 50, ['X']), 'running')
+    const queued = pool.adopt('busy', run('queued', 10, [queuedModel]), 'queued')
+    let asked = false
+    queued.stealHandler = () => {
+      asked = true
+      return Promise.resolve(false)
+    }
+    directory.update(servers) // a change: the pool rebalances
+    return asked
+  }
+
+  it('an idle GPU takes a queued prompt whose model it has: 10 ms there against 60 ms where it waits', () => {
+    expect(stealAsked('Y')).toBe(true)
+  })
+
+  it('but not one it would load a model for: 2 × 39 (prior load, full card) + 10 = 88 ms > 60 ms', () => {
+    expect(stealAsked('X')).toBe(false)
   })
 })
