@@ -34,6 +34,8 @@ export interface ServerLoad {
   loadedModels: ReadonlySet<string>
   /** ms of a model load there, measured; null/undefined until one was seen. */
   reloadMs?: number | null
+  /** A load in cost units as the farm's other GPUs measured it (used while reloadMs is unknown). */
+  farmLoadCost?: number | null
   /** How many models its VRAM holds at once (learned or from /system_stats); undefined: not known. */
   modelRoom?: number
   /** Remaining cost of the prompt running there (what an urgent run sent to the front waits for). */
@@ -99,7 +101,7 @@ function reloadMs(request: PlacementRequest, load: ServerLoad, rate: number): nu
   const loaded = request.models.length === 0 || request.models.every((m) => load.loadedModels.has(m))
   if (loaded) return 0
   const evicts = load.modelRoom !== undefined && load.loadedModels.size >= load.modelRoom
-  return (evicts ? EVICTION_WEIGHT : 1) * (load.reloadMs ?? PRIOR_LOAD_COST / rate)
+  return (evicts ? EVICTION_WEIGHT : 1) * (load.reloadMs ?? (load.farmLoadCost ?? PRIOR_LOAD_COST) / rate)
 }
 
 /**

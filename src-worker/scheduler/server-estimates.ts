@@ -43,6 +43,11 @@ interface Learned {
   fits: number | null
   /** How many models the last run there used. */
   lastRunModels: number
+  /**
+   * A run that had to load its models before the rate was known (the first there): its load is what it
+   * took beyond the rate the next runs measure, so it is kept until then.
+   */
+  coldRun: { cost: number; durationMs: number } | null
 }
 
 const ema = (old: number | null, sample: number): number => (old === null ? sample : old + SMOOTHING * (sample - old))
@@ -53,7 +58,7 @@ export class ServerEstimates {
   private of(serverId: string): Learned {
     let s = this.servers.get(serverId)
     if (s === undefined) {
-      s = { rate: null, loadMs: null, recent: [], fits: null, lastRunModels: 0 }
+      s = { rate: null, loadMs: null, recent: [], fits: null, lastRunModels: 0, coldRun: null }
       this.servers.set(serverId, s)
     }
     return s
@@ -64,9 +69,22 @@ export class ServerEstimates {
     return this.servers.get(serverId)?.rate ?? null
   }
 
-  /** ms of a model load there; null before one was measured. */
+  /** ms of a model load there; null before one was measured there. */
   loadMs(serverId: string): number | null {
     return this.servers.get(serverId)?.loadMs ?? null
+  }
+
+  /**
+   * A model load in cost units (ms × rate) as the farm's GPUs measured it, for a GPU that has not measured
+   * its own: disks and models are the farm's, the GPU's speed is its own. Null before any was measured.
+   * Without it an unused GPU kept the prior (a 6.5 GB load) for good: the prior made it look too costly to
+   * try, so it never measured the 5 ms its loads took (batch.test.ts's slower GPU never ran).
+   */
+  farmLoadCost(): number | null {
+    const costs = [...this.servers.values()].flatMap((s) =>
+      s.loadMs !== null && s.rate !== null ? [s.loadMs * s.rate] : []
+    )
+    return costs.length === 0 ? null : costs.reduce((a, b) => a + b, 0) / costs.length
   }
 
   /**
@@ -100,7 +118,12 @@ export class ServerEstimates {
     const hotMs = s.rate === null ? null : cost / s.rate
     const extra = hotMs === null ? 0 : durationMs - hotMs
     const paidLoad = hotMs !== null && durationMs > hotMs * LOAD_FACTOR && extra > LOAD_MIN_MS
-    if (!believedLoaded && paidLoad) s.loadMs = ema(s.loadMs, extra)
+    // A model never run here was loaded for this run, whatever the time says: a load too short to stand
+    // out (LOAD_MIN_MS) is a measure too (loads are cheap on this farm).
+    const firstLoad = !believedLoaded && !known
+    if (firstLoad && hotMs === null) s.coldRun = { cost, durationMs }
+    if (firstLoad && hotMs !== null) s.loadMs = ema(s.loadMs, Math.max(0, extra))
+    else if (!believedLoaded && paidLoad) s.loadMs = ema(s.loadMs, extra)
     else if (!believedLoaded && known && hotMs !== null) s.fits = Math.max(fits, position + 1)
     // Thought loaded but it was not: fewer models fit than believed.
     else if (believedLoaded && paidLoad && position >= 1) s.fits = position
@@ -108,7 +131,13 @@ export class ServerEstimates {
     // (mostly the fixed cost of a prompt) is kept: ignoring those left a GPU that had run only a long prompt
     // without a rate, so the restart rule could not move S2's longest run off the speed-0.5 GPU (2.77× the
     // bound). Per-step timings from progress events would be the better measure.
-    if (!paidLoad || s.rate === null) s.rate = ema(s.rate, cost / durationMs)
+    const cold = firstLoad ? null : s.coldRun
+    if (cold !== null) {
+      // The first hot run: the rate the cold one gave included its load, so this one replaces it.
+      s.coldRun = null
+      s.rate = cost / durationMs
+      s.loadMs = ema(s.loadMs, Math.max(0, cold.durationMs - cold.cost / s.rate))
+    } else if (!paidLoad || s.rate === null) s.rate = ema(s.rate, cost / durationMs)
     s.recent = [...models, ...s.recent.filter((m) => !models.includes(m))].slice(0, 16)
     s.lastRunModels = models.length
   }

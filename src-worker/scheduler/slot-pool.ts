@@ -298,6 +298,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   }
 
   private loads(): ServerLoad[] {
+    const farmLoadCost = this.estimates.farmLoadCost()
     return this.directory.list().map((server) => {
       const leases = [...this.leasesOn(server.id)]
       return {
@@ -318,6 +319,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           )
         ),
         reloadMs: this.estimates.loadMs(server.id),
+        farmLoadCost,
         modelRoom: this.estimates.room(server.id, server.vramTotal),
       }
     })

@@ -348,3 +348,21 @@ describe('work stealing counts the model load', () => {
     expect(stealAsked('X')).toBe(false)
   })
 })
+
+describe("a GPU that never loaded a model borrows the farm's measured load", () => {
+  // GPU a: rate 2, model X loaded, one run of 100 units ahead (50 ms). GPU b: rate 1, nothing loaded, no load
+  // measured there. A run of 50 units of model X.
+  const r = run('r', 50, ['X'])
+  const a = load('a', { rate: 2, loadedModels: new Set(['X']), remainingCost: 100, inUse: 1 })
+
+  it('with only the prior (a 6.5 GB load), the run waits for the faster GPU', () => {
+    // a: 50 + 25 = 75 ms; b: PRIOR_LOAD_COST (39 units) / 1 + 50 = 89 ms → a.
+    expect(PRIOR_LOAD_COST / 1 + 50).toBeGreaterThan(75)
+    expect(chooseServer(r, [a, load('b', { rate: 1 })])?.server.id).toBe('a')
+  })
+
+  it('when the farm measured loads of 5 units, the idle slower GPU takes it', () => {
+    // b: 5 / 1 + 50 = 55 ms < 75 ms on a.
+    expect(chooseServer(r, [a, load('b', { rate: 1, farmLoadCost: 5 })])?.server.id).toBe('b')
+  })
+})
