@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { test as base } from '@playwright/test'
 import { TemporalDevServer } from '../src-main/temporal/dev-server'
 import { findTemporalCli } from '../src-main/temporal/cli-path'
-import { MAIN_EXEC_ARGV, memoryEnv } from '../src-main/process/memory-flags'
+import { headlessArgv, memoryEnv } from '../src-main/process/memory-flags'
 import { Farm } from './support/farm'
 
 const ROOT = resolve(__dirname, '..')
@@ -30,23 +30,10 @@ interface Options {
 }
 
 async function startApp(dataDir: string, log: string[]): Promise<{ child: ChildProcess; loginUrl: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...MAIN_EXEC_ARGV,
-      join(ROOT, 'out/main/headless.js'),
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      '--temporal-port',
-      '0',
-    ],
-    {
-      env: { ...memoryEnv(process.env), COMFYFLEET_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }
-  )
+  const child = spawn(process.execPath, headlessArgv(ROOT, dataDir), {
+    env: { ...memoryEnv(process.env), COMFYFLEET_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const loginUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`headless app did not start in 60 s:\n${log.join('')}`)), 60_000)
     const onData = (chunk: Buffer): void => {

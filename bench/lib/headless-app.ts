@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { MAIN_EXEC_ARGV, memoryEnv } from '../../src-main/process/memory-flags'
+import { headlessArgv, memoryEnv } from '../../src-main/process/memory-flags'
 import { PROJECT_ROOT } from './fleet-core'
 
 export interface HeadlessApp {
@@ -24,17 +24,10 @@ export async function startHeadlessApp(dataDir: string, readyTimeoutMs = 120_000
     if (!existsSync(join(PROJECT_ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first`)
   }
   // Started as `npm run serve` starts it: with main's memory flags (src-main/process/memory-flags.ts).
-  const args = [
-    ...MAIN_EXEC_ARGV,
-    join(PROJECT_ROOT, 'out/main/headless.js'),
-    '--data-dir',
-    dataDir,
-    '--port',
-    '0',
-    '--temporal-port',
-    '0',
-  ]
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: memoryEnv(process.env) })
+  const proc = spawn(process.execPath, headlessArgv(PROJECT_ROOT, dataDir), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: memoryEnv(process.env),
+  })
   const loginUrl = await readyLine(proc, readyTimeoutMs)
   return { loginUrl, origin: new URL(loginUrl).origin, pid: proc.pid!, stop: () => stopProcess(proc) }
 }

@@ -31,6 +31,15 @@ export const WORKER_EXEC_ARGV: readonly string[] = flags.worker
  */
 export const MAIN_EXEC_ARGV: readonly string[] = flags.main
 
+/**
+ * How a test or bench starts the headless app as `npm run serve` does, on free ports with its own data dir:
+ * node's argv (main's memory flags first). `root`: the project root holding out/main/headless.js.
+ */
+export function headlessArgv(root: string, dataDir: string): string[] {
+  const entry = `${root}/out/main/headless.js`
+  return [...MAIN_EXEC_ARGV, entry, '--data-dir', dataDir, '--port', '0', '--temporal-port', '0']
+}
+
 /** A child's environment: the parent's, with glibc's malloc arenas capped unless the user set them. */
 export function memoryEnv(parent: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...parent, MALLOC_ARENA_MAX: parent.MALLOC_ARENA_MAX ?? flags.mallocArenaMax }
