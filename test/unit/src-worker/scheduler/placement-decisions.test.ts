@@ -396,13 +396,14 @@ describe('scarce GPUs are kept for the runs only they can run', () => {
     ]
     // a frees first. Longest first alone would hand it f1 (a = 50 ms, b = 10 + 50 = 60 ms); s1 and s2
     // would then wait 50 ms more for the only GPU that can run them. Scarcer first: s1.
+    // (Each step awaits whichever run is placed next, so a wrong choice fails at once instead of hanging.)
     pool.release(busyA)
-    const onA = await ps1
-    expect(onA.serverId).toBe('a')
+    const onA = await Promise.race([ps1, ps2, pf1, pf2])
+    expect([onA.request.runId, onA.serverId]).toEqual(['s1', 'a'])
     // b frees: f1 (b = 50 ms; a = 30 (s1) + 20 (s2 waits for a) + 50 = 100 ms) → b.
     pool.release(busyB)
-    const onB = await pf1
-    expect(onB.serverId).toBe('b')
+    const onB = await Promise.race([ps2, pf1, pf2])
+    expect([onB.request.runId, onB.serverId]).toEqual(['f1', 'b'])
     // s1 ends: s2, the scarcer run, takes a; f2 then has no free slot.
     pool.release(onA)
     expect((await ps2).serverId).toBe('a')
