@@ -315,27 +315,6 @@ describe('a burst is seen whole before it is ordered', () => {
     void short
   })
 
-  it('runs that different servers can run are held too: the scarce ones then take their GPU first', async () => {
-    // g1: one slot; g2: two. All runs 10 units. s1 and s2 can run on g2 only; a and f anywhere.
-    const directory = new ServerDirectory()
-    directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 2 })])
-    const pool = new SlotPool(directory)
-    const never = new AbortController().signal
-    const only = (r: PlacementRequest): PlacementRequest => ({ ...r, servers: ['g2'] })
-    // a, the first of the burst, goes at once (g1). Placed on arrival, f would take g2's second slot
-    // (g2 = 10 ms, g1 = 10 + 10 = 20 ms) and s2 would wait behind s1 for the only GPU it can use.
-    expect((await pool.acquire(run('a', 10), never)).serverId).toBe('g1')
-    const ps1 = pool.acquire(only(run('s1', 10)), never)
-    const pf = pool.acquire(run('f', 10), never)
-    const ps2 = pool.acquire(only(run('s2', 10)), never)
-    const next = await Promise.race([pf.then(() => 'f'), ps2.then(() => 's2')])
-    expect(next).toBe('s2')
-    expect((await ps1).serverId).toBe('g2')
-    expect((await ps2).serverId).toBe('g2')
-    pool.stop()
-    await expect(pf).rejects.toThrow('shutting down')
-  })
-
   it('runs of one size are placed on arrival: there is nothing to order', async () => {
     const directory = new ServerDirectory()
     directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 1 })])
