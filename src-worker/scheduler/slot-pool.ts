@@ -91,8 +91,6 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private burstTimer: NodeJS.Timeout | null = null
   /** Smallest and largest expected work of the runs of the burst arriving now. */
   private burstCosts = { min: 0, max: 0 }
-  /** How many servers can run the burst's runs: the fewest and the most (scarce runs are placed first). */
-  private burstReach = { min: 0, max: 0 }
 
   constructor(
     readonly directory: ServerDirectory,
@@ -167,14 +165,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     this.burstCosts = inBurst
       ? { min: Math.min(this.burstCosts.min, request.cost), max: Math.max(this.burstCosts.max, request.cost) }
       : { min: request.cost, max: request.cost }
-    const reach = capableServers(request, this.loads()).size
-    this.burstReach = inBurst
-      ? { min: Math.min(this.burstReach.min, reach), max: Math.max(this.burstReach.max, reach) }
-      : { min: reach, max: reach }
-    // Runs that different servers can run are worth ordering too (scarcity.ts): placed on arrival, the
-    // first flexible runs fill the only GPUs a later scarce run can use.
-    const uneven =
-      this.burstCosts.max >= UNEVEN_RATIO * this.burstCosts.min || this.burstReach.min < this.burstReach.max
+    const uneven = this.burstCosts.max >= UNEVEN_RATIO * this.burstCosts.min
     if (!inBurst || isUrgent(request) || !uneven) return this.pump()
     if (this.burstTimer === null) this.burstStart = now
     else clearTimeout(this.burstTimer)
