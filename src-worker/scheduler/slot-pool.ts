@@ -18,7 +18,8 @@ import {
   type ServerLoad,
   waitBeatsReload,
 } from './placement'
-import { compareWaiting, isUrgent } from './run-order'
+import { compareWaiting, isUrgent, urgency } from './run-order'
+import { capableServers, compareScarcity, withBacklog, type WaitingRun } from './scarcity'
 import { ServerEstimates } from './server-estimates'
 import type { ServerDirectory } from './server-directory'
 
@@ -326,8 +327,9 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * Hands free slots to waiting activities: urgent first, then the longest expected work (run-order.ts),
-   * each to the server expected to finish it first, which may mean waiting for a busy faster one. Then
+   * Hands free slots to waiting activities: urgent first, then the runs fewer servers can run, then the
+   * longest expected work (run-order.ts), each to the server expected to finish it first counting the work
+   * of scarcer runs waiting for that server (scarcity.ts), which may mean waiting for a busy faster one. Then
    * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
    * loss — unless the run would have to load its model there while a server that has it loaded starts
    * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too).
@@ -347,15 +349,41 @@ export class SlotPool extends EventEmitter<PoolEvents> {
             this.waiters.map((w) => w.request)
           )
         : Infinity
-    const order = [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request))
-    for (const waiter of order) this.place(waiter, chooseServer(waiter.request, this.loads()))
-    for (const waiter of [...this.waiters].sort((a, b) => compareWaiting(a.request, b.request)).reverse()) {
-      if (this.waiters.length < 2) return
-      const loads = this.loads()
-      const choice = chooseServer(waiter.request, loads, false)
-      if (choice === null || waitBeatsReload(waiter.request, choice, loads)) continue
-      if (expectedFinish(waiter.request, choice, fallbackRate(loads)) <= horizonOf(loads)) this.place(waiter, choice)
+    const order = this.scarcityOrder()
+    for (const run of order) {
+      // Runs placed already count in their server's load, not in the backlog.
+      this.place(run.waiter, chooseServer(run.request, withBacklog(run, this.stillWaiting(order), this.loads())))
     }
+    const shortestFirst = [...order].reverse().sort(compareScarcity)
+    for (const run of shortestFirst) {
+      if (this.waiters.length < 2) return
+      if (!this.waiters.includes(run.waiter)) continue
+      const loads = withBacklog(run, this.stillWaiting(order), this.loads())
+      const choice = chooseServer(run.request, loads, false)
+      if (choice === null || waitBeatsReload(run.request, choice, loads)) continue
+      if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads)) this.place(run.waiter, choice)
+    }
+  }
+
+  /**
+   * Waiting runs in the order they get free slots: urgent first, then the runs fewer servers can run
+   * (scarcity.ts: their GPUs are theirs first), then the longest (run-order.ts). With every run able to run
+   * everywhere (S1–S3, S5, S6) this is the longest-first order alone.
+   */
+  private scarcityOrder(): Array<WaitingRun & { waiter: Waiter }> {
+    const loads = this.loads()
+    const runs = this.waiters.map((waiter) => ({
+      waiter,
+      request: waiter.request,
+      servers: capableServers(waiter.request, loads),
+    }))
+    return runs.sort(
+      (a, b) => urgency(a.request) - urgency(b.request) || compareScarcity(a, b) || compareWaiting(a.request, b.request)
+    )
+  }
+
+  private stillWaiting<T extends { waiter: Waiter }>(runs: T[]): T[] {
+    return runs.filter((r) => this.waiters.includes(r.waiter))
   }
 
   private place(waiter: Waiter, choice: ServerLoad | null): void {

@@ -11,9 +11,16 @@ import {
   type ServerLoad,
 } from '../../../../src-worker/scheduler/placement'
 import { compareWaiting } from '../../../../src-worker/scheduler/run-order'
+import {
+  capableServers,
+  exclusiveBacklog,
+  withBacklog,
+  type WaitingRun,
+} from '../../../../src-worker/scheduler/scarcity'
 import { modelsThatFit, PRIOR_LOAD_COST, ServerEstimates } from '../../../../src-worker/scheduler/server-estimates'
 import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
 import { SlotPool, type Lease } from '../../../../src-worker/scheduler/slot-pool'
+import type { WorkerServer } from '../../../../src-shared/contract/worker-protocol'
 import { txt2img } from '../../../integration/engine/prompts'
 import { workerServer } from '../../../helpers/worker-server'
 
@@ -346,6 +353,64 @@ describe('work stealing counts the model load', () => {
 
   it('but not one it would load a model for: 2 × 39 (prior load, full card) + 10 = 88 ms > 60 ms', () => {
     expect(stealAsked('X')).toBe(false)
+  })
+})
+
+describe('scarce GPUs are kept for the runs only they can run', () => {
+  // GPUs a and b, rate 1, one slot each. s1 (30 units) and s2 (20) can run on a only; f1 (50) and f2 (40)
+  // on either.
+  const s1: PlacementRequest = { ...run('s1', 30), servers: ['a'] }
+  const s2: PlacementRequest = { ...run('s2', 20), servers: ['a'] }
+  const f1 = run('f1', 50)
+  const f2 = run('f2', 40)
+
+  it('counts the work of scarcer runs waiting for a GPU as queued there', () => {
+    // a free; b busy with 10 units, its slot taken.
+    const one = (id: string): WorkerServer => workerServer(id, { slots: 1 })
+    const loads = [load('a', { server: one('a') }), load('b', { server: one('b'), inUse: 1, remainingCost: 10 })]
+    const waiting = [s1, s2, f1, f2].map((request) => ({ request, servers: capableServers(request, loads) }))
+    const [ws1, , wf1] = waiting as [WaitingRun, WaitingRun, WaitingRun, WaitingRun]
+    expect(exclusiveBacklog(wf1, waiting, loads)).toEqual(new Map([['a', 50]]))
+    // s2 can run where s1 can: not scarcer, no backlog.
+    expect(exclusiveBacklog(ws1, waiting, loads).size).toBe(0)
+    // f1 without the backlog: a = 50 ms, b = 10 + 50 = 60 ms (not < 0.8 × 50) → a.
+    expect(chooseServer(f1, loads)?.server.id).toBe('a')
+    // With it: a = 50 + 50 = 100 ms; b = 60 ms < 0.8 × 100 → it waits for b, a is left to s1 and s2.
+    expect(chooseServer(f1, withBacklog(wf1, waiting, loads))).toBeNull()
+  })
+
+  it('the pool gives a its exclusive work first and the flexible runs to b', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('a', { slots: 1 }), workerServer('b', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    pool.recordRun('a', 100, 100, []) // rate 1
+    pool.recordRun('b', 100, 100, []) // rate 1
+    const busyA = pool.adopt('a', run('busy-a', 10), 'running')
+    const busyB = pool.adopt('b', run('busy-b', 10), 'running')
+    const never = new AbortController().signal
+    const [ps1, ps2, pf1, pf2] = [s1, s2, f1, f2].map((r) => pool.acquire(r, never)) as [
+      Promise<Lease>,
+      Promise<Lease>,
+      Promise<Lease>,
+      Promise<Lease>,
+    ]
+    // a frees first. Longest first alone would hand it f1 (a = 50 ms, b = 10 + 50 = 60 ms); s1 and s2
+    // would then wait 50 ms more for the only GPU that can run them. Scarcer first: s1.
+    // (Each step awaits whichever run is placed next, so a wrong choice fails at once instead of hanging.)
+    pool.release(busyA)
+    const onA = await Promise.race([ps1, ps2, pf1, pf2])
+    expect([onA.request.runId, onA.serverId]).toEqual(['s1', 'a'])
+    // b frees: f1 (b = 50 ms; a = 30 (s1) + 20 (s2 waits for a) + 50 = 100 ms) → b.
+    pool.release(busyB)
+    const onB = await Promise.race([ps2, pf1, pf2])
+    expect([onB.request.runId, onB.serverId]).toEqual(['f1', 'b'])
+    // s1 ends: s2, the scarcer run, takes a; f2 then has no free slot.
+    pool.release(onA)
+    expect((await ps2).serverId).toBe('a')
+    // f1 ends: f2 on b = 40 ms, on a = 20 (s2) + 40 = 60 ms → b.
+    pool.release(onB)
+    expect((await pf2).serverId).toBe('b')
+    pool.stop()
   })
 })
 
