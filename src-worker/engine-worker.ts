@@ -106,16 +106,20 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     reportSlots: slotReports === null ? undefined : () => slotReports.changed(),
     sockets,
   }
-  const worker = await Worker.create({
+  // What both task queues' workers share: one set of activities over the same pool, and heartbeat details
+  // (the placement record) that reach Temporal within a second.
+  const common = {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue,
     ...(options.identity === undefined ? {} : { identity: options.identity }),
-    ...workflowSource(options.workflowBundlePath ?? null),
     activities: createActivities(deps),
-    // Heartbeat details (the placement record) reach Temporal within a second.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
+  } satisfies Partial<WorkerOptions>
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: options.taskQueue,
+    ...workflowSource(options.workflowBundlePath ?? null),
     maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
     tuner: {
       workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },
@@ -125,13 +129,8 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
     },
   })
   const urgentWorker = await Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
+    ...common,
     taskQueue: urgentTaskQueue(options.taskQueue),
-    ...(options.identity === undefined ? {} : { identity: options.identity }),
-    activities: createActivities(deps),
-    maxHeartbeatThrottleInterval: '1 second',
-    defaultHeartbeatThrottleInterval: '1 second',
     maxConcurrentActivityTaskExecutions: URGENT_PERMITS,
   })
   const claims =
