@@ -9,9 +9,11 @@
  * Run: `npx tsx bench/scheduling.ts [--time-scale 0.25] [--count-scale 0.2] [--seed 7] [--scenarios S2,S3]`;
  * `--time-scale=1` alone is the intermediate scale (real durations, the default counts: ≈30 min, Temporal's
  * per-run cost as small a share of a run as on a real farm); `--full` is the issue's counts and real durations
- * (a quiet machine and about an hour and a half).
+ * (a quiet machine and about an hour and a half). `--fleet-only` runs ComfyFleet alone (no baselines, no targets,
+ * charts in the temp folder, no JSON: for working on the scheduler).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { benchArgs } from './lib/args'
 import { startFleet } from './lib/fleet-core'
@@ -25,7 +27,10 @@ import { CKPTS, scenarios, stepMs, type Scale, type Scenario } from './schedulin
 import type { SystemRun } from './scheduling/system-run'
 
 // 0 = not given: the default depends on --full.
-const ARGS = benchArgs({ seed: 7, 'time-scale': 0, 'count-scale': 0 }, { booleans: ['full'], strings: ['scenarios'] })
+const ARGS = benchArgs(
+  { seed: 7, 'time-scale': 0, 'count-scale': 0 },
+  { booleans: ['full', 'fleet-only'], strings: ['scenarios'] }
+)
 const FULL = ARGS.has('full')
 const SCALE: Scale = {
   seed: ARGS.num.seed,
@@ -33,7 +38,10 @@ const SCALE: Scale = {
   countScale: ARGS.num['count-scale'] || (FULL ? 1 : 0.2),
 }
 const ONLY = ARGS.str('scenarios')?.split(',')
-const CHARTS = join(__dirname, 'results', 'scheduling')
+/** While working on the scheduler: ComfyFleet alone, no baselines, no targets, nothing written but the charts. */
+const FLEET_ONLY = ARGS.has('fleet-only')
+// --fleet-only's charts go to the system's temp folder: bench/results/ holds only full runs' figures.
+const CHARTS = FLEET_ONLY ? join(tmpdir(), 'comfyfleet-scheduling') : join(__dirname, 'results', 'scheduling')
 
 function farmOf(sc: Scenario): Promise<RemoteFarm> {
   return RemoteFarm.start({
@@ -88,11 +96,11 @@ async function main(): Promise<void> {
   const targets: Target[] = []
   try {
     for (const sc of list) {
-      const outcomes = [
-        await onFreshFarm(sc, (farm) => comfyFleet(fleet, sc, farm)),
-        await onFreshFarm(sc, (farm) => swarm(sc, farm)),
-        await onFreshFarm(sc, (farm) => roundRobin(sc, farm)),
-      ]
+      const outcomes = [await onFreshFarm(sc, (farm) => comfyFleet(fleet, sc, farm))]
+      if (!FLEET_ONLY) {
+        outcomes.push(await onFreshFarm(sc, (farm) => swarm(sc, farm)))
+        outcomes.push(await onFreshFarm(sc, (farm) => roundRobin(sc, farm)))
+      }
       const models = [...new Set(outcomes.flatMap((o) => o.chart.lanes.flatMap((l) => l.spans.map((s) => s.model))))]
       for (const o of outcomes) {
         const file = `${sc.id}-${o.system.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.svg`
@@ -113,11 +121,12 @@ async function main(): Promise<void> {
         runs: sc.runs.length,
         outcomes: outcomes.map(({ chart: _chart, ...o }) => o),
       })
-      targets.push(...targetsOf(sc, outcomes))
+      if (!FLEET_ONLY) targets.push(...targetsOf(sc, outcomes))
     }
   } finally {
     await fleet.stop()
   }
+  if (FLEET_ONLY) return
   printTargets('scheduling', targets)
   writeResult('scheduling', { scale: SCALE, stepMs: stepMs(SCALE), results, targets })
 }

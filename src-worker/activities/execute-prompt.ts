@@ -24,6 +24,7 @@ import { boundOutputs } from '../../src-shared/storage/payload-refs'
 import { impossibleReason, promptCost, type PlacementRequest } from '../scheduler/placement'
 import { isUrgent } from '../scheduler/run-order'
 import type { Lease } from '../scheduler/slot-pool'
+import { samplerNodeIds, StepClock } from '../scheduler/step-clock'
 import type { ExecuteInput, ExecuteResult, PlacementRecord } from '../../src-shared/temporal/contract'
 import type { EngineDeps } from './deps'
 import {
@@ -333,6 +334,7 @@ export class PromptExecution {
     const client = this.clientOf(rec.serverId, rec.address)
     const prefetch = new OutputPrefetch(client)
     this.prefetch = prefetch
+    const steps = new StepClock(samplerNodeIds(this.posted))
     const tracker = new PromptTracker(
       client,
       followId,
@@ -340,6 +342,11 @@ export class PromptExecution {
       {
         onMessage: (m) => {
           if (m.type === 'executed') prefetch.start(m.data.output)
+          if (m.type === 'progress') {
+            // The GPU's speed, for placing the runs still waiting (scheduler/step-clock.ts).
+            const ms = steps.onProgress(m.data.node, m.data.value, Date.now())
+            if (ms !== null && known) this.deps.pool.recordStep(rec.serverId, ms)
+          }
           this.progress.apply(m, Date.now())
           // The pool's remaining-work estimate counts only what is left of a running prompt.
           if (this.lease !== null) this.lease.progress = this.progress.progress

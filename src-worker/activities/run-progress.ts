@@ -5,6 +5,7 @@
  */
 import type { ApiPrompt, NodeState, RunEvent } from '../../src-shared/contract/runs'
 import type { WsMessage } from '../../src-shared/comfy/types'
+import { samplerSteps } from '../../src-shared/comfy/prompt-cost'
 import { boundEventData, newestEvents, type KeepPayload } from './event-bounds'
 import {
   completedState,
@@ -37,8 +38,7 @@ export class RunProgress {
     let total = 0
     for (const [id, node] of Object.entries(prompt)) {
       this.nodes[id] = 'pending'
-      const steps = node.inputs.steps
-      const weight = typeof steps === 'number' && Number.isFinite(steps) && steps > 0 ? steps : 1
+      const weight = samplerSteps(node) || 1
       this.weights.set(id, weight)
       total += weight
     }

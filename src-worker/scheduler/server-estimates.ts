@@ -48,6 +48,8 @@ interface Learned {
    * took beyond the rate the next runs measure, so it is kept until then.
    */
   coldRun: { cost: number; durationMs: number } | null
+  /** ms per sampler step, from progress events (step-clock.ts); null until a run there showed two steps. */
+  stepMs: number | null
 }
 
 const ema = (old: number | null, sample: number): number => (old === null ? sample : old + SMOOTHING * (sample - old))
@@ -58,7 +60,7 @@ export class ServerEstimates {
   private of(serverId: string): Learned {
     let s = this.servers.get(serverId)
     if (s === undefined) {
-      s = { rate: null, loadMs: null, recent: [], fits: null, lastRunModels: 0, coldRun: null }
+      s = { rate: null, loadMs: null, recent: [], fits: null, lastRunModels: 0, coldRun: null, stepMs: null }
       this.servers.set(serverId, s)
     }
     return s
@@ -67,6 +69,33 @@ export class ServerEstimates {
   /** Cost units per ms on a run with its models loaded; null before the first run there. */
   rate(serverId: string): number | null {
     return this.servers.get(serverId)?.rate ?? null
+  }
+
+  /**
+   * Cost units per ms for placement: from the sampler steps when seen (known from a run's first second,
+   * and not blurred by model loads), else from finished runs. Null before either.
+   */
+  speed(serverId: string): number | null {
+    const s = this.servers.get(serverId)
+    if (s === undefined) return null
+    return s.stepMs !== null ? 1 / s.stepMs : s.rate
+  }
+
+  /**
+   * True once the speed there is measured: from sampler steps, or from a finished run that loaded no model
+   * (prompts without a sampler show no steps; a run that loaded its models tells the speed only once the next
+   * one separates the load from the work, see `coldRun`).
+   */
+  speedKnown(serverId: string): boolean {
+    const s = this.servers.get(serverId)
+    return s !== undefined && (s.stepMs !== null || (s.rate !== null && s.coldRun === null))
+  }
+
+  /** A sampler step there took `ms` (an average over a running prompt's steps, step-clock.ts). */
+  recordStep(serverId: string, ms: number): void {
+    if (!(ms > 0)) return
+    const s = this.of(serverId)
+    s.stepMs = ema(s.stepMs, ms)
   }
 
   /** ms of a model load there; null before one was measured there. */

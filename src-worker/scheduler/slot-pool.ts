@@ -11,6 +11,7 @@ import {
   balancedHorizon,
   capable,
   chooseServer,
+  eligible,
   expectedFinish,
   fallbackRate,
   runnableNow,
@@ -201,6 +202,13 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     this.estimates.record(serverId, cost, durationMs, models, this.directory.get(serverId)?.vramTotal ?? null)
   }
 
+  /** A sampler step on `serverId` took `ms`; a server's first measure may unblock the long runs waiting for it. */
+  recordStep(serverId: string, ms: number): void {
+    const known = this.estimates.speedKnown(serverId)
+    this.estimates.recordStep(serverId, ms)
+    if (!known) this.onChange()
+  }
+
   vramFree(serverId: string): number | null {
     return this.directory.get(serverId)?.vramFree ?? null
   }
@@ -310,7 +318,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         runningCost: leases
           .filter((l) => l.state === 'running')
           .reduce((sum, l) => sum + l.request.cost * (1 - l.progress), 0),
-        rate: this.estimates.rate(server.id),
+        rate: this.estimates.speed(server.id),
         // The prompts of ours there load their models before a new run would start: newest (queued) first.
         loadedModels: this.estimates.resident(
           server.id,
@@ -349,20 +357,70 @@ export class SlotPool extends EventEmitter<PoolEvents> {
             this.waiters.map((w) => w.request)
           )
         : Infinity
+    this.probe()
     const order = this.scarcityOrder()
-    for (const run of order) {
-      // Runs placed already count in their server's load, not in the backlog.
-      this.place(run.waiter, chooseServer(run.request, withBacklog(run, this.stillWaiting(order), this.loads())))
-    }
+    const longFrom = UNEVEN_RATIO * this.shortestCost()
+    const probing = this.probing()
+    const held = (run: (typeof order)[number]): boolean =>
+      probing && run.request.cost >= longFrom && !isUrgent(run.request)
+    // Runs placed already count in their server's load, not in the backlog.
+    const loadsFor = (run: (typeof order)[number]): ServerLoad[] =>
+      withBacklog(run, this.stillWaiting(order), this.loads())
+    for (const run of order) if (!held(run)) this.place(run.waiter, chooseServer(run.request, loadsFor(run)))
     const shortestFirst = [...order].reverse().sort(compareScarcity)
     for (const run of shortestFirst) {
       if (this.waiters.length < 2) return
-      if (!this.waiters.includes(run.waiter)) continue
-      const loads = withBacklog(run, this.stillWaiting(order), this.loads())
+      if (!this.waiters.includes(run.waiter) || held(run)) continue
+      const loads = loadsFor(run)
       const choice = chooseServer(run.request, loads, false)
       if (choice === null || waitBeatsReload(run.request, choice, loads)) continue
       if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads)) this.place(run.waiter, choice)
     }
+  }
+
+  /**
+   * Probing: while runs of uneven length wait, a usable GPU with nothing of ours whose speed is not measured
+   * yet first gets the shortest waiting run it can run, and the long runs wait until its first steps tell
+   * its speed (a run's third progress event: a fraction of a second; {@link probing}). Placed
+   * longest first straight away, a burst bound its longest run to whichever GPU came first in the list,
+   * a speed-1 one while the speed-2 GPU took short runs (S2 at 1.32–1.47× the bound). A burst of runs of one
+   * length has nothing to gain and is placed at once.
+   */
+  private probe(): void {
+    const loads = this.loads()
+    // One GPU has no choice to inform, and an urgent run goes first whatever the speeds.
+    if (this.waiters.length < 2 || loads.filter((l) => l.usable).length < 2) return
+    if (this.waiters.some((w) => isUrgent(w.request))) return
+    if (Math.max(...this.waiters.map((w) => w.request.cost)) < UNEVEN_RATIO * this.shortestCost()) return
+    for (const load of loads) {
+      if (!load.usable || load.inUse > 0 || this.estimates.speedKnown(load.server.id)) continue
+      // The shortest run it can run without a model load a loaded GPU would spare (placement.ts).
+      const shortest = this.waiters
+        .filter((w) => eligible(w.request, load) && !waitBeatsReload(w.request, load, loads))
+        .sort((a, b) => a.request.cost - b.request.cost)[0]
+      if (shortest !== undefined) this.place(shortest, load)
+    }
+  }
+
+  /**
+   * The shortest expected work among the runs waiting and placed here: a run is long against it. Temporal
+   * hands a burst out over a second or more, a few runs at a time, so the runs waiting alone would often
+   * make a long run look like the only size there is.
+   */
+  private shortestCost(): number {
+    const placed = [...this.leases.values()].flatMap((set) => [...set].map((l) => l.request.cost))
+    return Math.min(...this.waiters.map((w) => w.request.cost), ...placed)
+  }
+
+  /**
+   * True while a usable server runs a prompt of ours and its speed is not measured yet: its first steps
+   * are due (a fraction of a second), so the long runs wait for them. Their GPUs lose nothing meanwhile:
+   * each keeps the prompt pre-queued in its second slot.
+   */
+  private probing(): boolean {
+    return this.directory
+      .list()
+      .some((s) => this.directory.isUsable(s.id) && this.leasesOn(s.id).size > 0 && !this.estimates.speedKnown(s.id))
   }
 
   /**

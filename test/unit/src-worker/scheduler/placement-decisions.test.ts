@@ -255,8 +255,10 @@ describe('model affinity from the first run (priors)', () => {
     const directory = new ServerDirectory()
     directory.update([workerServer('x', { slots: 1 }), workerServer('y', { slots: 1 })])
     const pool = new SlotPool(directory)
-    pool.recordRun('x', 100, 100, ['X']) // rate 1, X loaded; prior load 39 ms
-    pool.recordRun('y', 100, 100, ['Y']) // rate 1, Y loaded
+    pool.recordRun('x', 100, 100, ['X']) // X loaded; prior load 39 ms
+    pool.recordRun('y', 100, 100, ['Y']) // Y loaded
+    pool.recordStep('x', 1) // rate 1, from the steps
+    pool.recordStep('y', 1)
     const never = new AbortController().signal
     const busy = await pool.acquire(run('busy', 5, ['X']), never)
     expect(busy.serverId).toBe('x')
@@ -300,6 +302,8 @@ describe('a burst is seen whole before it is ordered', () => {
     const directory = new ServerDirectory()
     directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 1 })])
     const pool = new SlotPool(directory)
+    // Speeds measured (equal), so no GPU is probed first (see below).
+    for (const id of ['g1', 'g2']) pool.recordStep(id, 1)
     const never = new AbortController().signal
     const where = new Map<string, string>()
     const track = (r: PlacementRequest): Promise<void> =>
@@ -325,6 +329,59 @@ describe('a burst is seen whole before it is ordered', () => {
     void pool.acquire(run('b', 10), never).then((l) => placed.push(l.serverId))
     await new Promise((r) => setImmediate(r))
     expect(placed.sort()).toEqual(['g1', 'g2'])
+  })
+})
+
+describe('GPU speeds are probed before a burst binds its long runs', () => {
+  it('an unmeasured GPU first takes a short run; the long one waits for its first steps', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('a'), workerServer('b')])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    // A lone run goes at once, to a (neither speed known).
+    await track(run('first', 8))
+    expect(where.get('first')).toBe('a')
+    // The burst: b is idle and unmeasured, so it gets the shortest run; `long` waits while speeds are
+    // due (long: 60 ≥ 1.5 × 8, the shortest here); s2 takes a's free slot (8 + 11 there against 10 + 11 on b).
+    const s1 = track(run('s1', 10))
+    const s2 = track(run('s2', 11))
+    const long = track(run('long', 60))
+    await Promise.all([s1, s2])
+    expect(where.get('s1')).toBe('b')
+    expect(where.get('s2')).toBe('a')
+    expect(where.has('long')).toBe(false)
+    // b's first steps tell its speed (2 units/ms); a's are still due, so long still waits.
+    pool.recordStep('b', 0.5)
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.has('long')).toBe(false)
+    // a is slow (0.5 units/ms): long takes b's free slot, (10 + 60) / 2 = 35 ms against (8 + 11 + 60) / 0.5.
+    pool.recordStep('a', 2)
+    await long
+    expect(where.get('long')).toBe('b')
+  })
+
+  it('runs of one length are not held back for probing', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('a', { slots: 1 }), workerServer('b', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const leases = await Promise.all([pool.acquire(run('x', 10), never), pool.acquire(run('y', 10), never)])
+    expect(leases.map((l) => l.serverId).sort()).toEqual(['a', 'b'])
+  })
+
+  it('a speed counts as known from sampler steps, or from a finished run that loaded no model', () => {
+    const e = new ServerEstimates()
+    expect(e.speedKnown('g')).toBe(false)
+    e.record('g', 10, 100, ['M']) // its first run loaded M: load and work are one figure
+    expect(e.speedKnown('g')).toBe(false)
+    e.record('g', 10, 100, ['M'])
+    expect(e.speedKnown('g')).toBe(true)
+    expect(e.speed('g')).toBeCloseTo(0.1) // 10 units / 100 ms
+    e.recordStep('g', 4)
+    expect(e.speed('g')).toBeCloseTo(0.25) // steps win: 1 unit / 4 ms
   })
 })
 
@@ -383,8 +440,8 @@ describe('scarce GPUs are kept for the runs only they can run', () => {
     const directory = new ServerDirectory()
     directory.update([workerServer('a', { slots: 1 }), workerServer('b', { slots: 1 })])
     const pool = new SlotPool(directory)
-    pool.recordRun('a', 100, 100, []) // rate 1
-    pool.recordRun('b', 100, 100, []) // rate 1
+    pool.recordStep('a', 1) // rate 1, measured from the steps
+    pool.recordStep('b', 1)
     const busyA = pool.adopt('a', run('busy-a', 10), 'running')
     const busyB = pool.adopt('b', run('busy-b', 10), 'running')
     const never = new AbortController().signal
