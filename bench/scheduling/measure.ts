@@ -1,7 +1,7 @@
 /** A system's figures on a scenario, from the farm's own timeline: makespan, lower bound, ratio, S6 wait, chart. */
 import type { SimStats } from '../../sim'
 import type { GanttInput } from './gantt'
-import { delivered, lowerBound, type Presence } from './lower-bound'
+import { delivered, longestRunsBound, lowerBound, type Presence } from './lower-bound'
 import { capableServers, type Scenario } from './scenarios'
 import type { SystemRun } from './system-run'
 
@@ -10,6 +10,9 @@ export interface Outcome {
   makespanMs: number
   lowerBoundMs: number
   ratio: number
+  /** The bound or, when higher, the k longest runs placed whole (lower-bound.ts longestRunsBound). */
+  tightBoundMs: number
+  tightRatio: number
   /** Model loads paid after t0 (reloads included). */
   loads: number
   /** S6: ms from the urgent run's submission to its start on a GPU; and the shortest remaining run then. */
@@ -36,12 +39,16 @@ export function measure(sc: Scenario, run: SystemRun, stats: SimStats[], preload
     loadMs,
     capableSpeeds: (models) => capableServers(sc, models).map((i) => sc.speeds[i]!),
   })
+  const capable = (models: string[]): number[] => capableServers(sc, models)
+  const tight = Math.max(lb, longestRunsBound(runs, sc.speeds, capable, loadMs, new Set([preloaded])))
   const urgent = urgentWait(run, timelines.flat())
   return {
     system: run.system,
     makespanMs: Math.round(run.makespanMs),
     lowerBoundMs: Math.round(lb),
     ratio: Math.round((run.makespanMs / lb) * 1000) / 1000,
+    tightBoundMs: Math.round(tight),
+    tightRatio: Math.round((run.makespanMs / tight) * 1000) / 1000,
     loads: timelines.flat().reduce((a, r) => a + r.loads.length, 0),
     ...urgent,
     chart: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ganttSvg } from '../../../../bench/scheduling/gantt'
-import { delivered, lowerBound, timeToCover } from '../../../../bench/scheduling/lower-bound'
+import { delivered, longestRunsBound, lowerBound, timeToCover } from '../../../../bench/scheduling/lower-bound'
 
 describe('the scheduling bench lower bound', () => {
   it('covers the work with the capacity of the GPUs present, through a death and a join', () => {
@@ -32,6 +32,45 @@ describe('the scheduling bench lower bound', () => {
       capableSpeeds: (models) => (models.includes('b') ? [1] : [1, 4]),
     })
     expect(bound).toBe(5000)
+  })
+
+  it('places the few longest runs whole: two long runs share the fast GPU or one runs on a slow one', () => {
+    // S2's case: 502 and 399 units on GPUs of speed 1, 1, 0.5, 2. Both on the speed-2 GPU: 901 / 2 = 450.5;
+    // 502 there and 399 at speed 1: max(251, 399) = 399; the other way round: 502. The short run changes
+    // nothing (it fits beside them).
+    const runs = [
+      { work: 502, models: [] },
+      { work: 399, models: [] },
+      { work: 30, models: [] },
+    ]
+    const all = (): number[] => [0, 1, 2, 3]
+    expect(longestRunsBound(runs, [1, 1, 0.5, 2], all, () => 0, new Set())).toBe(399)
+  })
+
+  it('pays a model load once per GPU among the longest runs', () => {
+    // Two runs of model m (100 units each, load 50) on one GPU of speed 1 able to run them: 50 + 200.
+    const runs = [
+      { work: 100, models: ['m'] },
+      { work: 100, models: ['m'] },
+    ]
+    expect(
+      longestRunsBound(
+        runs,
+        [1],
+        () => [0],
+        () => 50,
+        new Set()
+      )
+    ).toBe(250)
+    expect(
+      longestRunsBound(
+        runs,
+        [1],
+        () => [0],
+        () => 50,
+        new Set(['m'])
+      )
+    ).toBe(200)
   })
 
   it('counts the work the simulator delivered: busy time less loads, times the speed, after t0 only', () => {
