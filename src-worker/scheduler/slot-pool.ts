@@ -350,8 +350,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    */
   private pump(): void {
     const endOfBatch = (): boolean => this.waiters.length < this.loads().filter((l) => l.usable).length
-    const horizonOf = (loads: ServerLoad[]): number =>
-      endOfBatch()
+    // A GPU with a prompt running is not idle: its free slot (the pre-queue) takes only a run that ends within
+    // the horizon, so a slow GPU does not pre-queue a run the others would end sooner (S5: the speed-0.5 GPU
+    // ended its last run 1 s after the rest). An idle GPU takes one at once until the end of the batch.
+    const horizonOf = (loads: ServerLoad[], choice: ServerLoad): number =>
+      endOfBatch() || choice.inUse > 0
         ? balancedHorizon(
             loads,
             this.waiters.map((w) => w.request)
@@ -374,7 +377,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       const loads = loadsFor(run)
       const choice = chooseServer(run.request, loads, false)
       if (choice === null || waitBeatsReload(run.request, choice, loads)) continue
-      if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads)) this.place(run.waiter, choice)
+      if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads, choice)) this.place(run.waiter, choice)
     }
   }
 
