@@ -15,6 +15,16 @@ function throttled(): { sent: [number, number][]; set: (v: number) => void; thro
   return { sent, set: (v) => (state = v), throttle }
 }
 
+/** A throttle that sent state 0 at t = 0 and, at t = `at`, has state 1 waiting for the end of the window. */
+function waitingAt(at: number): ReturnType<typeof throttled> {
+  const t = throttled()
+  t.throttle.request()
+  vi.advanceTimersByTime(at)
+  t.set(1)
+  t.throttle.request()
+  return t
+}
+
 describe('TrailingThrottle', () => {
   it('sends the first change at once', () => {
     const { sent, set, throttle } = throttled()
@@ -78,11 +88,7 @@ describe('TrailingThrottle', () => {
   })
 
   it('now() sends inside the window and takes the place of the waiting send', () => {
-    const { sent, set, throttle } = throttled()
-    throttle.request() // t = 0
-    vi.advanceTimersByTime(10)
-    set(1)
-    throttle.request()
+    const { sent, set, throttle } = waitingAt(10)
     vi.advanceTimersByTime(10)
     set(2)
     throttle.now() // t = 20
@@ -94,13 +100,10 @@ describe('TrailingThrottle', () => {
   })
 
   it('flush() sends a waiting state now, and nothing when none waits', () => {
-    const { sent, set, throttle } = throttled()
-    throttle.flush()
-    expect(sent).toEqual([])
-    throttle.request() // t = 0
-    vi.advanceTimersByTime(30)
-    set(1)
-    throttle.request()
+    const idle = throttled()
+    idle.throttle.flush()
+    expect(idle.sent).toEqual([])
+    const { sent, throttle } = waitingAt(30)
     throttle.flush() // t = 30
     throttle.flush()
     vi.advanceTimersByTime(GAP * 5)
@@ -111,11 +114,7 @@ describe('TrailingThrottle', () => {
   })
 
   it('close() sends a waiting state, then nothing more', () => {
-    const { sent, set, throttle } = throttled()
-    throttle.request() // t = 0
-    vi.advanceTimersByTime(40)
-    set(1)
-    throttle.request()
+    const { sent, set, throttle } = waitingAt(40)
     throttle.close() // t = 40
     set(2)
     throttle.request()
@@ -129,10 +128,7 @@ describe('TrailingThrottle', () => {
   })
 
   it("close('drop') drops a waiting state, then sends nothing more", () => {
-    const { sent, set, throttle } = throttled()
-    throttle.request() // t = 0
-    set(1)
-    throttle.request()
+    const { sent, throttle } = waitingAt(0)
     throttle.close('drop')
     vi.advanceTimersByTime(GAP * 5)
     throttle.now()
