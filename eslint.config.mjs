@@ -64,6 +64,8 @@ export default tseslint.config(
       'src-shared/contract/farm.ts',
       'src-shared/contract/result.ts',
       'src-shared/contract/runs.ts',
+      // runs.ts takes a run's server fields from here.
+      'src-shared/contract/servers.ts',
     ],
     ignores: ['src-shared/temporal/connection.ts'],
     rules: {

@@ -16,7 +16,6 @@ export interface LiveRun {
   nodeProgress: { value: number; max: number } | null
   nodes: Record<string, NodeStatus>
   lastEventAt: number
-  lastWriteAt: number
   watched: boolean
   finalizing: boolean
   /** Ended in Temporal; only its end is still to be recorded (e.g. its output files to fetch). */
@@ -35,7 +34,6 @@ export function newLiveRun(workflowId: string, status: RunState, serverId: strin
     nodeProgress: null,
     nodes: safeRecord(),
     lastEventAt: 0,
-    lastWriteAt: 0,
     watched: false,
     finalizing: false,
     closed: false,

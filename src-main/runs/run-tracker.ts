@@ -20,6 +20,7 @@ import { endOf } from './run-outcome'
 import { isFinal } from './run-states'
 import { fetchMissingOutputs } from './output-fetch'
 import { FarmRunDiscovery } from './farm-run-discovery'
+import { TrailingThrottle } from '../../src-shared/timing/trailing-throttle'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
 const MAX_WATCHERS = 64
@@ -71,10 +72,12 @@ export class RunTracker {
    */
   private readonly inFlight = new Set<AbortController>()
   private stopped = false
-  /** A progress write held back by the gap goes out at its end (the last step must reach the cache too). */
-  private readonly trailingWrites = new Map<string, { timer: NodeJS.Timeout; at: number }>()
-  /** Runs whose end is being recorded: no progress row may be written over it. */
-  private readonly closing = new Set<string>()
+  /**
+   * Each open run's progress-row writes: a write held back by the gap goes out at its end (the last step must
+   * reach the cache too). Closed, with what waits dropped, once the run's end is being recorded: no progress
+   * row may be written over it.
+   */
+  private readonly progressWrites = new Map<string, TrailingThrottle>()
   private readonly farmRuns = new FarmRunDiscovery()
 
   constructor(private readonly deps: RunTrackerDeps) {
@@ -94,8 +97,8 @@ export class RunTracker {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.stopped = true
-    for (const t of this.trailingWrites.values()) clearTimeout(t.timer)
-    this.trailingWrites.clear()
+    for (const writes of this.progressWrites.values()) writes.close('drop')
+    this.progressWrites.clear()
     for (const c of this.inFlight) c.abort()
     this.inFlight.clear()
   }
@@ -153,13 +156,12 @@ export class RunTracker {
       if (!this.discoverChild(e.runId)) return
       live = this.live.get(e.runId)!
     }
-    const now = Date.now()
-    const { statusChanged, nodeChanged } = applyProgressEvent(live, e, now)
+    const { statusChanged, nodeChanged } = applyProgressEvent(live, e, Date.now())
     this.deps.hub.emit('runs:progress', e)
     if (statusChanged) this.writeStatus(e.runId, live)
-    const gap = nodeChanged ? NODE_WRITE_GAP_MS : PROGRESS_WRITE_GAP_MS
-    if (statusChanged || now - live.lastWriteAt > gap) this.writeProgress(e.runId, live, now)
-    else this.writeLater(e.runId, live.lastWriteAt + gap - now)
+    const writes = this.progressWritesOf(e.runId)
+    if (statusChanged) writes?.now()
+    else writes?.request(nodeChanged ? NODE_WRITE_GAP_MS : PROGRESS_WRITE_GAP_MS)
     if (statusChanged || nodeChanged) this.emitSummary(e.runId)
   }
 
@@ -308,16 +310,14 @@ export class RunTracker {
   /** Records a run's end; `known` is its final state when the result carried it (otherwise it is queried). */
   private async finish(runId: string, f: Parameters<Cache['finishRun']>[1], known?: ClosedState): Promise<void> {
     const live = this.live.get(runId)
-    this.closing.add(runId)
-    clearTimeout(this.trailingWrites.get(runId)?.timer)
-    this.trailingWrites.delete(runId)
+    this.progressWritesOf(runId)?.close('drop')
     const closed = known ?? (live ? await this.closedState(live.workflowId) : null)
     const nodes = live ? finalNodes(mergeNodes(live.nodes, closed?.nodes ?? {}), f.status) : undefined
     if (closed) this.batchStore.saveRunEvents(runId, closed.events)
     const r = await this.deps.cache.finishRun(runId, { ...f, nodes })
     if (!r.ok) this.deps.log(`could not record the end of ${runId}: ${r.error.message}`)
     this.live.delete(runId)
-    this.closing.delete(runId)
+    this.progressWrites.delete(runId)
     this.emitSummary(runId)
   }
 
@@ -396,7 +396,7 @@ export class RunTracker {
     const statusChanged = applyStatusSnapshot(live, s)
     if (statusChanged) this.writeStatus(runId, live)
     if (progressKey(live) !== before) {
-      this.writeProgress(runId, live, Date.now())
+      this.progressWritesOf(runId)?.now()
       this.deps.hub.emit('runs:progress', snapshotEvent(runId, live))
     }
     if (statusChanged) this.emitSummary(runId)
@@ -448,29 +448,21 @@ export class RunTracker {
     })
   }
 
-  /** Writes the row in `delayMs`, or sooner if a write is already due sooner (the latest state, read then). */
-  private writeLater(runId: string, delayMs: number): void {
-    if (this.stopped || this.closing.has(runId)) return
-    const at = Date.now() + delayMs
-    const pending = this.trailingWrites.get(runId)
-    if (pending !== undefined) {
-      if (pending.at <= at) return
-      clearTimeout(pending.timer)
+  /** The run's progress-row throttle, made on first use; none once the tracker is stopped. */
+  private progressWritesOf(runId: string): TrailingThrottle | undefined {
+    if (this.stopped) return undefined
+    let writes = this.progressWrites.get(runId)
+    if (writes === undefined) {
+      writes = new TrailingThrottle(() => this.writeProgress(runId), PROGRESS_WRITE_GAP_MS)
+      this.progressWrites.set(runId, writes)
     }
-    const timer = setTimeout(() => {
-      this.trailingWrites.delete(runId)
-      const live = this.live.get(runId)
-      // Only while the run is open: a late progress row must not undo the end finish() records.
-      if (live && !this.closing.has(runId)) this.writeProgress(runId, live, Date.now())
-    }, delayMs)
-    timer.unref()
-    this.trailingWrites.set(runId, { timer, at })
+    return writes
   }
 
-  private writeProgress(runId: string, live: LiveRun, now: number): void {
-    clearTimeout(this.trailingWrites.get(runId)?.timer)
-    this.trailingWrites.delete(runId)
-    live.lastWriteAt = now
+  /** Writes the run's live progress to its row, the state as it is now. */
+  private writeProgress(runId: string): void {
+    const live = this.live.get(runId)
+    if (!live) return
     this.deps.cache.runs.updateRunProgress(runId, {
       progress: live.progress,
       currentNode: live.currentNode,

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { FarmServerSchema } from './farm'
 import {
   ApiPromptSchema,
+  NodeProgressSchema,
   NodeStatusSchema,
   OutputRefSchema,
   RunErrorInfoSchema,
@@ -34,7 +35,7 @@ export const RunSummarySchema = z.object({
   /** 0–1 over the whole graph. */
   progress: z.number(),
   currentNode: z.object({ id: z.string(), classType: z.string() }).nullable(),
-  nodeProgress: z.object({ value: z.number(), max: z.number() }).nullable(),
+  nodeProgress: NodeProgressSchema.nullable(),
   createdAt: z.number(),
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
@@ -73,22 +74,28 @@ export const BatchSummarySchema = z.object({
   createdAt: z.number(),
 })
 
-/** An image in the history, or (hash null) a run that ended without one: failed or cancelled. */
-export const HistoryItemSchema = z.object({
+const image = OutputRefSchema.shape
+
+/**
+ * An image in the history, or (hash null) a run that ended without one: failed or cancelled. The image's
+ * fields are its output reference's (null without an image), the run's are its summary's.
+ */
+export const HistoryItemSchema = RunSummarySchema.pick({
+  status: true,
+  positive: true,
+  models: true,
+  serverName: true,
+  seed: true,
+}).extend({
   runId: z.string(),
-  hash: z.string().nullable(),
-  nodeId: z.string().nullable(),
-  width: z.number().nullable(),
-  height: z.number().nullable(),
-  format: z.string().nullable(),
+  hash: image.hash.nullable(),
+  nodeId: image.nodeId.nullable(),
+  width: image.width,
+  height: image.height,
+  format: image.format.nullable(),
   /** Why a run failed (runs without an image only). */
-  errorMessage: z.string().nullable(),
+  errorMessage: RunErrorInfoSchema.shape.message.nullable(),
   createdAt: z.number(),
-  status: RunStateSchema,
-  positive: z.string().nullable(),
-  models: z.array(z.string()),
-  serverName: z.string().nullable(),
-  seed: z.number().nullable(),
 })
 
 export const HistoryPageSchema = z.object({

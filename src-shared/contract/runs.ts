@@ -7,6 +7,7 @@
  * server that adds a field, so an unknown key is dropped rather than refused.
  */
 import { z } from 'zod'
+import { ServerConfigSchema } from './servers'
 
 export const RunStateSchema = z.enum(['pending', 'queued', 'running', 'completed', 'failed', 'cancelled'], {
   error: 'must be a run state',
@@ -49,13 +50,16 @@ export const RunErrorInfoSchema = z.object({
   nodeErrors: z.record(z.string(), z.object({ classType: z.string(), messages: z.array(z.string()) })).optional(),
 })
 
+/** A node's step progress as ComfyUI reports it (`value` of `max` steps). */
+export const NodeProgressSchema = z.object({ value: z.number(), max: z.number() })
+
+/** A node's state and timings, with its last step progress while it had one. */
 export const NodeStatusSchema = z.object({
   state: NodeStateSchema,
   class_type: z.string(),
   started_at: z.number().optional(),
   finished_at: z.number().optional(),
-  value: z.number().optional(),
-  max: z.number().optional(),
+  ...NodeProgressSchema.partial().shape,
   error: z.string().optional(),
 })
 
@@ -66,13 +70,13 @@ export const NodeStatusSchema = z.object({
 export const RunStatusSchema = z.object({
   run_id: z.string(),
   status: RunStateSchema,
-  server: z.object({ id: z.string(), name: z.string(), address: z.string() }).nullable(),
+  server: ServerConfigSchema.pick({ id: true, name: true, address: true }).nullable(),
   prompt_id: z.string().nullable(),
   attempt: z.number(),
   current_node: z.object({ id: z.string(), class_type: z.string() }).nullable(),
   /** 0–1 over the whole graph. */
   progress: z.number(),
-  node_progress: z.object({ value: z.number(), max: z.number() }).nullable(),
+  node_progress: NodeProgressSchema.nullable(),
   nodes: z.record(z.string(), NodeStatusSchema),
   started_at: z.number().nullable(),
   finished_at: z.number().nullable(),

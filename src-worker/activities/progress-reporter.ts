@@ -5,6 +5,7 @@
  * Each signal is a full snapshot with a sequence number, so a lost or late one costs nothing.
  */
 import { own } from '../../src-shared/runs/node-states'
+import { TrailingThrottle } from '../../src-shared/timing/trailing-throttle'
 import type { ProgressSink } from '../progress-sink'
 import type { ProgressUpdate } from '../../src-shared/temporal/contract'
 import type { RunProgress } from './run-progress'
@@ -26,11 +27,10 @@ export class ProgressReporter {
   private seq = 0
   private lastSignal = 0
   private startedAt = 0
-  private lastSink = 0
   private inFlight: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
-  /** The live channel's trailing send: a state that arrived inside the window goes out at its end. */
-  private trailing: NodeJS.Timeout | null = null
+  /** The live channel: a state that arrived inside the window goes out at its end. */
+  private readonly live = new TrailingThrottle(() => this.sinkNow(), SINK_GAP_MS)
   state: ProgressUpdate['state'] = 'queued'
   server: ProgressUpdate['server'] = null
   promptId = ''
@@ -52,11 +52,14 @@ export class ProgressReporter {
     this.timer = setInterval(() => this.tick(), 100)
   }
 
-  /** Stops the timers; a live state still waiting for its window goes out now, so the last step shows. */
+  /**
+   * Stops the timers; a live state still waiting for its window goes out now, so the last step shows, and
+   * none after it (a message that arrives while the activity winds down is not sent after its end).
+   */
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
-    if (this.trailing !== null) this.sinkNow()
+    this.live.close()
   }
 
   /**
@@ -66,15 +69,11 @@ export class ProgressReporter {
    * is sent when the window ends (always the latest one, read then).
    */
   touched(): void {
-    const wait = SINK_GAP_MS - (Date.now() - this.lastSink)
-    if (this.progress.urgent || wait <= 0) return this.sinkNow()
-    this.trailing ??= setTimeout(() => this.sinkNow(), wait)
+    if (this.progress.urgent) this.live.now()
+    else this.live.request()
   }
 
   private sinkNow(): void {
-    if (this.trailing !== null) clearTimeout(this.trailing)
-    this.trailing = null
-    this.lastSink = Date.now()
     const node = this.progress.current
     this.sink.progress({
       runId: this.runId,
