@@ -377,7 +377,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       const loads = loadsFor(run)
       const choice = chooseServer(run.request, loads, false)
       if (choice === null || waitBeatsReload(run.request, choice, loads)) continue
-      if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads, choice)) this.place(run.waiter, choice)
+      if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads, choice))
+        this.place(run.waiter, choice)
     }
   }
 
