@@ -148,6 +148,53 @@ describe('at the end of a batch', () => {
   })
 })
 
+describe("a busy GPU's pre-queue slot takes only a run that ends within the horizon", () => {
+  function farm(slowRunning: boolean): {
+    pool: SlotPool
+    where: Map<string, string>
+    track: (r: PlacementRequest) => void
+  } {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('fast'), workerServer('slow')])
+    const pool = new SlotPool(directory)
+    pool.recordStep('fast', 0.5) // 2 units/ms
+    pool.recordStep('slow', 2) // 0.5 units/ms
+    pool.adopt('fast', run('f-run', 100), 'running')
+    pool.adopt('fast', run('f-queued', 100), 'queued')
+    if (slowRunning) pool.adopt('slow', run('s-run', 10), 'running')
+    const where = new Map<string, string>()
+    const never = new AbortController().signal
+    const track = (r: PlacementRequest): void =>
+      void pool
+        .acquire(r, never)
+        .then((l) => void where.set(r.runId, l.serverId))
+        .catch(() => undefined) // pool.stop() turns the waiting ones away
+    return { pool, where, track }
+  }
+
+  it('a slow GPU with a prompt running does not pre-queue a run the fast one ends sooner', async () => {
+    const { pool, where, track } = farm(true)
+    // w1, w2 (100 units each). On slow: 10 / 0.5 + 100 / 0.5 = 220 ms; on fast, busy: (200 + 100) / 2 = 150 ms
+    // < 0.8 × 220, so neither picks slow. Two runs waiting, so the shortest would fill slow's free slot, but
+    // the horizon is (200 + 10 + 200) / (2 + 0.5) = 164 ms < 220 ms: slow is not idle, its slot stays free.
+    track(run('w1', 100))
+    track(run('w2', 100))
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.size).toBe(0)
+    pool.stop()
+  })
+
+  it('an idle slow GPU still takes the shortest waiting run at once', async () => {
+    const { pool, where, track } = farm(false)
+    // slow is idle: 100 / 0.5 = 200 ms there; mid-batch an idle GPU is a sure loss, horizon or not.
+    track(run('w1', 100))
+    track(run('w2', 90))
+    await new Promise((r) => setTimeout(r, 5))
+    expect([...where]).toEqual([['w2', 'slow']])
+    pool.stop()
+  })
+})
+
 describe('an urgent run takes the pre-queued slot, not the running prompt', () => {
   // One GPU, rate 1: 100 units left of the running prompt, 300 queued behind it; both slots taken.
   const busy = load('g', { inUse: 2, remainingCost: 400, runningCost: 100 })
