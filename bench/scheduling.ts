@@ -10,7 +10,8 @@
  * `--time-scale=1` alone is the intermediate scale (real durations, the default counts: ≈30 min, Temporal's
  * per-run cost as small a share of a run as on a real farm); `--full` is the issue's counts and real durations
  * (a quiet machine and about an hour and a half). `--fleet-only` runs ComfyFleet alone (no baselines, no targets,
- * charts in the temp folder, no JSON: for working on the scheduler).
+ * charts in the temp folder, no JSON: for working on the scheduler);
+ * `--no-round-robin` leaves out the slowest baseline (about half the time of a `--time-scale=1` run).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,7 +30,7 @@ import type { SystemRun } from './scheduling/system-run'
 // 0 = not given: the default depends on --full.
 const ARGS = benchArgs(
   { seed: 7, 'time-scale': 0, 'count-scale': 0 },
-  { booleans: ['full', 'fleet-only'], strings: ['scenarios'] }
+  { booleans: ['full', 'fleet-only', 'no-round-robin'], strings: ['scenarios'] }
 )
 const FULL = ARGS.has('full')
 const SCALE: Scale = {
@@ -40,8 +41,13 @@ const SCALE: Scale = {
 const ONLY = ARGS.str('scenarios')?.split(',')
 /** While working on the scheduler: ComfyFleet alone, no baselines, no targets, nothing written but the charts. */
 const FLEET_ONLY = ARGS.has('fleet-only')
+/** Round-robin is the slowest system by far (2–4× the bound): a long run at real durations may skip it. */
+const NO_ROUND_ROBIN = ARGS.has('no-round-robin')
 // --fleet-only's charts go to the system's temp folder: bench/results/ holds only full runs' figures.
-const CHARTS = FLEET_ONLY ? join(tmpdir(), 'comfyfleet-scheduling') : join(__dirname, 'results', 'scheduling')
+/** Another scale's figures go beside the default ones, not over them (`scheduling-t1-c0.2.json` and its charts). */
+const DEFAULT_SCALE = SCALE.timeScale === 0.25 && SCALE.countScale === 0.2
+const RESULT = DEFAULT_SCALE ? 'scheduling' : `scheduling-t${SCALE.timeScale}-c${SCALE.countScale}`
+const CHARTS = FLEET_ONLY ? join(tmpdir(), 'comfyfleet-scheduling') : join(__dirname, 'results', RESULT)
 
 function farmOf(sc: Scenario): Promise<RemoteFarm> {
   return RemoteFarm.start({
@@ -99,7 +105,7 @@ async function main(): Promise<void> {
       const outcomes = [await onFreshFarm(sc, (farm) => comfyFleet(fleet, sc, farm))]
       if (!FLEET_ONLY) {
         outcomes.push(await onFreshFarm(sc, (farm) => swarm(sc, farm)))
-        outcomes.push(await onFreshFarm(sc, (farm) => roundRobin(sc, farm)))
+        if (!NO_ROUND_ROBIN) outcomes.push(await onFreshFarm(sc, (farm) => roundRobin(sc, farm)))
       }
       const models = [...new Set(outcomes.flatMap((o) => o.chart.lanes.flatMap((l) => l.spans.map((s) => s.model))))]
       for (const o of outcomes) {
@@ -128,7 +134,7 @@ async function main(): Promise<void> {
   }
   if (FLEET_ONLY) return
   printTargets('scheduling', targets)
-  writeResult('scheduling', { scale: SCALE, stepMs: stepMs(SCALE), results, targets })
+  writeResult(RESULT, { scale: SCALE, stepMs: stepMs(SCALE), results, targets })
 }
 
 main().then(
