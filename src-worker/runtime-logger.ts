@@ -5,7 +5,7 @@ import {
   type LogLevel as TemporalLevel,
   type LogMetadata,
 } from '@temporalio/worker'
-import type { LogFn, LogLevel } from '../src-shared/log/log-level'
+import { passes, type LogFn, type LogLevel } from '../src-shared/log/log-level'
 
 /** Temporal's five levels onto ours: TRACE is the SDK's most detailed debug output. */
 const LEVELS: Record<TemporalLevel, LogLevel> = {
@@ -21,9 +21,18 @@ const LEVELS: Record<TemporalLevel, LogLevel> = {
  * failures) writing through the worker's one log function, so they land in worker.log with our levels.
  */
 export class RuntimeLogger implements Logger {
-  constructor(private readonly write: LogFn) {}
+  /**
+   * @param threshold lines below it are dropped before they are formatted: the SDK logs every activity and
+   *   workflow task at TRACE/DEBUG with metadata, and turning that into JSON only for `write` to drop it cost
+   *   the worker ≈2 ms of CPU per run (a CPU profile of bench/profile-run.ts; issue #17 item 6).
+   */
+  constructor(
+    private readonly write: LogFn,
+    private readonly threshold: LogLevel = 'debug'
+  ) {}
 
   log(level: TemporalLevel, message: string, meta?: LogMetadata): void {
+    if (!passes(LEVELS[level], this.threshold)) return
     const component = typeof meta?.sdkComponent === 'string' ? `[temporal:${meta.sdkComponent}]` : '[temporal]'
     this.write(LEVELS[level], `${component} ${message}${details(meta)}`)
   }
@@ -75,7 +84,7 @@ export function installRuntimeLogger(log: LogFn, threshold: LogLevel): void {
   const level = CORE_LEVELS[threshold]
   try {
     Runtime.install({
-      logger: new RuntimeLogger(log),
+      logger: new RuntimeLogger(log, threshold),
       telemetryOptions: {
         logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: level }) },
       },

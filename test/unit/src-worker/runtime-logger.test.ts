@@ -24,4 +24,22 @@ describe("Temporal's Runtime logger", () => {
     logger.info('Creating worker', { sdkComponent: 'worker', options })
     expect(lines).toEqual(['[temporal:worker] Creating worker {"options":{"taskQueue":"q","self":"[Circular]"}}'])
   })
+
+  it('drops lines below its threshold without formatting their metadata', () => {
+    const lines: [LogLevel, string][] = []
+    const logger = new RuntimeLogger((level, message) => lines.push([level, message]), 'info')
+    // Formatting this would throw: a dropped line must not even be turned into JSON.
+    const meta = {
+      sdkComponent: 'worker',
+      costly: {
+        toJSON: (): never => {
+          throw new Error('formatted')
+        },
+      },
+    }
+    logger.trace('activity started', meta)
+    logger.debug('activity completed', meta)
+    logger.info('worker state', { sdkComponent: 'worker', state: 'RUNNING' })
+    expect(lines).toEqual([['info', '[temporal:worker] worker state {"state":"RUNNING"}']])
+  })
 })

@@ -90,4 +90,29 @@ describe('ProgressReporter live channel', () => {
     await vi.advanceTimersByTimeAsync(1_000)
     expect(sink.progressEvents).toHaveLength(2)
   })
+
+  it('holds steps to the window while the workflow still waits for its first signal', async () => {
+    // A run younger than the first signal's gap: `progress.urgent` is still set from its node change.
+    const progress = new RunProgress(txt2img({ steps: 20 }))
+    const sink = new MemorySink()
+    const reporter = new ProgressReporter('run-1', 1, () => Promise.resolve(), sink, progress)
+    reporter.start()
+    progress.apply({ type: 'executing', data: { node: '3', prompt_id: P } }, Date.now())
+    reporter.touched()
+    for (const value of [1, 2, 3]) {
+      step(progress, value)
+      reporter.touched()
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    expect(progress.urgent).toBe(true)
+    expect(sink.progressEvents.map((e) => e.value)).toEqual([null])
+    // A node's end is news: it goes out at once, inside the window.
+    progress.apply({ type: 'executed', data: { node: '3', output: null, prompt_id: P } }, Date.now())
+    reporter.touched()
+    expect(sink.progressEvents.map((e) => [e.nodeId, e.nodeState])).toEqual([
+      ['3', 'running'],
+      ['3', 'done'],
+    ])
+    reporter.stop()
+  })
 })
