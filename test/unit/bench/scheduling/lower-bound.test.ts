@@ -53,24 +53,16 @@ describe('the scheduling bench lower bound', () => {
       { work: 100, models: ['m'] },
       { work: 100, models: ['m'] },
     ]
-    expect(
+    const oneGpu = (preloaded: string[]): number =>
       longestRunsBound(
         runs,
         [1],
         () => [0],
         () => 50,
-        new Set()
+        new Set(preloaded)
       )
-    ).toBe(250)
-    expect(
-      longestRunsBound(
-        runs,
-        [1],
-        () => [0],
-        () => 50,
-        new Set(['m'])
-      )
-    ).toBe(200)
+    expect(oneGpu([])).toBe(250)
+    expect(oneGpu(['m'])).toBe(200)
   })
 
   it('counts the work the simulator delivered: busy time less loads, times the speed, after t0 only', () => {
