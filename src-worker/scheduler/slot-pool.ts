@@ -18,6 +18,7 @@ import {
   type ServerLoad,
   waitBeatsReload,
 } from './placement'
+import { nextHomePlacement, planModelHomes } from './model-homes'
 import { compareWaiting, isUrgent, urgency } from './run-order'
 import { capableServers, compareScarcity, withBacklog, type WaitingRun } from './scarcity'
 import { ServerEstimates } from './server-estimates'
@@ -349,7 +350,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
             this.waiters.map((w) => w.request)
           )
         : Infinity
-    const order = this.scarcityOrder()
+    const planned = this.placeByModelHomes(this.scarcityOrder())
+    const order = this.scarcityOrder().filter((r) => !planned.has(r.waiter))
     for (const run of order) {
       // Runs placed already count in their server's load, not in the backlog.
       this.place(run.waiter, chooseServer(run.request, withBacklog(run, this.stillWaiting(order), this.loads())))
@@ -362,6 +364,24 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       const choice = chooseServer(run.request, loads, false)
       if (choice === null || waitBeatsReload(run.request, choice, loads)) continue
       if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads)) this.place(run.waiter, choice)
+    }
+  }
+
+  /**
+   * When VRAM cannot hold every model the waiting runs need, free slots take the runs the model-homes plan
+   * gives them (model-homes.ts) and the rules of pump() place only the urgent runs; returns the runs the
+   * plan holds back (none when models do not matter).
+   */
+  private placeByModelHomes(order: Array<WaitingRun & { waiter: Waiter }>): ReadonlySet<Waiter> {
+    const waiterOf = new Map(order.filter((r) => !isUrgent(r.request)).map((r) => [r.request, r.waiter]))
+    for (;;) {
+      const waiting = [...waiterOf.keys()].filter((r) => this.waiters.includes(waiterOf.get(r)!))
+      const loads = this.loads()
+      const plan = planModelHomes(waiting, loads)
+      if (plan === null) return new Set()
+      const next = nextHomePlacement(plan, waiting, loads)
+      if (next === null) return new Set(waiting.map((r) => waiterOf.get(r)!))
+      this.place(waiterOf.get(next.run)!, next.load)
     }
   }
 
