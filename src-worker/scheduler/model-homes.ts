@@ -46,13 +46,37 @@ export interface HomePlan {
 }
 
 /**
+ * True when some usable server's homes serve `run`: the plan places it. A run no home serves (its only
+ * servers hold models other waiting runs need) is left to placement alone, so no run waits for good.
+ */
+export function homed(plan: HomePlan, run: PlacementRequest, loads: readonly ServerLoad[]): boolean {
+  return loads.some((l) => {
+    const homes = plan.homes.get(l.server.id)
+    return homes !== undefined && eligible(run, l) && run.models.every((m) => homes.has(m))
+  })
+}
+
+/**
  * The plan stays exact and cheap for a few groups and models (every subset of groups is checked, and every
  * set of models a card can hold is tried): beyond these, homes are not planned and placement alone decides.
  */
-const MAX_GROUPS = 10
+const MAX_GROUPS = 8
 const MAX_HOME_CHOICES = 64
+/**
+ * Trials of one plan × subsets of groups × GPUs (each trial bisects with about 50 Hall checks): at most about
+ * 4,000 for S3's 4 GPUs and 3 models; the plan is made at every pump, so it must stay within milliseconds.
+ */
+const MAX_WORK = 100_000
 /** A GPU changes its homes only for a plan this much shorter: estimates are rough, and a switch is a load. */
 const SWITCH_GAIN = 0.05
+/**
+ * A GPU drops a model it holds while runs of it still wait only for a plan this much shorter. At a batch's
+ * start every GPU holds the first model and the plan must spread the others (all on it, S3's plan ended at
+ * twice the other's time); mid-batch the rates a plan starts from are still rough (1-step warm-ups), and
+ * with SWITCH_GAIN alone the plan sent S3's slow GPU from the model it held, its runs still waiting, to a
+ * 3.5 s load of another (they went to the fast GPUs; it ended the batch 1.2 s after them).
+ */
+const DROP_GAIN = 0.2
 const BISECTIONS = 30
 
 /**
@@ -65,7 +89,8 @@ export function planModelHomes(waiting: readonly PlacementRequest[], loads: read
   const stations = stationsOf(groups, loads)
   if (!stations.some(mustEvict)) return null
   const choices = new Map(stations.map((s) => [s.id, homeChoices(s)]))
-  if ([...choices.values()].some((c) => c.length > MAX_HOME_CHOICES)) return null
+  const trials = [...choices.values()].reduce((a, c) => a + c.length, 0) * (stations.length + 2)
+  if (trials * (1 << groups.length) * stations.length > MAX_WORK) return null
   const homes = new Map(stations.map((s) => [s.id, startingHomes(s)]))
   let best = score(groups, stations, homes)
   // Steepest descent: each step makes the one change of one GPU's homes that helps most. Taking the first
@@ -76,7 +101,8 @@ export function planModelHomes(waiting: readonly PlacementRequest[], loads: read
     for (const station of stations) {
       for (const choice of choices.get(station.id) ?? []) {
         const s = score(groups, stations, new Map(homes).set(station.id, choice))
-        if (better(s, move?.score ?? best)) move = { id: station.id, choice, score: s }
+        if (!better(s, best, gainNeeded(station, choice))) continue
+        if (move === null || better(s, move.score, 0)) move = { id: station.id, choice, score: s }
       }
     }
     if (move === null) break
@@ -180,13 +206,17 @@ function stationsOf(groups: readonly Group[], loads: readonly ServerLoad[]): Sta
     .filter((l) => l.usable)
     .map((l) => {
       const rate = l.rate ?? fallback
-      const candidates = [...new Set(groups.filter((g) => g.servers.has(l.server.id)).flatMap((g) => g.models))]
+      const mine = groups.filter((g) => g.servers.has(l.server.id))
+      const candidates = [...new Set(mine.flatMap((g) => g.models))]
+      // A run's models are loaded together (room counts checkpoints; S4's upscaler is 64 MB): a card that may
+      // run it holds them all, else its runs would never have a home there.
+      const together = Math.max(1, ...mine.map((g) => g.models.length))
       return {
         id: l.server.id,
         rate,
         busyMs: l.remainingCost / rate,
         loadMs: modelLoadMs(l, rate),
-        room: Math.max(1, l.modelRoom ?? Infinity),
+        room: Math.max(together, l.modelRoom ?? Infinity),
         loaded: l.loadedModels,
         candidates,
       }
@@ -194,19 +224,19 @@ function stationsOf(groups: readonly Group[], loads: readonly ServerLoad[]): Sta
 }
 
 /**
- * The sets of models it may serve: what it holds of the waiting runs' models, plus others while the card
- * has room. A GPU drops a model only once no run waits for it: the rates a plan starts from are rough
- * (1-step warm-ups), and with them the plan sent S3's slow GPU from the model it held, with runs of it still
- * waiting, to a 3.5 s load of another (its runs went to the fast GPUs, it ended the batch 1.2 s after them).
+ * Every set of its candidate models the card holds at once (the empty one included: it may serve none),
+ * each filled up with models it holds while there is room (serving those costs no load).
  */
 function homeChoices(station: Station): Array<ReadonlySet<string>> {
-  const kept = [...startingHomes(station)]
-  const sets: string[][] = [kept]
-  for (const model of station.candidates.filter((m) => !kept.includes(m))) {
+  const sets: string[][] = [[]]
+  for (const model of station.candidates) {
     for (const set of [...sets]) if (set.length < station.room) sets.push([...set, model])
     if (sets.length > MAX_HOME_CHOICES) break
   }
-  return sets.map((s) => new Set(s))
+  const held = [...startingHomes(station)]
+  const filled = sets.map((set) => [...set, ...held.filter((m) => !set.includes(m))].slice(0, station.room))
+  const unique = new Map(filled.map((set) => [modelKey(set), new Set(set)]))
+  return [...unique.values()]
 }
 
 /** What it serves now: the candidate models it holds (no load). */
@@ -220,9 +250,15 @@ interface Score {
   finishMs: number
 }
 
-function better(a: Score, b: Score): boolean {
+/** True when `a` serves more groups than `b`, or as many and ends at least `gain` (a share) sooner. */
+function better(a: Score, b: Score, gain: number): boolean {
   if (a.unserved !== b.unserved) return a.unserved < b.unserved
-  return a.finishMs < b.finishMs * (1 - SWITCH_GAIN)
+  return a.finishMs < b.finishMs * (1 - gain)
+}
+
+/** The gain a GPU's new homes must bring: more when it drops a model it holds that runs still wait for. */
+function gainNeeded(station: Station, choice: ReadonlySet<string>): number {
+  return [...startingHomes(station)].every((m) => choice.has(m)) ? SWITCH_GAIN : DROP_GAIN
 }
 
 function serves(station: Station, homes: ReadonlySet<string>, group: Group): boolean {
@@ -277,14 +313,19 @@ function fitsBy(
   t: number
 ): boolean {
   const capacity = stations.map((s) => capacityBy(s, homes.get(s.id) ?? new Set(), t))
+  // Bit i of a station's mask: it serves group i.
+  const servedBy = stations.map((s) => {
+    const h = homes.get(s.id) ?? new Set<string>()
+    return groups.reduce((mask, g, i) => (serves(s, h, g) ? mask | (1 << i) : mask), 0)
+  })
   for (let mask = 1; mask < 1 << groups.length; mask++) {
     let work = 0
     let supply = 0
-    const chosen = groups.filter((_, i) => (mask & (1 << i)) !== 0)
-    for (const g of chosen) work += g.work
-    stations.forEach((s, i) => {
-      const h = homes.get(s.id) ?? new Set<string>()
-      if (chosen.some((g) => serves(s, h, g))) supply += capacity[i]!
+    groups.forEach((g, i) => {
+      if ((mask & (1 << i)) !== 0) work += g.work
+    })
+    servedBy.forEach((served, i) => {
+      if ((served & mask) !== 0) supply += capacity[i]!
     })
     if (work > supply * (1 + 1e-9)) return false
   }

@@ -18,7 +18,7 @@ import {
   type ServerLoad,
   waitBeatsReload,
 } from './placement'
-import { nextHomePlacement, planModelHomes } from './model-homes'
+import { homed, nextHomePlacement, planModelHomes } from './model-homes'
 import { compareWaiting, isUrgent, urgency } from './run-order'
 import { capableServers, compareScarcity, withBacklog, type WaitingRun } from './scarcity'
 import { ServerEstimates } from './server-estimates'
@@ -369,8 +369,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   /**
    * When VRAM cannot hold every model the waiting runs need, free slots take the runs the model-homes plan
-   * gives them (model-homes.ts) and the rules of pump() place only the urgent runs; returns the runs the
-   * plan holds back (none when models do not matter).
+   * gives them (model-homes.ts) and the rules of pump() place only the others (urgent, or without a home);
+   * returns the runs the plan holds back (none when models do not matter).
    */
   private placeByModelHomes(order: Array<WaitingRun & { waiter: Waiter }>): ReadonlySet<Waiter> {
     const waiterOf = new Map(order.filter((r) => !isUrgent(r.request)).map((r) => [r.request, r.waiter]))
@@ -380,7 +380,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       const plan = planModelHomes(waiting, loads)
       if (plan === null) return new Set()
       const next = nextHomePlacement(plan, waiting, loads)
-      if (next === null) return new Set(waiting.map((r) => waiterOf.get(r)!))
+      if (next === null) return new Set(waiting.filter((r) => homed(plan, r, loads)).map((r) => waiterOf.get(r)!))
       this.place(waiterOf.get(next.run)!, next.load)
     }
   }

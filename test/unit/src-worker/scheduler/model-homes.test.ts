@@ -6,7 +6,7 @@
  * of groups fits in what the GPUs serving them can do by then).
  */
 import { describe, expect, it } from 'vitest'
-import { homeRunFor, nextHomePlacement, planModelHomes } from '../../../../src-worker/scheduler/model-homes'
+import { homed, homeRunFor, nextHomePlacement, planModelHomes } from '../../../../src-worker/scheduler/model-homes'
 import type { PlacementRequest, ServerLoad } from '../../../../src-worker/scheduler/placement'
 import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
 import { SlotPool } from '../../../../src-worker/scheduler/slot-pool'
@@ -95,6 +95,42 @@ describe('the slow GPU keeps its model, the roomy fast GPU loads the other', () 
     const plan = planModelHomes(waiting, [slow, fast])!
     expect(homeRunFor(plan, fast, waiting, [slow, fast])?.models).toEqual(['B'])
     expect(homeRunFor(plan, slow, waiting, [slow, fast])?.models).toEqual(['A'])
+  })
+})
+
+describe("a batch's start: every one-model GPU holds the first model", () => {
+  // a and b: rate 1, both hold X, a load takes 500 ms; 4 runs of X and 4 of Y, all cost 100.
+  //   both {X}: Y has no home. a {X}, b {Y}: X 400 ≤ t; Y 400 ≤ t − 500 → 900 ms (one load, not a ping-pong).
+  const waiting = [...runs('x', 4, 100, 'X'), ...runs('y', 4, 100, 'Y')]
+
+  it('one of them moves to the other model, the other keeps it', () => {
+    const plan = planModelHomes(waiting, [gpu('a', ['X']), gpu('b', ['X'])])
+    expect([homesOf(plan, 'a'), homesOf(plan, 'b')].flat().sort()).toEqual(['X', 'Y'])
+    expect(plan?.finishMs).toBeCloseTo(900, 0)
+  })
+})
+
+describe("a run's models are loaded together", () => {
+  // u and v: rate 1, one checkpoint each; u holds C, v holds D; a load takes 500 ms. 'up' needs C and the
+  // small upscaler U, on u only (S4's rare node); 2 runs of C and 3 of D may run anywhere; all cost 100.
+  //   u {C, U}, v {D}: up + C 300 ≤ t − 500 → 800; D 300 ≤ t; all 600 ≤ 2t − 500 → 550. → 800 ms.
+  //   v {C, D} instead: D 300 ≤ t − 500 → 800, no shorter. Counting U as a second checkpoint, u could hold C
+  //   or U, never both: up would have no home and wait for good.
+  const u = gpu('u', ['C'])
+  const v = gpu('v', ['D'])
+  const up: PlacementRequest = { runId: 'up', prompt: txt2img(), cost: 100, models: ['C', 'U'], servers: ['u'] }
+  const waiting = [up, ...runs('c', 2, 100, 'C'), ...runs('d', 3, 100, 'D')]
+
+  it('a one-model card that alone may run it holds both', () => {
+    const plan = planModelHomes(waiting, [u, v])
+    expect(homesOf(plan, 'u').sort()).toEqual(['C', 'U'])
+    expect(homesOf(plan, 'v')).toEqual(['D'])
+    expect(plan?.finishMs).toBeCloseTo(800, 0)
+    expect(plan !== null && homed(plan, up, [u, v])).toBe(true)
+  })
+
+  it('and with nothing else to evict there, models do not matter (no plan)', () => {
+    expect(planModelHomes([up, ...runs('c', 2, 100, 'C')], [u, gpu('v', ['C'])])).toBeNull()
   })
 })
 
