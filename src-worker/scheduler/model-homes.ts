@@ -71,10 +71,11 @@ const MAX_WORK = 100_000
 const SWITCH_GAIN = 0.05
 /**
  * A GPU drops a model it holds while runs of it still wait only for a plan this much shorter. At a batch's
- * start every GPU holds the first model and the plan must spread the others (all on it, S3's plan ended at
- * twice the other's time); mid-batch the rates a plan starts from are still rough (1-step warm-ups), and
- * with SWITCH_GAIN alone the plan sent S3's slow GPU from the model it held, its runs still waiting, to a
- * 3.5 s load of another (they went to the fast GPUs; it ended the batch 1.2 s after them).
+ * start every GPU holds the first model and the plan must spread the others (never dropping it, S3's three
+ * one-model GPUs left both other models to the 24 GB card: a plan 1.4× longer from S3's starting state).
+ * Mid-batch the rates a plan starts from are still rough (1-step warm-ups), and with SWITCH_GAIN alone the
+ * plan sent S3's slow GPU from the model it held, its runs still waiting, to a 3.5 s load of another (they
+ * went to the fast GPUs; it ended the batch 1.2 s after them).
  */
 const DROP_GAIN = 0.2
 const BISECTIONS = 30

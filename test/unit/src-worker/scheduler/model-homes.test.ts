@@ -11,20 +11,11 @@ import type { PlacementRequest, ServerLoad } from '../../../../src-worker/schedu
 import { ServerDirectory } from '../../../../src-worker/scheduler/server-directory'
 import { SlotPool } from '../../../../src-worker/scheduler/slot-pool'
 import { txt2img } from '../../../integration/engine/prompts'
+import { serverLoad } from '../../../helpers/server-load'
 import { workerServer } from '../../../helpers/worker-server'
 
 function gpu(id: string, loaded: string[], extra: Partial<ServerLoad> = {}): ServerLoad {
-  return {
-    server: workerServer(id),
-    usable: true,
-    remainingCost: 0,
-    inUse: 0,
-    rate: 1,
-    loadedModels: new Set(loaded),
-    reloadMs: 500,
-    modelRoom: 1,
-    ...extra,
-  }
+  return serverLoad(id, { loadedModels: new Set(loaded), reloadMs: 500, modelRoom: 1, ...extra })
 }
 
 function runs(prefix: string, n: number, cost: number, model: string): PlacementRequest[] {
