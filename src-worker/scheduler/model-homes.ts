@@ -21,8 +21,9 @@ interface Group {
   servers: ReadonlySet<string>
   /** Their total cost units. */
   work: number
-  /** The cost of the longest of them. */
+  /** The costs of the longest and the shortest of them. */
   longest: number
+  shortest: number
 }
 
 /** A usable server as the plan sees it. */
@@ -193,7 +194,14 @@ function groupsOf(waiting: readonly PlacementRequest[], loads: readonly ServerLo
     const servers = new Set(loads.filter((l) => eligible(run, l)).map((l) => l.server.id))
     if (servers.size === 0) continue
     const key = `${modelKey(run.models)}\t${[...servers].sort().join('\n')}`
-    const group = byKey.get(key) ?? { models: [...new Set(run.models)], servers, work: 0, longest: 0 }
+    const group = byKey.get(key) ?? {
+      models: [...new Set(run.models)],
+      servers,
+      work: 0,
+      longest: 0,
+      shortest: Infinity,
+    }
+    group.shortest = Math.min(group.shortest, run.cost)
     group.work += run.cost
     group.longest = Math.max(group.longest, run.cost)
     byKey.set(key, group)
@@ -287,6 +295,27 @@ function capacityBy(station: Station, homes: ReadonlySet<string>, t: number): nu
 }
 
 /**
+ * A load pays off only when a whole run follows it in time: a GPU that loads a model for its homes ends its first
+ * run of it no sooner than its start plus the shortest such run. Counted divisibly, a one-model GPU whose model's
+ * runs were done loaded another for the batch's last run of it (1.7 s + 1 s), while the 24 GB GPU holding that
+ * model would have run it within its last second: the batch ended 1.1 s after the rest of the farm.
+ */
+function firstLoadedRunEnd(
+  groups: readonly Group[],
+  stations: readonly Station[],
+  homes: ReadonlyMap<string, ReadonlySet<string>>
+): number {
+  let end = 0
+  for (const s of stations) {
+    const h = homes.get(s.id) ?? new Set<string>()
+    const needLoad = groups.filter((g) => serves(s, h, g) && g.models.some((m) => !s.loaded.has(m)))
+    if (needLoad.length === 0) continue
+    end = Math.max(end, startOf(s, h) + Math.min(...needLoad.map((g) => g.shortest)) / s.rate)
+  }
+  return end
+}
+
+/**
  * Runs are not divisible: a group's work cannot end before its longest run ends on the serving GPU that
  * ends it first (one run of 100 units on two free GPUs of rate 1 ends at 100 ms, not 50).
  */
@@ -351,5 +380,5 @@ function finishOf(
     if (fitsBy(groups, stations, homes, mid)) hi = mid
     else lo = mid
   }
-  return Math.max(hi, longestRunEnd(groups, stations, homes))
+  return Math.max(hi, longestRunEnd(groups, stations, homes), firstLoadedRunEnd(groups, stations, homes))
 }

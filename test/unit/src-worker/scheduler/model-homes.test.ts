@@ -89,6 +89,23 @@ describe('the slow GPU keeps its model, the roomy fast GPU loads the other', () 
   })
 })
 
+describe('a load pays off only when a whole run follows it in time', () => {
+  // big: rate 2, holds A and B; one: rate 1, one model, holds C (its runs are done), a load takes 200 ms.
+  // 10 runs of A (100 each) that only big may run, and one run of B of 600.
+  //   one idle: A + B 1600 ≤ 2t → 800 ms. one {B}: counted divisibly 1600 ≤ 2t + (t − 200) → 600 ms, but its
+  //   B run ends at 200 + 600 = 800 ms: no sooner, so it loads nothing.
+  const big = gpu('big', ['A', 'B'], { rate: 2, modelRoom: 3, reloadMs: 100 })
+  const one = gpu('one', ['C'], { reloadMs: 200 })
+  const onlyBig = runs('a', 10, 100, 'A').map((r) => ({ ...r, servers: ['big'] }))
+  const waiting = [...onlyBig, ...runs('b', 1, 600, 'B')]
+
+  it('the one-model GPU does not load B for a last run it would end no sooner than the GPU holding B', () => {
+    const plan = planModelHomes(waiting, [big, one])
+    expect(homesOf(plan, 'one')).toEqual([])
+    expect(plan?.finishMs).toBeCloseTo(800, 0)
+  })
+})
+
 describe("a batch's start: every one-model GPU holds the first model", () => {
   // a and b: rate 1, both hold X, a load takes 500 ms; 4 runs of X and 4 of Y, all cost 100.
   //   both {X}: Y has no home. a {X}, b {Y}: X 400 ≤ t; Y 400 ≤ t − 500 → 900 ms (one load, not a ping-pong).
