@@ -300,7 +300,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   }
 
   private loads(): ServerLoad[] {
-    const farmLoadCost = this.estimates.farmLoadCost()
+    const farmLoadCost = this.estimates.farmLoadCost(this.directory.list().map((s) => s.id))
     return this.directory.list().map((server) => {
       const leases = [...this.leasesOn(server.id)]
       return {
