@@ -101,7 +101,12 @@ function reloadMs(request: PlacementRequest, load: ServerLoad, rate: number): nu
   const loaded = request.models.length === 0 || request.models.every((m) => load.loadedModels.has(m))
   if (loaded) return 0
   const evicts = load.modelRoom !== undefined && load.loadedModels.size >= load.modelRoom
-  return (evicts ? EVICTION_WEIGHT : 1) * (load.reloadMs ?? (load.farmLoadCost ?? PRIOR_LOAD_COST) / rate)
+  return (evicts ? EVICTION_WEIGHT : 1) * modelLoadMs(load, rate)
+}
+
+/** ms of one model load there: measured, else the farm's load at this GPU's rate, else the prior. */
+export function modelLoadMs(load: ServerLoad, rate: number): number {
+  return load.reloadMs ?? (load.farmLoadCost ?? PRIOR_LOAD_COST) / rate
 }
 
 /**

@@ -108,10 +108,13 @@ export class ServerEstimates {
    * its own: disks and models are the farm's, the GPU's speed is its own. Null before any was measured.
    * Without it an unused GPU kept the prior (a 6.5 GB load) for good: the prior made it look too costly to
    * try, so it never measured the 5 ms its loads took (batch.test.ts's slower GPU never ran).
+   * `present`: the farm's servers now; one that left (another farm's, with other models and disks) does not
+   * speak for it: S3 run after S1 and S2 borrowed their near-0 loads, and its GPUs switched models as if free.
    */
-  farmLoadCost(): number | null {
-    const costs = [...this.servers.values()].flatMap((s) =>
-      s.loadMs !== null && s.rate !== null ? [s.loadMs * s.rate] : []
+  farmLoadCost(present?: Iterable<string>): number | null {
+    const ids = present === undefined ? null : new Set(present)
+    const costs = [...this.servers].flatMap(([id, s]) =>
+      s.loadMs !== null && s.rate !== null && (ids === null || ids.has(id)) ? [s.loadMs * s.rate] : []
     )
     return costs.length === 0 ? null : costs.reduce((a, b) => a + b, 0) / costs.length
   }

@@ -19,6 +19,7 @@ import {
   type ServerLoad,
   waitBeatsReload,
 } from './placement'
+import { homed, nextHomePlacement, planModelHomes } from './model-homes'
 import { compareWaiting, isUrgent, urgency } from './run-order'
 import { capableServers, compareScarcity, withBacklog, type WaitingRun } from './scarcity'
 import { ServerEstimates } from './server-estimates'
@@ -307,7 +308,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   }
 
   private loads(): ServerLoad[] {
-    const farmLoadCost = this.estimates.farmLoadCost()
+    const farmLoadCost = this.estimates.farmLoadCost(this.directory.list().map((s) => s.id))
     return this.directory.list().map((server) => {
       const leases = [...this.leasesOn(server.id)]
       return {
@@ -361,7 +362,8 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           )
         : Infinity
     this.probe()
-    const order = this.scarcityOrder()
+    const planned = this.placeByModelHomes(this.scarcityOrder())
+    const order = this.scarcityOrder().filter((r) => !planned.has(r.waiter))
     const longFrom = UNEVEN_RATIO * this.shortestCost()
     const probing = this.probing()
     const held = (run: (typeof order)[number]): boolean =>
@@ -379,6 +381,24 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       if (choice === null || waitBeatsReload(run.request, choice, loads)) continue
       if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads, choice))
         this.place(run.waiter, choice)
+    }
+  }
+
+  /**
+   * When VRAM cannot hold every model the waiting runs need, free slots take the runs the model-homes plan
+   * gives them (model-homes.ts) and the rules of pump() place only the others (urgent, or without a home);
+   * returns the runs the plan holds back (none when models do not matter).
+   */
+  private placeByModelHomes(order: Array<WaitingRun & { waiter: Waiter }>): ReadonlySet<Waiter> {
+    const waiterOf = new Map(order.filter((r) => !isUrgent(r.request)).map((r) => [r.request, r.waiter]))
+    for (;;) {
+      const waiting = [...waiterOf.keys()].filter((r) => this.waiters.includes(waiterOf.get(r)!))
+      const loads = this.loads()
+      const plan = planModelHomes(waiting, loads)
+      if (plan === null) return new Set()
+      const next = nextHomePlacement(plan, waiting, loads)
+      if (next === null) return new Set(waiting.filter((r) => homed(plan, r, loads)).map((r) => waiterOf.get(r)!))
+      this.place(waiterOf.get(next.run)!, next.load)
     }
   }
 

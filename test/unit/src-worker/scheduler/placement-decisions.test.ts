@@ -22,19 +22,10 @@ import { ServerDirectory } from '../../../../src-worker/scheduler/server-directo
 import { SlotPool, type Lease } from '../../../../src-worker/scheduler/slot-pool'
 import type { WorkerServer } from '../../../../src-shared/contract/worker-protocol'
 import { txt2img } from '../../../integration/engine/prompts'
+import { serverLoad } from '../../../helpers/server-load'
 import { workerServer } from '../../../helpers/worker-server'
 
-function load(id: string, extra: Partial<ServerLoad> = {}): ServerLoad {
-  return {
-    server: workerServer(id),
-    usable: true,
-    remainingCost: 0,
-    inUse: 0,
-    rate: 1,
-    loadedModels: new Set(),
-    ...extra,
-  }
-}
+const load = serverLoad
 
 function run(runId: string, cost: number, models: string[] = [], priority?: number): PlacementRequest {
   return { runId, prompt: txt2img(), cost, models, ...(priority === undefined ? {} : { priority }) }

@@ -30,4 +30,15 @@ describe('ServerEstimates: model loads', () => {
     expect(e.farmLoadCost()).toBeCloseTo(20)
     expect(e.loadMs('b')).toBeNull()
   })
+
+  test("a server that left the farm does not speak for its loads (another farm's disks and models)", () => {
+    const e = new ServerEstimates()
+    e.record('gone', 10, 100, CKPT) // cold, then hot: a load of 0 units
+    e.record('gone', 10, 100, CKPT)
+    e.record('a', 10, 300, CKPT) // a load of 20 units, as above
+    e.record('a', 10, 100, CKPT)
+    expect(e.farmLoadCost()).toBeCloseTo(10)
+    expect(e.farmLoadCost(['a', 'b'])).toBeCloseTo(20)
+    expect(e.farmLoadCost(['b'])).toBeNull()
+  })
 })
