@@ -371,14 +371,23 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     // Runs placed already count in their server's load, not in the backlog.
     const loadsFor = (run: (typeof order)[number]): ServerLoad[] =>
       withBacklog(run, this.stillWaiting(order), this.loads())
-    for (const run of order) if (!held(run)) this.place(run.waiter, chooseServer(run.request, loadsFor(run)))
+    // While long runs are held, a GPU keeps its pre-queue slot for them: filled with short runs, the speed-1
+    // GPUs were all full when the speeds came, and S2's second long run queued behind the first on the fast
+    // GPU (23 s where 20 s was possible).
+    const keepsSlot = (run: (typeof order)[number], choice: ServerLoad | null): boolean =>
+      choice !== null && choice.inUse > 0 && !isUrgent(run.request) && order.some(held)
+    for (const run of order) {
+      if (held(run)) continue
+      const choice = chooseServer(run.request, loadsFor(run))
+      if (!keepsSlot(run, choice)) this.place(run.waiter, choice)
+    }
     const shortestFirst = [...order].reverse().sort(compareScarcity)
     for (const run of shortestFirst) {
       if (this.waiters.length < 2) return
       if (!this.waiters.includes(run.waiter) || held(run)) continue
       const loads = loadsFor(run)
       const choice = chooseServer(run.request, loads, false)
-      if (choice === null || waitBeatsReload(run.request, choice, loads)) continue
+      if (choice === null || keepsSlot(run, choice) || waitBeatsReload(run.request, choice, loads)) continue
       if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads, choice))
         this.place(run.waiter, choice)
     }

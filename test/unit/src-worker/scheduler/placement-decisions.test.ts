@@ -382,8 +382,9 @@ describe('GPU speeds are probed before a burst binds its long runs', () => {
     // A lone run goes at once, to a (neither speed known).
     await track(run('first', 8))
     expect(where.get('first')).toBe('a')
-    // The burst: b is idle and unmeasured, so it gets the shortest run; `long` waits while speeds are
-    // due (long: 60 ≥ 1.5 × 8, the shortest here); s2 takes a's free slot (8 + 11 there against 10 + 11 on b).
+    // s1 and s2 come first, of one size with `first`, and are placed on arrival: s1 on idle b, s2 in a's
+    // free slot (8 + 11 there against 10 + 11 on b). `long` (60 ≥ 1.5 × 8, the shortest here) waits while
+    // speeds are due.
     const s1 = track(run('s1', 10))
     const s2 = track(run('s2', 11))
     const long = track(run('long', 60))
@@ -399,6 +400,35 @@ describe('GPU speeds are probed before a burst binds its long runs', () => {
     pool.recordStep('a', 2)
     await long
     expect(where.get('long')).toBe('b')
+  })
+
+  it('while a long run waits for the speeds, the GPUs keep their pre-queue slot for it', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('a'), workerServer('b')])
+    const pool = new SlotPool(directory)
+    const never = new AbortController().signal
+    const where = new Map<string, string>()
+    const track = (r: PlacementRequest): Promise<void> =>
+      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    await track(run('first', 8))
+    // One uneven burst, placed once it pauses: b (idle, unmeasured) is probed with s1; `long` is held; s2 and
+    // s3 would fill a's and b's second slots, which stay free for `long`.
+    const runs = ['long', 's1', 's2', 's3'].map((id, i) => track(run(id, [60, 10, 11, 12][i]!)).catch(() => undefined))
+    await runs[1]
+    await new Promise((r) => setTimeout(r, 5))
+    expect([...where]).toEqual([
+      ['first', 'a'],
+      ['s1', 'b'],
+    ])
+    // Speeds: a 0.5 units/ms, b 2. long: b's free slot, (10 + 60) / 2 = 35 ms; then a's free slot goes to the
+    // longest short run, s3.
+    pool.recordStep('a', 2)
+    pool.recordStep('b', 0.5)
+    await Promise.all([runs[0], runs[3]])
+    expect(where.get('long')).toBe('b')
+    expect(where.get('s3')).toBe('a')
+    expect(where.has('s2')).toBe(false)
+    pool.stop()
   })
 
   it('runs of one length are not held back for probing', async () => {
