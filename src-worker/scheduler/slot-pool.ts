@@ -168,7 +168,13 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       ? { min: Math.min(this.burstCosts.min, request.cost), max: Math.max(this.burstCosts.max, request.cost) }
       : { min: request.cost, max: request.cost }
     const uneven = this.burstCosts.max >= UNEVEN_RATIO * this.burstCosts.min
-    if (!inBurst || isUrgent(request) || !uneven) return this.pump()
+    if (isUrgent(request)) return this.pump()
+    // On GPUs of unknown speed even a burst's first run waits for the next ones: main starts a burst longest
+    // first, so it is the longest, and placed at once it went to whichever GPU the rough warm-up rates
+    // favoured (S2: the 399-unit run on the speed-0.5 GPU, moved 15 s later by the restart rule).
+    const unmeasured = this.someSpeedUnknown()
+    if (!unmeasured && (!inBurst || !uneven)) return this.pump()
+    if (this.burstTimer !== null && !uneven) return this.pump()
     if (this.burstTimer === null) this.burstStart = now
     else clearTimeout(this.burstTimer)
     const wait = Math.max(0, Math.min(BURST_GAP_MS, this.burstStart + BURST_MAX_MS - now))
@@ -361,9 +367,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
             this.waiters.map((w) => w.request)
           )
         : Infinity
-    this.probe()
-    const planned = this.placeByModelHomes(this.scarcityOrder())
-    const order = this.scarcityOrder().filter((r) => !planned.has(r.waiter))
+    // The first burst on GPUs of unknown speed is placed once it pauses: only an urgent run goes before.
+    const gathering = this.burstTimer !== null && this.someSpeedUnknown()
+    if (!gathering) this.probe()
+    const planned = gathering ? new Set<Waiter>() : this.placeByModelHomes(this.scarcityOrder())
+    const order = this.scarcityOrder().filter((r) => !planned.has(r.waiter) && (!gathering || isUrgent(r.request)))
     const longFrom = UNEVEN_RATIO * this.shortestCost()
     const probing = this.probing()
     const held = (run: (typeof order)[number]): boolean =>
@@ -443,6 +451,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private shortestCost(): number {
     const placed = [...this.leases.values()].flatMap((set) => [...set].map((l) => l.request.cost))
     return Math.min(...this.waiters.map((w) => w.request.cost), ...placed)
+  }
+
+  /** True while some usable server's speed is not measured yet. */
+  private someSpeedUnknown(): boolean {
+    return this.directory.list().some((s) => this.directory.isUsable(s.id) && !this.estimates.speedKnown(s.id))
   }
 
   /**

@@ -361,6 +361,7 @@ describe('a burst is seen whole before it is ordered', () => {
     const directory = new ServerDirectory()
     directory.update([workerServer('g1', { slots: 1 }), workerServer('g2', { slots: 1 })])
     const pool = new SlotPool(directory)
+    for (const id of ['g1', 'g2']) pool.recordStep(id, 1) // speeds known: nothing to probe
     const never = new AbortController().signal
     const placed: string[] = []
     void pool.acquire(run('a', 10), never).then((l) => placed.push(l.serverId))
@@ -379,27 +380,28 @@ describe('GPU speeds are probed before a burst binds its long runs', () => {
     const where = new Map<string, string>()
     const track = (r: PlacementRequest): Promise<void> =>
       pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
-    // A lone run goes at once, to a (neither speed known).
+    // A lone run, on GPUs of unknown speed, waits for a pause of 100 ms (it may be a burst's longest), then
+    // goes to a.
     await track(run('first', 8))
     expect(where.get('first')).toBe('a')
-    // s1 and s2 come first, of one size with `first`, and are placed on arrival: s1 on idle b, s2 in a's
-    // free slot (8 + 11 there against 10 + 11 on b). `long` (60 ≥ 1.5 × 8, the shortest here) waits while
-    // speeds are due.
+    // The burst: b is idle and unmeasured, so it gets the shortest run, s1; `long` (60 ≥ 1.5 × 8, the shortest
+    // here) waits while the speeds are due, and a's free slot is kept for it: s2 waits too.
     const s1 = track(run('s1', 10))
     const s2 = track(run('s2', 11))
     const long = track(run('long', 60))
-    await Promise.all([s1, s2])
+    await s1
     expect(where.get('s1')).toBe('b')
-    expect(where.get('s2')).toBe('a')
-    expect(where.has('long')).toBe(false)
+    await new Promise((r) => setTimeout(r, 5))
+    expect(where.has('long') || where.has('s2')).toBe(false)
     // b's first steps tell its speed (2 units/ms); a's are still due, so long still waits.
     pool.recordStep('b', 0.5)
     await new Promise((r) => setTimeout(r, 5))
     expect(where.has('long')).toBe(false)
-    // a is slow (0.5 units/ms): long takes b's free slot, (10 + 60) / 2 = 35 ms against (8 + 11 + 60) / 0.5.
+    // a is slow (0.5 units/ms): long takes b's free slot, (10 + 60) / 2 = 35 ms against (8 + 60) / 0.5; s2 a's.
     pool.recordStep('a', 2)
-    await long
+    await Promise.all([long, s2])
     expect(where.get('long')).toBe('b')
+    expect(where.get('s2')).toBe('a')
   })
 
   it('while a long run waits for the speeds, the GPUs keep their pre-queue slot for it', async () => {
