@@ -455,7 +455,12 @@ export class SlotPool extends EventEmitter<PoolEvents> {
 
   /** True while some usable server's speed is not measured yet. */
   private someSpeedUnknown(): boolean {
-    return this.directory.list().some((s) => this.directory.isUsable(s.id) && !this.estimates.speedKnown(s.id))
+    return this.directory.list().some((s) => this.unmeasured(s.id))
+  }
+
+  /** A usable server whose speed is not measured yet. */
+  private unmeasured(serverId: string): boolean {
+    return this.directory.isUsable(serverId) && !this.estimates.speedKnown(serverId)
   }
 
   /**
@@ -464,9 +469,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * each keeps the prompt pre-queued in its second slot.
    */
   private probing(): boolean {
-    return this.directory
-      .list()
-      .some((s) => this.directory.isUsable(s.id) && this.leasesOn(s.id).size > 0 && !this.estimates.speedKnown(s.id))
+    return this.directory.list().some((s) => this.unmeasured(s.id) && this.leasesOn(s.id).size > 0)
   }
 
   /**

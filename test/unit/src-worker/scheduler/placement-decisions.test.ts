@@ -372,7 +372,12 @@ describe('a burst is seen whole before it is ordered', () => {
 })
 
 describe('GPU speeds are probed before a burst binds its long runs', () => {
-  it('an unmeasured GPU first takes a short run; the long one waits for its first steps', async () => {
+  /** GPUs a and b of 2 slots, speeds not measured; `where` records each placement. */
+  function twoUnmeasuredGpus(): {
+    pool: SlotPool
+    where: Map<string, string>
+    track: (r: PlacementRequest) => Promise<void>
+  } {
     const directory = new ServerDirectory()
     directory.update([workerServer('a'), workerServer('b')])
     const pool = new SlotPool(directory)
@@ -380,6 +385,11 @@ describe('GPU speeds are probed before a burst binds its long runs', () => {
     const where = new Map<string, string>()
     const track = (r: PlacementRequest): Promise<void> =>
       pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    return { pool, where, track }
+  }
+
+  it('an unmeasured GPU first takes a short run; the long one waits for its first steps', async () => {
+    const { pool, where, track } = twoUnmeasuredGpus()
     // A lone run, on GPUs of unknown speed, waits for a pause of 100 ms (it may be a burst's longest), then
     // goes to a.
     await track(run('first', 8))
@@ -405,13 +415,7 @@ describe('GPU speeds are probed before a burst binds its long runs', () => {
   })
 
   it('while a long run waits for the speeds, the GPUs keep their pre-queue slot for it', async () => {
-    const directory = new ServerDirectory()
-    directory.update([workerServer('a'), workerServer('b')])
-    const pool = new SlotPool(directory)
-    const never = new AbortController().signal
-    const where = new Map<string, string>()
-    const track = (r: PlacementRequest): Promise<void> =>
-      pool.acquire(r, never).then((l) => void where.set(r.runId, l.serverId))
+    const { pool, where, track } = twoUnmeasuredGpus()
     await track(run('first', 8))
     // One uneven burst, placed once it pauses: b (idle, unmeasured) is probed with s1; `long` is held; s2 and
     // s3 would fill a's and b's second slots, which stay free for `long`.
