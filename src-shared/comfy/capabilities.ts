@@ -64,6 +64,21 @@ export function capabilityProblems(prompt: ApiPrompt, caps: ServerCapabilities):
   return problems
 }
 
+/**
+ * True when the server can run the prompt, remembered per (prompt, capabilities) pair: the scheduler asks it
+ * for every waiting run against every server each time a slot changes hands, and a prompt and a server's
+ * capabilities are never changed in place (a refresh brings a new capabilities object).
+ */
+export function fits(prompt: ApiPrompt, caps: ServerCapabilities): boolean {
+  let byCaps = fitsMemo.get(prompt)
+  if (byCaps === undefined) fitsMemo.set(prompt, (byCaps = new WeakMap()))
+  let fit = byCaps.get(caps)
+  if (fit === undefined) byCaps.set(caps, (fit = capabilityProblems(prompt, caps).length === 0))
+  return fit
+}
+
+const fitsMemo = new WeakMap<ApiPrompt, WeakMap<ServerCapabilities, boolean>>()
+
 interface CapabilityLookup {
   classes: ReadonlySet<string>
   options: (key: string) => ReadonlySet<string> | undefined

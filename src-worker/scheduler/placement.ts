@@ -5,7 +5,7 @@
  */
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
-import { capabilityProblems, type CapabilityProblem } from '../../src-shared/comfy/capabilities'
+import { capabilityProblems, fits, type CapabilityProblem } from '../../src-shared/comfy/capabilities'
 import { isUrgent } from './run-order'
 import { PRIOR_LOAD_COST } from './server-estimates'
 
@@ -54,7 +54,7 @@ export function allowed(request: PlacementRequest, server: WorkerServer): boolea
 
 /** Capability problems per server (servers without capabilities yet are assumed capable). */
 export function capable(request: PlacementRequest, server: WorkerServer): boolean {
-  return server.capabilities === null || capabilityProblems(request.prompt, server.capabilities).length === 0
+  return server.capabilities === null || fits(request.prompt, server.capabilities)
 }
 
 /**

@@ -93,6 +93,9 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   private burstTimer: NodeJS.Timeout | null = null
   /** Smallest and largest expected work of the runs of the burst arriving now. */
   private burstCosts = { min: 0, max: 0 }
+  /** True while pump() runs; its loads, kept until a placement changes them (see {@link loads}). */
+  private pumping = false
+  private pumpLoads: ServerLoad[] | null = null
 
   constructor(
     readonly directory: ServerDirectory,
@@ -275,6 +278,7 @@ export class SlotPool extends EventEmitter<PoolEvents> {
   }
 
   private add(serverId: string, request: PlacementRequest): Lease {
+    this.pumpLoads = null
     const lease = new Lease(serverId, request)
     let set = this.leases.get(serverId)
     if (set === undefined) {
@@ -313,7 +317,18 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     }
   }
 
+  /**
+   * The servers' loads. Within one pump() they are built once and again only after a placement: pump() weighs
+   * every waiting run against them, and rebuilding them per run was most of its time with hundreds waiting.
+   */
   private loads(): ServerLoad[] {
+    if (this.pumpLoads !== null) return this.pumpLoads
+    const loads = this.currentLoads()
+    if (this.pumping) this.pumpLoads = loads
+    return loads
+  }
+
+  private currentLoads(): ServerLoad[] {
     const farmLoadCost = this.estimates.farmLoadCost(this.directory.list().map((s) => s.id))
     return this.directory.list().map((server) => {
       const leases = [...this.leasesOn(server.id)]
@@ -356,6 +371,16 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * (scaled S3).
    */
   private pump(): void {
+    this.pumping = true
+    try {
+      this.pumpOnce()
+    } finally {
+      this.pumping = false
+      this.pumpLoads = null
+    }
+  }
+
+  private pumpOnce(): void {
     const endOfBatch = (): boolean => this.waiters.length < this.loads().filter((l) => l.usable).length
     // A GPU with a prompt running is not idle: its free slot (the pre-queue) takes only a run that ends within
     // the horizon, so a slow GPU does not pre-queue a run the others would end sooner (S5: the speed-0.5 GPU

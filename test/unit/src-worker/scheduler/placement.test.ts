@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkerServer } from '../../../../src-shared/contract/worker-protocol'
-import { capabilitiesFromObjectInfo, capabilityProblems, modelsUsed } from '../../../../src-shared/comfy/capabilities'
+import {
+  capabilitiesFromObjectInfo,
+  capabilityProblems,
+  fits,
+  modelsUsed,
+} from '../../../../src-shared/comfy/capabilities'
 import {
   chooseServer,
   impossibleReason,
@@ -50,6 +55,19 @@ describe('capabilities', () => {
       { nodeId: '4', classType: 'CheckpointLoaderSimple', message: "ckpt_name: 'nope.safetensors' is not available" },
       { nodeId: '99', classType: 'NoSuchNode', message: 'node type NoSuchNode is not installed' },
     ])
+  })
+
+  it('remembers whether a prompt fits per capabilities object, so a refreshed list is asked anew', () => {
+    const prompt = txt2img({ ckpt: 'new-model.safetensors' })
+    expect(fits(prompt, caps)).toBe(false)
+    expect(fits(prompt, caps)).toBe(false)
+    const ckpts = caps.enums['CheckpointLoaderSimple.ckpt_name'] ?? []
+    const refreshed = {
+      ...caps,
+      enums: { ...caps.enums, 'CheckpointLoaderSimple.ckpt_name': [...ckpts, 'new-model.safetensors'] },
+    }
+    expect(fits(prompt, refreshed)).toBe(true)
+    expect(fits(txt2img(), caps)).toBe(true)
   })
 
   it('lists the model files a prompt uses', () => {
