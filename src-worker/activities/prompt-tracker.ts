@@ -56,6 +56,8 @@ export class PromptTracker {
   /** What the socket told about the prompt's end, in case history never shows it. */
   private readonly seen = new SocketRecord()
   private ended = false
+  /** Set when the socket dropped while tracking: frames may have been missed (ComfyUI buffers none). */
+  private socketDropped = false
   /** Set while the prompt is being moved away: a missing prompt is expected then. */
   paused = false
   /** Set while the prompt is being stopped to move it: its interrupt events are not the run's outcome. */
@@ -106,6 +108,7 @@ export class PromptTracker {
       if (p.promptId === null || p.promptId === this.promptId) this.hooks.onPreview(p)
     })
     socket.on('close', () => {
+      this.socketDropped = true
       this.uncountSocket()
       void this.reconnect()
     })
@@ -163,7 +166,23 @@ export class PromptTracker {
       (message.type === 'executing' && message.data.node === null) ||
       message.type === 'execution_error' ||
       message.type === 'execution_interrupted'
-    if (terminal) void this.collect()
+    if (!terminal) return
+    const whole = this.wholeRecord()
+    if (whole !== null) return this.end({ kind: 'done', entry: whole })
+    void this.collect()
+  }
+
+  /**
+   * The socket's record is the result, without asking history, when it saw the whole run: opened before the
+   * POST and never dropped, and the server ran the prompt under our prompt_id (ComfyUI from 2025-07, which
+   * sends `executed` for cached output nodes too) from execution_start to execution_success. `executing null`
+   * comes after the history write, so history would only repeat it, and asking cost every short run ≈2.5 ms
+   * on an idle server and the server's CPU for the answer (issue #17 item 6). Anything less, or an error,
+   * is read from history as before.
+   */
+  private wholeRecord(): HistoryEntry | null {
+    if (this.pollAtStart || this.socketDropped || this.promptId !== this.ourId) return null
+    return this.seen.whole(this.promptId)
   }
 
   private isOurs(message: WsMessage): boolean {

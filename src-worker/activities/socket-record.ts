@@ -15,10 +15,12 @@ export class SocketRecord {
   private readonly outputs: Record<string, NodeOutput> = {}
   private readonly messages: [string, Record<string, unknown>][] = []
   private ending: Ending | null = null
+  private sawStart = false
   private foreign: WsMessage[] = []
 
   /** A frame of our prompt. */
   note(message: WsMessage): void {
+    if (message.type === 'execution_start') this.sawStart = true
     if (message.type === 'executed' && message.data.output !== null) {
       this.outputs[message.data.node] = message.data.output
     }
@@ -42,13 +44,26 @@ export class SocketRecord {
 
   /** A history entry rebuilt from the socket, or null when the socket did not see the prompt end. */
   entry(promptId: string): HistoryEntry | null {
-    if (this.ending === null) return null
+    return this.ending === null ? null : this.rebuilt(promptId, { comfyfleet_rebuilt_from_websocket: true })
+  }
+
+  /**
+   * The entry of a prompt that succeeded and whose every frame, from execution_start on, reached this record
+   * (the caller knows the socket never dropped); null otherwise. It holds what history would: the server sends
+   * `executed` for each output node, cached ones included (protocol §7.4 B).
+   */
+  whole(promptId: string): HistoryEntry | null {
+    if (!this.sawStart || this.ending !== 'execution_success') return null
+    return this.rebuilt(promptId, { comfyfleet_whole_from_websocket: true })
+  }
+
+  private rebuilt(promptId: string, meta: Record<string, unknown>): HistoryEntry {
     const success = this.ending === 'execution_success'
     return {
       prompt: [0, promptId, {}, {}, Object.keys(this.outputs)],
       outputs: { ...this.outputs },
       status: { status_str: success ? 'success' : 'error', completed: success, messages: [...this.messages] },
-      meta: { comfyfleet_rebuilt_from_websocket: true },
+      meta,
     }
   }
 }
