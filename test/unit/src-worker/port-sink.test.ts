@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunPreviewEvent } from '../../../src-shared/contract/bridge'
 import type { RunProgressUpdate, WorkerToMain } from '../../../src-shared/contract/worker-protocol'
-import { portSink } from '../../../src-worker/port-sink'
+import { BATCH_MS, portSink } from '../../../src-worker/port-sink'
 
 function event(runId: string, progress: number): RunProgressUpdate {
   return {
@@ -23,26 +23,28 @@ function recordingPort(): { sent: WorkerToMain[]; port: Parameters<typeof portSi
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+const nextWindow = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, BATCH_MS + 5))
 
 describe('portSink', () => {
-  it('sends the progress events of one event-loop turn as one message, in order', async () => {
+  it('sends the progress events of one window as one message, in order, even from different turns', async () => {
     const { sent, port } = recordingPort()
     const sink = portSink(port)
     sink.progress(event('a', 0.1))
     sink.progress(event('b', 0.2))
+    await nextTurn()
     sink.progress(event('a', 0.3))
     expect(sent).toEqual([])
-    await nextTurn()
+    await nextWindow()
     expect(sent).toEqual([{ type: 'run-progress', events: [event('a', 0.1), event('b', 0.2), event('a', 0.3)] }])
   })
 
-  it('starts a new message for events of a later turn', async () => {
+  it('starts a new message for events of a later window', async () => {
     const { sent, port } = recordingPort()
     const sink = portSink(port)
     sink.progress(event('a', 0.1))
-    await nextTurn()
+    await nextWindow()
     sink.progress(event('a', 0.5))
-    await nextTurn()
+    await nextWindow()
     expect(sent).toEqual([
       { type: 'run-progress', events: [event('a', 0.1)] },
       { type: 'run-progress', events: [event('a', 0.5)] },
