@@ -29,7 +29,9 @@ export class ComfySocket extends EventEmitter<ComfyWsEvents> {
   /** Opens the socket; resolves after the server's first `status` frame (the server knows our sid then). */
   async open(timeoutMs = 5_000): Promise<void> {
     const url = `${this.address.replace(/^http/, 'ws')}/ws?clientId=${encodeURIComponent(this.clientId)}`
-    const socket = new WebSocket(url, { handshakeTimeout: timeoutMs })
+    // No permessage-deflate: ComfyUI's aiohttp accepts it when offered, and then deflates every frame (JSON
+    // progress, JPEG previews that do not shrink) on the GPU host and we inflate it, for bytes a LAN never missed.
+    const socket = new WebSocket(url, { handshakeTimeout: timeoutMs, perMessageDeflate: false })
     this.socket = socket
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`no status frame within ${timeoutMs} ms`), true), timeoutMs)
