@@ -148,8 +148,9 @@ export interface PlacementRecord {
   /** Set when an old server (before ComfyUI PR #8189) ignored our prompt_id and made its own. */
   serverPromptId?: string
   /**
-   * The prompt's end as its WebSocket reported it, kept when the server has no history entry for it (a
-   * later attempt must not run a prompt that already succeeded). A history entry's shape (outputs, status).
+   * The prompt's end as its WebSocket reported it, kept when the result did not come from the server's
+   * history (none was written, or none was read: the socket saw the whole run), so a later attempt does not
+   * run a prompt that already succeeded. A history entry's shape (outputs, status).
    */
   endedWithoutHistory?: unknown
 }

@@ -39,7 +39,7 @@ import {
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { freshPrompt, MissingOutputs } from './fresh-prompt'
 import { graphMatches, PROMPT_MARKER } from './prompt-match'
-import { storeOutputs } from './outputs'
+import { fileOutputs, storeOutputs } from './outputs'
 import { OutputPrefetch } from './output-prefetch'
 import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
@@ -194,7 +194,7 @@ export class PromptExecution {
     if (lease === null) throw new Error('internal: no lease')
     switch (outcome.kind) {
       case 'done':
-        this.keepIfRebuilt(outcome.entry)
+        this.keepIfFromSocket(outcome.entry)
         return await this.finishOrRerun(lease.serverId, tracker.client.address, outcome.entry)
       case 'moved':
         await this.submit()
@@ -246,11 +246,17 @@ export class PromptExecution {
     return locatePrompt(this.targets(), this.input.promptId, this.input.prompt, hooks, signal)
   }
 
-  /** A result rebuilt from the WebSocket (no history entry) goes into the heartbeat: a retry must not rerun it. */
-  private keepIfRebuilt(entry: HistoryEntry): void {
-    if (this.record === null || entry.meta?.comfyfleet_rebuilt_from_websocket !== true) return
-    this.record = { ...this.record, endedWithoutHistory: entry }
+  /**
+   * A result taken from the WebSocket goes into the heartbeat, so a retry does not run it again: history was
+   * never written for a rebuilt one, and not read for a whole one (it would only have repeated it), so it
+   * may be gone when a retry looks (cleared, evicted, the server restarted).
+   */
+  private keepIfFromSocket(entry: HistoryEntry): void {
+    const rebuilt = entry.meta?.comfyfleet_rebuilt_from_websocket === true
+    if (this.record === null || (!rebuilt && entry.meta?.comfyfleet_whole_from_websocket !== true)) return
+    this.record = { ...this.record, endedWithoutHistory: { ...entry, outputs: fileOutputs(entry.outputs) } }
     this.heartbeat()
+    if (!rebuilt) return
     this.deps.log(
       'info',
       `run ${this.input.runId}: ${this.record.serverId} kept no history of prompt ${this.input.promptId}; its result comes from the WebSocket`

@@ -72,6 +72,14 @@ async function download(
   }
 }
 
+/**
+ * Each node's output reduced to the files it names: what a later attempt needs to fetch them (the heartbeat
+ * keeps it), without UI values of any size (a 3 MB text output, a custom node's JSON).
+ */
+export function fileOutputs(outputs: Record<string, NodeOutput>): Record<string, NodeOutput> {
+  return Object.fromEntries(Object.entries(outputs).map(([nodeId, output]) => [nodeId, { files: fileRefs(output) }]))
+}
+
 /** The files a node output names (any list of `{filename, subfolder, type}` items). */
 export function fileRefs(output: NodeOutput): ImageRef[] {
   const refs: ImageRef[] = []

@@ -31,6 +31,13 @@ afterAll(async () => {
 })
 
 /** Forks the worker entry exactly as main does, boots it, and resolves once it reports ready. */
+/** The placement record of the run's execute activity, as its last heartbeat left it in Temporal. */
+async function heartbeatRecord(workflowId: string): Promise<{ endedWithoutHistory?: unknown } | undefined> {
+  const described = await rig.runs.client.workflow.getHandle(workflowId).describe()
+  const data = described.raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0]?.data
+  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { endedWithoutHistory?: unknown }) : undefined
+}
+
 async function forkWorker(): Promise<{ child: ChildProcess; messages: WorkerToMain[] }> {
   const child = fork(ENTRY, [], {
     execArgv: ['--import', 'tsx'],
@@ -107,14 +114,13 @@ describe('kill -9 of the worker process mid-run', () => {
       return id !== null && sims.some((s) => s.stats().executions[id] === 1) ? id : undefined
     })
     // From now on every answer stalls, so the run cannot complete before the kill: the worker keeps the
-    // socket's result once history fails to come, and its heartbeat (flushed every second) carries it.
+    // socket's result in its heartbeat (flushed every second), which Temporal holds for the next attempt.
     for (const sim of sims) sim.setFaults({ slowMs: 60_000 })
     await waitFor(
       'the result kept from the WebSocket',
-      () => first.messages.some((m) => m.type === 'log' && m.message.includes('its result comes from the WebSocket')),
+      async () => (await heartbeatRecord(workflowId))?.endedWithoutHistory,
       60_000
     )
-    await new Promise((r) => setTimeout(r, 1_500))
     first.child.kill('SIGKILL')
     await waitFor('the worker to die', () => first.child.exitCode !== null || first.child.signalCode !== null)
     for (const sim of sims) sim.setFaults({ slowMs: 0, slowViewMs: 0 })
