@@ -62,6 +62,11 @@ export class ComfySocket extends EventEmitter<ComfyWsEvents> {
     })
   }
 
+  /** True while the socket is open and not closed by us (a spare handed back must still be usable). */
+  get isOpen(): boolean {
+    return !this.closedByUs && this.socket?.readyState === WebSocket.OPEN
+  }
+
   close(): void {
     this.closedByUs = true
     this.socket?.removeAllListeners('message')

@@ -374,6 +374,8 @@ export class PromptExecution {
       (id) => this.followServerId(id)
     )
     tracker.pollAtStart = !fresh
+    const sockets = this.deps.sockets
+    if (known && sockets !== undefined) tracker.recycle = (s) => sockets.giveBack(rec.address, s)
     this.tracker = tracker
     try {
       await tracker.connect(socket)

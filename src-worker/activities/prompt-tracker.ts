@@ -69,6 +69,11 @@ export class PromptTracker {
    * RECONCILE_MS, and a short run ends on its socket without the two extra requests to its server.
    */
   pollAtStart = true
+  /**
+   * Takes the socket of a prompt that ended well, for the next run on the server (spare-sockets.ts); null: the
+   * socket is closed at the end. A socket that dropped, or a prompt that moved, vanished or failed, never goes back.
+   */
+  recycle: ((socket: ComfySocket) => void) | null = null
 
   /** The prompt_id the workflow made (travels as the marker in extra_data). */
   private readonly ourId: string
@@ -141,9 +146,11 @@ export class PromptTracker {
     this.outcome = outcome
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
-    this.socket?.close()
+    const socket = this.socket
     this.socket = null
     this.uncountSocket()
+    if (socket !== null && outcome.kind === 'done' && !this.socketDropped && this.recycle !== null) this.recycle(socket)
+    else socket?.close()
     this.settle?.(outcome)
   }
 

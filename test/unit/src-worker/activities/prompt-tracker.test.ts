@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SimServer } from '../../../../sim'
 import { ComfyHttpClient } from '../../../../src-shared/comfy/http-client'
 import { ServerLiveness } from '../../../../src-shared/comfy/liveness'
+import type { ComfySocket } from '../../../../src-shared/comfy/ws-client'
 import type { HistoryEntry, WsMessage } from '../../../../src-shared/comfy/types'
 import type { ApiPrompt } from '../../../../src-shared/contract/runs'
 import { PromptTracker, type TrackOutcome } from '../../../../src-worker/activities/prompt-tracker'
@@ -34,7 +35,7 @@ interface Tracked {
 async function track(
   sim: SimServer,
   prompt: ApiPrompt,
-  options: { reattach?: boolean; onMessage?: (m: WsMessage) => void } = {}
+  options: { reattach?: boolean; onMessage?: (m: WsMessage) => void; recycled?: ComfySocket[] } = {}
 ): Promise<Tracked> {
   const client = new CountingClient(sim.url)
   const promptId = randomUUID()
@@ -46,6 +47,8 @@ async function track(
   }
   const tracker = new PromptTracker(client, promptId, clientId, hooks, new ServerLiveness())
   tracker.pollAtStart = options.reattach === true
+  const recycled = options.recycled
+  if (recycled !== undefined) tracker.recycle = (socket) => recycled.push(socket)
   await tracker.connect()
   const answer = await client.postPrompt({ prompt, client_id: clientId, prompt_id: promptId })
   expect(answer.ok).toBe(true)
@@ -72,7 +75,11 @@ describe('prompt tracker: the socket or history', () => {
   })
 
   it('takes a run its socket saw whole from the socket, with the outputs history has, and never asks history', async () => {
-    const t = await track(sim, txt2img({ seed: 1, steps: 3 }))
+    const recycled: ComfySocket[] = []
+    const t = await track(sim, txt2img({ seed: 1, steps: 3 }), { recycled })
+    // Its socket goes back, open, for the next run on the server (spare-sockets.ts).
+    expect(recycled.map((s) => s.isOpen)).toEqual([true])
+    recycled[0]!.close()
     const entry = entryOf(t.outcome)
     expect(t.historyAsks).toBe(0)
     expect(entry.meta).toEqual({ comfyfleet_whole_from_websocket: true })
@@ -92,7 +99,9 @@ describe('prompt tracker: the socket or history', () => {
 
   it('reads history when the socket dropped during the run (frames may be missing)', async () => {
     let dropped = false
+    const recycled: ComfySocket[] = []
     const t = await track(sim, txt2img({ seed: 3, steps: 6 }), {
+      recycled,
       onMessage: (m) => {
         if (m.type !== 'progress' || dropped) return
         dropped = true
@@ -100,6 +109,7 @@ describe('prompt tracker: the socket or history', () => {
       },
     })
     expect(dropped).toBe(true)
+    expect(recycled).toEqual([])
     expect(t.historyAsks).toBeGreaterThan(0)
     expect(entryOf(t.outcome)).toEqual(t.history)
   })
