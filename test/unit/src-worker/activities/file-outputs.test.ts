@@ -3,8 +3,8 @@ import { fileOutputs, fileRefs } from '../../../../src-worker/activities/outputs
 
 describe('fileOutputs (what a heartbeat keeps of a result taken from the socket)', () => {
   it("keeps every node's files and drops UI values of any size", () => {
-    const image = { filename: 'a_00001_.png', subfolder: 'x', type: 'output' }
-    const frame = { filename: 'v_00001_.webp', subfolder: '', type: 'temp' }
+    const image = { filename: 'a_00001_.png', subfolder: 'x', type: 'output' as const }
+    const frame = { filename: 'v_00001_.webp', subfolder: '', type: 'temp' as const }
     const kept = fileOutputs({
       '9': { images: [image], text: ['t'.repeat(3_000_000)] },
       '12': { gifs: [frame], animated: [true] },
