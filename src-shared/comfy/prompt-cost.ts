@@ -21,9 +21,3 @@ export function promptCost(prompt: ApiPrompt): number {
   for (const node of Object.values(prompt)) cost += 1 + samplerSteps(node)
   return Math.max(1, cost)
 }
-
-/**
- * Work whose expected costs differ by this factor is uneven: worth ordering before it is placed (the worker's
- * burst rule) and worth probing GPU speeds with its shortest runs first (main's start order).
- */
-export const UNEVEN_RATIO = 1.5

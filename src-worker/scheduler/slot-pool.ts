@@ -6,7 +6,6 @@
  */
 import { EventEmitter } from 'node:events'
 import type { SlotUsage } from '../../src-shared/contract/worker-protocol'
-import { UNEVEN_RATIO } from '../../src-shared/comfy/prompt-cost'
 import {
   allowed,
   balancedHorizon,
@@ -65,6 +64,8 @@ interface Waiter {
  */
 const BURST_GAP_MS = 100
 const BURST_MAX_MS = 1_000
+/** A burst whose runs' expected work differs by this factor is worth ordering before it is placed. */
+const UNEVEN_RATIO = 1.5
 
 /** A prompt whose move failed is not tried again at once (it may have just started). */
 const STEAL_COOLDOWN_MS = 1_000
