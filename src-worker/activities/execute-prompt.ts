@@ -40,6 +40,7 @@ import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { freshPrompt, MissingOutputs } from './fresh-prompt'
 import { graphMatches, PROMPT_MARKER } from './prompt-match'
 import { fileOutputs, storeOutputs } from './outputs'
+import { socketOrigin } from './socket-record'
 import { OutputPrefetch } from './output-prefetch'
 import { postedPrompt } from './posted-prompt'
 import { stopPrompt } from './stop-prompt'
@@ -252,11 +253,11 @@ export class PromptExecution {
    * may be gone when a retry looks (cleared, evicted, the server restarted).
    */
   private keepIfFromSocket(entry: HistoryEntry): void {
-    const rebuilt = entry.meta?.comfyfleet_rebuilt_from_websocket === true
-    if (this.record === null || (!rebuilt && entry.meta?.comfyfleet_whole_from_websocket !== true)) return
+    const origin = socketOrigin(entry)
+    if (this.record === null || origin === null) return
     this.record = { ...this.record, endedWithoutHistory: { ...entry, outputs: fileOutputs(entry.outputs) } }
     this.heartbeat()
-    if (!rebuilt) return
+    if (origin === 'whole') return
     this.deps.log(
       'info',
       `run ${this.input.runId}: ${this.record.serverId} kept no history of prompt ${this.input.promptId}; its result comes from the WebSocket`

@@ -7,9 +7,19 @@
 import type { HistoryEntry, NodeOutput, WsMessage } from '../../src-shared/comfy/types'
 
 type Ending = 'execution_success' | 'execution_error' | 'execution_interrupted'
+/** How a result entry came from the socket, marked in its `meta` (history's own entries carry neither). */
+const ORIGIN_KEY = { rebuilt: 'comfyfleet_rebuilt_from_websocket', whole: 'comfyfleet_whole_from_websocket' } as const
+export type SocketOrigin = keyof typeof ORIGIN_KEY
+
 const RECORDED = new Set(['execution_start', 'execution_cached', 'execution_success', 'execution_error'])
 /** Frames of another prompt id kept until an old server tells us our prompt's id (see follow()). */
 const MAX_FOREIGN = 500
+
+/** 'rebuilt' (history never came), 'whole' (history not asked: the socket saw it all), or null (history's). */
+export function socketOrigin(entry: HistoryEntry): SocketOrigin | null {
+  if (entry.meta?.[ORIGIN_KEY.rebuilt] === true) return 'rebuilt'
+  return entry.meta?.[ORIGIN_KEY.whole] === true ? 'whole' : null
+}
 
 export class SocketRecord {
   private readonly outputs: Record<string, NodeOutput> = {}
@@ -44,7 +54,7 @@ export class SocketRecord {
 
   /** A history entry rebuilt from the socket, or null when the socket did not see the prompt end. */
   entry(promptId: string): HistoryEntry | null {
-    return this.ending === null ? null : this.rebuilt(promptId, { comfyfleet_rebuilt_from_websocket: true })
+    return this.ending === null ? null : this.rebuilt(promptId, 'rebuilt')
   }
 
   /**
@@ -54,16 +64,16 @@ export class SocketRecord {
    */
   whole(promptId: string): HistoryEntry | null {
     if (!this.sawStart || this.ending !== 'execution_success') return null
-    return this.rebuilt(promptId, { comfyfleet_whole_from_websocket: true })
+    return this.rebuilt(promptId, 'whole')
   }
 
-  private rebuilt(promptId: string, meta: Record<string, unknown>): HistoryEntry {
+  private rebuilt(promptId: string, origin: SocketOrigin): HistoryEntry {
     const success = this.ending === 'execution_success'
     return {
       prompt: [0, promptId, {}, {}, Object.keys(this.outputs)],
       outputs: { ...this.outputs },
       status: { status_str: success ? 'success' : 'error', completed: success, messages: [...this.messages] },
-      meta,
+      meta: { [ORIGIN_KEY[origin]]: true },
     }
   }
 }

@@ -407,8 +407,9 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     // While long runs are held, a GPU keeps its pre-queue slot for them: filled with short runs, the speed-1
     // GPUs were all full when the speeds came, and S2's second long run queued behind the first on the fast
     // GPU (23 s where 20 s was possible).
+    const someHeld = order.some(held)
     const keepsSlot = (run: (typeof order)[number], choice: ServerLoad | null): boolean =>
-      choice !== null && choice.inUse > 0 && !isUrgent(run.request) && order.some(held)
+      someHeld && choice !== null && choice.inUse > 0 && !isUrgent(run.request)
     for (const run of order) {
       if (held(run)) continue
       const choice = chooseServer(run.request, loadsFor(run))
