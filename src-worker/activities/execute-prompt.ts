@@ -64,6 +64,8 @@ export class PromptExecution {
   private prefetch: OutputPrefetch | null = null
   private heartbeatTimer: NodeJS.Timeout | null = null
   private startedLocal: number | null = null
+  /** ms from execution_start to the first sampler step (step-clock.ts): a model load shows here. */
+  private setupMs: number | null = null
   /** What is posted: the input's prompt, or, after its cached outputs were found gone, a fresh variant. */
   private posted: ApiPrompt
   private reranFresh = false
@@ -344,6 +346,8 @@ export class PromptExecution {
     const prefetch = new OutputPrefetch(client)
     this.prefetch = prefetch
     const steps = new StepClock(samplerNodeIds(this.posted))
+    // The socket's execution_start: the set-up before the first step is timed from it.
+    let startAt: number | null = null
     const tracker = new PromptTracker(
       client,
       followId,
@@ -351,10 +355,12 @@ export class PromptExecution {
       {
         onMessage: (m) => {
           if (m.type === 'executed') prefetch.start(m.data.output)
+          if (m.type === 'execution_start') startAt = Date.now()
           if (m.type === 'progress') {
             // The GPU's speed, for placing the runs still waiting (scheduler/step-clock.ts).
             const ms = steps.onProgress(m.data.node, m.data.value, Date.now())
             if (ms !== null && known) this.deps.pool.recordStep(rec.serverId, ms)
+            if (ms !== null && startAt !== null) this.setupMs ??= steps.setupMs(startAt, ms)
           }
           this.progress.apply(m, Date.now())
           // The pool's remaining-work estimate counts only what is left of a running prompt.
@@ -495,6 +501,7 @@ export class PromptExecution {
     this.deps.pool.release(from)
     this.lease = null
     this.startedLocal = null
+    this.setupMs = null
     this.progress.restart(Date.now(), { from: from.serverId, reason, was_running: wasRunning })
     this.reporter.state = 'queued'
   }
@@ -553,7 +560,8 @@ export class PromptExecution {
       throw interruptedFailure(data?.node_id ?? null, name)
     }
     if (this.startedLocal !== null) {
-      this.deps.pool.recordRun(serverId, this.request.cost, Date.now() - this.startedLocal, this.request.models)
+      const { cost, models } = this.request
+      this.deps.pool.recordRun(serverId, cost, Date.now() - this.startedLocal, models, this.setupMs)
     }
     // The GPU is done with it: its slot goes to the next run now, not after the download and the report
     // (a short run is over before they are, and the GPU would then idle with nothing pre-queued; issue #17).

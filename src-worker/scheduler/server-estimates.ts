@@ -50,6 +50,10 @@ interface Learned {
   coldRun: { cost: number; durationMs: number } | null
   /** ms per sampler step, from progress events (step-clock.ts); null until a run there showed two steps. */
   stepMs: number | null
+  /** ms before the first sampler step of runs that loaded nothing (nodes before the sampler, the prompt's start). */
+  hotSetupMs: number | null
+  /** True once a load was measured before a first step (measureLoad), not inferred from a run's whole time. */
+  loadMeasured: boolean
 }
 
 const ema = (old: number | null, sample: number): number => (old === null ? sample : old + SMOOTHING * (sample - old))
@@ -60,7 +64,17 @@ export class ServerEstimates {
   private of(serverId: string): Learned {
     let s = this.servers.get(serverId)
     if (s === undefined) {
-      s = { rate: null, loadMs: null, recent: [], fits: null, lastRunModels: 0, coldRun: null, stepMs: null }
+      s = {
+        rate: null,
+        loadMs: null,
+        recent: [],
+        fits: null,
+        lastRunModels: 0,
+        coldRun: null,
+        stepMs: null,
+        hotSetupMs: null,
+        loadMeasured: false,
+      }
       this.servers.set(serverId, s)
     }
     return s
@@ -139,38 +153,115 @@ export class ServerEstimates {
     return new Set(newestFirst.slice(0, Math.max(this.room(serverId, vramTotal), new Set(ahead).size)))
   }
 
-  /** A run of `cost` units with these models took `durationMs` there (in ComfyUI's queue order, so now). */
-  record(serverId: string, cost: number, durationMs: number, models: string[], vramTotal: number | null = null): void {
+  /**
+   * A run of `cost` units with these models took `durationMs` there (in ComfyUI's queue order, so now).
+   * `setupMs`: its time from execution_start to its first sampler step (step-clock.ts), when the socket saw
+   * both; a load is then measured there, directly. Without it (no sampler, a reattached prompt) the load is
+   * inferred from the run's whole time against the expected one.
+   */
+  record(
+    serverId: string,
+    cost: number,
+    durationMs: number,
+    models: string[],
+    vramTotal: number | null = null,
+    setupMs: number | null = null
+  ): void {
     if (durationMs <= 0) return
     const s = this.of(serverId)
     const fits = this.room(serverId, vramTotal)
     const position = Math.max(-1, ...models.map((m) => s.recent.indexOf(m)))
     const known = models.every((m) => s.recent.includes(m))
-    const believedLoaded = models.length === 0 || (known && position < fits)
-    const hotMs = s.rate === null ? null : cost / s.rate
-    const extra = hotMs === null ? 0 : durationMs - hotMs
-    const paidLoad = hotMs !== null && durationMs > hotMs * LOAD_FACTOR && extra > LOAD_MIN_MS
-    // A model never run here was loaded for this run, whatever the time says: a load too short to stand
-    // out (LOAD_MIN_MS) is a measure too (loads are cheap on this farm).
-    const firstLoad = !believedLoaded && !known
-    if (firstLoad && hotMs === null) s.coldRun = { cost, durationMs }
-    if (firstLoad && hotMs !== null) s.loadMs = ema(s.loadMs, Math.max(0, extra))
-    else if (!believedLoaded && paidLoad) s.loadMs = ema(s.loadMs, extra)
-    else if (!believedLoaded && known && hotMs !== null) s.fits = Math.max(fits, position + 1)
-    // Thought loaded but it was not: fewer models fit than believed.
-    else if (believedLoaded && paidLoad && position >= 1) s.fits = position
-    // A rate sample only from a run that loaded nothing (or before anything is known). Even a 1-step run's
-    // (mostly the fixed cost of a prompt) is kept: ignoring those left a GPU that had run only a long prompt
-    // without a rate, so the restart rule could not move S2's longest run off the speed-0.5 GPU (2.77× the
-    // bound). Per-step timings from progress events would be the better measure.
-    const cold = firstLoad ? null : s.coldRun
-    if (cold !== null) {
-      // The first hot run: the rate the cold one gave included its load, so this one replaces it.
-      s.coldRun = null
-      s.rate = cost / durationMs
-      s.loadMs = ema(s.loadMs, Math.max(0, cold.durationMs - cold.cost / s.rate))
-    } else if (!paidLoad || s.rate === null) s.rate = ema(s.rate, cost / durationMs)
+    const run: RunSeen = {
+      cost,
+      durationMs,
+      fits,
+      position,
+      known,
+      believedLoaded: models.length === 0 || (known && position < fits),
+    }
+    if (setupMs === null) inferLoad(s, run)
+    else measureLoad(s, run, setupMs)
     s.recent = [...models, ...s.recent.filter((m) => !models.includes(m))].slice(0, 16)
     s.lastRunModels = models.length
   }
+}
+
+/** A finished run, and what the pool believed of its models there before it ran. */
+interface RunSeen {
+  cost: number
+  durationMs: number
+  /** How many models the pool believed fit there, and where the run's models stood in its recent list. */
+  fits: number
+  position: number
+  /** Every model of it ran there before; all of them believed still loaded. */
+  known: boolean
+  believedLoaded: boolean
+}
+
+/**
+ * The load seen in the set-up before the first step: the time beyond the set-up of runs there that loaded
+ * nothing. The run's whole time would need its expected time, from rates that start rough (1-step warm-ups
+ * gave a speed-2 GPU 1.1–3× a speed-1 one's rate): S3's 1.6 s loads were learned as 0.3–0.6 s, and the
+ * homes plan made late model switches it thought cheap (gpu-0 loaded a model for the batch's last runs,
+ * 1.7 s, and ended it 1.2 s after the rest).
+ */
+function measureLoad(s: Learned, run: RunSeen, setupMs: number): void {
+  const extra = Math.max(0, setupMs - (s.hotSetupMs ?? 0))
+  const paid = extra > LOAD_MIN_MS
+  learnLoad(s, run, extra, paid, true)
+  if (run.believedLoaded && !paid) s.hotSetupMs = ema(s.hotSetupMs, setupMs)
+  const loaded = firstLoad(run) || paid ? extra : 0
+  learnRate(s, run, run.cost / Math.max(1, run.durationMs - loaded), true)
+}
+
+/** The load inferred from the run's whole time against its expected time at the rate learned there. */
+function inferLoad(s: Learned, run: RunSeen): void {
+  const { cost, durationMs } = run
+  // Before any rate there is nothing to expect: a first run that loaded waits for the next run's rate.
+  if (s.rate === null && firstLoad(run)) s.coldRun = { cost, durationMs }
+  const hotMs = s.rate === null ? null : cost / s.rate
+  const extra = hotMs === null ? 0 : durationMs - hotMs
+  const paid = hotMs !== null && durationMs > hotMs * LOAD_FACTOR && extra > LOAD_MIN_MS
+  if (hotMs !== null) learnLoad(s, run, Math.max(0, extra), paid, false)
+  // A rate sample only from a run that loaded nothing (or before anything is known). Even a 1-step run's
+  // (mostly the fixed cost of a prompt) is kept: ignoring those left a GPU that had run only a long prompt
+  // without a rate, so the restart rule could not move S2's longest run off the speed-0.5 GPU (2.77× the
+  // bound). The set-up before the first step measures loads better (measureLoad).
+  learnRate(s, run, cost / durationMs, !paid || s.rate === null)
+}
+
+/** A model never run here was loaded for this run, whatever the time says. */
+const firstLoad = (run: RunSeen): boolean => !run.believedLoaded && !run.known
+
+/**
+ * What a run that loaded `extra` ms (`paid`: enough to stand out) says of the loads and the room there,
+ * however the load was told (`measured`: before the first step; the first such measure replaces the
+ * inferred ones). A first load too short to stand out (LOAD_MIN_MS) is a measure too: loads are cheap on
+ * this farm.
+ */
+function learnLoad(s: Learned, run: RunSeen, extra: number, paid: boolean, measured: boolean): void {
+  if (firstLoad(run) || (!run.believedLoaded && paid)) {
+    s.loadMs = measured && !s.loadMeasured ? extra : ema(s.loadMs, extra)
+    s.loadMeasured ||= measured
+  }
+  // Thought evicted but it showed no load: one more model fits.
+  else if (!run.believedLoaded && run.known) s.fits = Math.max(run.fits, run.position + 1)
+  // Thought loaded but it was not: fewer models fit than believed.
+  else if (run.believedLoaded && paid && run.position >= 1) s.fits = run.position
+}
+
+/**
+ * A rate sample (cost units per ms of work). The first hot run after a cold one (its load inside, no step
+ * seen: a 1-step warm-up) replaces the cold rate, and the cold run's load is inferred from it until a load is
+ * measured (a GPU with no load known borrows the prior, 2 s at S5's scale, and a GPU that joined mid-batch
+ * was not used for 5 s). `fresh`: the sample may enter the running average.
+ */
+function learnRate(s: Learned, run: RunSeen, sample: number, fresh: boolean): void {
+  const cold = firstLoad(run) ? null : s.coldRun
+  if (cold !== null) {
+    s.coldRun = null
+    s.rate = sample
+    if (!s.loadMeasured) s.loadMs = ema(s.loadMs, Math.max(0, cold.durationMs - cold.cost / sample))
+  } else if (fresh) s.rate = ema(s.rate, sample)
 }

@@ -207,9 +207,13 @@ export class SlotPool extends EventEmitter<PoolEvents> {
     this.onChange()
   }
 
-  /** Records how fast a server ran a prompt of `cost` units, and which models are now loaded there. */
-  recordRun(serverId: string, cost: number, durationMs: number, models: string[]): void {
-    this.estimates.record(serverId, cost, durationMs, models, this.directory.get(serverId)?.vramTotal ?? null)
+  /**
+   * Records how fast a server ran a prompt of `cost` units, and which models are now loaded there;
+   * `setupMs`: its time before the first sampler step, when the socket saw it (server-estimates.ts).
+   */
+  recordRun(serverId: string, cost: number, durationMs: number, models: string[], setupMs: number | null = null): void {
+    const vramTotal = this.directory.get(serverId)?.vramTotal ?? null
+    this.estimates.record(serverId, cost, durationMs, models, vramTotal, setupMs)
   }
 
   /** A sampler step on `serverId` took `ms`; a server's first measure may unblock the long runs waiting for it. */
@@ -233,6 +237,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         rate: this.estimates.rate(s.id),
       }
     })
+  }
+
+  /** ms a model load takes on `serverId` as the pool learned it; null before one was seen there. */
+  learnedLoadMs(serverId: string): number | null {
+    return this.estimates.loadMs(serverId)
   }
 
   /** True when a lease of this pool tracks `promptId` on `serverId` (the janitor must not touch it). */

@@ -15,6 +15,8 @@ const MIN_STEPS = 2
 
 export class StepClock {
   private first: { node: string; value: number; at: number } | null = null
+  /** The prompt's first sampler progress event: what came before it (less its steps) was set-up and loads. */
+  private firstEver: { value: number; at: number } | null = null
 
   /** `samplerNodes`: ids of the prompt's nodes whose work is counted in steps (see prompt-cost.ts). */
   constructor(private readonly samplerNodes: ReadonlySet<string>) {}
@@ -25,6 +27,7 @@ export class StepClock {
    */
   onProgress(node: string | undefined, value: number, at: number): number | null {
     if (node === undefined || !this.samplerNodes.has(node) || !Number.isSafeInteger(value) || value < 0) return null
+    this.firstEver ??= { value, at }
     const first = this.first
     if (first === null || first.node !== node || value <= first.value) {
       this.first = { node, value, at }
@@ -35,6 +38,19 @@ export class StepClock {
     if (steps < MIN_STEPS || ms <= 0) return null
     const perStep = ms / steps
     return perStep < MAX_STEP_MS ? perStep : null
+  }
+
+  /**
+   * ms from the prompt's start (`startAt`, its execution_start) to its first sampler step, less the time of
+   * the steps that first event reports (`perStep` each): the loader nodes, the model's move to the GPU and the
+   * nodes before the sampler. A model load is measured here, not from the run's whole time, whose expected
+   * part comes from rough rates (issue #17 S3: a 1.6 s load learned as 0.6 s, so the plan thought a switch
+   * cheap). Null before the first step, or when the start was not seen before it.
+   */
+  setupMs(startAt: number, perStep: number): number | null {
+    const first = this.firstEver
+    if (first === null || first.at < startAt) return null
+    return Math.max(0, first.at - startAt - first.value * perStep)
   }
 }
 

@@ -36,6 +36,28 @@ describe('StepClock', () => {
     expect(still.onProgress('3', 4, 50)).toBeNull()
   })
 
+  it("times the set-up before the first step from the prompt's start, less the steps that event reports", () => {
+    const clock = new StepClock(sampler)
+    // Started at 1000; the loader and the model's move to the GPU, then step 1 reported at 2600 and step 3 at
+    // 2800: 100 ms a step, so 1500 ms of set-up.
+    clock.onProgress('3', 1, 2600)
+    const perStep = clock.onProgress('3', 3, 2800)
+    expect(perStep).toBe(100)
+    expect(clock.setupMs(1000, perStep!)).toBe(1500)
+    // Frames arrived bunched: the first event seen already reports 2 steps.
+    const bunched = new StepClock(sampler)
+    bunched.onProgress('3', 2, 1700)
+    bunched.onProgress('3', 4, 1900)
+    expect(bunched.setupMs(1000, 100)).toBe(500)
+  })
+
+  it('gives no set-up before a step, or when the start came after the first step (a reattach)', () => {
+    const clock = new StepClock(sampler)
+    expect(clock.setupMs(0, 100)).toBeNull()
+    clock.onProgress('3', 1, 500)
+    expect(clock.setupMs(600, 100)).toBeNull()
+  })
+
   it("finds a prompt's samplers by their steps input", () => {
     const prompt = txt2img()
     const ids = samplerNodeIds(prompt)
