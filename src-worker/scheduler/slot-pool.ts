@@ -19,6 +19,7 @@ import {
   type ServerLoad,
   waitBeatsReload,
 } from './placement'
+import { dealRuns } from './list-schedule'
 import { homed, nextHomePlacement, planModelHomes } from './model-homes'
 import { compareWaiting, isUrgent, urgency } from './run-order'
 import { capableServers, compareScarcity, withBacklog, type WaitingRun } from './scarcity'
@@ -369,9 +370,10 @@ export class SlotPool extends EventEmitter<PoolEvents> {
    * Hands free slots to waiting activities: urgent first, then the runs fewer servers can run, then the
    * longest expected work (run-order.ts), each to the server expected to finish it first counting the work
    * of scarcer runs waiting for that server (scarcity.ts), which may mean waiting for a busy faster one. Then
-   * a slot nobody chose goes to the shortest waiting run that can use it: a GPU idle while runs wait is a
-   * loss — unless the run would have to load its model there while a server that has it loaded starts
-   * it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too).
+   * a slot nobody chose goes to the first run dealt to its GPU when the waiting runs are dealt out in that
+   * order (list-schedule.ts), and an idle GPU dealt none mid-batch to the shortest it can run: a GPU idle
+   * while runs wait is a loss — unless the run would have to load its model there while a server that has
+   * it loaded starts it sooner than that load would end (placement.ts waitBeatsReload: a reload is a loss too).
    * Near the end of a batch (fewer runs waiting than there are servers, so Temporal has no more for us) a
    * slot nobody chose goes only to a run that ends within the farm's horizon there (placement.ts
    * balancedHorizon), so the last long run is not stretched out on a slow GPU. The horizon is an estimate
@@ -424,15 +426,38 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       const choice = chooseServer(run.request, loadsFor(run))
       if (!keepsSlot(run, choice)) this.place(run.waiter, choice)
     }
-    const shortestFirst = [...order].reverse().sort(compareScarcity)
-    for (const run of shortestFirst) {
-      if (this.waiters.length < 2) return
-      if (!this.waiters.includes(run.waiter) || held(run)) continue
-      const loads = loadsFor(run)
-      const choice = chooseServer(run.request, loads, false)
-      if (choice === null || keepsSlot(run, choice) || waitBeatsReload(run.request, choice, loads)) continue
-      if (expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads, choice))
+    // A slot nobody chose takes the first run dealt to its GPU (list-schedule.ts). Mid-batch an idle GPU dealt
+    // nothing still takes the shortest run it can: Temporal holds more runs than the pool sees.
+    const fits = (run: (typeof order)[number], choice: ServerLoad | null, loads: ServerLoad[]): choice is ServerLoad =>
+      choice !== null &&
+      !keepsSlot(run, choice) &&
+      !waitBeatsReload(run.request, choice, loads) &&
+      expectedFinish(run.request, choice, fallbackRate(loads)) <= horizonOf(loads, choice)
+    const someSlotFree = (): boolean => this.loads().some((l) => l.usable && l.inUse < l.server.slots)
+    for (let placed = true; placed && this.waiters.length >= 2 && someSlotFree();) {
+      placed = false
+      const open = this.stillWaiting(order).filter((r) => !held(r))
+      const dealt = dealRuns(
+        open.map((r) => r.request),
+        this.loads()
+      )
+      const dealtTo = new Set(dealt.values())
+      const idleUndealt = (l: ServerLoad): boolean => l.inUse === 0 && !dealtTo.has(l.server.id) && !endOfBatch()
+      const tries = [
+        ...open.map((run) => ({ run, on: (l: ServerLoad) => l.server.id === dealt.get(run.request) })),
+        ...[...open]
+          .reverse()
+          .sort(compareScarcity)
+          .map((run) => ({ run, on: idleUndealt })),
+      ]
+      for (const { run, on } of tries) {
+        const loads = loadsFor(run)
+        const choice = chooseServer(run.request, loads.filter(on), false)
+        if (!fits(run, choice, loads)) continue
         this.place(run.waiter, choice)
+        placed = true
+        break
+      }
     }
   }
 

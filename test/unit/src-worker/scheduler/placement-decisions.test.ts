@@ -96,13 +96,50 @@ describe('the pool stays work-conserving', () => {
     await new Promise((r) => setTimeout(r, 5))
     expect(where.size).toBe(0)
     // short (20) would rather wait too (fast 15 ms < 0.8 × 40 ms), but two runs waiting beside an idle
-    // GPU is a sure loss: the shortest of them takes it.
+    // GPU is a sure loss. Dealt out longest first: long to fast (505 ms), then short to slow (40 ms against
+    // (1010 + 20) / 2 = 515 ms on fast), so slow takes it.
     await track(run('short', 20))
     expect(where.get('short')).toBe('slow')
     expect(where.has('long')).toBe(false)
     pool.release(busy)
     await long
     expect(where.get('long')).toBe('fast')
+  })
+})
+
+describe('a free slot nobody chose takes the first run dealt to its GPU, not the shortest', () => {
+  it('keeps the short runs for the end of the batch', async () => {
+    const directory = new ServerDirectory()
+    directory.update([workerServer('fast', { slots: 1 }), workerServer('slow', { slots: 1 })])
+    const pool = new SlotPool(directory)
+    pool.recordStep('fast', 0.25) // 4 units/ms
+    pool.recordStep('slow', 1) // 1 unit/ms
+    pool.adopt('fast', run('busy', 4), 'running') // 1 ms left
+    const slowBusy = pool.adopt('slow', run('slow-busy', 4), 'running')
+    const where = new Map<string, string>()
+    const never = new AbortController().signal
+    for (const [id, cost] of [
+      ['r40', 40],
+      ['r30', 30],
+      ['r20', 20],
+      ['r10', 10],
+    ] as const)
+      void pool
+        .acquire(run(id, cost), never)
+        .then((l) => void where.set(id, l.serverId))
+        .catch(() => undefined) // pool.stop() turns the waiting ones away
+    // Both GPUs are full: the four wait (a burst of uneven runs: placed once it pauses, 100 ms).
+    await new Promise((r) => setTimeout(r, 200))
+    expect(where.size).toBe(0)
+    pool.release(slowBusy)
+    await new Promise((r) => setTimeout(r, 5))
+    // Each would rather wait for fast (r10: (4 + 10) / 4 = 3.5 ms < 0.8 × 10 ms on slow). Dealt out longest
+    // first: r40 to fast (11 ms against 40), r30 to fast ((44 + 30) / 4 = 18.5 ms against 30), r20 to slow
+    // (20 ms against (74 + 20) / 4 = 23.5), r10 to fast ((74 + 10) / 4 = 21 ms against 30): slow takes r20, and
+    // both GPUs end at about 21 ms. Given the shortest, slow would end r10 at 10 ms and fast have 40 + 30 + 20
+    // left: (4 + 90) / 4 = 23.5 ms.
+    expect([...where]).toEqual([['r20', 'slow']])
+    pool.stop()
   })
 })
 
@@ -175,9 +212,10 @@ describe("a busy GPU's pre-queue slot takes only a run that ends within the hori
     pool.stop()
   })
 
-  it('an idle slow GPU still takes the shortest waiting run at once', async () => {
+  it('an idle slow GPU still takes the run dealt to it at once', async () => {
     const { pool, where, track } = farm(false)
-    // slow is idle: 100 / 0.5 = 200 ms there; mid-batch an idle GPU is a sure loss, horizon or not.
+    // slow is idle: mid-batch an idle GPU is a sure loss, horizon or not. Dealt out: w1 to fast
+    // ((200 + 100) / 2 = 150 ms against 200 ms on slow), then w2 to slow (180 ms against (300 + 90) / 2 = 195).
     track(run('w1', 100))
     track(run('w2', 90))
     await new Promise((r) => setTimeout(r, 5))
