@@ -1,7 +1,7 @@
 /** A system's figures on a scenario, from the farm's own timeline: makespan, lower bound, ratio, S6 wait, chart. */
 import type { SimStats } from '../../sim'
 import type { GanttInput } from './gantt'
-import { delivered, longestRunsBound, lowerBound, type Presence } from './lower-bound'
+import { delivered, longestRunsBound, lowerBound, perCardLoadsBound, type Presence } from './lower-bound'
 import { capableServers, type Scenario } from './scenarios'
 import type { SystemRun } from './system-run'
 
@@ -10,7 +10,10 @@ export interface Outcome {
   makespanMs: number
   lowerBoundMs: number
   ratio: number
-  /** The bound or, when higher, the k longest runs placed whole (lower-bound.ts longestRunsBound). */
+  /**
+   * The issue's bound or, when higher, the k longest runs placed whole (lower-bound.ts longestRunsBound) or,
+   * on a farm that loads models, a load on every GPU serving a model it did not hold (perCardLoadsBound).
+   */
   tightBoundMs: number
   tightRatio: number
   /** Model loads paid after t0 (reloads included). */
@@ -40,7 +43,8 @@ export function measure(sc: Scenario, run: SystemRun, stats: SimStats[], preload
     capableSpeeds: (models) => capableServers(sc, models).map((i) => sc.speeds[i]!),
   })
   const capable = (models: string[]): number[] => capableServers(sc, models)
-  const tight = Math.max(lb, longestRunsBound(runs, sc.speeds, capable, loadMs, new Set([preloaded])))
+  const farm = { speeds: sc.speeds, capable, loadMs, preloaded: new Set([preloaded]) }
+  const tight = Math.max(lb, longestRunsBound(runs, farm), sc.vram ? perCardLoadsBound(runs, farm) : 0)
   const urgent = urgentWait(run, timelines.flat())
   return {
     system: run.system,

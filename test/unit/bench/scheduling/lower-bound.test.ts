@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ganttSvg } from '../../../../bench/scheduling/gantt'
-import { delivered, longestRunsBound, lowerBound, timeToCover } from '../../../../bench/scheduling/lower-bound'
+import {
+  delivered,
+  longestRunsBound,
+  lowerBound,
+  perCardLoadsBound,
+  timeToCover,
+} from '../../../../bench/scheduling/lower-bound'
 
 describe('the scheduling bench lower bound', () => {
   it('covers the work with the capacity of the GPUs present, through a death and a join', () => {
@@ -44,7 +50,9 @@ describe('the scheduling bench lower bound', () => {
       { work: 30, models: [] },
     ]
     const all = (): number[] => [0, 1, 2, 3]
-    expect(longestRunsBound(runs, [1, 1, 0.5, 2], all, () => 0, new Set())).toBe(399)
+    expect(
+      longestRunsBound(runs, { speeds: [1, 1, 0.5, 2], capable: all, loadMs: () => 0, preloaded: new Set() })
+    ).toBe(399)
   })
 
   it('pays a model load once per GPU among the longest runs', () => {
@@ -54,15 +62,46 @@ describe('the scheduling bench lower bound', () => {
       { work: 100, models: ['m'] },
     ]
     const oneGpu = (preloaded: string[]): number =>
-      longestRunsBound(
-        runs,
-        [1],
-        () => [0],
-        () => 50,
-        new Set(preloaded)
-      )
+      longestRunsBound(runs, { speeds: [1], capable: () => [0], loadMs: () => 50, preloaded: new Set(preloaded) })
     expect(oneGpu([])).toBe(250)
     expect(oneGpu(['m'])).toBe(200)
+  })
+
+  it('pays a load on every GPU that serves a model it did not hold', () => {
+    // Two GPUs of speed 1 holding A; B loads in 100 ms. 200 units of A, two runs of 100 of B. The issue's bound loads B
+    // once for the farm: (400 + 100) / 2 = 250. But the GPUs serving B load it each: one of them alone ends
+    // B no sooner than 100 + 200 = 300, both load it and share everything by (400 + 2 × 100) / 2 = 300.
+    const runs = [
+      { work: 200, models: ['A'] },
+      { work: 100, models: ['B'] },
+      { work: 100, models: ['B'] },
+    ]
+    const loadMs = (m: string): number => (m === 'B' ? 100 : 0)
+    const both = (): number[] => [0, 1]
+    const issue = lowerBound({
+      runs,
+      presences: [0, 1].map(() => ({ speed: 1, from: 0, until: Infinity })),
+      preloaded: new Set(['A']),
+      loadMs,
+      capableSpeeds: () => [1, 1],
+    })
+    expect(issue).toBe(250)
+    expect(perCardLoadsBound(runs, { speeds: [1, 1], capable: both, loadMs, preloaded: new Set(['A']) })).toBeCloseTo(
+      300
+    )
+    // With B on the second GPU only (capability), it must load there: 300 too; A shared: (400 + 100) / 2.
+    expect(
+      perCardLoadsBound(runs, {
+        speeds: [1, 1],
+        capable: (m) => (m.includes('B') ? [1] : [0, 1]),
+        loadMs,
+        preloaded: new Set(['A']),
+      })
+    ).toBeCloseTo(300)
+    // Nothing to load: the work shared, 200.
+    expect(
+      perCardLoadsBound(runs, { speeds: [1, 1], capable: both, loadMs, preloaded: new Set(['A', 'B']) })
+    ).toBeCloseTo(200)
   })
 
   it('counts the work the simulator delivered: busy time less loads, times the speed, after t0 only', () => {
