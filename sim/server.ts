@@ -2,12 +2,9 @@
  * SimServer: one simulated ComfyUI "GPU" server — HTTP (node:http) + WebSocket (ws) on one port, with
  * lifecycle controls (start/stop/crash/restart) and fault injection for tests, benchmarks and demos.
  */
-import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { resolveModels } from './catalog/object-info'
 import { SimCore } from './core'
@@ -20,6 +17,7 @@ import type { Reply } from './net/http-util'
 import { originRejected } from './net/origin-check'
 import type { SimFaults, SimServerOptions, SimStats } from './types'
 import { noFaults } from './types'
+import { scratchDataDir } from './state/scratch-dir'
 
 const MAX_UPLOAD = 100 * 1024 * 1024
 
@@ -81,7 +79,7 @@ export class SimServer {
       comfyuiVersion: opts.comfyuiVersion ?? null,
       ignoreClientPromptId: opts.ignoreClientPromptId ?? false,
       globalInterruptOnly: opts.globalInterruptOnly ?? false,
-      dataDir: opts.dataDir ?? mkdtempSync(join(tmpdir(), `comfy-sim-${this.name}-`)),
+      dataDir: opts.dataDir ?? scratchDataDir(this.name),
     })
     this.routes = compile(comfyRoutes(this.core))
     this.control = compile(controlRoutes(this))

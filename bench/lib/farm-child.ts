@@ -18,3 +18,5 @@ process.once('message', (raw) => {
   )
 })
 process.on('disconnect', () => process.exit(0))
+// Stopped with SIGTERM (remote-farm.ts): exit normally, so the simulators' own temp folders go (sim/state/scratch-dir.ts).
+process.on('SIGTERM', () => process.exit(0))

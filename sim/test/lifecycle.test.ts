@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFarm } from '../index'
 import type { SimServer } from '../index'
@@ -296,5 +300,29 @@ describe('information endpoints (protocol §6), /api prefix and origin check', (
     expect((await fetch(`${s.url}/queue`, { method: 'DELETE' })).status).toBe(405)
     expect((await fetch(`${s.url}/prompt`, { method: 'POST', body: '{bad' })).status).toBe(500)
     expect((await fetch(`${s.url}/interrupt`, { method: 'POST', body: '{bad' })).status).toBe(200)
+  })
+})
+
+describe('its data folder', () => {
+  it('removes the temp folder it made for itself when the process exits, and keeps one it was given', () => {
+    const given = mkdtempSync(join(tmpdir(), 'sim-given-'))
+    // The package is CommonJS: require() the TypeScript through tsx's loader.
+    const script = `
+      const { SimServer } = require(${JSON.stringify(join(__dirname, '..', 'server.ts'))})
+      void (async () => {
+        const own = new SimServer({ name: 'own' })
+        const kept = new SimServer({ name: 'kept', dataDir: ${JSON.stringify(given)} })
+        await own.start(); await kept.start()
+        console.log(JSON.stringify([own.dataDir, kept.dataDir]))
+        await own.stop(); await kept.stop()
+      })()`
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    const [own, kept] = JSON.parse(r.stdout) as [string, string]
+    expect(own).toMatch(/comfy-sim-own-/)
+    expect(existsSync(own)).toBe(false)
+    expect(kept).toBe(given)
+    expect(readdirSync(given).sort()).toEqual(['input', 'output', 'temp'])
+    rmSync(given, { recursive: true })
   })
 })
