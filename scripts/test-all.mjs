@@ -4,7 +4,8 @@
 // need the build are skipped when the build itself failed. The last line is the plain
 // "N passed, N failed" count of the test runners, and the exit code is non-zero if any layer failed.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -70,6 +71,12 @@ function main() {
   let failedLayers = 0
   let buildFailed = false
   const totals = { passed: 0, failed: 0 }
+  // The test layers' temp folders (data dirs, simulator outputs, Temporal databases, browser profiles: a few
+  // hundred folders and ≈200 MB a run) go under one folder removed at the end, not left in the system's.
+  const scratch = mkdtempSync(join(tmpdir(), 'comfyfleet-test-'))
+  // Temporal's test databases go to tmpfs, which is memory (test/integration/engine/helpers.ts).
+  const shm = existsSync('/dev/shm') ? mkdtempSync(join('/dev/shm', 'comfyfleet-test-')) : null
+  const scratchEnv = { TMPDIR: scratch, ...(shm ? { COMFYFLEET_TEST_SHM: shm } : {}) }
   for (const step of steps) {
     if (only && !only.includes(step.name)) continue
     if (step.needsBuild && buildFailed) {
@@ -82,7 +89,13 @@ function main() {
     const r = spawnSync(step.cmd, step.args, {
       stdio: 'inherit',
       cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...step.env },
+      env: {
+        ...process.env,
+        FORCE_COLOR: '0',
+        NO_COLOR: '1',
+        ...(step.needsBuild ? scratchEnv : {}),
+        ...step.env,
+      },
     })
     const seconds = ((Date.now() - started) / 1000).toFixed(0)
     const ok = r.status === 0
@@ -96,6 +109,10 @@ function main() {
     const detail = counted ? `, ${counted.passed} passed, ${counted.failed} failed` : ''
     lines.push(`${step.name.padEnd(11)} ${ok ? 'ok    ' : 'FAILED'} (${seconds} s${detail})`)
   }
+  // COMFYFLEET_KEEP_TEST_TMP=1 keeps them, to look at a failed run's data.
+  const kept = [scratch, shm].filter((d) => d !== null)
+  if (process.env.COMFYFLEET_KEEP_TEST_TMP === '1') console.log(`\ntest temp folders kept in ${kept.join(', ')}`)
+  else for (const dir of kept) rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
   console.log(`\n=== npm test: each layer`)
   for (const line of lines) console.log(`  ${line}`)
   // A layer that failed without a test failing (typecheck, lint, a crashed runner) still counts.

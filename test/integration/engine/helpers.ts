@@ -59,14 +59,21 @@ export async function waitFor<T>(
  * A Temporal dev server on a free port with its own db file, run by the app's own supervisor (which retries a
  * start that lost its port to another process); stop() and start() again reuse the port and the db.
  */
+function fastTmp(): string {
+  return process.env.COMFYFLEET_TEST_SHM ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir())
+}
+
 export class DevServer {
   private server: TemporalDevServer | null = null
   private readonly dir: string
   readonly dbFile: string
   port = 0
 
-  /** The db goes to tmpfs when there is one: the dev server writes (and syncs) on every event. */
-  constructor(dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'engine-temporal-'))) {
+  /**
+   * The db goes to tmpfs when there is one: the dev server writes (and syncs) on every event. `npm test`
+   * names a folder there (COMFYFLEET_TEST_SHM) that it removes at the end: tmpfs is memory.
+   */
+  constructor(dir = mkdtempSync(join(fastTmp(), 'engine-temporal-'))) {
     this.dir = dir
     this.dbFile = join(dir, 'temporal.db')
   }
