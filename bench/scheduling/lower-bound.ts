@@ -141,7 +141,9 @@ function busiest(
  * in the whole farm; on S3's one-model cards a model served by two cards is loaded twice. For every choice of
  * the models each GPU serves, the work is shared out divisibly among the GPUs serving it (Hall's condition:
  * every set of model groups fits in what the GPUs serving any of them can do after their loads); the bound is
- * the best such choice's end. Reported beside the issue's bound, not instead of it.
+ * the best such choice's end. Reported beside the issue's bound, not instead of it. The scheduler's model-homes
+ * plan solves the same divisible problem (src-worker/scheduler/homes-finish.ts finishOf); this one is written
+ * apart on purpose: a bound that shared the scheduler's code would share its mistakes, and could no longer catch them.
  */
 export function perCardLoadsBound(runs: DeliveredRun[], farm: FarmShape): number {
   const { speeds, capable, loadMs, preloaded } = farm
@@ -190,9 +192,11 @@ function sharedEnd(
   preloaded: ReadonlySet<string>
 ): number {
   const loadOf = served.map((set, i) => set.reduce((a, m) => a + loadMs(m), 0) / speeds[i]!)
-  const serves = (gpu: number, g: ModelGroup): boolean =>
-    capableOf[groups.indexOf(g)]!.has(gpu) && g.models.every((m) => preloaded.has(m) || served[gpu]!.includes(m))
-  const servedBy = speeds.map((_, gpu) => groups.reduce((mask, g, i) => (serves(gpu, g) ? mask | (1 << i) : mask), 0))
+  const serves = (gpu: number, g: ModelGroup, i: number): boolean =>
+    capableOf[i]!.has(gpu) && g.models.every((m) => preloaded.has(m) || served[gpu]!.includes(m))
+  const servedBy = speeds.map((_, gpu) =>
+    groups.reduce((mask, g, i) => (serves(gpu, g, i) ? mask | (1 << i) : mask), 0)
+  )
   const all = (1 << groups.length) - 1
   if ((servedBy.reduce((a, m) => a | m, 0) & all) !== all) return Infinity
   const fits = (t: number): boolean => {

@@ -451,7 +451,10 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           .sort(compareScarcity)
           .map((run) => ({ run, on: idleUndealt })),
       ]
+      const free = this.loads().filter((l) => l.inUse < l.server.slots)
       for (const { run, on } of tries) {
+        // Most tries aim at a full GPU: skip them before building their backlog loads (O(runs × servers) each).
+        if (!free.some(on)) continue
         const loads = loadsFor(run)
         const choice = chooseServer(run.request, loads.filter(on), false)
         if (!fits(run, choice, loads)) continue
