@@ -164,9 +164,9 @@ const URGENT_FINISH_WEIGHT = 0.05
  */
 const WAIT_GAIN = 0.8
 
-/** Slots a run may use on a server: an urgent run may take one more, going before the queued ones. */
-function slotsFor(request: PlacementRequest, load: ServerLoad): number {
-  return load.server.slots + (isUrgent(request) ? 1 : 0)
+/** True when `load` has a slot `request` may take now: an urgent run may take one more, going before the queued ones. */
+export function hasSlotFor(request: PlacementRequest, load: ServerLoad): boolean {
+  return load.inUse < load.server.slots + (isUrgent(request) ? 1 : 0)
 }
 
 /**
@@ -183,7 +183,7 @@ export function chooseServer(request: PlacementRequest, loads: ServerLoad[], may
   for (const load of loads) {
     if (!eligible(request, load)) continue
     const ms = placementScore(request, load, fallback)
-    if (load.inUse >= slotsFor(request, load)) bestBusyMs = Math.min(bestBusyMs, ms)
+    if (!hasSlotFor(request, load)) bestBusyMs = Math.min(bestBusyMs, ms)
     else if (ms < bestMs) {
       best = load
       bestMs = ms

@@ -14,6 +14,7 @@ import {
   eligible,
   expectedFinish,
   fallbackRate,
+  hasSlotFor,
   runnableNow,
   type PlacementRequest,
   type ServerLoad,
@@ -451,10 +452,11 @@ export class SlotPool extends EventEmitter<PoolEvents> {
           .sort(compareScarcity)
           .map((run) => ({ run, on: idleUndealt })),
       ]
-      const free = this.loads().filter((l) => l.inUse < l.server.slots)
+      const now = this.loads()
       for (const { run, on } of tries) {
-        // Most tries aim at a full GPU: skip them before building their backlog loads (O(runs × servers) each).
-        if (!free.some(on)) continue
+        // Most tries aim at a full GPU: skip them before building their backlog loads (O(runs × servers) each),
+        // by chooseServer's own slot rule (an urgent run may take one slot more).
+        if (!now.some((l) => on(l) && hasSlotFor(run.request, l))) continue
         const loads = loadsFor(run)
         const choice = chooseServer(run.request, loads.filter(on), false)
         if (!fits(run, choice, loads)) continue

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   chooseServer,
+  hasSlotFor,
   waitBeatsReload,
   type PlacementRequest,
   type ServerLoad,
@@ -227,6 +228,13 @@ describe("a busy GPU's pre-queue slot takes only a run that ends within the hori
 describe('an urgent run takes the pre-queued slot, not the running prompt', () => {
   // One GPU, rate 1: 100 units left of the running prompt, 300 queued behind it; both slots taken.
   const busy = load('g', { inUse: 2, remainingCost: 400, runningCost: 100 })
+
+  it('may take one slot more than a queued run (the slot-pool pre-check and chooseServer share this rule)', () => {
+    const full = load('g', { inUse: 2 })
+    expect(hasSlotFor(run('queued', 50), full)).toBe(false)
+    expect(hasSlotFor(run('urgent', 50, [], 1), full)).toBe(true)
+    expect(hasSlotFor(run('urgent', 50, [], 1), load('g', { inUse: 3 }))).toBe(false)
+  })
 
   it('goes to the front when it is urgent: it waits only for the running prompt', () => {
     expect(chooseServer(run('urgent', 50, [], 1), [busy])?.server.id).toBe('g')
