@@ -54,7 +54,7 @@ export function createFleetService(o: FleetAdapterOptions): FleetService & { fle
   const infos = new ObjectInfoCache(join(o.dataDir, 'object-info'))
   const fleet: Fleet = new Fleet(o.db, {
     defaultSlots: o.defaultSlots,
-    monitor: { ...o.monitor, onObjectInfo: (id, info, at) => infos.put(id, info as ObjectInfo, at) },
+    monitor: { ...o.monitor, onObjectInfo: (id, info, at, sha) => infos.put(id, info as ObjectInfo, at, sha) },
     // Removing a server under running prompts would orphan them on its GPU: the engine moves them first.
     beforeRemove: (server, runIds): Promise<Result<string[]>> => evacuate(fleet, o, server, runIds),
   })

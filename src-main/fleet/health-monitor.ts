@@ -28,7 +28,7 @@ export interface HealthMonitorOptions {
   backoffInitialMs?: number
   backoffMaxMs?: number
   /** Receives each /object_info as read, whole (UI→API conversion needs more than the capabilities). */
-  onObjectInfo?: (serverId: string, objectInfo: unknown, fetchedAt: number) => void
+  onObjectInfo?: (serverId: string, objectInfo: unknown, fetchedAt: number, sha256: string) => void
   /** /object_info is large (megabytes with many custom nodes): it gets its own, longer timeout. */
   objectInfoTimeoutMs?: number
   /** The largest /object_info accepted (default {@link MAX_OBJECT_INFO_BYTES}). */
@@ -301,7 +301,7 @@ export class HealthMonitor {
       }
       const json = doc.objectInfo
       const capabilities = capabilitiesFromObjectInfo(json, this.options.now())
-      this.options.onObjectInfo?.(id, json, capabilities.fetchedAt)
+      this.options.onObjectInfo?.(id, json, capabilities.fetchedAt, doc.sha256)
       watched.capabilities = capabilities
       watched.identity = identity
       watched.objectInfoHash = doc.sha256

@@ -79,8 +79,11 @@ export function checkInputValues(
 ): Result<string[]> {
   let best: InvalidInputsDetails | null = null
   const accepting: string[] = []
+  // Servers of one install share one /object_info object (object-info-cache.ts): each is checked once.
+  const problemsOf = new Map<ObjectInfo, InputProblem[]>()
   for (const [server, info] of Object.entries(infoByServer)) {
-    const problems = inputProblems(prompt, info)
+    const problems = problemsOf.get(info) ?? inputProblems(prompt, info)
+    problemsOf.set(info, problems)
     if (problems.length === 0) accepting.push(server)
     else if (best === null || problems.length < best.problems.length) best = { server, problems }
   }

@@ -25,6 +25,19 @@ describe('input values against /object_info', () => {
     expect(expectOk(checkInputValues(api(), servers))).toEqual(['b'])
   })
 
+  it('servers sharing one /object_info object are each accepted or refused alike, from one check', () => {
+    const shared = coreObjectInfo()
+    const servers = { a: shared, b: withCheckpoints(['other.safetensors']), c: shared }
+    expect(expectOk(checkInputValues(api(), servers))).toEqual(['a', 'c'])
+    const prompt = api()
+    prompt['3']!.inputs.steps = 'ten'
+    const e = expectErr(checkInputValues(prompt, { a: shared, c: shared }))
+    expect(e.details).toEqual({
+      server: 'a',
+      problems: [{ nodeId: '3', classType: 'KSampler', input: 'steps', message: '"ten" is not a whole number' }],
+    })
+  })
+
   it('when no server accepts it, names the closest one and its problems, node by node', () => {
     const prompt = api()
     prompt['3']!.inputs.steps = 'ten'
