@@ -207,10 +207,12 @@ export class TemporalDevServer extends EventEmitter<DevServerEvents> {
     // A run's priority (Temporal's priority key) orders task queues only with the priority-aware matcher;
     // Server 1.29 still defaults to the FIFO one (temporalio/temporal#7196, auto-enabled only later).
     a.push('--dynamic-config-value', 'matching.useNewMatcher=true')
-    // One partition per task queue: a single machine has no use for four, priority orders only within one, and a
-    // burst's tasks were stranded in partitions no poller was on (bench/burst-dispatch.ts, the longest 40 runs of a
-    // 200-run request: 7-11 waited 1-3.9 s for their first workflow task; with one partition none, at most 0.77 s).
-    a.push('--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1')
+    // Tasks are written to one partition per task queue: a single machine has no use for four, priority orders only
+    // within one, and a burst's tasks were stranded in partitions no poller was on (bench/burst-dispatch.ts, the
+    // longest 40 runs of a 200-run request: 7-11 waited 1-3.9 s for their first workflow task; with one write
+    // partition none, at most 0.74 s). Reads stay on all of them, as Temporal asks when partitions shrink (writes
+    // first, reads once the backlog is gone): what an older version queued in any partition is still handed out
+    // (test/integration/foundation/dev-server.test.ts).
     a.push('--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1')
     if (this.opts.headlessUi) a.push('--headless')
     else a.push('--ui-port', String(uiPort))

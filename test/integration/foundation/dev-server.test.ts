@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, Connection } from '@temporalio/client'
+import { NativeConnection, Worker } from '@temporalio/worker'
 import { afterEach, describe, expect, test } from 'vitest'
 import { TemporalDevServer } from '../../../src-main/temporal/dev-server'
 import { freePort, isTemporal } from '../../../src-main/temporal/probe'
@@ -62,6 +63,65 @@ describe('TemporalDevServer', () => {
     const desc = await new Client({ connection: conn2 }).workflow.getHandle('persisted-1').describe()
     expect(desc.status.name).toBe('RUNNING')
     await conn2.close()
+  })
+
+  test('workflows an older server queued in any task-queue partition are all handed out after an upgrade', async () => {
+    // The app before one write partition ran the dev server with its default partitions: workflows started then
+    // with no worker wait in the backlogs of all of them, and the upgraded server must still hand out every one
+    // (reading fewer partitions than were written would strand them for good).
+    const dir = mkdtempSync(join(tmpdir(), 'cf-dev-'))
+    const port = await freePort()
+    const address = `127.0.0.1:${port}`
+    const older = spawn(
+      temporalCli(),
+      [
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--db-filename',
+        join(dir, 'temporal.db'),
+      ].concat(['--headless', '--log-level', 'error', '--dynamic-config-value', 'matching.useNewMatcher=true']),
+      { stdio: 'ignore' }
+    )
+    const olderExited = new Promise((r) => older.once('exit', r))
+    await until(() => isTemporal(address, 5_000), 60_000, 'the older server to answer')
+    const ids = Array.from({ length: 16 }, (_, i) => `queued-${i}`)
+    const conn = await Connection.connect({ address })
+    for (const id of ids)
+      await new Client({ connection: conn }).workflow.start('hello', { taskQueue: 'upgrade', workflowId: id })
+    await conn.close()
+    older.kill('SIGTERM')
+    await olderExited
+
+    await devServer(dir, port).start()
+    const worker = await Worker.create({
+      connection: await NativeConnection.connect({ address }),
+      taskQueue: 'upgrade',
+      workflowsPath: join(__dirname, 'fixtures', 'hello-workflow.ts'),
+    })
+    const running = worker.run()
+    const conn2 = await Connection.connect({ address })
+    try {
+      const client = new Client({ connection: conn2 })
+      const unfinished = async (): Promise<string[]> => {
+        const states = await Promise.all(
+          ids.map(async (id) => [id, (await client.workflow.getHandle(id).describe()).status.name])
+        )
+        return states.filter(([, status]) => status !== 'COMPLETED').map(([id]) => id!)
+      }
+      await until(async () => (await unfinished()).length === 0, 60_000, 'every queued workflow to complete').catch(
+        async (e: unknown) => {
+          throw new Error(`${String(e)}; still waiting: ${(await unfinished()).join(', ')}`)
+        }
+      )
+    } finally {
+      await conn2.close()
+      worker.shutdown()
+      await running
+    }
   })
 
   test('a port taken by something else: picks a free one and says so', async () => {
