@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { TemporalDevServer } from '../../../src-main/temporal/dev-server'
 import { freePort, isTemporal } from '../../../src-main/temporal/probe'
 import { temporalCli } from '../../helpers/temporal-cli'
+import { quietRuntime } from '../engine/helpers'
 import { until } from '../../helpers/until'
 
 const servers: TemporalDevServer[] = []
@@ -97,6 +98,7 @@ describe('TemporalDevServer', () => {
     await olderExited
 
     await devServer(dir, port).start()
+    quietRuntime()
     const worker = await Worker.create({
       connection: await NativeConnection.connect({ address }),
       taskQueue: 'upgrade',
