@@ -8,8 +8,10 @@
  * Run: `npx tsx bench/burst-dispatch.ts [--runs 200] [--first 40]` (requires `npm run build`).
  */
 import { Client, Connection } from '@temporalio/client'
+import { temporal } from '@temporalio/proto'
 import { benchArgs } from './lib/args'
 import { registerServers, startFleet } from './lib/fleet-core'
+import { eventEpochMs } from './lib/history-time'
 import { RemoteFarm } from './lib/remote-farm'
 import { median, round } from './lib/report'
 import { promptOf } from './scheduling/prompts'
@@ -17,8 +19,7 @@ import type { RunSpec } from './scheduling/scenarios'
 
 const ARGS = benchArgs({ runs: 200, first: 40 })
 const CKPT = 'v1-5-pruned-emaonly-fp16.safetensors'
-const WORKFLOW_TASK_STARTED = 6
-const ACTIVITY_TASK_SCHEDULED = 10
+const EventType = temporal.api.enums.v1.EventType
 
 async function main(): Promise<void> {
   const fleet = await startFleet()
@@ -45,13 +46,13 @@ async function main(): Promise<void> {
     const scheduled: number[] = []
     for (const i of longestFirst.slice(0, ARGS.num.first)) {
       const events = (await client.workflow.getHandle(run_ids[i]!).fetchHistory()).events ?? []
-      const at = (type: number): number | null => {
-        const e = events.find((x) => Number(x.eventType) === type)
-        return e?.eventTime ? Number(e.eventTime.seconds) * 1000 + Math.round((e.eventTime.nanos ?? 0) / 1e6) : null
+      const at = (type: temporal.api.enums.v1.EventType): number | null => {
+        const e = events.find((x) => x.eventType === type)
+        return e === undefined ? null : eventEpochMs(e)
       }
-      const started = at(1)
-      const picked = at(WORKFLOW_TASK_STARTED)
-      const activity = at(ACTIVITY_TASK_SCHEDULED)
+      const started = at(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
+      const picked = at(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+      const activity = at(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
       if (started === null || picked === null || activity === null)
         throw new Error(`run ${run_ids[i]} has no activity yet`)
       waits.push(picked - started)

@@ -9,6 +9,7 @@ import { temporal } from '@temporalio/proto'
 import type { Client } from '@temporalio/client'
 import { benchArgs } from './lib/args'
 import { DirectComfyClient } from './lib/direct-client'
+import { eventEpochMs } from './lib/history-time'
 import { registerServers, startFleet } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
 import { RemoteFarm } from './lib/remote-farm'
@@ -66,8 +67,7 @@ async function addPhases(rows: Rows, client: Client, workflowId: string, t0: num
   let prev = t0
   let last = 'submit'
   for (const [j, e] of (history.events ?? []).entries()) {
-    const ts = e.eventTime as { seconds?: { toNumber(): number }; nanos?: number }
-    const time = (ts.seconds?.toNumber() ?? 0) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)
+    const time = eventEpochMs(e)
     const name = eventName(e.eventType)
     add(`${String(j).padStart(2)} ${name} (since ${last})`, time - prev)
     prev = time

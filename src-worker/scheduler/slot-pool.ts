@@ -188,8 +188,6 @@ export class SlotPool extends EventEmitter<PoolEvents> {
       this.burstTimer = null
       this.pump()
     }, wait)
-    // Gathering on GPUs of unknown speed still places an urgent run, and feeds an idle GPU (feedIdleWhileGathering).
-    if (unmeasured) this.pump()
   }
 
   /** A lease on a given server regardless of free slots: reattaching to a prompt that is already there. */
@@ -407,11 +405,9 @@ export class SlotPool extends EventEmitter<PoolEvents> {
             this.waiters.map((w) => w.request)
           )
         : Infinity
-    // A burst on GPUs of unknown speed is placed once it pauses: only an urgent run, and a run that is not long
-    // for an idle GPU, go before.
+    // The first burst on GPUs of unknown speed is placed once it pauses: only an urgent run goes before.
     const gathering = this.burstTimer !== null && this.someSpeedUnknown()
-    if (gathering) this.feedIdleWhileGathering()
-    else this.probe()
+    if (!gathering) this.probe()
     const planned = gathering ? new Set<Waiter>() : this.placeByModelHomes(this.scarcityOrder())
     const order = this.scarcityOrder().filter((r) => !planned.has(r.waiter) && (!gathering || isUrgent(r.request)))
     const longFrom = UNEVEN_RATIO * this.shortestCost()
@@ -510,25 +506,6 @@ export class SlotPool extends EventEmitter<PoolEvents> {
         .filter((w) => eligible(w.request, load) && !waitBeatsReload(w.request, load, loads))
         .sort((a, b) => a.request.cost - b.request.cost)[0]
       if (shortest !== undefined) this.place(shortest, load)
-    }
-  }
-
-  /**
-   * While a burst is gathered on GPUs of unknown speed, a GPU with nothing of ours still takes a run that is not
-   * long (below UNEVEN_RATIO × the shortest placed or waiting), once a GPU of unknown speed runs one of ours:
-   * the runs placed then tell what long is, so such a run cannot be misplaced by much, and the long runs the
-   * gather waits for are ordered when it ends. S1: two idle GPUs waited 100 ms more for each later wave of a
-   * burst that Temporal handed out over a second. Longest first among them, as the pool's order has it.
-   */
-  private feedIdleWhileGathering(): void {
-    if (!this.probing()) return
-    const longFrom = UNEVEN_RATIO * this.shortestCost()
-    for (const load of this.loads()) {
-      if (!load.usable || load.inUse > 0) continue
-      const next = this.scarcityOrder().find(
-        (r) => r.request.cost < longFrom && eligible(r.request, load) && !waitBeatsReload(r.request, load, this.loads())
-      )
-      if (next !== undefined) this.place(next.waiter, load)
     }
   }
 
