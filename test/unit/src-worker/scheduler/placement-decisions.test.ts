@@ -483,27 +483,6 @@ describe('GPU speeds are probed before a burst binds its long runs', () => {
     pool.stop()
   })
 
-  it('once a GPU is being probed, a run of the same size takes an idle GPU at once; a long one still waits', async () => {
-    const { pool, where, track } = twoUnmeasuredGpus()
-    await track(run('first', 8))
-    expect(where.get('first')).toBe('a')
-    // a runs `first` and its speed is due: `next` (9 < 1.5 × 8) is no run to misplace, so b takes it now,
-    // before any burst timer could fire (setImmediate runs ahead of every timer).
-    void track(run('next', 9))
-    await new Promise((r) => setImmediate(r))
-    expect(where.get('next')).toBe('b')
-    // `long` (60 ≥ 1.5 × 8) waits for the pause, then for the speeds.
-    const long = track(run('long', 60))
-    await new Promise((r) => setTimeout(r, 150))
-    expect(where.has('long')).toBe(false)
-    pool.recordStep('a', 2)
-    pool.recordStep('b', 0.5)
-    await long
-    // b (2 units/ms): (9 + 60) / 2 = 34.5 ms against a's (8 + 60) / 0.5 = 136 ms.
-    expect(where.get('long')).toBe('b')
-    pool.stop()
-  })
-
   it('runs of one length are not held back for probing', async () => {
     const directory = new ServerDirectory()
     directory.update([workerServer('a', { slots: 1 }), workerServer('b', { slots: 1 })])
