@@ -21,6 +21,7 @@ import type {
   ServerPatch,
 } from '../src-shared/contract/bridge'
 import { historyQueryString } from '../src-shared/contract/query-params'
+import { httpCall, readAll } from '../src-shared/net/http-transport'
 import {
   ApiErrorBodySchema,
   ExecuteStartedSchema,
@@ -102,11 +103,16 @@ export class ComfyFleetError extends Error {
 export type WorkflowInput = string | Record<string, unknown> | { name: string; bytes: Uint8Array }
 
 /**
- * The longest one request is held open while waiting. Node's fetch gives up on a response whose headers
- * take over 300 s (undici's headersTimeout, not settable without the undici package), so a long wait is a
- * chain of shorter ones.
+ * The longest one request is held open while waiting: a long wait (a 2-hour video run) is a chain of
+ * requests of at most this long, so no connection is held open for hours.
  */
 const WAIT_CHUNK_S = 240
+/** An answer of the local API, read whole. */
+interface Answer {
+  status: number
+  bytes: Buffer
+}
+
 const FINAL: ReadonlySet<RunState> = new Set(['completed', 'failed', 'cancelled'])
 const BATCH_POLL_MS = 1_000
 
@@ -171,8 +177,8 @@ export class ComfyFleetClient {
       ...(wait ? { timeout_s: chunkS(deadline) } : {}),
     })
     // 200: it waited and the run has finished; 202: started (and, with `wait`, still going).
-    if (res.status === 200) return await answerOf(res, RunResultSchema, 'POST /workflow/execute')
-    const started = await answerOf(res, ExecuteStartedSchema, 'POST /workflow/execute')
+    if (res.status === 200) return answerOf(res, RunResultSchema, 'POST /workflow/execute')
+    const started = answerOf(res, ExecuteStartedSchema, 'POST /workflow/execute')
     const id = started.run_ids[0]
     if (started.run_ids.length !== 1 || id === undefined)
       throw new ComfyFleetError(
@@ -268,7 +274,7 @@ export class ComfyFleetClient {
   /** Bytes of a cached image (or its thumbnail) by content hash. */
   async image(hash: string, kind: 'full' | 'thumb' = 'full'): Promise<Buffer> {
     const res = await this.fetch('GET', `/api/${kind === 'thumb' ? 'thumbs' : 'images'}/${hash}`)
-    return Buffer.from(await res.arrayBuffer())
+    return res.bytes
   }
 
   /** Live events (progress, run changes, servers); returns a function that closes the socket. */
@@ -285,30 +291,32 @@ export class ComfyFleetClient {
   /** One request to `route` (its method, and the schema its answer is parsed with) at `path`. */
   private async call<R extends RestRoute>(route: R, path: string, body?: unknown): Promise<RestAnswer<R>> {
     const res = await this.fetch(splitRoute(route).method, path, body)
-    return await answerOf(res, RestAnswerSchemas[route], route)
+    return answerOf(res, RestAnswerSchemas[route], route)
   }
 
-  private async fetch(method: string, path: string, body?: unknown): Promise<Response> {
-    let res: Response
+  /** One request, its answer read whole; a refusal (4xx/5xx) is thrown as the API words it. */
+  private async fetch(method: string, path: string, body?: unknown): Promise<Answer> {
+    let res: Answer
     try {
-      res = await fetch(this.url + path, {
+      const answer = await httpCall(this.url + path, {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
+      res = { status: answer.status, bytes: await readAll(answer) }
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message
+      const cause = (e as { code?: string }).code ?? (e as Error).message
       throw new ComfyFleetError(
         `Cannot reach ComfyFleet at ${this.url} (${cause}). Is it running (npm run serve)?`,
         'client/unreachable',
         0
       )
     }
-    if (res.ok) return res
-    throw refusalOf(res.status, await res.text())
+    if (res.status >= 200 && res.status < 300) return res
+    throw refusalOf(res.status, res.bytes.toString('utf8'))
   }
 }
 
@@ -317,8 +325,8 @@ export class ComfyFleetClient {
  * broken one, or not ComfyFleet at all) is a `client/bad-answer` naming each wrong field's path, rather
  * than a wrong value found later, deep in a script.
  */
-async function answerOf<T>(res: Response, schema: z.ZodType<T>, route: string): Promise<T> {
-  const text = await res.text()
+function answerOf<T>(res: Answer, schema: z.ZodType<T>, route: string): T {
+  const text = res.bytes.toString('utf8')
   let json: unknown
   try {
     json = JSON.parse(text)

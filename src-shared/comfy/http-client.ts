@@ -5,6 +5,7 @@
  * "answered in a way we refuse" (a redirect, an oversized body).
  */
 import { createHash } from 'node:crypto'
+import { httpCall, type HttpAnswer, type HttpCall } from '../net/http-transport'
 import { parseObjectInfo, parseQueueRemaining, parseSystemStats } from './answers'
 import { ComfyHttpError, ComfyRefusedAnswer, ComfyUnreachableError } from './errors'
 import type {
@@ -157,44 +158,33 @@ export class ComfyHttpClient {
    */
   async view(image: ImageRef): Promise<Download> {
     const query = new URLSearchParams({ filename: image.filename, subfolder: image.subfolder, type: image.type })
-    const idle = new IdleAbort(this.idleTimeoutMs)
-    const res = await this.request('GET /view', `/view?${query.toString()}`, { signal: idle.signal })
-    if (!res.ok) {
-      idle.stop()
-      throw new ComfyHttpError(this.address, 'GET /view', res.status, await this.readBody(res, 'GET /view'))
-    }
-    const declared = Number(res.headers.get('content-length') ?? NaN)
+    const res = await this.request('GET /view', `/view?${query.toString()}`, { idleTimeoutMs: this.idleTimeoutMs })
+    if (!res.ok) throw new ComfyHttpError(this.address, 'GET /view', res.status, await this.readBody(res, 'GET /view'))
+    const declared = Number(res.header('content-length') ?? NaN)
     if (declared > this.maxDownloadBytes) {
-      idle.stop()
-      await res.body?.cancel()
+      res.cancel()
       throw this.tooLarge(declared)
     }
     return {
-      contentType: res.headers.get('content-type') ?? 'application/octet-stream',
-      chunks: this.chunksOf(res, idle),
+      contentType: res.header('content-type') ?? 'application/octet-stream',
+      chunks: this.chunksOf(res),
     }
   }
 
-  private async *chunksOf(res: Response, idle: IdleAbort): AsyncGenerator<Uint8Array> {
-    if (res.body === null) return idle.stop()
-    const reader = res.body.getReader()
+  private async *chunksOf(res: HttpAnswer): AsyncGenerator<Uint8Array> {
     let total = 0
     try {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) return
-        idle.reset()
-        total += value.byteLength
+      for await (const chunk of res.body) {
+        total += chunk.byteLength
         if (total > this.maxDownloadBytes) throw this.tooLarge(total)
-        yield value
+        yield chunk
       }
     } catch (error) {
       if (error instanceof ComfyRefusedAnswer) throw error
-      throw new ComfyUnreachableError(this.address, 'GET /view', describeFetchError(idle.reason ?? error))
+      throw new ComfyUnreachableError(this.address, 'GET /view', describeError(error))
     } finally {
-      idle.stop()
-      reader.releaseLock()
-      await res.body.cancel().catch(() => undefined)
+      // A consumer that stops early (or a refusal) leaves the rest unread: the connection is closed.
+      res.cancel()
     }
   }
 
@@ -205,21 +195,21 @@ export class ComfyHttpClient {
   }
 
   /** A JSON answer (or its text), read up to the cap: a server cannot make the worker hold more. */
-  private async readBody(res: Response, operation: string): Promise<unknown> {
+  private async readBody(res: HttpAnswer, operation: string): Promise<unknown> {
     return parseText((await this.readBytes(res, operation, this.maxJsonBytes)).toString('utf8'))
   }
 
   /** The body's bytes, refused as soon as they pass `maxBytes` (declared or counted): never more is held. */
-  private async readBytes(res: Response, operation: string, maxBytes: number): Promise<Buffer> {
-    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
-      await res.body?.cancel()
+  private async readBytes(res: HttpAnswer, operation: string, maxBytes: number): Promise<Buffer> {
+    if (Number(res.header('content-length') ?? 0) > maxBytes) {
+      res.cancel()
       throw new ComfyRefusedAnswer(this.address, operation, answerTooLarge(maxBytes))
     }
     const chunks: Uint8Array[] = []
     let total = 0
     try {
       // Leaving the loop early cancels the stream (the iterator's return()), so nothing more is read.
-      for await (const chunk of res.body ?? []) {
+      for await (const chunk of res.body) {
         total += chunk.byteLength
         if (total > maxBytes) break
         chunks.push(chunk)
@@ -245,60 +235,32 @@ export class ComfyHttpClient {
     if (!res.ok) throw new ComfyHttpError(this.address, operation, res.status, body)
   }
 
-  private async request(operation: string, path: string, init: RequestInit, timeoutMs?: number): Promise<Response> {
-    const limit = timeoutMs ?? this.timeoutMs
-    let res: Response
+  /**
+   * One call; a control call (no idle limit given) must end within its timeout, headers and body. Its
+   * failure to answer is told to the observer; a redirect is refused: a server may not send the worker to
+   * another host (blind SSRF; its answer would be stored).
+   */
+  private async request(operation: string, path: string, call: HttpCall, timeoutMs?: number): Promise<HttpAnswer> {
+    const limit = call.idleTimeoutMs === undefined ? (timeoutMs ?? this.timeoutMs) : null
+    let res: HttpAnswer
     try {
-      res = await fetch(`${this.address}${path}`, {
-        ...init,
-        headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
-        signal: init.signal ?? AbortSignal.timeout(limit),
-        // A server may not send the worker to another host (blind SSRF; its answer would be stored).
-        redirect: 'manual',
+      res = await httpCall(`${this.address}${path}`, {
+        ...call,
+        ...(call.body === undefined ? {} : { headers: { 'content-type': 'application/json' } }),
+        ...(limit === null ? {} : { timeoutMs: limit }),
       })
       this.observer?.noteSign()
     } catch (error) {
-      const failure = unreachable(this.address, operation, limit, error)
+      const failure = unreachable(this.address, operation, limit ?? call.idleTimeoutMs ?? null, error)
       this.observer?.noteFailure(failure)
       throw failure
     }
     if (res.status >= 300 && res.status < 400) {
-      await res.body?.cancel()
-      const to = res.headers.get('location') ?? '(no location)'
+      res.cancel()
+      const to = res.header('location') ?? '(no location)'
       throw new ComfyRefusedAnswer(this.address, operation, `a redirect to ${to.slice(0, 200)}, which is not followed`)
     }
     return res
-  }
-}
-
-/** An abort signal that fires after `ms` without a reset: a timeout on silence, not on the whole transfer. */
-class IdleAbort {
-  private readonly controller = new AbortController()
-  private timer: NodeJS.Timeout
-  reason: Error | null = null
-
-  constructor(private readonly ms: number) {
-    this.timer = this.arm()
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal
-  }
-
-  reset(): void {
-    clearTimeout(this.timer)
-    this.timer = this.arm()
-  }
-
-  stop(): void {
-    clearTimeout(this.timer)
-  }
-
-  private arm(): NodeJS.Timeout {
-    return setTimeout(() => {
-      this.reason = new Error(`no data for ${Math.round(this.ms / 1000)} s`)
-      this.controller.abort(this.reason)
-    }, this.ms)
   }
 }
 
@@ -330,16 +292,13 @@ function unreachable(
   limitMs: number | null,
   error: unknown
 ): ComfyUnreachableError {
-  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-  if (timedOut) {
+  if (error instanceof Error && error.name === 'TimeoutError') {
     return new ComfyUnreachableError(address, operation, limitMs === null ? 'in time' : `within ${limitMs} ms`, true)
   }
-  return new ComfyUnreachableError(address, operation, describeFetchError(error))
+  return new ComfyUnreachableError(address, operation, describeError(error))
 }
 
-function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const cause = (error as Error & { cause?: unknown }).cause
-  if (cause instanceof Error) return `${error.message} (${(cause as Error & { code?: string }).code ?? cause.message})`
-  return error.message
+/** Node's own words for a failed connection name its cause ("connect ECONNREFUSED 10.0.0.7:8188"). */
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
