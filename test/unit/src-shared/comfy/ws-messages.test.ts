@@ -63,3 +63,74 @@ describe('ComfyUI frames from a hostile server', () => {
     expect(({} as Record<string, unknown>).constructor).toBe(Object)
   })
 })
+
+describe('the frames of every step and node (checked by hand)', () => {
+  const long = 'x'.repeat(1_001)
+
+  it('progress: numbers required, ids bounded, a null node is no node, unknown fields dropped', () => {
+    expect(
+      parseMessage(text({ type: 'progress', data: { value: 3, max: 10, node: null, prompt_id: P, x: 1 } }))
+    ).toEqual({ type: 'progress', data: { value: 3, max: 10, prompt_id: P } })
+    expect(parseMessage(text({ type: 'progress', data: { value: 3, max: 10, node: '5' } }))).toEqual({
+      type: 'progress',
+      data: { value: 3, max: 10, node: '5' },
+    })
+    for (const data of [
+      { value: '3', max: 10 },
+      { value: 3 },
+      { value: 3, max: 10, prompt_id: 7 },
+      { value: 3, max: 10, node: long },
+      [3, 10],
+      null,
+    ])
+      expect(parseMessage(text({ type: 'progress', data }))).toBeNull()
+  })
+
+  it('executing: node is required (an id, or null for the end), the rest optional but typed', () => {
+    expect(parseMessage(text({ type: 'executing', data: { node: null, prompt_id: P } }))).toEqual({
+      type: 'executing',
+      data: { node: null, prompt_id: P },
+    })
+    expect(parseMessage(text({ type: 'executing', data: { node: '4', display_node: '4' } }))).toEqual({
+      type: 'executing',
+      data: { node: '4', display_node: '4' },
+    })
+    for (const data of [{ prompt_id: P }, { node: 4 }, { node: '4', display_node: 4 }, { node: long }])
+      expect(parseMessage(text({ type: 'executing', data }))).toBeNull()
+  })
+
+  it('status: a queue length it cannot read counts as empty; a sid must be a string', () => {
+    const status = (n: number): unknown => ({ status: { exec_info: { queue_remaining: n } } })
+    expect(parseMessage(text({ type: 'status', data: { ...(status(2) as object), sid: 's' } }))).toEqual({
+      type: 'status',
+      data: { status: { exec_info: { queue_remaining: 2 } }, sid: 's' },
+    })
+    for (const data of [{}, { status: 'busy' }, { status: { exec_info: { queue_remaining: 'x' } } }])
+      expect(parseMessage(text({ type: 'status', data }))).toEqual({ type: 'status', data: status(0) })
+    expect(parseMessage(text({ type: 'status', data: { ...(status(2) as object), sid: 9 } }))).toBeNull()
+  })
+
+  it('execution_start / execution_success / execution_cached: a prompt id, a numeric timestamp if any', () => {
+    for (const type of ['execution_start', 'execution_success']) {
+      expect(parseMessage(text({ type, data: { prompt_id: P, timestamp: 5 } }))).toEqual({
+        type,
+        data: { prompt_id: P, timestamp: 5 },
+      })
+      expect(parseMessage(text({ type, data: { timestamp: 5 } }))).toBeNull()
+      expect(parseMessage(text({ type, data: { prompt_id: P, timestamp: 'now' } }))).toBeNull()
+    }
+    expect(parseMessage(text({ type: 'execution_cached', data: { prompt_id: P, nodes: ['1', 2] } }))).toBeNull()
+  })
+
+  it('a frame type it does not read is dropped unparsed; other key orders are still read', () => {
+    expect(parseMessage('{"type": "progress_state", "data": {not json')).toBeNull()
+    expect(parseMessage('{"data": {"value": 1, "max": 2}, "type": "progress"}')).toEqual({
+      type: 'progress',
+      data: { value: 1, max: 2 },
+    })
+    expect(parseMessage('{"type": "progress", "data": {"value": 1, "max": 2}}')).toEqual({
+      type: 'progress',
+      data: { value: 1, max: 2 },
+    })
+  })
+})
