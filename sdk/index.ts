@@ -107,14 +107,14 @@ export type WorkflowInput = string | Record<string, unknown> | { name: string; b
  * requests of at most this long, so no connection is held open for hours.
  */
 const WAIT_CHUNK_S = 240
+const FINAL: ReadonlySet<RunState> = new Set(['completed', 'failed', 'cancelled'])
+const BATCH_POLL_MS = 1_000
+
 /** An answer of the local API, read whole. */
 interface Answer {
   status: number
   bytes: Buffer
 }
-
-const FINAL: ReadonlySet<RunState> = new Set(['completed', 'failed', 'cancelled'])
-const BATCH_POLL_MS = 1_000
 
 /** Seconds the next wait may last: a chunk, or what is left before the deadline. */
 function chunkS(deadline: number): number {

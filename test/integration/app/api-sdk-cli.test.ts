@@ -288,6 +288,7 @@ describe('CLI end to end', () => {
     const down = await cli(['servers', 'list'], { COMFYFLEET_URL: 'http://127.0.0.1:9' })
     expect(down.code).toBe(4)
     expect(down.stderr).toContain('Cannot reach ComfyFleet')
+    expect(down.stderr).toContain('ECONNREFUSED')
   })
 
   test('with the simulator and the Temporal server stopped, history still answers from the cache', async () => {

@@ -76,15 +76,10 @@ describe('TemporalDevServer', () => {
     const older = spawn(
       temporalCli(),
       [
-        'server',
-        'start-dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--db-filename',
-        join(dir, 'temporal.db'),
-      ].concat(['--headless', '--log-level', 'error', '--dynamic-config-value', 'matching.useNewMatcher=true']),
+        ...['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)],
+        ...['--db-filename', join(dir, 'temporal.db'), '--headless', '--log-level', 'error'],
+        ...['--dynamic-config-value', 'matching.useNewMatcher=true'],
+      ],
       { stdio: 'ignore' }
     )
     const olderExited = new Promise((r) => older.once('exit', r))

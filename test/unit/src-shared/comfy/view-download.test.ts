@@ -80,6 +80,18 @@ describe('/view downloads', () => {
     expect(readdirSync(blobs.root)).toEqual([])
   })
 
+  it('a download whose server dies before the end fails as unreachable (retried) and leaves no file', async () => {
+    const address = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(64 * 1024) })
+      res.write(Buffer.alloc(16 * 1024, 3))
+      setTimeout(() => res.socket?.destroy(), 20)
+    })
+    const blobs = store()
+    const error = await storeOutputs(client(address), blobs, OUTPUT).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ComfyUnreachableError)
+    expect(readdirSync(blobs.root)).toEqual([])
+  })
+
   it.each([
     ['declared', true],
     ['chunked', false],

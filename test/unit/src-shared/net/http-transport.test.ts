@@ -112,6 +112,26 @@ describe('httpCall', () => {
     await expect(readAll(answer)).rejects.toMatchObject({ name: 'TimeoutError', message: 'no data for 0 s' })
   })
 
+  it('a body cut off before its declared end fails its reader: a truncated file is never taken as whole', async () => {
+    for (const headers of [{ 'content-length': '1000' }, {}]) {
+      const s = await serve((_req, res) => {
+        res.writeHead(200, headers) // no length: chunked, whose missing last chunk tells the same
+        res.write(Buffer.alloc(500, 1))
+        setTimeout(() => res.socket?.destroy(), 20)
+      })
+      const answer = await httpCall(s.url)
+      await expect(readAll(answer)).rejects.toMatchObject({ code: 'ECONNRESET' })
+    }
+  })
+
+  it('an idle limit ends with its call: the connection, kept, serves the next call after the limit', async () => {
+    const s = await serve((_req, res) => res.end('ok'))
+    expect(await text(s.url, { idleTimeoutMs: 100 })).toBe('ok')
+    await sleep(250)
+    expect(await text(s.url)).toBe('ok')
+    expect(s.connections).toHaveLength(1)
+  })
+
   it('a reused connection the server had closed is sent once more on a new one, body and all', async () => {
     const bodies: string[] = []
     const s = await serve((req, res) => {
