@@ -12,7 +12,7 @@
  *   POST /__sim/reset-stats           → zero the counters
  */
 import type { SimServer } from '../server'
-import type { SimFaults } from '../types'
+import { noFaults, type SimFaults } from '../types'
 import type { Route, RouteContext } from './comfy-routes'
 import { json } from './http-util'
 
@@ -61,9 +61,7 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
         }
       }
     } else {
-      throw new Error(
-        `unknown fault "${k}" (known: hang, slowMs, slowQueueMs, slowHistoryMs, slowPostPromptMs, slowViewMs, historyDelayMs, forgetHistory, spoofHistory, errorAtNode, refusePrompt, uiTextChars)`
-      )
+      throw new Error(`unknown fault "${k}" (known: ${Object.keys(noFaults()).join(', ')})`)
     }
   }
   return out
