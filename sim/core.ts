@@ -49,6 +49,7 @@ function emptyStats(): SimStats {
     busyMs: 0,
     busyIntervals: [],
     timeline: [],
+    views: {},
   }
 }
 
@@ -176,10 +177,16 @@ export class SimCore {
       ...s,
       executions: { ...s.executions },
       started: { ...s.started },
+      views: { ...s.views },
       busyIntervals: s.busyIntervals.map((i) => [i[0], i[1]] as [number, number]),
       timeline: s.timeline.map((r) => ({ ...r, models: [...r.models], loads: [...r.loads] })),
       queueLength: this.queue.heap.length,
     }
+  }
+
+  /** Counts a GET /view that answered this file. */
+  noteView(filename: string): void {
+    this.statsData.views[filename] = (this.statsData.views[filename] ?? 0) + 1
   }
 
   resetStats(): void {

@@ -86,6 +86,11 @@ export interface SimFaults {
   forgetHistory: boolean
   /** Hostile: GET /history/{id} answers a successful entry for ANY prompt id, with an image it never made. */
   spoofHistory: boolean
+  /**
+   * Save nodes' files carry this many more bytes (an extra text chunk), as a PNG with a large workflow
+   * embedded or a video does: an output far larger than an image of a run.
+   */
+  outputPadBytes: number
 }
 
 /** Counters a test or benchmark reads. */
@@ -104,6 +109,8 @@ export interface SimStats {
   running: string | null
   /** Total time executing. */
   busyMs: number
+  /** File name → GET /view requests that answered it. */
+  views: Record<string, number>
   /** [startEpochMs, endEpochMs] per execution. */
   busyIntervals: Array<[number, number]>
   /** Per finished execution: when, which models it used, and the model loads it paid (for Gantt charts). */
@@ -151,5 +158,6 @@ export function noFaults(): SimFaults {
     historyDelayMs: 0,
     forgetHistory: false,
     spoofHistory: false,
+    outputPadBytes: 0,
   }
 }

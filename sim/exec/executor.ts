@@ -405,7 +405,8 @@ export class PromptRun {
       if (ex instanceof SaveError) throw new NodeFailure('Exception', `${ex.message}\n`, this.traceback(def))
       throw ex
     }
-    const texts = this.pngTexts()
+    const pad = this.host.faults().outputPadBytes
+    const texts = pad > 0 ? [...this.pngTexts(), { keyword: 'padding', text: 'x'.repeat(pad) }] : this.pngTexts()
     const refs: FileRef[] = []
     let counter = target.counter
     for (let b = 0; b < images.batch; b++) {

@@ -336,6 +336,7 @@ async function view(core: SimCore, url: URL): Promise<Reply> {
   const file = join(dir, filename)
   if (!core.files.isFile(file)) return empty(404)
   const disposition = `filename="${filename}"`
+  core.noteView(filename)
   if (q.has('preview') || (q.get('channel') ?? 'rgba') !== 'rgba') return reencode(file, q, disposition)
   const ext = extname(filename).toLowerCase()
   const type = FORCE_DOWNLOAD.has(ext) ? 'application/octet-stream' : (mimeTypeOf(ext) ?? OCTET_STREAM)

@@ -41,7 +41,8 @@ export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
       k === 'slowHistoryMs' ||
       k === 'slowPostPromptMs' ||
       k === 'slowViewMs' ||
-      k === 'historyDelayMs'
+      k === 'historyDelayMs' ||
+      k === 'outputPadBytes'
     ) {
       if (typeof x !== 'number' || x < 0) throw new Error(`fault "${k}" must be a number >= 0`)
       out[k] = x
