@@ -93,11 +93,14 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   const slotReports = onSlots === undefined ? null : new SlotReports(() => pool.usage(), onSlots)
   directory.on('changed', () => sockets.keepOnly(directory.list().map((s) => s.address)))
   directory.update(options.servers ?? [])
+  const blobs = new BlobStore(options.imagesDir)
+  // A worker killed mid-download left its staged files (output-prefetch.ts) beside the store.
+  blobs.sweepIncoming()
   const deps: EngineDeps = {
     directory,
     pool,
     janitor,
-    blobs: new BlobStore(options.imagesDir),
+    blobs,
     // Beside images/ in the same data dir, where main stores what it sends by reference.
     payloads: new BlobStore(join(dirname(options.imagesDir), 'payloads')),
     sink: options.sink,

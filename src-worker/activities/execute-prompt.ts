@@ -13,11 +13,11 @@ import { Context } from '@temporalio/activity'
 import { CancelledFailure } from '@temporalio/common'
 import { modelsUsed } from '../../src-shared/comfy/capabilities'
 import { ComfyUnreachableError } from '../../src-shared/comfy/errors'
-import { ComfyHttpClient, type Download } from '../../src-shared/comfy/http-client'
+import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import { ServerLiveness } from '../../src-shared/comfy/liveness'
 import type { ComfySocket } from '../../src-shared/comfy/ws-client'
 import { parseExecutionError } from '../../src-shared/comfy/ws-messages'
-import type { HistoryEntry, ExecutionErrorData, ImageRef } from '../../src-shared/comfy/types'
+import type { HistoryEntry, ExecutionErrorData } from '../../src-shared/comfy/types'
 import type { ApiPrompt } from '../../src-shared/contract/runs'
 import type { WorkerServer } from '../../src-shared/contract/worker-protocol'
 import { boundOutputs } from '../../src-shared/storage/payload-refs'
@@ -39,7 +39,7 @@ import {
 import { locatePrompt, wasInterrupted, type LocateTarget } from './locate'
 import { freshPrompt, MissingOutputs } from './fresh-prompt'
 import { graphMatches, PROMPT_MARKER } from './prompt-match'
-import { fileOutputs, storeOutputs } from './outputs'
+import { fileOutputs, type Prefetched, storeOutputs } from './outputs'
 import { socketOrigin } from './socket-record'
 import { OutputPrefetch } from './output-prefetch'
 import { postedPrompt } from './posted-prompt'
@@ -120,6 +120,7 @@ export class PromptExecution {
       if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer)
       this.reporter.stop()
       this.tracker?.end({ kind: 'lost' })
+      this.prefetch?.dispose()
       this.releaseSlot()
       this.deps.reportSlots?.()
     }
@@ -343,7 +344,8 @@ export class PromptExecution {
     const liveness = known ? this.deps.directory.livenessOf(rec.serverId) : new ServerLiveness()
     const followId = rec.serverPromptId ?? rec.promptId
     const client = this.clientOf(rec.serverId, rec.address)
-    const prefetch = new OutputPrefetch(client)
+    this.prefetch?.dispose()
+    const prefetch = new OutputPrefetch(client, this.deps.blobs)
     this.prefetch = prefetch
     const steps = new StepClock(samplerNodeIds(this.posted))
     // The socket's execution_start: the set-up before the first step is timed from it.
@@ -595,7 +597,7 @@ export class PromptExecution {
   ): Promise<ExecuteResult['outputs']> {
     const deadline = Date.now() + OUTPUT_FETCH_PATIENCE_MS
     const prefetch = this.prefetch?.client.address === address ? this.prefetch : null
-    const prefetched = (file: ImageRef): Promise<Download | null> => prefetch?.take(file) ?? Promise.resolve(null)
+    const prefetched: Prefetched = (file) => prefetch?.take(file) ?? Promise.resolve(null)
     for (;;) {
       try {
         return await storeOutputs(this.clientOf(serverId, address), this.deps.blobs, entry.outputs, prefetched)

@@ -5,7 +5,7 @@
  * to disk as they arrive (a large video costs no memory); a refused answer (too large, a redirect) fails the run.
  */
 import type { OutputRef } from '../../src-shared/contract/runs'
-import type { ComfyHttpClient, Download } from '../../src-shared/comfy/http-client'
+import type { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import { imageSize } from '../../src-shared/comfy/png-size'
 import { extensionOfMime } from '../../src-shared/media/mime-types'
 import type { ImageRef, NodeOutput } from '../../src-shared/comfy/types'
@@ -13,9 +13,10 @@ import type { BlobStore, StreamedBlob } from '../../src-shared/storage/blob-stor
 import { ComfyHttpError, ComfyRefusedAnswer } from '../../src-shared/comfy/errors'
 import { MissingOutputs } from './fresh-prompt'
 import { refusedOutputFailure } from './failures'
+import type { PrefetchedFile } from './output-prefetch'
 
 /** A file already downloaded for this prompt (see output-prefetch.ts), or null to fetch it now. */
-export type Prefetched = (file: ImageRef) => Promise<Download | null>
+export type Prefetched = (file: ImageRef) => Promise<PrefetchedFile | null>
 
 export async function storeOutputs(
   client: ComfyHttpClient,
@@ -62,7 +63,12 @@ async function download(
   prefetched: Prefetched
 ): Promise<(StreamedBlob & { format: string }) | null> {
   try {
-    const { chunks, contentType } = (await prefetched(file)) ?? (await client.view(file))
+    const early = await prefetched(file)
+    if (early !== null) {
+      const format = extensionOf(file.filename, early.contentType)
+      return { ...blobs.commit(early.staged, format), format }
+    }
+    const { chunks, contentType } = await client.view(file)
     const format = extensionOf(file.filename, contentType)
     return { ...(await blobs.putStream(chunks, format)), format }
   } catch (error) {

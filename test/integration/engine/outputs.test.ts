@@ -34,4 +34,30 @@ describe('outputs', () => {
     const events = await setup.rig.runs.getEvents(workflowId)
     expect(events.map((e) => e.type)).toContain('comfyfleet_moved')
   }, 120_000)
+
+  it.each([
+    ['while the prompt finishes (history written 1 s late)', 1_000, 1],
+    ['as history confirms it', 0, 2],
+  ])(
+    'a 12 MB output is downloaded once %s and stored whole, no staged file left (sec/view-unbounded-memory)',
+    async (_when, historyDelayMs, seed) => {
+      const sim = setup.sims[0]!
+      const pad = 12 * 1024 * 1024
+      sim.setFaults({ outputPadBytes: pad, historyDelayMs })
+      try {
+        const { workflowId } = await setup.rig.runs.startRun({ prompt: txt2img({ steps: 3, seed }) })
+        const result = await setup.rig.runs.result(workflowId)
+        const [output] = result.outputs
+        expect(result.outputs).toHaveLength(1)
+        expect(output?.bytes).toBeGreaterThan(pad)
+        expect(sim.stats().views[output?.filename ?? '']).toBe(1)
+        const blobs = new BlobStore(join(setup.rig.dataDir, 'images'))
+        expect(storedIntact(blobs, output?.hash ?? '', 'png')).toBe(true)
+        expect(readdirSync(blobs.root).filter((f) => f.startsWith('.incoming-'))).toEqual([])
+      } finally {
+        sim.clearFaults()
+      }
+    },
+    60_000
+  )
 })

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -40,5 +41,53 @@ describe('BlobStore.putStream', () => {
     const bytes = bytesOf(6 * 1024 * 1024)
     await expect(store.putStream(chunksOf(bytes, 1024 * 1024, failAfter), 'png')).rejects.toThrow('connection reset')
     expect(readdirSync(store.root)).toEqual([])
+  })
+})
+
+describe('BlobStore.stage', () => {
+  const incoming = (store: BlobStore): string[] => readdirSync(store.root).filter((f) => f.startsWith('.incoming-'))
+
+  test('holds a small file in memory and stores nothing until it is committed', async () => {
+    const store = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-blobs-')))
+    const bytes = bytesOf(100_000)
+    const staged = await store.stage(chunksOf(bytes, 30_000))
+    expect(staged.memory?.equals(bytes)).toBe(true)
+    expect(staged.hash).toBe(sha256(bytes))
+    expect(readdirSync(store.root)).toEqual([])
+    const stored = store.commit(staged, 'png')
+    expect(readFileSync(store.pathOf(stored.hash, 'png')).equals(bytes)).toBe(true)
+    expect(staged.memory).toBeNull()
+  })
+
+  test('stages on disk when the caller may not hold more, and a discarded file leaves nothing', async () => {
+    const store = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-blobs-')))
+    const bytes = bytesOf(100_000)
+    let allowed = 2
+    const staged = await store.stage(chunksOf(bytes, 30_000), () => allowed-- > 0)
+    expect(staged.memory).toBeNull()
+    expect(staged.bytes).toBe(100_000)
+    expect(staged.hash).toBe(sha256(bytes))
+    expect(incoming(store)).toHaveLength(1)
+    store.discard(staged)
+    expect(readdirSync(store.root)).toEqual([])
+  })
+
+  test('a file staged on disk moves into the store under its hash when committed', async () => {
+    const store = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-blobs-')))
+    const bytes = bytesOf(5 * 1024 * 1024 + 3)
+    const staged = await store.stage(chunksOf(bytes, 1024 * 1024))
+    expect(staged.tmp).not.toBeNull()
+    const stored = store.commit(staged, 'mp4')
+    expect(readFileSync(store.pathOf(stored.hash, 'mp4')).equals(bytes)).toBe(true)
+    expect(incoming(store)).toEqual([])
+  })
+
+  test("sweeps the staged files of a process that is gone and keeps a live one's", () => {
+    const store = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-blobs-')))
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid
+    writeFileSync(join(store.root, `.incoming-${gone}-x.tmp`), 'left by a killed worker')
+    writeFileSync(join(store.root, `.incoming-${process.pid}-y.tmp`), 'still downloading')
+    store.sweepIncoming()
+    expect(incoming(store)).toEqual([`.incoming-${process.pid}-y.tmp`])
   })
 })

@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest'
-import type { Download } from '../../../../src-shared/comfy/http-client'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, vi } from 'vitest'
 import type { ImageRef } from '../../../../src-shared/comfy/types'
-import { SPILL_BYTES } from '../../../../src-shared/storage/blob-store'
-import { OutputPrefetch, PREFETCH_BUDGET_BYTES } from '../../../../src-worker/activities/output-prefetch'
+import { BlobStore, SPILL_BYTES } from '../../../../src-shared/storage/blob-store'
+import {
+  OutputPrefetch,
+  PREFETCH_BUDGET_BYTES,
+  type PrefetchedFile,
+} from '../../../../src-worker/activities/output-prefetch'
 
 const image = (filename: string): ImageRef => ({ filename, subfolder: '', type: 'output' })
 
@@ -25,29 +31,36 @@ async function* fromArray(chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
   for (const chunk of chunks) yield await Promise.resolve(chunk)
 }
 
-async function bytesOf(download: Download | null): Promise<string | null> {
-  if (download === null) return null
-  const parts: Uint8Array[] = []
-  for await (const chunk of download.chunks) parts.push(chunk)
-  return Buffer.concat(parts).toString('utf8')
+/** A fresh store in a temp dir; `incoming` lists its staged temp files. */
+function store(): { blobs: BlobStore; incoming: () => string[] } {
+  const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-prefetch-')))
+  return { blobs, incoming: () => readdirSync(blobs.root).filter((f) => f.startsWith('.incoming-')) }
+}
+
+/** What history confirming the file stores: its bytes read back from the store. */
+function committed(blobs: BlobStore, file: PrefetchedFile | null): string | null {
+  if (file === null) return null
+  const { hash } = blobs.commit(file.staged, 'png')
+  return blobs.read(hash, 'png').toString('utf8')
 }
 
 describe('OutputPrefetch', () => {
   it('downloads each file an executed message names once, and hands it over once', async () => {
     const { views, client } = fakeServer({ 'a.png': [Buffer.from('ab'), Buffer.from('cd')] })
-    const prefetch = new OutputPrefetch(client)
+    const { blobs } = store()
+    const prefetch = new OutputPrefetch(client, blobs)
     prefetch.start({ images: [image('a.png')] })
     prefetch.start({ images: [image('a.png')] })
     const first = await prefetch.take(image('a.png'))
     expect(first?.contentType).toBe('image/png')
-    expect(await bytesOf(first)).toBe('abcd')
+    expect(committed(blobs, first)).toBe('abcd')
     expect(await prefetch.take(image('a.png'))).toBeNull()
     expect(views).toEqual(['a.png'])
   })
 
   it('has nothing for a file no executed message named, or one in another subfolder', async () => {
     const { views, client } = fakeServer({ 'a.png': [Buffer.from('a')] })
-    const prefetch = new OutputPrefetch(client)
+    const prefetch = new OutputPrefetch(client, store().blobs)
     prefetch.start({ images: [image('a.png')] })
     expect(await prefetch.take(image('b.png'))).toBeNull()
     expect(await prefetch.take({ ...image('a.png'), subfolder: 'x' })).toBeNull()
@@ -56,38 +69,77 @@ describe('OutputPrefetch', () => {
 
   it('leaves a failed download to the confirmed path (null, no rejection)', async () => {
     const { client } = fakeServer({})
-    const prefetch = new OutputPrefetch(client)
+    const prefetch = new OutputPrefetch(client, store().blobs)
     prefetch.start({ images: [image('gone.png')] })
     expect(await prefetch.take(image('gone.png'))).toBeNull()
   })
 
-  it('leaves a file larger than the store holds in memory to the confirmed path', async () => {
-    const { client } = fakeServer({ 'big.mp4': [new Uint8Array(SPILL_BYTES), new Uint8Array(1)] })
-    const prefetch = new OutputPrefetch(client)
+  it('stages a file larger than the store holds in memory on disk, downloading it once', async () => {
+    const { views, client } = fakeServer({ 'big.mp4': [new Uint8Array(SPILL_BYTES), Buffer.from('end')] })
+    const { blobs, incoming } = store()
+    const prefetch = new OutputPrefetch(client, blobs)
     prefetch.start({ gifs: [image('big.mp4')] })
-    expect(await prefetch.take(image('big.mp4'))).toBeNull()
+    const big = await prefetch.take(image('big.mp4'))
+    expect(big?.staged.memory).toBeNull()
+    expect(incoming()).toHaveLength(1)
+    expect(committed(blobs, big)?.endsWith('end')).toBe(true)
+    expect(big?.staged.bytes).toBe(SPILL_BYTES + 3)
+    expect(incoming()).toEqual([])
+    expect(views).toEqual(['big.mp4'])
   })
 
-  it('holds no more than its budget at once, and takes more once files are handed over', async () => {
+  it('holds no more than its budget in memory at once, staging the rest on disk', async () => {
     const size = (SPILL_BYTES * 3) / 4
     const names = ['1', '2', '3', '4', '5', '6'].map((n) => `${n}.png`)
-    const { client } = fakeServer({
+    const { views, client } = fakeServer({
       ...Object.fromEntries(names.map((n) => [n, [new Uint8Array(size)]])),
       'late.png': [new Uint8Array(size)],
     })
-    const prefetch = new OutputPrefetch(client)
+    const { blobs } = store()
+    const prefetch = new OutputPrefetch(client, blobs)
     prefetch.start({ images: names.map(image) })
     const taken = await Promise.all(names.map((n) => prefetch.take(image(n))))
-    const kept = taken.filter((d) => d !== null).length
-    expect(kept).toBe(Math.floor(PREFETCH_BUDGET_BYTES / size))
-    expect(kept).toBeLessThan(names.length)
+    expect(taken.every((d) => d !== null && d.staged.bytes === size)).toBe(true)
+    const inMemory = taken.filter((d) => d?.staged.memory != null).length
+    expect(inMemory).toBe(Math.floor(PREFETCH_BUDGET_BYTES / size))
+    expect(inMemory).toBeLessThan(names.length)
+    // Taken files no longer count: the next one is held in memory again.
     prefetch.start({ images: [image('late.png')] })
-    expect(await prefetch.take(image('late.png'))).not.toBeNull()
+    expect((await prefetch.take(image('late.png')))?.staged.memory).not.toBeNull()
+    expect(views).toEqual([...names, 'late.png'])
+  })
+
+  it('drops the files history did not name when disposed, including one still downloading', async () => {
+    let release = (): void => undefined
+    const gate = new Promise<void>((r) => (release = r))
+    let lateEnded = false
+    async function* late(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(SPILL_BYTES + 1)
+      await gate
+      yield new Uint8Array(1)
+      lateEnded = true
+    }
+    const { client } = fakeServer({ 'a.mp4': [new Uint8Array(SPILL_BYTES + 1)] })
+    const twoFiles: OutputPrefetch['client'] = {
+      address: client.address,
+      view: async (file) =>
+        file.filename === 'b.mp4' ? { contentType: 'video/mp4', chunks: late() } : client.view(file),
+    }
+    const { blobs, incoming } = store()
+    const prefetch = new OutputPrefetch(twoFiles, blobs)
+    prefetch.start({ gifs: [image('a.mp4'), image('b.mp4')] })
+    // a.mp4 staged, b.mp4 half way.
+    await vi.waitFor(() => expect(incoming()).toHaveLength(2))
+    prefetch.dispose()
+    release()
+    await vi.waitFor(() => expect(lateEnded && incoming().length === 0).toBe(true))
+    expect(readdirSync(blobs.root)).toEqual([])
+    expect(await prefetch.take(image('a.mp4'))).toBeNull()
   })
 
   it('ignores an executed message without output', async () => {
     const { views, client } = fakeServer({})
-    const prefetch = new OutputPrefetch(client)
+    const prefetch = new OutputPrefetch(client, store().blobs)
     prefetch.start(null)
     expect(await prefetch.take(image('a.png'))).toBeNull()
     expect(views).toEqual([])
