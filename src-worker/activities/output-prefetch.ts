@@ -61,7 +61,10 @@ export class OutputPrefetch {
     return taken
   }
 
-  /** Drops every file not taken, now or when its download ends: the run is over, history named none of them. */
+  /**
+   * Drops every file not taken, and stops the downloads under way (a cancelled run's video is not read to its
+   * end): the attempt is over, and history named none of them.
+   */
   dispose(): void {
     this.disposed = true
     for (const download of this.files.values()) void download.then((f) => f !== null && this.blobs.discard(f.staged))
@@ -83,7 +86,10 @@ export class OutputPrefetch {
     }
     try {
       const { contentType, chunks } = await this.client.view(file)
-      const staged = await this.blobs.stage(chunks, mayHold)
+      const staged = await this.blobs.stage(
+        until(chunks, () => this.disposed),
+        mayHold
+      )
       if (staged.memory === null) this.held -= mine
       if (this.disposed) this.blobs.discard(staged)
       return this.disposed ? null : { contentType, staged }
@@ -96,4 +102,12 @@ export class OutputPrefetch {
 
 function keyOf(file: ImageRef): string {
   return JSON.stringify([file.type, file.subfolder, file.filename])
+}
+
+/** The chunks until `stop` says the attempt is over; then the download fails, which closes its connection. */
+async function* until(chunks: AsyncIterable<Uint8Array>, stop: () => boolean): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    if (stop()) throw new Error('the attempt ended; the download is dropped')
+    yield chunk
+  }
 }

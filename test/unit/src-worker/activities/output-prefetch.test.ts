@@ -109,15 +109,21 @@ describe('OutputPrefetch', () => {
     expect(views).toEqual([...names, 'late.png'])
   })
 
-  it('drops the files history did not name when disposed, including one still downloading', async () => {
+  it('drops the files history did not name when disposed, and stops one still downloading', async () => {
     let release = (): void => undefined
     const gate = new Promise<void>((r) => (release = r))
-    let lateEnded = false
+    let lateRead = false
+    let lateClosed = false
     async function* late(): AsyncGenerator<Uint8Array> {
-      yield new Uint8Array(SPILL_BYTES + 1)
-      await gate
-      yield new Uint8Array(1)
-      lateEnded = true
+      try {
+        yield new Uint8Array(SPILL_BYTES + 1)
+        await gate
+        yield new Uint8Array(1)
+        yield new Uint8Array(1)
+        lateRead = true
+      } finally {
+        lateClosed = true
+      }
     }
     const { client } = fakeServer({ 'a.mp4': [new Uint8Array(SPILL_BYTES + 1)] })
     const twoFiles: OutputPrefetch['client'] = {
@@ -132,7 +138,9 @@ describe('OutputPrefetch', () => {
     await vi.waitFor(() => expect(incoming()).toHaveLength(2))
     prefetch.dispose()
     release()
-    await vi.waitFor(() => expect(lateEnded && incoming().length === 0).toBe(true))
+    // The download under way is stopped, not read to its end, and its temp file removed.
+    await vi.waitFor(() => expect(lateClosed && incoming().length === 0).toBe(true))
+    expect(lateRead).toBe(false)
     expect(readdirSync(blobs.root)).toEqual([])
     expect(await prefetch.take(image('a.mp4'))).toBeNull()
   })
