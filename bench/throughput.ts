@@ -20,7 +20,7 @@ import { registerServers, startFleet } from './lib/fleet-core'
 import { txt2img } from './lib/prompts'
 import { RemoteFarm } from './lib/remote-farm'
 import { startTemporalFloor } from './lib/temporal-floor'
-import { treeCpuMs } from './lib/tree-cpu'
+import { treeCpuByKind, treeCpuMs } from './lib/tree-cpu'
 import { printTargets, round, target, writeResult } from './lib/report'
 
 const EventType = temporal.api.enums.v1.EventType
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     const finished = new FinishedRuns(fleet.core)
     const ids: string[] = []
     const cpu0 = treeCpuMs()
+    const kinds0 = cpuByKind()
     const t0 = performance.now()
     await bySubmitters(async (i) => {
       const r = await fleet.client.submit(txt2img({ seed: i, steps: 1, prefix: 'tp' }))
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     const submitMs = performance.now() - t0
     await finished.all(ids, 900_000)
     const cpuPerRun = perRun(cpu0, treeCpuMs())
+    const fleetKinds = kindsPerRun(kinds0, cpuByKind())
     const times = ids.map((id) => finished.at.get(id)!.at - t0).sort((a, b) => a - b)
     const notCompleted = ids.filter((id) => finished.at.get(id)!.status !== 'completed').length
     const totalS = times.at(-1)! / 1000
@@ -95,7 +97,18 @@ async function main(): Promise<void> {
         `  CPU per run (every process of the bench): ComfyFleet ${row.cpuMsPerRun} ms, floor ${row.floorCpuMsPerRun} ms; ` +
           `on a machine it had to itself ComfyFleet would do ≈${Math.round(row.cpuShareOfFloor * 100)} % of the floor's rate`
       )
-    writeResult('throughput', { ...row, servers: SERVERS, targets })
+    const cpuByProcess = Object.keys({ ...fleetKinds, ...floor.cpuByKind }).map((kind) => ({
+      process: kind,
+      comfyFleetMsPerRun: fleetKinds[kind] ?? 0,
+      floorMsPerRun: floor.cpuByKind[kind] ?? 0,
+    }))
+    if (cpuByProcess.length > 0) {
+      console.log(
+        "  CPU per run by process (the bench process runs main and the SDK, or the floor's worker and client):"
+      )
+      console.table(cpuByProcess)
+    }
+    writeResult('throughput', { ...row, cpuByProcess, servers: SERVERS, targets })
   } finally {
     await fleet.stop()
     await farm.stop()
@@ -105,6 +118,26 @@ async function main(): Promise<void> {
 /** CPU milliseconds per run of this process tree between two readings (null off Linux). */
 function perRun(before: number | null, after: number | null): number | null {
   return before === null || after === null ? null : round((after - before) / RUNS, 1)
+}
+
+/** CPU so far by process kind: the bench process itself, the Temporal server, the worker, the simulators. */
+function cpuByKind(): Map<string, number> | null {
+  return treeCpuByKind((cmd) => {
+    if (cmd.includes('start-dev')) return 'Temporal server'
+    if (cmd.includes('farm-child')) return 'simulators'
+    if (cmd.includes('worker')) return 'ComfyFleet worker'
+    return 'other'
+  })
+}
+
+/** Each kind's CPU milliseconds per run between two readings (kinds under 0.1 ms a run left out). */
+function kindsPerRun(before: Map<string, number> | null, after: Map<string, number> | null): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [kind, ms] of after ?? []) {
+    const perRunMs = round((ms - (before?.get(kind) ?? 0)) / RUNS, 1)
+    if (perRunMs >= 0.1) out[kind === 'root' ? 'bench process' : kind] = perRunMs
+  }
+  return out
 }
 
 /** Calls `one` for run indexes 0..RUNS-1, SUBMITTERS at a time (each takes the next index when it is free). */
@@ -137,13 +170,14 @@ async function historyShape(client: Client, ids: string[]): Promise<{ workflowTa
 async function floorRate(
   temporal: { address: string; namespace: string },
   urls: string[]
-): Promise<{ perS: number; workflowIds: string[]; cpuMsPerRun: number | null }> {
+): Promise<{ perS: number; workflowIds: string[]; cpuMsPerRun: number | null; cpuByKind: Record<string, number> }> {
   const clients = urls.map((url) => new DirectComfyClient(url))
   await Promise.all(clients.map((c) => c.connect()))
   let turn = 0
   const floor = await startTemporalFloor(temporal.address, temporal.namespace, () => clients[turn++ % clients.length]!)
   try {
     const cpu0 = treeCpuMs()
+    const kinds0 = cpuByKind()
     const t0 = performance.now()
     const workflowIds: string[] = []
     await bySubmitters(async (i) => {
@@ -152,7 +186,7 @@ async function floorRate(
       workflowIds.push(run.workflowId)
     })
     const perS = RUNS / ((performance.now() - t0) / 1000)
-    return { perS, workflowIds, cpuMsPerRun: perRun(cpu0, treeCpuMs()) }
+    return { perS, workflowIds, cpuMsPerRun: perRun(cpu0, treeCpuMs()), cpuByKind: kindsPerRun(kinds0, cpuByKind()) }
   } finally {
     await floor.stop()
     for (const c of clients) c.close()

@@ -28,6 +28,27 @@ function readStat(pid: number): ProcStat | null {
 
 /** Milliseconds of CPU used so far by this process tree; null where /proc is missing (not Linux). */
 export function treeCpuMs(root = process.pid): number | null {
+  const tree = treeStats(root)
+  return tree === null ? null : tree.reduce((sum, s) => sum + s.cpuMs, 0)
+}
+
+/**
+ * CPU used so far by each kind of process in the tree (the Temporal server, the worker, …), named by
+ * `kindOf` from the process's command line (`root` is the root's own kind); null off Linux.
+ */
+export function treeCpuByKind(kindOf: (commandLine: string) => string, root = process.pid): Map<string, number> | null {
+  const tree = treeStats(root)
+  if (tree === null) return null
+  const byKind = new Map<string, number>()
+  for (const s of tree) {
+    const kind = s.pid === root ? 'root' : kindOf(commandLine(s.pid))
+    byKind.set(kind, (byKind.get(kind) ?? 0) + s.cpuMs)
+  }
+  return byKind
+}
+
+/** The root and every process below it. */
+function treeStats(root: number): ProcStat[] | null {
   let pids: number[]
   try {
     pids = readdirSync('/proc')
@@ -39,13 +60,21 @@ export function treeCpuMs(root = process.pid): number | null {
   const stats = pids.map(readStat).filter((s): s is ProcStat => s !== null)
   const children = new Map<number, ProcStat[]>()
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s])
-  let total = 0
+  const tree = stats.filter((s) => s.pid === root)
   const visit = (pid: number): void => {
     for (const child of children.get(pid) ?? []) {
-      total += child.cpuMs
+      tree.push(child)
       visit(child.pid)
     }
   }
   visit(root)
-  return total + (stats.find((s) => s.pid === root)?.cpuMs ?? 0)
+  return tree
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+  } catch {
+    return '' // gone meanwhile
+  }
 }
