@@ -95,7 +95,7 @@ export async function createEngineWorker(options: EngineWorkerOptions): Promise<
   directory.update(options.servers ?? [])
   const blobs = new BlobStore(options.imagesDir)
   // A worker killed mid-download left its staged files (output-prefetch.ts) beside the store.
-  blobs.sweepIncoming()
+  blobs.sweepStaged()
   const deps: EngineDeps = {
     directory,
     pool,

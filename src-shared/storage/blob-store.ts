@@ -26,6 +26,9 @@ const HEAD_BYTES = 256 * 1024
 /** A streamed file up to this size is held in memory and written in one go; larger ones stream to disk. */
 export const SPILL_BYTES = 4 * 1024 * 1024
 
+/** Names of staged files beside the store: `<prefix><pid>-<uuid>.tmp`, so a sweep can tell whose they are. */
+export const STAGED_PREFIX = '.incoming-'
+
 const HASH_RE = /^[0-9a-f]{64}$/
 const EXT_RE = /^[a-z0-9]{1,8}$/
 
@@ -115,16 +118,17 @@ export class BlobStore {
    * Removes the temp files of staged downloads whose process is gone (a worker killed mid-download): they
    * are named by pid, so a live process's files, including another worker's on this store, are left alone.
    */
-  sweepIncoming(): void {
+  sweepStaged(): void {
     for (const name of readdirSync(this.root)) {
-      const pid = /^\.incoming-(\d+)-.*\.tmp$/.exec(name)?.[1]
-      if (pid !== undefined && !isAlive(Number(pid))) rmSync(join(this.root, name), { force: true })
+      if (!name.startsWith(STAGED_PREFIX) || !name.endsWith('.tmp')) continue
+      const pid = Number(name.slice(STAGED_PREFIX.length).split('-')[0])
+      if (Number.isSafeInteger(pid) && pid > 0 && !isAlive(pid)) rmSync(join(this.root, name), { force: true })
     }
   }
 
   /** The rest of a large file goes to a temp file as it arrives. */
   private async spill(held: Uint8Array[], rest: AsyncIterator<Uint8Array>): Promise<StagedBlob> {
-    const tmp = join(this.root, `.incoming-${process.pid}-${randomUUID()}.tmp`)
+    const tmp = join(this.root, `${STAGED_PREFIX}${process.pid}-${randomUUID()}.tmp`)
     const hasher = createHash('sha256')
     const head: Buffer[] = []
     let bytes = 0

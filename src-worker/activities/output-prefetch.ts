@@ -57,7 +57,7 @@ export class OutputPrefetch {
     if (download === undefined) return null
     this.files.delete(key)
     const taken = await download
-    if (taken?.staged.memory != null) this.held -= taken.staged.bytes
+    if (taken !== null && taken.staged.memory !== null) this.held -= taken.staged.bytes
     return taken
   }
 
@@ -91,8 +91,9 @@ export class OutputPrefetch {
         mayHold
       )
       if (staged.memory === null) this.held -= mine
-      if (this.disposed) this.blobs.discard(staged)
-      return this.disposed ? null : { contentType, staged }
+      if (!this.disposed) return { contentType, staged }
+      this.blobs.discard(staged)
+      return null
     } catch {
       this.held -= mine
       return null

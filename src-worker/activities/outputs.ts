@@ -63,19 +63,20 @@ async function download(
   prefetched: Prefetched
 ): Promise<(StreamedBlob & { format: string }) | null> {
   try {
-    const early = await prefetched(file)
-    if (early !== null) {
-      const format = extensionOf(file.filename, early.contentType)
-      return { ...blobs.commit(early.staged, format), format }
-    }
-    const { chunks, contentType } = await client.view(file)
+    const { contentType, staged } = (await prefetched(file)) ?? (await fetchNow(client, blobs, file))
     const format = extensionOf(file.filename, contentType)
-    return { ...(await blobs.putStream(chunks, format)), format }
+    return { ...blobs.commit(staged, format), format }
   } catch (error) {
     if (error instanceof ComfyRefusedAnswer) throw refusedOutputFailure(file.filename, error.message)
     if (error instanceof ComfyHttpError && error.status === 404) return null
     throw error
   }
+}
+
+/** A file no early download holds, fetched now and staged the same way. */
+async function fetchNow(client: ComfyHttpClient, blobs: BlobStore, file: ImageRef): Promise<PrefetchedFile> {
+  const { chunks, contentType } = await client.view(file)
+  return { contentType, staged: await blobs.stage(chunks) }
 }
 
 /**

@@ -6,7 +6,7 @@
 import { readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BlobStore } from '../../../src-shared/storage/blob-store'
+import { BlobStore, STAGED_PREFIX } from '../../../src-shared/storage/blob-store'
 import { storedIntact } from '../../helpers/blob-integrity'
 import { executions, txt2img, engineSetupForFile } from './helpers'
 
@@ -53,7 +53,7 @@ describe('outputs', () => {
         expect(sim.stats().views[output?.filename ?? '']).toBe(1)
         const blobs = new BlobStore(join(setup.rig.dataDir, 'images'))
         expect(storedIntact(blobs, output?.hash ?? '', 'png')).toBe(true)
-        expect(readdirSync(blobs.root).filter((f) => f.startsWith('.incoming-'))).toEqual([])
+        expect(readdirSync(blobs.root).filter((f) => f.startsWith(STAGED_PREFIX))).toEqual([])
       } finally {
         sim.clearFaults()
       }

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { BlobStore } from '../../../../src-shared/storage/blob-store'
+import { BlobStore, STAGED_PREFIX } from '../../../../src-shared/storage/blob-store'
 
 async function* chunksOf(bytes: Buffer, size: number, failAfter = Number.POSITIVE_INFINITY): AsyncGenerator<Buffer> {
   for (let at = 0; at < bytes.length; at += size) {
@@ -45,7 +45,7 @@ describe('BlobStore.putStream', () => {
 })
 
 describe('BlobStore.stage', () => {
-  const incoming = (store: BlobStore): string[] => readdirSync(store.root).filter((f) => f.startsWith('.incoming-'))
+  const incoming = (store: BlobStore): string[] => readdirSync(store.root).filter((f) => f.startsWith(STAGED_PREFIX))
 
   test('holds a small file in memory and stores nothing until it is committed', async () => {
     const store = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-blobs-')))
@@ -85,9 +85,9 @@ describe('BlobStore.stage', () => {
   test("sweeps the staged files of a process that is gone and keeps a live one's", () => {
     const store = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-blobs-')))
     const gone = spawnSync(process.execPath, ['-e', '0']).pid
-    writeFileSync(join(store.root, `.incoming-${gone}-x.tmp`), 'left by a killed worker')
-    writeFileSync(join(store.root, `.incoming-${process.pid}-y.tmp`), 'still downloading')
-    store.sweepIncoming()
-    expect(incoming(store)).toEqual([`.incoming-${process.pid}-y.tmp`])
+    writeFileSync(join(store.root, `${STAGED_PREFIX}${gone}-x.tmp`), 'left by a killed worker')
+    writeFileSync(join(store.root, `${STAGED_PREFIX}${process.pid}-y.tmp`), 'still downloading')
+    store.sweepStaged()
+    expect(incoming(store)).toEqual([`${STAGED_PREFIX}${process.pid}-y.tmp`])
   })
 })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { ImageRef } from '../../../../src-shared/comfy/types'
-import { BlobStore, SPILL_BYTES } from '../../../../src-shared/storage/blob-store'
+import { BlobStore, SPILL_BYTES, STAGED_PREFIX } from '../../../../src-shared/storage/blob-store'
 import {
   OutputPrefetch,
   PREFETCH_BUDGET_BYTES,
@@ -34,7 +34,7 @@ async function* fromArray(chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
 /** A fresh store in a temp dir; `incoming` lists its staged temp files. */
 function store(): { blobs: BlobStore; incoming: () => string[] } {
   const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'cf-prefetch-')))
-  return { blobs, incoming: () => readdirSync(blobs.root).filter((f) => f.startsWith('.incoming-')) }
+  return { blobs, incoming: () => readdirSync(blobs.root).filter((f) => f.startsWith(STAGED_PREFIX)) }
 }
 
 /** What history confirming the file stores: its bytes read back from the store. */
@@ -107,6 +107,28 @@ describe('OutputPrefetch', () => {
     prefetch.start({ images: [image('late.png')] })
     expect((await prefetch.take(image('late.png')))?.staged.memory).not.toBeNull()
     expect(views).toEqual([...names, 'late.png'])
+  })
+
+  it('a download that fails half way gives its memory back to the budget', async () => {
+    const size = PREFETCH_BUDGET_BYTES / 5
+    async function* cutOff(): AsyncGenerator<Uint8Array> {
+      yield await Promise.resolve(new Uint8Array(size))
+      throw new Error('connection reset')
+    }
+    const names = ['1', '2', '3', '4', '5'].map((n) => `${n}.png`)
+    const { client } = fakeServer(Object.fromEntries(names.map((n) => [n, [new Uint8Array(size)]])))
+    const flaky: OutputPrefetch['client'] = {
+      address: client.address,
+      view: async (file) =>
+        file.filename === 'cut.png' ? { contentType: 'image/png', chunks: cutOff() } : client.view(file),
+    }
+    const prefetch = new OutputPrefetch(flaky, store().blobs)
+    prefetch.start({ images: [image('cut.png')] })
+    expect(await prefetch.take(image('cut.png'))).toBeNull()
+    // The whole budget is free again: five files of a fifth of it each are all held in memory.
+    prefetch.start({ images: names.map(image) })
+    const taken = await Promise.all(names.map((n) => prefetch.take(image(n))))
+    expect(taken.map((d) => d?.staged.memory != null)).toEqual(names.map(() => true))
   })
 
   it('drops the files history did not name when disposed, and stops one still downloading', async () => {
