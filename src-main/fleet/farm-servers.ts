@@ -8,12 +8,26 @@ import { ComfyHttpClient } from '../../src-shared/comfy/http-client'
 import type { FarmServer } from '../../src-shared/contract/farm'
 import type { ObjectInfo } from '../../src-shared/contract/intake'
 import { getServerQuery } from '../../src-shared/temporal/messages'
-import { SERVER_CLAIM_WORKFLOW } from '../../src-shared/temporal/server-claim'
+import { CLAIM_REPORT_MS, SERVER_CLAIM_WORKFLOW } from '../../src-shared/temporal/server-claim'
 
 /** One answer serves every UI and script asking within this window (each claim query is a worker task). */
 const CACHE_MS = 2_000
 /** A farm server's /object_info is fetched again after this long (models get added). */
 const OBJECT_INFO_MS = 60_000
+/**
+ * How long one claim's `get_server` query may take. A claim whose owner just died is queried on that
+ * worker's sticky queue until Temporal gives up on it (about 10 s): without this bound every submit
+ * in remote mode waited that long for a host that is gone.
+ */
+const QUERY_MS = 2_000
+/**
+ * A report unchanged for this long (by this desktop's clock, so hosts' clocks need not agree) means
+ * its owner stopped reporting: once the owner's sticky queue is given up, another worker answers the
+ * query from the claim's history, with the last report, until the claim lapses (CLAIM_TTL_MS).
+ */
+const REPORT_STALE_MS = CLAIM_REPORT_MS * 2.5
+/** Why a claim's server shows down when its owner does not answer or stopped reporting. */
+export const OWNER_SILENT = 'its owner worker is not answering'
 
 /** The /object_info of the farm's online servers, keyed `farm:<address>`, with their names. */
 export interface FarmObjectInfo {
@@ -24,6 +38,8 @@ export interface FarmObjectInfo {
 export class FarmServers {
   private last: { at: number; value: Promise<FarmServer[]> } | null = null
   private readonly infos = new Map<string, { at: number; info: ObjectInfo }>()
+  /** Each claim's last answer by workflow id, and since when its report is unchanged. */
+  private readonly lastAnswers = new Map<string, { answer: FarmServer; sameSince: number }>()
 
   constructor(private readonly client: () => Client | null) {}
 
@@ -71,17 +87,31 @@ export class FarmServers {
     const ids: string[] = []
     const query = `WorkflowType = '${SERVER_CLAIM_WORKFLOW}' AND ExecutionStatus = 'Running'`
     for await (const info of client.workflow.list({ query })) ids.push(info.workflowId)
-    const states = await Promise.all(
-      ids.map((id) =>
-        client.workflow
-          .getHandle(id)
-          .query(getServerQuery)
-          .catch(() => null)
-      )
-    )
-    return states
+    for (const id of this.lastAnswers.keys()) if (!ids.includes(id)) this.lastAnswers.delete(id)
+    const servers = await Promise.all(ids.map((id) => this.readClaim(client, id)))
+    return servers
       .filter((s) => s !== null)
-      .map((s) => ({ owner: s.owner, claimedAt: s.claimedAt, report: s.report }))
       .sort((a, b) => (a.report?.name ?? a.owner).localeCompare(b.report?.name ?? b.owner))
   }
+
+  /** One claim's state, marked down when its owner does not answer in time or stopped reporting. */
+  private async readClaim(client: Client, id: string): Promise<FarmServer | null> {
+    const last = this.lastAnswers.get(id)
+    try {
+      const deadline = Date.now() + QUERY_MS
+      const s = await client.withDeadline(deadline, () => client.workflow.getHandle(id).query(getServerQuery))
+      const answer = { owner: s.owner, claimedAt: s.claimedAt, report: s.report }
+      const same = last !== undefined && last.answer.report?.at === answer.report?.at
+      const sameSince = same ? last.sameSince : Date.now()
+      this.lastAnswers.set(id, { answer, sameSince })
+      return Date.now() - sameSince > REPORT_STALE_MS ? ownerSilent(answer) : answer
+    } catch {
+      return last === undefined ? null : ownerSilent(last.answer)
+    }
+  }
+}
+
+function ownerSilent(server: FarmServer): FarmServer {
+  const report = server.report && { ...server.report, online: false, accepting: false, downReason: OWNER_SILENT }
+  return { ...server, report }
 }
