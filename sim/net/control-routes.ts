@@ -24,48 +24,43 @@ async function jsonObject(ctx: RouteContext): Promise<Record<string, unknown>> {
   return v as Record<string, unknown>
 }
 
-/** Validate a partial SimFaults from JSON; throws with a clear message on bad input. */
+/**
+ * Validate a partial SimFaults from JSON; throws with a clear message on bad input. Each fault's kind is
+ * that of its default in noFaults(), so a new fault needs no second list here.
+ */
 export function parseFaults(v: Record<string, unknown>): Partial<SimFaults> {
-  const out: Partial<SimFaults> = {}
+  const defaults = noFaults()
+  // Filled key by key from checked values: each key's value type is checked against its default's below.
+  const out: Record<string, unknown> = {}
   for (const [k, x] of Object.entries(v)) {
-    if (k === 'hang' || k === 'refusePrompt') {
+    if (!Object.hasOwn(defaults, k))
+      throw new Error(`unknown fault "${k}" (known: ${Object.keys(defaults).join(', ')})`)
+    const key = k as keyof SimFaults
+    if (key === 'errorAtNode') out[key] = parseErrorAtNode(x)
+    else if (typeof defaults[key] === 'boolean') {
       if (typeof x !== 'boolean') throw new Error(`fault "${k}" must be a boolean`)
-      out[k] = x
-    } else if (k === 'forgetHistory' || k === 'spoofHistory') {
-      if (typeof x !== 'boolean') throw new Error(`fault "${k}" must be a boolean`)
-      out[k] = x
-    } else if (
-      k === 'slowMs' ||
-      k === 'uiTextChars' ||
-      k === 'slowQueueMs' ||
-      k === 'slowHistoryMs' ||
-      k === 'slowPostPromptMs' ||
-      k === 'slowViewMs' ||
-      k === 'historyDelayMs' ||
-      k === 'outputPadBytes'
-    ) {
-      if (typeof x !== 'number' || x < 0) throw new Error(`fault "${k}" must be a number >= 0`)
-      out[k] = x
-    } else if (k === 'errorAtNode') {
-      if (x === null) out.errorAtNode = null
-      else {
-        const e = x as Record<string, unknown>
-        if (typeof e !== 'object' || typeof e.exceptionType !== 'string' || typeof e.message !== 'string')
-          throw new Error('fault "errorAtNode" needs exceptionType and message strings')
-        if (typeof e.classType !== 'string' && typeof e.nodeId !== 'string')
-          throw new Error('fault "errorAtNode" needs classType or nodeId')
-        out.errorAtNode = {
-          exceptionType: e.exceptionType,
-          message: e.message,
-          ...(typeof e.classType === 'string' ? { classType: e.classType } : {}),
-          ...(typeof e.nodeId === 'string' ? { nodeId: e.nodeId } : {}),
-        }
-      }
+      out[key] = x
     } else {
-      throw new Error(`unknown fault "${k}" (known: ${Object.keys(noFaults()).join(', ')})`)
+      if (typeof x !== 'number' || x < 0) throw new Error(`fault "${k}" must be a number >= 0`)
+      out[key] = x
     }
   }
   return out
+}
+
+function parseErrorAtNode(x: unknown): SimFaults['errorAtNode'] {
+  if (x === null) return null
+  const e = x as Record<string, unknown>
+  if (typeof e !== 'object' || typeof e.exceptionType !== 'string' || typeof e.message !== 'string')
+    throw new Error('fault "errorAtNode" needs exceptionType and message strings')
+  if (typeof e.classType !== 'string' && typeof e.nodeId !== 'string')
+    throw new Error('fault "errorAtNode" needs classType or nodeId')
+  return {
+    exceptionType: e.exceptionType,
+    message: e.message,
+    ...(typeof e.classType === 'string' ? { classType: e.classType } : {}),
+    ...(typeof e.nodeId === 'string' ? { nodeId: e.nodeId } : {}),
+  }
 }
 
 function later(fn: () => Promise<void>): void {

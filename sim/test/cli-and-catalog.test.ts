@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseArgs, parseFaultSpec } from '../cli'
+import { parseFaults } from '../net/control-routes'
+import { noFaults } from '../types'
 import { CORE_NODES, NODE_CATALOG, objectInfo } from '../index'
 
 describe('sim CLI arguments', () => {
@@ -63,6 +65,20 @@ describe('sim CLI arguments', () => {
     expect(() => parseArgs(['--what'])).toThrow('unknown option --what')
     expect(() => parseFaultSpec('hang')).toThrow('expected <server|all>:<fault>')
     expect(() => parseFaultSpec('0:explode')).toThrow('unknown fault "explode"')
+  })
+
+  it("checks fault JSON (POST /__sim/faults) by each fault's default: every fault is known, each of its kind", () => {
+    const all = noFaults()
+    expect(parseFaults(all)).toEqual(all)
+    expect(parseFaults({ outputPadBytes: 1024, spoofHistory: true })).toEqual({
+      outputPadBytes: 1024,
+      spoofHistory: true,
+    })
+    expect(() => parseFaults({ forgetHistory: 1 })).toThrow('fault "forgetHistory" must be a boolean')
+    expect(() => parseFaults({ outputPadBytes: -1 })).toThrow('fault "outputPadBytes" must be a number >= 0')
+    expect(() => parseFaults({ hang: 'yes' })).toThrow('fault "hang" must be a boolean')
+    expect(() => parseFaults({ errorAtNode: { message: 'x' } })).toThrow('needs exceptionType and message')
+    expect(() => parseFaults({ toString: true })).toThrow(/unknown fault "toString" \(known: hang, .*outputPadBytes\)/)
   })
 
   it('exits 2 naming a misspelled flag (npm run sim -- --sevrers 2), before starting any server', () => {
