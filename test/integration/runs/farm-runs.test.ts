@@ -5,7 +5,6 @@
  * ComfyUI, there is no shared disk), see remote runs live, and keep going when a host dies.
  * Lean on purpose (2 cores shared): few steps, fast simulator timing.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,27 +12,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { Client, Connection } from '@temporalio/client'
 import { ComfyFleetClient } from '../../../sdk'
-import { SimServer } from '../../../sim'
 import { txt2img } from '../../../sim/samples/txt2img'
 import type { AppCore } from '../../../src-main/core/app-core'
 import { OWNER_SILENT } from '../../../src-main/fleet/farm-servers'
 import { RunClient } from '../../../src-main/runs/run-client'
 import type { ApiPrompt, FarmServer } from '../../../src-shared/contract'
 import { BlobStore } from '../../../src-shared/storage/blob-store'
-import { ROOT, startCore, until } from '../../helpers/app'
+import { startCore, until } from '../../helpers/app'
+import { HOST_CKPT, type Host, startHost, stopHost } from '../../helpers/standalone-host'
 import { untilValue } from '../../helpers/until'
 import { DevServer, quietRuntime } from '../engine/helpers'
 
-const CKPT = 'v1-5-pruned-emaonly.safetensors'
+const CKPT = HOST_CKPT
 const TASK_QUEUE = `farm-${Math.random().toString(36).slice(2, 10)}`
-
-interface Host {
-  id: string
-  sim: SimServer
-  worker: ChildProcess
-  out: string
-  dataDir: string
-}
 
 let temporal: DevServer
 let core: AppCore
@@ -44,37 +35,13 @@ function prompt(text: string, steps: number): ApiPrompt {
   return txt2img({ ckpt: CKPT, text, steps, seed: 1, prefix: 'farm' })
 }
 
-/** A GPU host: its simulator and a standalone worker (the built one, as deployed) with its own data dir. */
-async function startHost(id: string, stepMs: number): Promise<Host> {
-  const sim = new SimServer({ name: id, models: { checkpoints: [CKPT] }, timing: { stepMs, nodeMs: 2, loadMs: 5 } })
-  await sim.start()
-  const dataDir = mkdtempSync(join(tmpdir(), `farm-${id}-`))
-  writeFileSync(
-    join(dataDir, 'worker.json'),
-    JSON.stringify({
-      temporal: { address: temporal.address, namespace: 'default' },
-      taskQueue: TASK_QUEUE,
-      dataDir: '.',
-      workflowBundlePath: join(ROOT, 'resources/workflow-bundle.js'),
-      servers: [{ id: `${id}-gpu0`, name: `${id} GPU 0`, address: sim.url, slots: 2 }],
-    })
-  )
-  const worker = spawn(process.execPath, [join(ROOT, 'out/main/worker.js'), '--config', join(dataDir, 'worker.json')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const host: Host = { id, sim, worker, out: '', dataDir }
-  const keep = (c: Buffer): void => void (host.out = (host.out + c.toString()).slice(-20_000))
-  worker.stdout?.on('data', keep)
-  worker.stderr?.on('data', keep)
-  await until(() => host.out.includes('worker running on task queue'), 60_000, `worker ${id} running`)
-  return host
-}
-
 beforeAll(async () => {
   quietRuntime()
   temporal = new DevServer()
   await temporal.start()
-  hosts.push(await startHost('host-a', 3), await startHost('host-b', 3))
+  const host = (id: string): Promise<Host> =>
+    startHost({ id, temporalAddress: temporal.address, taskQueue: TASK_QUEUE, stepMs: 3 })
+  hosts.push(await host('host-a'), await host('host-b'))
   const dataDir = mkdtempSync(join(tmpdir(), 'farm-desk-'))
   mkdirSync(dataDir, { recursive: true })
   writeFileSync(
@@ -87,10 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await core?.stop().catch(() => undefined)
-  for (const h of hosts) {
-    h.worker.kill('SIGTERM')
-    await h.sim.stop().catch(() => undefined)
-  }
+  for (const h of hosts) await stopHost(h)
   await temporal?.stop()
 })
 
