@@ -9,17 +9,12 @@ import type { FarmServer } from '../../src-shared/contract/farm'
 import type { ObjectInfo } from '../../src-shared/contract/intake'
 import { getServerQuery } from '../../src-shared/temporal/messages'
 import { CLAIM_REPORT_MS, SERVER_CLAIM_WORKFLOW } from '../../src-shared/temporal/server-claim'
+import { withQueryDeadline } from '../temporal/query-deadline'
 
 /** One answer serves every UI and script asking within this window (each claim query is a worker task). */
 const CACHE_MS = 2_000
 /** A farm server's /object_info is fetched again after this long (models get added). */
 const OBJECT_INFO_MS = 60_000
-/**
- * How long one claim's `get_server` query may take. A claim whose owner just died is queried on that
- * worker's sticky queue until Temporal gives up on it (about 10 s): without this bound every submit
- * in remote mode waited that long for a host that is gone.
- */
-const QUERY_MS = 2_000
 /**
  * A report unchanged for this long (by this desktop's clock, so hosts' clocks need not agree) means
  * its owner stopped reporting: once the owner's sticky queue is given up, another worker answers the
@@ -98,8 +93,8 @@ export class FarmServers {
   private async readClaim(client: Client, id: string): Promise<FarmServer | null> {
     const last = this.lastAnswers.get(id)
     try {
-      const deadline = Date.now() + QUERY_MS
-      const s = await client.withDeadline(deadline, () => client.workflow.getHandle(id).query(getServerQuery))
+      // A claim whose owner was just killed would hold the list (and every submit) ~10 s.
+      const s = await withQueryDeadline(client, () => client.workflow.getHandle(id).query(getServerQuery))
       const answer = { owner: s.owner, claimedAt: s.claimedAt, report: s.report }
       const same = last !== undefined && last.answer.report?.at === answer.report?.at
       const sameSince = same ? last.sameSince : Date.now()

@@ -12,6 +12,7 @@ import type { EventHub } from '../core/event-hub'
 import type { BatchSpec, BatchStore } from './batch-store'
 import type { RunClient } from './run-client'
 import { isFinal } from './run-states'
+import { withQueryDeadline } from '../temporal/query-deadline'
 
 interface ActiveBatch extends BatchSpec {
   last: BatchSummary | null
@@ -90,7 +91,7 @@ export class BatchTracker {
     for (const b of [...this.open.values()]) {
       let s: BatchStatus
       try {
-        s = await client.getBatchStatus(b.id)
+        s = await withQueryDeadline(client.client, () => client.getBatchStatus(b.id))
       } catch {
         const closed = await closedOutside(client, b)
         if (closed === null) continue

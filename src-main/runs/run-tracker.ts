@@ -21,6 +21,7 @@ import { isFinal } from './run-states'
 import { fetchMissingOutputs } from './output-fetch'
 import { FarmRunDiscovery } from './farm-run-discovery'
 import { TrailingThrottle } from '../../src-shared/timing/trailing-throttle'
+import { withQueryDeadline } from '../temporal/query-deadline'
 
 /** Long-poll result() watchers at once; beyond that, the 1-s visibility poll finalizes runs. */
 const MAX_WATCHERS = 64
@@ -380,14 +381,16 @@ export class RunTracker {
     const stale = [...this.live.entries()].filter(
       ([, l]) => !l.closed && (!local || !l.finalizing) && now - l.lastEventAt > staleMs
     )
-    for (const [runId, live] of stale.slice(0, MAX_STATUS_QUERIES_PER_TICK)) {
+    // At once and each bounded: a run whose worker just died must not hold the others' live state.
+    const queries = stale.slice(0, MAX_STATUS_QUERIES_PER_TICK).map(async ([runId, live]) => {
       live.lastEventAt = now
       try {
-        this.applyStatus(runId, live, await client.getStatus(live.workflowId))
+        this.applyStatus(runId, live, await withQueryDeadline(client.client, () => client.getStatus(live.workflowId)))
       } catch {
-        // Not picked up by a worker yet, or closing: the result watcher will tell.
+        // Not picked up by a worker yet, closing, or its worker is gone: the result watcher will tell.
       }
-    }
+    })
+    await Promise.all(queries)
   }
 
   /** A `get_status` snapshot (remote worker): cached, and sent on the same live channel as our worker's events. */
